@@ -1,0 +1,3 @@
+from relwatch.cli import main
+
+main()

@@ -1,0 +1,206 @@
+"""Commands only: parse options, call the core, hand the result to `render`."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+
+import typer
+
+from relwatch.render import Format
+
+if TYPE_CHECKING:
+    from relwatch.config import Config
+    from relwatch.store import Store
+
+app = typer.Typer(
+    name="relwatch",
+    help="Track AI model releases by vendor: who ships open weights, who keeps models closed.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+DB_HELP = "SQLite database file [env RELWATCH_DB; default: the user data directory]"
+CONFIG_HELP = "sources.toml to use [env RELWATCH_CONFIG; default: the built-in one]"
+DbOption = Annotated[Path | None, typer.Option("--db", help=DB_HELP, show_default=False)]
+ConfigOption = Annotated[Path | None, typer.Option("--config", "-c", help=CONFIG_HELP, show_default=False)]
+FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+VendorsArgument = Annotated[
+    list[str] | None, typer.Argument(help="Vendor keys or aliases; all when none are given.", show_default=False)
+]
+
+EXIT_CODES_HELP = (
+    "Exit codes: 0 success; 1 a source failed or looks suspect; 2 bad config or usage; 3 another sync is running."
+)
+
+
+def main() -> None:
+    app()
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Turn relwatch's own errors into one line on stderr and a documented exit code."""
+    from relwatch.errors import ConfigError, RelwatchError, SyncLocked
+    from relwatch.sync import EXIT_LOCKED, EXIT_SOURCES_FAILED, EXIT_USAGE
+
+    try:
+        yield
+    except ConfigError as exc:
+        fail(str(exc), EXIT_USAGE)
+    except SyncLocked as exc:
+        fail(str(exc), EXIT_LOCKED)
+    except RelwatchError as exc:
+        fail(str(exc), EXIT_SOURCES_FAILED)
+
+
+def fail(message: str, code: int) -> NoReturn:
+    sys.stderr.write(f"relwatch: error: {message}\n")
+    raise typer.Exit(code)
+
+
+def load(config_path: Path | None) -> Config:
+    from relwatch.config import load_config
+
+    return load_config(config_path)
+
+
+def open_store(db: Path | None, *, must_exist: bool) -> Store:
+    from relwatch.store import Store, resolve_db_path
+
+    path = resolve_db_path(db)
+    return Store.open_existing(path) if must_exist else Store(path)
+
+
+@app.command(epilog=EXIT_CODES_HELP)
+def sync(
+    vendors: VendorsArgument = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors (for cron).")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the run summary as JSON.")] = False,
+    record: Annotated[Path | None, typer.Option(help="Keep every response of this sync in DIR.", metavar="DIR")] = None,
+    replay: Annotated[
+        Path | None, typer.Option(help="Sync from a recording in DIR, without the network.", metavar="DIR")
+    ] = None,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Fetch every configured source (or those of VENDORS) and store what changed.
+
+    Example: relwatch sync google baidu
+    """
+    import asyncio
+
+    from relwatch.store import resolve_db_path, sync_lock
+    from relwatch.sync import run_sync
+
+    if record and replay:
+        fail("--record and --replay cannot be used together", 2)
+    with user_errors():
+        cfg = load(config)
+        chosen = cfg.resolve_vendors(vendors)
+        path = resolve_db_path(db)
+        with sync_lock(path):
+            store = open_store(path, must_exist=False)
+            show_progress = not quiet and not as_json and sys.stderr.isatty()
+            with sync_progress(show_progress) as progress:
+                result = asyncio.run(
+                    run_sync(cfg, store, chosen, record_to=record, replay_from=replay, progress=progress)
+                )
+    from relwatch import views
+
+    if as_json:
+        import json
+
+        sys.stdout.write(json.dumps(result.as_dict(), indent=2) + "\n")
+    elif not quiet:
+        views.print_sync_summary(result)
+    for outcome in result.outcomes:
+        if outcome.status == "failed" or (quiet and outcome.suspect):
+            problem = outcome.error or f"suspect: {outcome.suspect}"
+            sys.stderr.write(f"relwatch: {outcome.source}: {problem}\n")
+    raise typer.Exit(result.exit_code)
+
+
+@contextmanager
+def sync_progress(enabled: bool) -> Iterator[Any]:
+    if not enabled:
+        yield None
+        return
+    from relwatch.views import RichSyncProgress
+
+    with RichSyncProgress() as progress:
+        yield progress
+
+
+@app.command(name="list")
+def list_(
+    vendors: VendorsArgument = None,
+    since: Annotated[str | None, typer.Option(help="Only dated on or after this day (YYYY-MM-DD).")] = None,
+    until: Annotated[str | None, typer.Option(help="Only dated on or before this day (YYYY-MM-DD).")] = None,
+    limit: Annotated[int | None, typer.Option(help="Show at most N rows.", min=1)] = None,
+    fmt: FormatOption = Format.table,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """List what the sources reported, newest first.
+
+    Example: relwatch list qwen --since 2025-01-01 --format csv
+    """
+    from relwatch.views import check_day
+
+    with user_errors():
+        cfg = load(config)
+        chosen = cfg.resolve_vendors(vendors) if vendors else None
+        store = open_store(db, must_exist=True)
+        rows = store.list_artifacts(
+            vendors=chosen, since=check_day(since, "--since"), until=check_day(until, "--until"), limit=limit
+        )
+    from relwatch.render import output_rows
+    from relwatch.views import artifact_columns, artifact_rows
+
+    output_rows(artifact_rows(rows, fmt), fmt, columns=artifact_columns(fmt), title="Artifacts")
+
+
+@app.command()
+def vendors(
+    fmt: FormatOption = Format.table,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Configured vendors, their sources, and how their last sync went.
+
+    Example: relwatch vendors --format markdown
+    """
+    from relwatch.render import output_rows
+    from relwatch.views import vendor_rows
+
+    with user_errors():
+        cfg = load(config)
+        health = open_store(db, must_exist=False).source_health()
+    output_rows(vendor_rows(cfg, health), fmt, title="Vendors")
+
+
+@app.command()
+def sources(
+    vendors: VendorsArgument = None,
+    fmt: FormatOption = Format.table,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Each source's health: last success, last error, failures in a row, 304 share, wait-until.
+
+    Example: relwatch sources google --format json
+    """
+    from relwatch.render import output_rows
+    from relwatch.views import source_rows
+
+    with user_errors():
+        cfg = load(config)
+        chosen = cfg.resolve_vendors(vendors)
+        health = open_store(db, must_exist=False).source_health()
+    output_rows(source_rows(cfg, health, chosen), fmt, title="Sources")

@@ -1,0 +1,219 @@
+"""sources.toml → typed, validated configuration."""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field, fields
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from relwatch.errors import ConfigError
+from relwatch.sources import registry
+from relwatch.sources.base import check_type
+
+CONFIG_ENV = "RELWATCH_CONFIG"
+VENDOR_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+COMMON_SOURCE_KEYS = {"kind", "base_url"}
+
+
+@dataclass(frozen=True, kw_only=True)
+class SourceConfig:
+    vendor: str
+    kind: str
+    base_url: str
+    options: dict[str, Any]
+    id: str  # stable: `vendor/kind/identity`, e.g. `google/huggingface/google`
+
+    def option(self, key: str) -> Any:
+        return self.options.get(key)
+
+
+@dataclass(frozen=True, kw_only=True)
+class VendorConfig:
+    key: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    families: tuple[tuple[str, str], ...] = ()  # (regex, family) overrides, in order
+    sources: tuple[SourceConfig, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class HttpSettings:
+    """The `[settings]` table: how politely and how patiently a sync talks to hosts."""
+
+    timeout: float = 30.0  # seconds per request
+    retries: int = 4  # further attempts after a connect error, timeout, 429 or 5xx
+    backoff: float = 1.0  # seconds before the first retry; doubles each time, plus jitter
+    max_backoff: float = 60.0
+    max_wait: float = 120.0  # a longer Retry-After skips the source until then instead
+    per_host: int = 4  # requests in flight to one host
+    max_response_bytes: int = 64 * 1024 * 1024
+
+
+@dataclass(frozen=True, kw_only=True)
+class Config:
+    path: str
+    vendors: dict[str, VendorConfig] = field(default_factory=dict)
+    settings: HttpSettings = field(default_factory=HttpSettings)
+
+    @property
+    def sources(self) -> list[SourceConfig]:
+        return [s for v in self.vendors.values() for s in v.sources]
+
+    def resolve_vendor(self, name: str) -> str:
+        """Map a vendor key, display name or alias to its key; raise ConfigError listing choices."""
+        wanted = name.strip().lower()
+        for vendor in self.vendors.values():
+            names = {vendor.key, vendor.name.lower(), *(a.lower() for a in vendor.aliases)}
+            if wanted in names:
+                return vendor.key
+        known = ", ".join(sorted(self.vendors))
+        raise ConfigError(f"unknown vendor '{name}' in {self.path} (configured: {known})")
+
+    def resolve_vendors(self, names: list[str] | None) -> list[str]:
+        if not names:
+            return list(self.vendors)
+        return list(dict.fromkeys(self.resolve_vendor(n) for n in names))
+
+
+def default_config_text() -> str:
+    return resources.files("relwatch").joinpath("sources.toml").read_text(encoding="utf-8")
+
+
+def load_config(path: str | os.PathLike[str] | None = None) -> Config:
+    """Load the config named by `path`, else $RELWATCH_CONFIG, else the packaged default."""
+    chosen = path or os.environ.get(CONFIG_ENV)
+    if chosen:
+        file = Path(chosen)
+        try:
+            text = file.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise ConfigError(f"cannot read config {file}: {exc.strerror or exc}") from None
+        except UnicodeDecodeError:
+            raise ConfigError(f"{file}: not UTF-8 text") from None
+        return parse_config(text, str(file))
+    return parse_config(default_config_text(), "sources.toml (built-in default)")
+
+
+def parse_config(text: str, where: str) -> Config:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{where}: not valid TOML: {exc}") from None
+    vendors_table = data.get("vendors")
+    if not isinstance(vendors_table, dict) or not vendors_table:
+        raise ConfigError(f"{where}: no [vendors.<name>] tables")
+    unknown_top = set(data) - {"vendors", "settings"}
+    if unknown_top:
+        raise ConfigError(f"{where}: unknown top-level key '{sorted(unknown_top)[0]}'")
+    vendors = {}
+    for key, table in vendors_table.items():
+        vendors[key] = _parse_vendor(key, table, where)
+    _check_unique_ids(vendors, where)
+    settings = _parse_settings(data.get("settings", {}), where)
+    return Config(path=where, vendors=vendors, settings=settings)
+
+
+def _parse_settings(table: Any, where: str) -> HttpSettings:
+    at = f"{where}: [settings]"
+    _typed(table, dict, at)
+    defaults = HttpSettings()
+    values: dict[str, Any] = {}
+    for key, value in table.items():
+        if not hasattr(defaults, key):
+            allowed = ", ".join(f.name for f in fields(HttpSettings))
+            raise ConfigError(f"{at}: unknown key '{key}' (allowed: {allowed})")
+        expected = type(getattr(defaults, key))
+        if expected is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        _typed(value, expected, f"{at}, key '{key}'")
+        if value < 0 or (key in ("per_host", "max_response_bytes") and value < 1):
+            raise ConfigError(f"{at}, key '{key}': {value} is out of range")
+        values[key] = value
+    return HttpSettings(**values)
+
+
+def _parse_vendor(key: str, table: Any, where: str) -> VendorConfig:
+    at = f"{where}: vendor '{key}'"
+    if not VENDOR_KEY.match(key):
+        raise ConfigError(f"{at}: vendor keys are lower-case letters, digits, '-' and '_'")
+    if not isinstance(table, dict):
+        raise ConfigError(f"{at}: expected a table [vendors.{key}]")
+    allowed = {"name", "aliases", "families", "sources"}
+    extra = set(table) - allowed
+    if extra:
+        raise ConfigError(f"{at}: unknown key '{sorted(extra)[0]}' (allowed: {', '.join(sorted(allowed))})")
+    name = _typed(table.get("name", key), str, f"{at}, key 'name'")
+    aliases = _typed(table.get("aliases", []), list, f"{at}, key 'aliases'")
+    for alias in aliases:
+        _typed(alias, str, f"{at}, key 'aliases'")
+    families = _parse_families(table.get("families", {}), f"{at}, key 'families'")
+    raw_sources = _typed(table.get("sources", []), list, f"{at}, key 'sources'")
+    sources = tuple(_parse_source(key, index, item, at) for index, item in enumerate(raw_sources, start=1))
+    return VendorConfig(key=key, name=name, aliases=tuple(aliases), families=families, sources=sources)
+
+
+def _parse_families(value: Any, at: str) -> tuple[tuple[str, str], ...]:
+    table = _typed(value, dict, at)
+    pairs = []
+    for pattern, family in table.items():
+        _typed(family, str, f"{at} '{pattern}'")
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ConfigError(f"{at}: pattern '{pattern}' is not a regular expression: {exc}") from None
+        pairs.append((pattern, family))
+    return tuple(pairs)
+
+
+def _parse_source(vendor: str, index: int, table: Any, vendor_at: str) -> SourceConfig:
+    at = f"{vendor_at}, source {index}"
+    if not isinstance(table, dict):
+        raise ConfigError(f"{at}: expected a table [[vendors.{vendor}.sources]]")
+    kind = table.get("kind")
+    if kind is None:
+        raise ConfigError(f"{at}: missing key 'kind' (one of: {', '.join(registry.KINDS)})")
+    kind = _typed(kind, str, f"{at}, key 'kind'")
+    if kind not in registry.KINDS:
+        raise ConfigError(f"{at}: unknown kind '{kind}' (one of: {', '.join(registry.KINDS)})")
+    spec = registry.load(kind)
+    at = f"{at} ({kind})"
+    allowed = COMMON_SOURCE_KEYS | set(spec.OPTIONS)
+    extra = set(table) - allowed
+    if extra:
+        raise ConfigError(f"{at}: unknown key '{sorted(extra)[0]}' (allowed: {', '.join(sorted(allowed))})")
+    options: dict[str, Any] = {}
+    for key, option in spec.OPTIONS.items():
+        if key not in table:
+            if option.required:
+                raise ConfigError(f"{at}: missing key '{key}' ({option.help})")
+            options[key] = option.default
+            continue
+        options[key] = option.check(table[key], f"{at}, key '{key}'")
+    base_url = _typed(table.get("base_url", spec.DEFAULT_BASE_URL), str, f"{at}, key 'base_url'")
+    if not re.match(r"^https?://[^/\s]+", base_url):
+        raise ConfigError(f"{at}, key 'base_url': '{base_url}' is not an http(s) URL")
+    identity = options[spec.IDENTITY]
+    return SourceConfig(
+        vendor=vendor,
+        kind=kind,
+        base_url=base_url.rstrip("/"),
+        options=options,
+        id=f"{vendor}/{kind}/{identity}",
+    )
+
+
+def _check_unique_ids(vendors: dict[str, VendorConfig], where: str) -> None:
+    seen: set[str] = set()
+    for vendor in vendors.values():
+        for source in vendor.sources:
+            if source.id in seen:
+                raise ConfigError(f"{where}: vendor '{vendor.key}': source '{source.id}' is listed twice")
+            seen.add(source.id)
+
+
+def _typed(value: Any, expected: type, at: str) -> Any:
+    return check_type(value, expected, at)

@@ -1,0 +1,64 @@
+"""Normalise the many ways sources write a time into ISO 8601 UTC strings.
+
+Times become `YYYY-MM-DDTHH:MM:SSZ`; a value that only names a day stays `YYYY-MM-DD` and a
+month-only value (models.dev has them) stays `YYYY-MM`, so no precision is invented.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, tzinfo
+
+from dateutil import parser as dateparser
+
+DAY_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+MONTH_ONLY = re.compile(r"^\d{4}-\d{2}$")
+
+
+def iso_utc(moment: datetime) -> str:
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def now_iso() -> str:
+    return iso_utc(datetime.now(UTC))
+
+
+def normalise_time(value: object, naive_tz: tzinfo = UTC) -> str | None:
+    """An epoch number or a date/time string → ISO UTC; None for what cannot be read."""
+    if value is None or value == "" or isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        if value <= 0:
+            return None
+        seconds = value / 1000 if value > 10_000_000_000 else value
+        return iso_utc(datetime.fromtimestamp(seconds, UTC))
+    if isinstance(value, datetime):
+        return iso_utc(value if value.tzinfo else value.replace(tzinfo=naive_tz))
+    if isinstance(value, date):
+        return value.isoformat()
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    if DAY_ONLY.match(text) or MONTH_ONLY.match(text):
+        return text
+    if text.isdigit():
+        return normalise_time(int(text))
+    try:
+        parsed = dateparser.isoparse(text)
+    except (ValueError, OverflowError):
+        try:
+            parsed = dateparser.parse(text)
+        except (ValueError, OverflowError):
+            return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=naive_tz)
+    return iso_utc(parsed)
+
+
+def day_of(value: str | None) -> str | None:
+    """The `YYYY-MM-DD` part of a normalised value (None for month-only or missing)."""
+    if not value or len(value) < 10:
+        return None
+    return value[:10]

@@ -1,0 +1,239 @@
+"""Write one source's results: stage pages as they arrive, merge them in one transaction.
+
+Pages go into temporary tables (in SQLite's temp store, gone if the process dies) so that a
+source of any size is never held in memory, and the real tables change only in `commit`, all
+at once: a sync killed at any moment leaves them as they were before that source.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from relwatch.models import Artifact
+
+if TYPE_CHECKING:
+    from relwatch.config import SourceConfig
+    from relwatch.sources.base import Page
+    from relwatch.store import Store
+
+# Artifact columns written from an Artifact, in order.
+COLUMNS = (
+    "source_id",
+    "vendor_id",
+    "kind",
+    "external_id",
+    "name",
+    "url",
+    "date",
+    "date_kind",
+    "modified_at",
+    "licence",
+    "licence_link",
+    "gated",
+    "pipeline_tag",
+    "library",
+    "parameters",
+    "base_models",
+    "downloads",
+    "likes",
+    "tier_hint",
+    "weights_ref",
+    "family_hint",
+    "extra",
+    "raw",
+    "content_hash",
+)
+
+STAGING = """
+CREATE TEMP TABLE IF NOT EXISTS staged_artifacts (
+    {columns},
+    PRIMARY KEY (source_id, external_id)
+);
+CREATE TEMP TABLE IF NOT EXISTS staged_seen (
+    source_id TEXT NOT NULL,
+    external_id TEXT NOT NULL,
+    PRIMARY KEY (source_id, external_id)
+);
+CREATE TEMP TABLE IF NOT EXISTS staged_pages (
+    source_id TEXT NOT NULL,
+    url TEXT NOT NULL,
+    etag TEXT,
+    last_modified TEXT,
+    next_url TEXT,
+    item_ids TEXT NOT NULL,
+    changed INTEGER NOT NULL,
+    PRIMARY KEY (source_id, url)
+);
+""".format(columns=",\n    ".join(f"{c}" for c in COLUMNS))
+
+
+def artifact_row(artifact: Artifact, source: SourceConfig) -> tuple[Any, ...]:
+    """The artifacts-table values of one artifact (pure)."""
+    values = {
+        "source_id": source.id,
+        "vendor_id": source.vendor,
+        "kind": source.kind,
+        "external_id": artifact.external_id,
+        "name": artifact.name,
+        "url": artifact.url,
+        "date": artifact.date,
+        "date_kind": str(artifact.date_kind) if artifact.date_kind else None,
+        "modified_at": artifact.modified_at,
+        "licence": artifact.licence,
+        "licence_link": artifact.licence_link,
+        "gated": None if artifact.gated is None else int(artifact.gated),
+        "pipeline_tag": artifact.pipeline_tag,
+        "library": artifact.library,
+        "parameters": artifact.parameters,
+        "base_models": json.dumps(artifact.base_models),
+        "downloads": artifact.downloads,
+        "likes": artifact.likes,
+        "tier_hint": str(artifact.tier_hint) if artifact.tier_hint else None,
+        "weights_ref": artifact.weights_ref,
+        "family_hint": artifact.family_hint,
+        "extra": json.dumps(artifact.extra, sort_keys=True, ensure_ascii=False),
+        "raw": None if artifact.raw is None else json.dumps(artifact.raw, ensure_ascii=False),
+    }
+    digest = hashlib.sha1(
+        json.dumps([values[c] for c in COLUMNS[3:-1]], ensure_ascii=False).encode("utf-8"),
+        usedforsecurity=False,
+    ).hexdigest()
+    return (*[values[c] for c in COLUMNS[:-1]], digest)
+
+
+@dataclass(kw_only=True)
+class MergeCounts:
+    items: int = 0
+    new: int = 0
+    updated: int = 0
+    gone: int = 0
+    pages: int = 0
+
+
+class SourceIngest:
+    """Stages one source's pages; `commit` merges them, `discard` forgets them."""
+
+    def __init__(self, store: Store, source: SourceConfig):
+        self.store = store
+        self.source = source
+        self.pages = 0
+        store.conn.executescript(STAGING)
+        self.discard()
+
+    def add(self, page: Page) -> None:
+        conn = self.store.conn
+        conn.execute("BEGIN")
+        try:
+            if page.artifacts:
+                placeholders = ", ".join("?" for _ in COLUMNS)
+                conn.executemany(
+                    f"INSERT OR REPLACE INTO temp.staged_artifacts VALUES ({placeholders})",
+                    [artifact_row(a, self.source) for a in page.artifacts],
+                )
+            conn.executemany(
+                "INSERT OR IGNORE INTO temp.staged_seen VALUES (?, ?)",
+                [(self.source.id, external_id) for external_id in page.item_ids],
+            )
+            conn.execute(
+                "INSERT OR REPLACE INTO temp.staged_pages VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    self.source.id,
+                    page.url,
+                    page.etag,
+                    page.last_modified,
+                    page.next_url,
+                    json.dumps(page.item_ids),
+                    int(not page.unchanged),
+                ),
+            )
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+        self.pages += 1
+
+    @property
+    def items_seen(self) -> int:
+        return self.store.conn.execute(
+            "SELECT count(*) FROM temp.staged_seen WHERE source_id = ?", (self.source.id,)
+        ).fetchone()[0]
+
+    def commit(
+        self,
+        *,
+        now: str,
+        complete: bool,
+        keep_validators: bool,
+        on_commit: Callable[[sqlite3.Connection, MergeCounts], None],
+    ) -> MergeCounts:
+        """Merge staged rows into `artifacts` and validators into `http_validators`, atomically.
+
+        `complete`: the listing was read to its end, so what it no longer holds is gone.
+        `keep_validators`: false for a suspect result, so that the next sync reads it afresh.
+        `on_commit`: writes what belongs in the same transaction (the source run record).
+        """
+        sid = self.source.id
+        counts = MergeCounts(items=self.items_seen, pages=self.pages)
+        with self.store.transaction() as conn:
+            counts.new = conn.execute(
+                "SELECT count(*) FROM temp.staged_artifacts s WHERE s.source_id = ? AND NOT EXISTS "
+                "(SELECT 1 FROM artifacts a WHERE a.source_id = s.source_id AND a.external_id = s.external_id)",
+                (sid,),
+            ).fetchone()[0]
+            counts.updated = conn.execute(
+                "SELECT count(*) FROM temp.staged_artifacts s JOIN artifacts a "
+                "ON a.source_id = s.source_id AND a.external_id = s.external_id "
+                "WHERE s.source_id = ? AND (a.content_hash != s.content_hash OR a.gone_at IS NOT NULL)",
+                (sid,),
+            ).fetchone()[0]
+            columns = ", ".join(COLUMNS)
+            updates = ", ".join(f"{c} = excluded.{c}" for c in COLUMNS[4:])
+            conn.execute(
+                f"INSERT INTO artifacts ({columns}, first_seen, last_seen) "
+                f"SELECT {columns}, :now, :now FROM temp.staged_artifacts WHERE source_id = :sid "
+                f"ON CONFLICT (source_id, external_id) DO UPDATE SET {updates}, "
+                "last_seen = excluded.last_seen, gone_at = NULL",
+                {"now": now, "sid": sid},
+            )
+            if complete:
+                counts.gone = conn.execute(
+                    "UPDATE artifacts SET gone_at = :now WHERE source_id = :sid AND gone_at IS NULL "
+                    "AND external_id NOT IN (SELECT external_id FROM temp.staged_seen WHERE source_id = :sid)",
+                    {"now": now, "sid": sid},
+                ).rowcount
+            if keep_validators:
+                self._save_validators(conn, now, complete)
+            on_commit(conn, counts)
+        self.discard()
+        return counts
+
+    def _save_validators(self, conn: Any, now: str, complete: bool) -> None:
+        sid = self.source.id
+        if complete:
+            conn.execute(
+                "DELETE FROM http_validators WHERE source_id = ? AND url NOT IN "
+                "(SELECT url FROM temp.staged_pages WHERE source_id = ?)",
+                (sid, sid),
+            )
+        conn.execute(
+            "DELETE FROM http_validators WHERE source_id = ? AND url IN "
+            "(SELECT url FROM temp.staged_pages WHERE source_id = ? AND changed = 1)",
+            (sid, sid),
+        )
+        conn.execute(
+            "INSERT INTO http_validators "
+            "(source_id, url, etag, last_modified, next_url, item_ids, fetched_at) "
+            "SELECT source_id, url, etag, last_modified, next_url, item_ids, ? FROM temp.staged_pages "
+            "WHERE source_id = ? AND changed = 1 AND (etag IS NOT NULL OR last_modified IS NOT NULL)",
+            (now, sid),
+        )
+
+    def discard(self) -> None:
+        conn = self.store.conn
+        for table in ("staged_artifacts", "staged_seen", "staged_pages"):
+            conn.execute(f"DELETE FROM temp.{table} WHERE source_id = ?", (self.source.id,))

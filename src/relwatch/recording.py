@@ -1,0 +1,75 @@
+"""Keep every response of a sync in a folder, and serve a sync from such a folder.
+
+A recording is a folder of `NNNNN.json` files, one exchange each:
+`{"method", "url", "status", "headers", "body"}` with the body as text, or as
+`"body_base64"` when it is not UTF-8. `url` is the URL relwatch asked for (before redirects),
+which is what a replay matches on.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from relwatch.errors import NotRecorded, RelwatchError
+
+DROPPED_HEADERS = {"content-encoding", "content-length", "transfer-encoding", "connection"}
+
+
+class Recorder:
+    def __init__(self, folder: Path):
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+        self.count = len(list(folder.glob("*.json")))
+
+    def record(self, url: str, status: int, headers: httpx.Headers, body: bytes) -> None:
+        self.count += 1
+        exchange: dict[str, Any] = {
+            "method": "GET",
+            "url": url,
+            "status": status,
+            "headers": {k: v for k, v in headers.items() if k.lower() not in DROPPED_HEADERS},
+        }
+        try:
+            exchange["body"] = body.decode("utf-8")
+        except UnicodeDecodeError:
+            exchange["body_base64"] = base64.b64encode(body).decode("ascii")
+        path = self.folder / f"{self.count:05d}.json"
+        path.write_text(json.dumps(exchange, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+def load_recording(folder: Path) -> dict[str, dict[str, Any]]:
+    """URL → exchange; a later exchange for the same URL replaces an earlier one."""
+    if not folder.is_dir():
+        raise RelwatchError(f"no recording at {folder} (expected a folder of *.json exchanges)")
+    exchanges: dict[str, dict[str, Any]] = {}
+    for path in sorted(folder.glob("*.json")):
+        try:
+            exchange = json.loads(path.read_text(encoding="utf-8"))
+            exchanges[exchange["url"]] = exchange
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise RelwatchError(f"{path}: not a recorded exchange ({exc})") from None
+    if not exchanges:
+        raise RelwatchError(f"recording {folder} holds no exchanges")
+    return exchanges
+
+
+class ReplayTransport(httpx.AsyncBaseTransport):
+    """Answers requests from a recording; a URL it does not hold raises NotRecorded."""
+
+    def __init__(self, folder: Path):
+        self.exchanges = load_recording(folder)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        exchange = self.exchanges.get(str(request.url))
+        if exchange is None:
+            raise NotRecorded(f"{request.url} is not in the recording")
+        if "body_base64" in exchange:
+            body = base64.b64decode(exchange["body_base64"])
+        else:
+            body = exchange.get("body", "").encode("utf-8")
+        return httpx.Response(exchange["status"], headers=exchange.get("headers", {}), content=body, request=request)

@@ -1,0 +1,1 @@
+"""One module per source kind; see `registry` for the names and `base` for the contract."""

@@ -1,0 +1,121 @@
+"""The contract every source module follows, and helpers they share.
+
+A source module defines:
+
+- `DEFAULT_BASE_URL`: the real host, overridable per source with `base_url`;
+- `OPTIONS`: its keys in sources.toml (`Option`s), and `IDENTITY`: the key that names it;
+- `TOKEN_ENV`: environment variables that may hold a token for its host (may be empty);
+- `COMPLETE_LISTING`: whether a full read lists everything (so what is missing is gone);
+- `fetch(source, session)`: an async iterator of `Page`s, the thin network half;
+- pure parse functions from a payload to `Artifact`s, the half the tests exercise most.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from relwatch.errors import ConfigError, SourceError
+from relwatch.models import Artifact, Openness
+
+if TYPE_CHECKING:
+    from relwatch.http import Fetched, SourceSession
+
+MAX_PAGES = 10_000
+
+
+@dataclass(frozen=True, kw_only=True)
+class Option:
+    """One key of a source table in sources.toml."""
+
+    type: type | str  # a Python type, or "regex", "tier", "list[str]"
+    help: str
+    required: bool = False
+    default: Any = None
+
+    def check(self, value: Any, at: str) -> Any:
+        if self.type == "regex":
+            check_type(value, str, at)
+            try:
+                re.compile(value)
+            except re.error as exc:
+                raise ConfigError(f"{at}: not a regular expression: {exc}") from None
+            return value
+        if self.type == "tier":
+            check_type(value, str, at)
+            try:
+                return Openness(value)
+            except ValueError:
+                tiers = ", ".join(t.value for t in Openness)
+                raise ConfigError(f"{at}: unknown tier '{value}' (one of: {tiers})") from None
+        if self.type == "list[str]":
+            check_type(value, list, at)
+            for item in value:
+                check_type(item, str, at)
+            return tuple(value)
+        assert isinstance(self.type, type)
+        return check_type(value, self.type, at)
+
+
+def check_type(value: Any, expected: type, at: str) -> Any:
+    if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+        raise ConfigError(f"{at}: expected {_type_name(expected)}, got {_type_name(type(value))} {value!r}")
+    return value
+
+
+def _type_name(kind: type) -> str:
+    names = {str: "a string", int: "an integer", bool: "true/false", list: "a list", dict: "a table", float: "a number"}
+    return names.get(kind, kind.__name__)
+
+
+@dataclass(kw_only=True, slots=True)
+class Page:
+    """One response's worth of a source's answer.
+
+    `artifacts` is None when the server said the page is unchanged since the last sync (304):
+    the sync then keeps what it stored and `item_ids` says which artifacts the page held.
+    """
+
+    url: str
+    artifacts: list[Artifact] | None
+    item_ids: list[str]
+    next_url: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+
+    @property
+    def unchanged(self) -> bool:
+        return self.artifacts is None
+
+
+ParsePage = Callable[["Fetched"], tuple[list[Artifact], str | None]]
+
+
+async def follow_pages(session: SourceSession, url: str, parse_page: ParsePage) -> AsyncIterator[Page]:
+    """Request `url`, then each next URL that `parse_page` finds, until there is none.
+
+    A page answered 304 is not parsed: its next URL and item ids come from the last sync.
+    """
+    seen: set[str] = set()
+    while url:
+        if url in seen or len(seen) >= MAX_PAGES:
+            raise SourceError(f"pagination loops or runs past {MAX_PAGES} pages at {url}")
+        seen.add(url)
+        fetched = await session.get(url)
+        if fetched.remembered is not None:
+            remembered = fetched.remembered
+            yield Page(url=url, artifacts=None, item_ids=remembered.item_ids, next_url=remembered.next_url)
+            url = remembered.next_url or ""
+            continue
+        artifacts, next_url = parse_page(fetched)
+        yield Page(
+            url=url,
+            artifacts=artifacts,
+            item_ids=[a.external_id for a in artifacts],
+            next_url=next_url,
+            etag=fetched.headers.get("etag"),
+            last_modified=fetched.headers.get("last-modified"),
+        )
+        url = next_url or ""

@@ -1,0 +1,162 @@
+"""Hugging Face Hub: an organisation's model repositories.
+
+`GET {base_url}/api/models?author=ORG&sort=createdAt&limit=N&expand=…`, a JSON array per page,
+next page in `Link: <…>; rel="next"`. With `expand`, only `_id`, `id` and the expanded fields
+come back, so every field parsed below is listed in EXPAND.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
+
+from relwatch.dates import normalise_time
+from relwatch.errors import SourceError
+from relwatch.models import Artifact, DateKind
+from relwatch.sources.base import Option, Page, follow_pages
+
+if TYPE_CHECKING:
+    from relwatch.config import SourceConfig
+    from relwatch.http import Fetched, SourceSession
+
+DEFAULT_BASE_URL = "https://huggingface.co"
+TOKEN_ENV = ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN")
+IDENTITY = "org"
+COMPLETE_LISTING = True  # the listing holds every repository, so one that leaves it is gone
+OPTIONS = {
+    "org": Option(type=str, required=True, help="a Hugging Face user or organisation, e.g. 'google'"),
+    "page_size": Option(type=int, default=500, help="models per listing page"),
+}
+
+EXPAND = (
+    "author",
+    "createdAt",
+    "lastModified",
+    "gated",
+    "private",
+    "disabled",
+    "tags",
+    "pipeline_tag",
+    "library_name",
+    "cardData",
+    "safetensors",
+    "sha",
+    "downloads",
+    "likes",
+)
+# Repositories older than the Hub's creation-date records all carry this value: "unknown".
+UNKNOWN_CREATED_AT = "2022-03-02T23:29:04.000Z"
+
+
+def listing_url(base_url: str, org: str, page_size: int) -> str:
+    params = [("author", org), ("sort", "createdAt"), ("limit", str(page_size))]
+    params += [("expand", field) for field in EXPAND]
+    return f"{base_url}/api/models?{urlencode(params)}"
+
+
+async def fetch(source: SourceConfig, session: SourceSession) -> AsyncIterator[Page]:
+    url = listing_url(source.base_url, source.option("org"), source.option("page_size"))
+
+    def parse_page(fetched: Fetched) -> tuple[list[Artifact], str | None]:
+        payload = fetched.json()
+        if not isinstance(payload, list):
+            raise SourceError(f"expected a JSON array of models from {fetched.url}")
+        return parse_models(payload, source.base_url), fetched.links().get("next")
+
+    async for page in follow_pages(session, url, parse_page):
+        yield page
+
+
+def parse_models(items: list[Any], base_url: str = DEFAULT_BASE_URL) -> list[Artifact]:
+    """A listing page (or a list of single-model bodies) → artifacts; non-model items are skipped."""
+    return [parse_model(item, base_url) for item in items if isinstance(item, dict) and _repo_id(item)]
+
+
+def parse_model(item: dict[str, Any], base_url: str = DEFAULT_BASE_URL) -> Artifact:
+    repo_id = _repo_id(item)
+    assert repo_id is not None
+    card = item.get("cardData") if isinstance(item.get("cardData"), dict) else {}
+    tags = [t for t in item.get("tags") or [] if isinstance(t, str)]
+    created = item.get("createdAt")
+    extra: dict[str, Any] = {}
+    if created == UNKNOWN_CREATED_AT:
+        created = None
+        extra["created_before"] = "2022-03-02"
+    gated = item.get("gated")
+    if isinstance(gated, str):
+        extra["gated_mode"] = gated
+    for key in ("private", "disabled"):
+        if item.get(key):
+            extra[key] = True
+    base_models, relations = _base_models(tags, card)
+    if relations:
+        extra["base_model_relations"] = relations
+    if isinstance(card.get("license_name"), str):
+        extra["licence_name"] = card["license_name"]
+    safetensors = item.get("safetensors")
+    parameters = safetensors.get("total") if isinstance(safetensors, dict) else None
+    return Artifact(
+        external_id=repo_id,
+        name=repo_id.rsplit("/", 1)[-1],
+        url=f"{base_url}/{repo_id}",
+        date=normalise_time(created),
+        date_kind=DateKind.REPO_CREATED,
+        modified_at=normalise_time(item.get("lastModified")),
+        licence=_licence(tags, card),
+        licence_link=card.get("license_link") if isinstance(card.get("license_link"), str) else None,
+        gated=None if gated is None else gated not in (False, "false"),
+        pipeline_tag=_str(item.get("pipeline_tag")),
+        library=_str(item.get("library_name")),
+        parameters=parameters if isinstance(parameters, int) and not isinstance(parameters, bool) else None,
+        base_models=base_models,
+        downloads=_int(item.get("downloads")),
+        likes=_int(item.get("likes")),
+        extra=extra,
+        raw=item,
+    )
+
+
+def _repo_id(item: dict[str, Any]) -> str | None:
+    value = item.get("id") or item.get("modelId")
+    return value if isinstance(value, str) and "/" in value else None
+
+
+def _licence(tags: list[str], card: dict[str, Any]) -> str | None:
+    for tag in tags:
+        if tag.startswith("license:"):
+            return tag.removeprefix("license:")
+    value = card.get("license")
+    if isinstance(value, list):
+        value = next((v for v in value if isinstance(v, str)), None)
+    return value.lower() if isinstance(value, str) and value else None
+
+
+def _base_models(tags: list[str], card: dict[str, Any]) -> tuple[list[str], dict[str, str]]:
+    """Base repos from `base_model:<repo>` / `base_model:<relation>:<repo>` tags, else the card."""
+    models: list[str] = []
+    relations: dict[str, str] = {}
+    for tag in tags:
+        if not tag.startswith("base_model:"):
+            continue
+        rest = tag.removeprefix("base_model:")
+        relation, _, repo = rest.partition(":")
+        if repo:
+            relations[repo] = relation
+        else:
+            repo = rest
+        if repo not in models:
+            models.append(repo)
+    if not models:
+        declared = card.get("base_model")
+        declared = [declared] if isinstance(declared, str) else declared or []
+        models = [m for m in declared if isinstance(m, str)]
+    return models, relations
+
+
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _int(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None

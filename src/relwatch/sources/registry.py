@@ -1,0 +1,18 @@
+"""The source kinds relwatch knows: a name → the module that implements it.
+
+Every module offers the same entry points (see `relwatch.sources.base`), so the sync never
+special-cases a kind. Modules are imported on first use to keep start-up cheap.
+"""
+
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
+
+KINDS: dict[str, str] = {
+    "huggingface": "relwatch.sources.huggingface",
+}
+
+
+def load(kind: str) -> ModuleType:
+    return importlib.import_module(KINDS[kind])

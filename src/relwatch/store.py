@@ -1,0 +1,175 @@
+"""The SQLite file: where it lives, its schema and migrations, the sync lock, and queries."""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from relwatch.config import Config
+from relwatch.dates import now_iso
+from relwatch.errors import RelwatchError, SyncLocked
+from relwatch.migrations import MIGRATIONS
+
+DB_ENV = "RELWATCH_DB"
+
+
+def default_db_path() -> Path:
+    import platformdirs
+
+    return platformdirs.user_data_path("relwatch") / "relwatch.db"
+
+
+def resolve_db_path(option: str | os.PathLike[str] | None) -> Path:
+    chosen = option or os.environ.get(DB_ENV)
+    return Path(chosen).expanduser() if chosen else default_db_path()
+
+
+class Store:
+    """An open relwatch database, migrated to the current schema."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+            conn.execute("PRAGMA journal_mode=WAL")
+        except sqlite3.DatabaseError as exc:
+            raise RelwatchError(f"cannot open database {path}: {exc}") from None
+        conn.execute("PRAGMA foreign_keys=ON")
+        conn.execute("PRAGMA busy_timeout=10000")
+        self.conn = conn
+        self.db = sqlite_utils.Database(conn)
+        self.migrate()
+
+    @classmethod
+    def open_existing(cls, path: Path) -> Store:
+        if not path.exists():
+            raise RelwatchError(f"no database at {path}: run `relwatch sync` first, or pass --db")
+        return cls(path)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    @contextmanager
+    def transaction(self, immediate: bool = True) -> Iterator[sqlite3.Connection]:
+        self.conn.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    # -- schema ---------------------------------------------------------------------------
+
+    def migrate(self) -> list[str]:
+        self.conn.execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+        done = {row[0] for row in self.conn.execute("SELECT name FROM migrations")}
+        applied = []
+        for name, script in MIGRATIONS:
+            if name in done:
+                continue
+            self.conn.executescript(
+                f"BEGIN IMMEDIATE;\n{script}\n"
+                f"INSERT INTO migrations (name, applied_at) VALUES ('{name}', '{now_iso()}');\nCOMMIT;"
+            )
+            applied.append(name)
+        return applied
+
+    @property
+    def schema_version(self) -> int:
+        return self.conn.execute("SELECT count(*) FROM migrations").fetchone()[0]
+
+    # -- configuration mirror -------------------------------------------------------------
+
+    def save_config(self, config: Config) -> None:
+        """Mirror vendors and sources from the config, so the file explains itself."""
+        with self.transaction():
+            for vendor in config.vendors.values():
+                self.conn.execute(
+                    "INSERT INTO vendors (id, name, aliases) VALUES (?, ?, ?) "
+                    "ON CONFLICT(id) DO UPDATE SET name=excluded.name, aliases=excluded.aliases",
+                    (vendor.key, vendor.name, json.dumps(list(vendor.aliases))),
+                )
+                for source in vendor.sources:
+                    options = {k: v for k, v in source.options.items() if v is not None}
+                    self.conn.execute(
+                        "INSERT INTO sources (id, vendor_id, kind, base_url, options) VALUES (?, ?, ?, ?, ?) "
+                        "ON CONFLICT(id) DO UPDATE SET base_url=excluded.base_url, options=excluded.options",
+                        (source.id, vendor.key, source.kind, source.base_url, json.dumps(options, default=str)),
+                    )
+
+    # -- queries --------------------------------------------------------------------------
+
+    def rows(self, sql: str, params: dict[str, Any] | tuple[Any, ...] = ()) -> list[dict[str, Any]]:
+        cursor = self.conn.execute(sql, params)
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor]
+
+    def source_health(self) -> list[dict[str, Any]]:
+        return self.rows(
+            """
+            SELECT s.vendor_id AS vendor, s.id AS source, s.kind, s.last_success, s.last_error,
+                   s.last_error_at, s.consecutive_failures, s.wait_until,
+                   r.status AS last_status, r.items AS last_items, r.requests AS last_requests,
+                   r.not_modified AS last_not_modified, r.suspect AS last_suspect,
+                   (SELECT count(*) FROM artifacts a WHERE a.source_id = s.id) AS artifacts
+            FROM sources s
+            LEFT JOIN source_runs r ON r.id = (
+                SELECT max(id) FROM source_runs WHERE source_id = s.id AND status != 'skipped')
+            ORDER BY s.vendor_id, s.id
+            """
+        )
+
+    def list_artifacts(
+        self,
+        *,
+        vendors: list[str] | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        limit: int | None = None,
+    ) -> list[dict[str, Any]]:
+        where = ["gone_at IS NULL"]
+        params: dict[str, Any] = {}
+        if vendors:
+            where.append(f"vendor_id IN ({', '.join(f':v{i}' for i in range(len(vendors)))})")
+            params.update({f"v{i}": v for i, v in enumerate(vendors)})
+        if since:
+            where.append("date >= :since")
+            params["since"] = since
+        if until:
+            where.append("substr(date, 1, 10) <= :until")
+            params["until"] = until
+        sql = (
+            "SELECT vendor_id AS vendor, kind, external_id, name, date, date_kind, licence, gated, "
+            "pipeline_tag, parameters, downloads, likes, url FROM artifacts "
+            f"WHERE {' AND '.join(where)} ORDER BY date IS NULL, date DESC, external_id"
+        )
+        if limit:
+            sql += " LIMIT :limit"
+            params["limit"] = limit
+        return self.rows(sql, params)
+
+
+@contextmanager
+def sync_lock(db_path: Path) -> Iterator[None]:
+    """Hold an exclusive lock beside the database for the length of a sync."""
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    lock_path = db_path.with_name(db_path.name + ".lock")
+    with open(lock_path, "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise SyncLocked(f"another relwatch sync is running on {db_path}") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

@@ -1,0 +1,331 @@
+"""Run the configured sources concurrently, isolate their failures, record runs."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from relwatch.config import Config, SourceConfig
+from relwatch.dates import now_iso
+from relwatch.errors import NotRecorded, RateLimited, RelwatchError
+from relwatch.ingest import MergeCounts, SourceIngest
+from relwatch.sources import registry
+from relwatch.store import Store
+
+EXIT_OK = 0
+EXIT_SOURCES_FAILED = 1
+EXIT_USAGE = 2
+EXIT_LOCKED = 3
+
+SUSPECT_MIN_PREVIOUS = 10
+SUSPECT_SHARE = 0.5
+
+
+@dataclass(kw_only=True)
+class SourceOutcome:
+    source: str
+    vendor: str
+    kind: str
+    status: str = "ok"  # ok | failed | waiting | skipped
+    requests: int = 0
+    not_modified: int = 0
+    bytes: int = 0
+    pages: int = 0
+    items: int = 0
+    new: int = 0
+    updated: int = 0
+    gone: int = 0
+    suspect: str | None = None
+    error: str | None = None
+    wait_until: str | None = None
+
+
+@dataclass(kw_only=True)
+class SyncResult:
+    run_id: int
+    mode: str
+    started_at: str
+    finished_at: str = ""
+    outcomes: list[SourceOutcome] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[SourceOutcome]:
+        return [o for o in self.outcomes if o.status == "failed"]
+
+    @property
+    def suspect(self) -> list[SourceOutcome]:
+        return [o for o in self.outcomes if o.suspect]
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_SOURCES_FAILED if self.failed or self.suspect else EXIT_OK
+
+    def as_dict(self) -> dict[str, object]:
+        requests = sum(o.requests for o in self.outcomes)
+        not_modified = sum(o.not_modified for o in self.outcomes)
+        return {
+            "run_id": self.run_id,
+            "mode": self.mode,
+            "started_at": self.started_at,
+            "finished_at": self.finished_at,
+            "exit_code": self.exit_code,
+            "totals": {
+                "sources": len(self.outcomes),
+                "failed": len(self.failed),
+                "suspect": len(self.suspect),
+                "requests": requests,
+                "not_modified": not_modified,
+                "items": sum(o.items for o in self.outcomes),
+                "new": sum(o.new for o in self.outcomes),
+                "updated": sum(o.updated for o in self.outcomes),
+                "gone": sum(o.gone for o in self.outcomes),
+            },
+            "sources": [asdict(o) for o in self.outcomes],
+        }
+
+
+class Progress(Protocol):
+    def started(self, source: SourceConfig) -> None: ...
+    def advanced(self, source: SourceConfig, pages: int, items: int) -> None: ...
+    def finished(self, outcome: SourceOutcome) -> None: ...
+
+
+class NoProgress:
+    def started(self, source: SourceConfig) -> None:
+        pass
+
+    def advanced(self, source: SourceConfig, pages: int, items: int) -> None:
+        pass
+
+    def finished(self, outcome: SourceOutcome) -> None:
+        pass
+
+
+def suspicion(items: int, previous: int | None) -> str | None:
+    """Why a source's count of items looks wrong, or None (pure)."""
+    if items == 0:
+        return "returned no items" + (f", {previous} last time" if previous else "")
+    if previous is not None and previous >= SUSPECT_MIN_PREVIOUS and items < previous * SUSPECT_SHARE:
+        return f"returned {items} items, {previous} last time"
+    return None
+
+
+def source_token(source: SourceConfig) -> str | None:
+    for name in registry.load(source.kind).TOKEN_ENV:
+        value = os.environ.get(name)
+        if value:
+            return value
+    return None
+
+
+def redact(text: str, secrets: Iterable[str | None]) -> str:
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "***")
+    return text
+
+
+async def run_sync(
+    config: Config,
+    store: Store,
+    vendors: list[str],
+    *,
+    record_to: Path | None = None,
+    replay_from: Path | None = None,
+    progress: Progress | None = None,
+    http_transport: object | None = None,
+) -> SyncResult:
+    from relwatch.http import Http
+
+    progress = progress or NoProgress()
+    mode = "record" if record_to else "replay" if replay_from else "live"
+    sources = [s for v in vendors for s in config.vendors[v].sources]
+    store.save_config(config)
+    started = now_iso()
+    with store.transaction():
+        store.conn.execute("UPDATE sync_runs SET status = 'interrupted' WHERE status = 'running'")
+        run_id = store.conn.execute(
+            "INSERT INTO sync_runs (started_at, status, vendors, mode) VALUES (?, 'running', ?, ?)",
+            (started, json.dumps(vendors), mode),
+        ).lastrowid
+    result = SyncResult(run_id=run_id, mode=mode, started_at=started)
+    async with Http(
+        config.settings,
+        record_to=record_to,
+        replay_from=replay_from,
+        transport=http_transport,  # type: ignore[arg-type]
+    ) as http:
+        runner = SourceRunner(store, http, run_id, progress, replaying=replay_from is not None)
+        result.outcomes = list(await asyncio.gather(*(runner.run(s) for s in sources)))
+    result.finished_at = now_iso()
+    failed = len(result.failed)
+    skipped = sum(o.status in ("skipped", "waiting") for o in result.outcomes)
+    status = "ok" if not failed else "failed" if failed == len(sources) else "partial"
+    with store.transaction():
+        store.conn.execute(
+            "UPDATE sync_runs SET finished_at = ?, status = ?, sources_ok = ?, sources_failed = ?, "
+            "sources_skipped = ? WHERE id = ?",
+            (result.finished_at, status, len(sources) - failed - skipped, failed, skipped, run_id),
+        )
+    return result
+
+
+class SourceRunner:
+    """Runs one source at a time through fetch → stage → merge, and records how it went."""
+
+    def __init__(self, store: Store, http: object, run_id: int, progress: Progress, *, replaying: bool):
+        self.store = store
+        self.http = http
+        self.run_id = run_id
+        self.progress = progress
+        self.replaying = replaying
+
+    async def run(self, source: SourceConfig) -> SourceOutcome:
+        outcome = SourceOutcome(source=source.id, vendor=source.vendor, kind=source.kind)
+        started = now_iso()
+        wait_until = self._stored_wait(source)
+        if wait_until and wait_until > started and not self.replaying:
+            outcome.status = "waiting"
+            outcome.wait_until = wait_until
+            outcome.error = f"the host asked to wait until {wait_until}"
+            self._record(source, outcome, started, success=False)
+            self.progress.finished(outcome)
+            return outcome
+        spec = registry.load(source.kind)
+        token = source_token(source)
+        session = self.http.session(source.base_url, token=token, validators=self._validators(source))  # type: ignore[attr-defined]
+        ingest = SourceIngest(self.store, source)
+        self.progress.started(source)
+        try:
+            async for page in spec.fetch(source, session):
+                ingest.add(page)
+                self.progress.advanced(source, ingest.pages, ingest.items_seen)
+        except NotRecorded as exc:
+            outcome.status, outcome.error = "skipped", str(exc)
+        except RateLimited as exc:
+            outcome.status, outcome.error, outcome.wait_until = "waiting", str(exc), exc.until
+        except RelwatchError as exc:
+            outcome.status, outcome.error = "failed", str(exc)
+        except asyncio.CancelledError:
+            ingest.discard()
+            raise
+        except Exception as exc:  # a parser bug must not take the other sources down
+            outcome.status = "failed"
+            outcome.error = f"unexpected {type(exc).__name__} while reading {source.id}: {exc}"
+        stats = session.stats
+        outcome.requests, outcome.not_modified, outcome.bytes = stats.requests, stats.not_modified, stats.bytes
+        outcome.wait_until = outcome.wait_until or stats.wait_until
+        if outcome.error:
+            outcome.error = redact(outcome.error, [token])
+        if outcome.status == "ok":
+            self._merge(source, ingest, outcome, started)
+        else:
+            ingest.discard()
+            self._record(source, outcome, started, success=False)
+        self.progress.finished(outcome)
+        return outcome
+
+    def _merge(self, source: SourceConfig, ingest: SourceIngest, outcome: SourceOutcome, started: str) -> None:
+        spec = registry.load(source.kind)
+        items = ingest.items_seen
+        outcome.suspect = suspicion(items, self._previous_items(source))
+
+        def record(conn: sqlite3.Connection, counts: MergeCounts) -> None:
+            outcome.items, outcome.pages = counts.items, counts.pages
+            outcome.new, outcome.updated, outcome.gone = counts.new, counts.updated, counts.gone
+            for sql, params in self._record_sql(source, outcome, started, success=True):
+                conn.execute(sql, params)
+
+        ingest.commit(
+            now=now_iso(),
+            complete=spec.COMPLETE_LISTING and outcome.suspect is None,
+            keep_validators=outcome.suspect is None,
+            on_commit=record,
+        )
+
+    def _record(self, source: SourceConfig, outcome: SourceOutcome, started: str, *, success: bool) -> None:
+        with self.store.transaction() as conn:
+            for sql, params in self._record_sql(source, outcome, started, success=success):
+                conn.execute(sql, params)
+
+    def _record_sql(
+        self, source: SourceConfig, outcome: SourceOutcome, started: str, *, success: bool
+    ) -> list[tuple[str, tuple[object, ...]]]:
+        now = now_iso()
+        statements: list[tuple[str, tuple[object, ...]]] = [
+            (
+                "INSERT INTO source_runs (sync_run_id, source_id, started_at, finished_at, status, "
+                "requests, not_modified, bytes, pages, items, new, updated, gone, suspect, error) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    self.run_id,
+                    source.id,
+                    started,
+                    now,
+                    outcome.status,
+                    outcome.requests,
+                    outcome.not_modified,
+                    outcome.bytes,
+                    outcome.pages,
+                    outcome.items,
+                    outcome.new,
+                    outcome.updated,
+                    outcome.gone,
+                    outcome.suspect,
+                    outcome.error,
+                ),
+            )
+        ]
+        if success:
+            statements.append(
+                (
+                    "UPDATE sources SET last_success = ?, consecutive_failures = 0, wait_until = ? WHERE id = ?",
+                    (now, outcome.wait_until, source.id),
+                )
+            )
+        elif outcome.status == "failed":
+            statements.append(
+                (
+                    "UPDATE sources SET last_error = ?, last_error_at = ?, "
+                    "consecutive_failures = consecutive_failures + 1, wait_until = ? WHERE id = ?",
+                    (outcome.error, now, outcome.wait_until, source.id),
+                )
+            )
+        elif outcome.status == "waiting":
+            statements.append(("UPDATE sources SET wait_until = ? WHERE id = ?", (outcome.wait_until, source.id)))
+        return statements
+
+    def _stored_wait(self, source: SourceConfig) -> str | None:
+        row = self.store.conn.execute("SELECT wait_until FROM sources WHERE id = ?", (source.id,)).fetchone()
+        return row[0] if row else None
+
+    def _previous_items(self, source: SourceConfig) -> int | None:
+        row = self.store.conn.execute(
+            "SELECT items FROM source_runs WHERE source_id = ? AND status = 'ok' AND suspect IS NULL "
+            "ORDER BY id DESC LIMIT 1",
+            (source.id,),
+        ).fetchone()
+        return row[0] if row else None
+
+    def _validators(self, source: SourceConfig) -> dict[str, object]:
+        from relwatch.http import Validator
+
+        return {
+            row["url"]: Validator(
+                url=row["url"],
+                etag=row["etag"],
+                last_modified=row["last_modified"],
+                next_url=row["next_url"],
+                item_ids=json.loads(row["item_ids"]),
+            )
+            for row in self.store.rows(
+                "SELECT url, etag, last_modified, next_url, item_ids FROM http_validators WHERE source_id = ?",
+                (source.id,),
+            )
+        }

@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.loopback import HfHub, Loopback
+
+RELWATCH = str(Path(sys.executable).parent / "relwatch")
+FAST_SETTINGS = {"timeout": 5.0, "retries": 3, "backoff": 0.01, "max_backoff": 0.05, "max_wait": 2.0}
+
+
+@pytest.fixture
+def loopback() -> Iterator[Loopback]:
+    server = Loopback().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def hub(loopback: Loopback) -> HfHub:
+    return HfHub(loopback, page_size=10)
+
+
+def toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(value, list):
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
+    return repr(value)
+
+
+def write_config(path: Path, vendors: dict[str, list[dict[str, Any]]], settings: dict[str, Any] | None = None) -> Path:
+    """A sources.toml with `vendors` → their source tables."""
+    lines = ["[settings]"]
+    lines += [f"{k} = {toml_value(v)}" for k, v in {**FAST_SETTINGS, **(settings or {})}.items()]
+    for vendor, sources in vendors.items():
+        lines += ["", f"[vendors.{vendor}]", f'name = "{vendor.title()}"']
+        for source in sources:
+            lines.append(f"[[vendors.{vendor}.sources]]")
+            lines += [f"{k} = {toml_value(v)}" for k, v in source.items()]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    """An environment with no tokens, no user config, and a fixed terminal."""
+    clean = {k: v for k, v in os.environ.items() if not k.endswith("_TOKEN") and not k.startswith("RELWATCH_")}
+    clean.update({"HOME": str(tmp_path / "home"), "XDG_DATA_HOME": str(tmp_path / "data"),
+                  "NO_COLOR": "1", "COLUMNS": "200", "TERM": "dumb"})
+    return clean
+
+
+def run(args: list[str], env: dict[str, str], timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    """Run the installed `relwatch` command."""
+    return subprocess.run([RELWATCH, *args], env=env, capture_output=True, text=True, timeout=timeout)
+
+
+def query(db: Path, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    with sqlite3.connect(db) as conn:
+        return conn.execute(sql, params).fetchall()
