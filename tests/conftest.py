@@ -55,8 +55,15 @@ def write_config(path: Path, vendors: dict[str, list[dict[str, Any]]], settings:
 def env(tmp_path: Path) -> dict[str, str]:
     """An environment with no tokens, no user config, and a fixed terminal."""
     clean = {k: v for k, v in os.environ.items() if not k.endswith("_TOKEN") and not k.startswith("RELWATCH_")}
-    clean.update({"HOME": str(tmp_path / "home"), "XDG_DATA_HOME": str(tmp_path / "data"),
-                  "NO_COLOR": "1", "COLUMNS": "200", "TERM": "dumb"})
+    clean.update(
+        {
+            "HOME": str(tmp_path / "home"),
+            "XDG_DATA_HOME": str(tmp_path / "data"),
+            "NO_COLOR": "1",
+            "COLUMNS": "200",
+            "TERM": "dumb",
+        }
+    )
     return clean
 
 

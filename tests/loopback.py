@@ -49,7 +49,9 @@ Handler = Callable[[Request], Reply]
 
 def json_reply(payload: Any, *, status: int = 200, headers: dict[str, str] | None = None) -> Reply:
     body = json.dumps(payload).encode()
-    return Reply(status=status, body=body, headers={"Content-Type": "application/json; charset=utf-8", **(headers or {})})
+    return Reply(
+        status=status, body=body, headers={"Content-Type": "application/json; charset=utf-8", **(headers or {})}
+    )
 
 
 def with_etag(request: Request, reply: Reply) -> Reply:
@@ -72,7 +74,7 @@ class Loopback:
         class RequestHandler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
-            def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+            def do_GET(self) -> None:
                 parts = urlsplit(self.path)
                 request = Request(
                     path=parts.path,
@@ -148,6 +150,7 @@ class Loopback:
 
 
 # -- Hugging Face ---------------------------------------------------------------------------
+
 
 def hf_template() -> dict[str, Any]:
     """The real flan-t5-xxl item, projected as the listing returns it."""

@@ -44,13 +44,26 @@ def test_gated_llama_with_base_model_tags():
 
 def test_listing_page_projection_parses_same_as_full_bodies():
     listing = parse_models(load("listing_projected.json"))
-    full = [parse_model(load("model_meta-llama_Llama-3.1-8B-Instruct.json")),
-            parse_model(load("model_google_flan-t5-xxl.json"))]
+    full = [
+        parse_model(load("model_meta-llama_Llama-3.1-8B-Instruct.json")),
+        parse_model(load("model_google_flan-t5-xxl.json")),
+    ]
     for from_listing, from_body in zip(listing, full, strict=True):
-        assert (from_listing.external_id, from_listing.licence, from_listing.gated, from_listing.parameters,
-                from_listing.date, from_listing.base_models) == (
-            from_body.external_id, from_body.licence, from_body.gated, from_body.parameters,
-            from_body.date, from_body.base_models)
+        assert (
+            from_listing.external_id,
+            from_listing.licence,
+            from_listing.gated,
+            from_listing.parameters,
+            from_listing.date,
+            from_listing.base_models,
+        ) == (
+            from_body.external_id,
+            from_body.licence,
+            from_body.gated,
+            from_body.parameters,
+            from_body.date,
+            from_body.base_models,
+        )
 
 
 def test_sentinel_creation_date_is_unknown():
@@ -62,8 +75,11 @@ def test_sentinel_creation_date_is_unknown():
 
 
 def test_licence_falls_back_to_card_and_link():
-    item = {"id": "Qwen/Qwen3-30B-A3B", "tags": ["transformers"],
-            "cardData": {"license": "other", "license_link": "https://huggingface.co/Qwen/Qwen3-30B-A3B/blob/main/LICENSE"}}
+    item = {
+        "id": "Qwen/Qwen3-30B-A3B",
+        "tags": ["transformers"],
+        "cardData": {"license": "other", "license_link": "https://huggingface.co/Qwen/Qwen3-30B-A3B/blob/main/LICENSE"},
+    }
     artifact = parse_model(item)
     assert artifact.licence == "other"
     assert artifact.licence_link.endswith("/LICENSE")
@@ -81,6 +97,16 @@ def test_listing_url_asks_for_every_parsed_field():
     assert query["sort"] == ["createdAt"]
     assert query["limit"] == ["500"]
     assert query["expand"] == list(EXPAND)
-    for field in ("createdAt", "lastModified", "gated", "tags", "cardData", "safetensors", "pipeline_tag",
-                  "library_name", "downloads", "likes"):
+    for field in (
+        "createdAt",
+        "lastModified",
+        "gated",
+        "tags",
+        "cardData",
+        "safetensors",
+        "pipeline_tag",
+        "library_name",
+        "downloads",
+        "likes",
+    ):
         assert field in query["expand"]

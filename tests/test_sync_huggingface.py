@@ -9,10 +9,13 @@ from tests.loopback import Reply, hf_models, json_reply
 def two_orgs(tmp_path, hub):
     hub.orgs["acme-ai"] = hf_models("acme-ai", 25)
     hub.orgs["beta-lab"] = hf_models("beta-lab", 13, start_day=40)
-    return write_config(tmp_path / "sources.toml", {
-        "acme": [{"kind": "huggingface", "org": "acme-ai", "base_url": hub.loopback.url}],
-        "beta": [{"kind": "huggingface", "org": "beta-lab", "base_url": hub.loopback.url}],
-    })
+    return write_config(
+        tmp_path / "sources.toml",
+        {
+            "acme": [{"kind": "huggingface", "org": "acme-ai", "base_url": hub.loopback.url}],
+            "beta": [{"kind": "huggingface", "org": "beta-lab", "base_url": hub.loopback.url}],
+        },
+    )
 
 
 def sync(tmp_path, env, config, *extra):
@@ -30,8 +33,11 @@ def test_sync_stores_every_repository_of_every_page(tmp_path, env, hub):
     assert by_source["acme/huggingface/acme-ai"]["requests"] == 3
     db = tmp_path / "r.db"
     assert query(db, "SELECT vendor_id, count(*) FROM artifacts GROUP BY vendor_id") == [("acme", 25), ("beta", 13)]
-    row = query(db, "SELECT name, licence, parameters, date, date_kind, gated, raw FROM artifacts "
-                    "WHERE external_id = 'acme-ai/model-0000'")[0]
+    row = query(
+        db,
+        "SELECT name, licence, parameters, date, date_kind, gated, raw FROM artifacts "
+        "WHERE external_id = 'acme-ai/model-0000'",
+    )[0]
     assert row[:6] == ("model-0000", "apache-2.0", 11266928640, "2025-01-01T10:00:00Z", "repo-created", 0)
     assert json.loads(row[6])["id"] == "acme-ai/model-0000"
     # the expand parameters went out repeated, as the official clients send them
@@ -91,8 +97,14 @@ def test_a_failing_org_keeps_its_rows_and_the_others_sync(tmp_path, env, hub):
     assert by_source["acme/huggingface/acme-ai"]["requests"] == 4  # 1 + 3 retries
     assert by_source["beta/huggingface/beta-lab"]["new"] == 1
     assert query(db, "SELECT * FROM artifacts WHERE vendor_id = 'acme' ORDER BY id") == before
-    assert query(db, "SELECT status, error FROM source_runs WHERE source_id = 'acme/huggingface/acme-ai' "
-                     "ORDER BY id DESC LIMIT 1")[0][0] == "failed"
+    assert (
+        query(
+            db,
+            "SELECT status, error FROM source_runs WHERE source_id = 'acme/huggingface/acme-ai' "
+            "ORDER BY id DESC LIMIT 1",
+        )[0][0]
+        == "failed"
+    )
     assert "relwatch: acme/huggingface/acme-ai: HTTP 500" in result.stderr
     health = json.loads(run(["sources", "--config", str(config), "--db", str(db), "-f", "json"], env).stdout)
     acme = next(h for h in health if h["source"] == "acme/huggingface/acme-ai")
@@ -144,6 +156,8 @@ def test_list_shows_stored_artifacts_in_every_format(tmp_path, env, hub):
 def test_vendors_shows_last_sync(tmp_path, env, hub):
     config = two_orgs(tmp_path, hub)
     assert sync(tmp_path, env, config).returncode == 0
-    rows = json.loads(run(["vendors", "--config", str(config), "--db", str(tmp_path / "r.db"), "-f", "json"], env).stdout)
+    rows = json.loads(
+        run(["vendors", "--config", str(config), "--db", str(tmp_path / "r.db"), "-f", "json"], env).stdout
+    )
     assert [(r["vendor"], r["artifacts"], r["failing"]) for r in rows] == [("acme", 25, 0), ("beta", 13, 0)]
     assert all(r["last_success"] for r in rows)
