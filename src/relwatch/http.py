@@ -94,14 +94,12 @@ class Http:
         *,
         record_to: Path | None = None,
         replay_from: Path | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
         sleep: Sleep = asyncio.sleep,
     ):
         self.settings = settings
         self.recorder = Recorder(record_to) if record_to else None
         self.replaying = replay_from is not None
-        if replay_from is not None:
-            transport = ReplayTransport(replay_from)
+        transport = ReplayTransport(replay_from) if replay_from is not None else None
         self.sleep = sleep
         self.client = httpx.AsyncClient(
             transport=transport,

@@ -9,7 +9,7 @@ import sqlite3
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from relwatch.config import Config, SourceConfig
 from relwatch.dates import now_iso
@@ -17,6 +17,9 @@ from relwatch.errors import NotRecorded, RateLimited, RelwatchError
 from relwatch.ingest import MergeCounts, SourceIngest
 from relwatch.sources import registry
 from relwatch.store import Store
+
+if TYPE_CHECKING:
+    from relwatch.http import Http, Validator
 
 EXIT_OK = 0
 EXIT_SOURCES_FAILED = 1
@@ -139,13 +142,13 @@ async def run_sync(
     record_to: Path | None = None,
     replay_from: Path | None = None,
     progress: Progress | None = None,
-    http_transport: object | None = None,
 ) -> SyncResult:
     from relwatch.http import Http
 
     progress = progress or NoProgress()
     mode = "record" if record_to else "replay" if replay_from else "live"
     sources = [s for v in vendors for s in config.vendors[v].sources]
+    http = Http(config.settings, record_to=record_to, replay_from=replay_from)
     store.save_config(config)
     started = now_iso()
     with store.transaction():
@@ -155,12 +158,7 @@ async def run_sync(
             (started, json.dumps(vendors), mode),
         ).lastrowid
     result = SyncResult(run_id=run_id, mode=mode, started_at=started)
-    async with Http(
-        config.settings,
-        record_to=record_to,
-        replay_from=replay_from,
-        transport=http_transport,  # type: ignore[arg-type]
-    ) as http:
+    async with http:
         runner = SourceRunner(store, http, run_id, progress, replaying=replay_from is not None)
         result.outcomes = list(await asyncio.gather(*(runner.run(s) for s in sources)))
     result.finished_at = now_iso()
@@ -179,7 +177,7 @@ async def run_sync(
 class SourceRunner:
     """Runs one source at a time through fetch → stage → merge, and records how it went."""
 
-    def __init__(self, store: Store, http: object, run_id: int, progress: Progress, *, replaying: bool):
+    def __init__(self, store: Store, http: Http, run_id: int, progress: Progress, *, replaying: bool):
         self.store = store
         self.http = http
         self.run_id = run_id
@@ -199,7 +197,7 @@ class SourceRunner:
             return outcome
         spec = registry.load(source.kind)
         token = source_token(source)
-        session = self.http.session(source.base_url, token=token, validators=self._validators(source))  # type: ignore[attr-defined]
+        session = self.http.session(source.base_url, token=token, validators=self._validators(source))
         ingest = SourceIngest(self.store, source)
         self.progress.started(source)
         try:
@@ -313,7 +311,7 @@ class SourceRunner:
         ).fetchone()
         return row[0] if row else None
 
-    def _validators(self, source: SourceConfig) -> dict[str, object]:
+    def _validators(self, source: SourceConfig) -> dict[str, Validator]:
         from relwatch.http import Validator
 
         return {

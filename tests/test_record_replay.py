@@ -1,0 +1,89 @@
+"""`sync --record DIR` keeps every response; `sync --replay DIR` runs the same sync offline."""
+
+import json
+
+from tests.conftest import query, run, write_config
+from tests.loopback import hf_models
+
+COLUMNS = "source_id, external_id, name, date, licence, parameters, raw"
+
+
+def test_a_recorded_sync_replays_to_the_same_rows_without_the_server(tmp_path, env, hub):
+    hub.orgs["acme-ai"] = hf_models("acme-ai", 25)
+    hub.orgs["beta-lab"] = hf_models("beta-lab", 4)
+    config = write_config(
+        tmp_path / "sources.toml",
+        {
+            "acme": [{"kind": "huggingface", "org": "acme-ai", "base_url": hub.loopback.url}],
+            "beta": [{"kind": "huggingface", "org": "beta-lab", "base_url": hub.loopback.url}],
+        },
+    )
+    recording = tmp_path / "recording"
+    live_db, replay_db = tmp_path / "live.db", tmp_path / "replay.db"
+    recorded = run(["sync", "--config", str(config), "--db", str(live_db), "--record", str(recording), "--json"], env)
+    assert recorded.returncode == 0, recorded.stderr
+    exchanges = [json.loads(p.read_text()) for p in sorted(recording.glob("*.json"))]
+    assert len(exchanges) == 4
+    assert {e["status"] for e in exchanges} == {200}
+    assert all(e["url"].startswith(hub.loopback.url + "/api/models?") for e in exchanges)
+    assert all("etag" in {k.lower() for k in e["headers"]} for e in exchanges)
+
+    hub.loopback.stop()
+    replayed = run(["sync", "--config", str(config), "--db", str(replay_db), "--replay", str(recording), "--json"], env)
+    assert replayed.returncode == 0, replayed.stderr
+    summary = json.loads(replayed.stdout)
+    assert summary["mode"] == "replay"
+    assert summary["totals"]["new"] == 29
+    sql = f"SELECT {COLUMNS} FROM artifacts ORDER BY source_id, external_id"
+    assert query(replay_db, sql) == query(live_db, sql)
+
+
+def test_recording_sends_no_validators_so_every_body_is_kept(tmp_path, env, hub):
+    hub.orgs["acme-ai"] = hf_models("acme-ai", 5)
+    config = write_config(
+        tmp_path / "sources.toml", {"acme": [{"kind": "huggingface", "org": "acme-ai", "base_url": hub.loopback.url}]}
+    )
+    db = tmp_path / "r.db"
+    assert run(["sync", "--config", str(config), "--db", str(db)], env).returncode == 0
+    result = run(["sync", "--config", str(config), "--db", str(db), "--record", str(tmp_path / "rec"), "--json"], env)
+    assert json.loads(result.stdout)["totals"]["not_modified"] == 0
+    assert "if-none-match" not in hub.loopback.log[-1].headers
+    assert json.loads(next((tmp_path / "rec").glob("*.json")).read_text())["body"].startswith("[")
+
+
+def test_sources_missing_from_a_recording_are_skipped_not_failed(tmp_path, env, hub):
+    hub.orgs["acme-ai"] = hf_models("acme-ai", 3)
+    one = write_config(
+        tmp_path / "one.toml", {"acme": [{"kind": "huggingface", "org": "acme-ai", "base_url": hub.loopback.url}]}
+    )
+    both = write_config(
+        tmp_path / "both.toml",
+        {
+            "acme": [{"kind": "huggingface", "org": "acme-ai", "base_url": hub.loopback.url}],
+            "beta": [{"kind": "huggingface", "org": "beta-lab", "base_url": hub.loopback.url}],
+        },
+    )
+    rec = tmp_path / "rec"
+    assert (
+        run(["sync", "--config", str(one), "--db", str(tmp_path / "a.db"), "--record", str(rec)], env).returncode == 0
+    )
+    result = run(["sync", "--config", str(both), "--db", str(tmp_path / "b.db"), "--replay", str(rec), "--json"], env)
+    assert result.returncode == 0, result.stderr
+    by_source = {s["source"]: s for s in json.loads(result.stdout)["sources"]}
+    assert by_source["acme/huggingface/acme-ai"]["new"] == 3
+    assert by_source["beta/huggingface/beta-lab"]["status"] == "skipped"
+    assert "is not in the recording" in by_source["beta/huggingface/beta-lab"]["error"]
+
+
+def test_bad_recording_folder_is_one_line(tmp_path, env, hub):
+    config = write_config(
+        tmp_path / "sources.toml", {"acme": [{"kind": "huggingface", "org": "acme-ai", "base_url": hub.loopback.url}]}
+    )
+    result = run(
+        ["sync", "--config", str(config), "--db", str(tmp_path / "r.db"), "--replay", str(tmp_path / "nope")], env
+    )
+    assert result.returncode == 1
+    assert (
+        result.stderr.strip()
+        == f"relwatch: error: no recording at {tmp_path / 'nope'} (expected a folder of *.json exchanges)"
+    )
