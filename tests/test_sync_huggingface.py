@@ -134,14 +134,14 @@ def test_token_is_sent_to_its_host_and_never_stored(tmp_path, env, hub):
 def test_list_shows_stored_artifacts_in_every_format(tmp_path, env, hub):
     config = two_orgs(tmp_path, hub)
     assert sync(tmp_path, env, config).returncode == 0
-    base = ["list", "--config", str(config), "--db", str(tmp_path / "r.db")]
+    base = ["list", "--artifacts", "--config", str(config), "--db", str(tmp_path / "r.db")]
     rows = json.loads(run([*base, "beta", "--format", "json"], env).stdout)
     assert len(rows) == 13 and {r["vendor"] for r in rows} == {"beta"}
     assert rows[0]["date"] >= rows[-1]["date"]
     limited = json.loads(run([*base, "--limit", "5", "--since", "2025-02-01", "-f", "json"], env).stdout)
     assert len(limited) == 5 and all(r["date"] >= "2025-02-01" for r in limited)
     csv_out = run([*base, "acme", "--until", "2025-01-05", "-f", "csv"], env).stdout.splitlines()
-    assert csv_out[0].startswith("vendor,kind,external_id,date")
+    assert csv_out[0].startswith("vendor,kind,external_id,date,date_kind,tier,licence")
     assert len(csv_out) == 1 + 5
     markdown = run([*base, "acme", "--limit", "2", "-f", "markdown"], env).stdout
     assert "| vendor | kind | external_id |" in markdown

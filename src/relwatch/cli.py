@@ -140,6 +140,11 @@ def sync_progress(enabled: bool) -> Iterator[Any]:
 @app.command(name="list")
 def list_(
     vendors: VendorsArgument = None,
+    artifacts: Annotated[bool, typer.Option("--artifacts", help="List artifacts (repos, entries) instead.")] = False,
+    open_: Annotated[bool, typer.Option("--open", help="Only releases with open weights (any licence).")] = False,
+    closed: Annotated[bool, typer.Option("--closed", help="Only releases without weights (api, hosted).")] = False,
+    tier: Annotated[list[str] | None, typer.Option(help="Only this tier (repeatable), e.g. open-restricted.")] = None,
+    family: Annotated[str | None, typer.Option(help="Only this family, e.g. gemma-3 (also matches gemma-3-*).")] = None,
     since: Annotated[str | None, typer.Option(help="Only dated on or after this day (YYYY-MM-DD).")] = None,
     until: Annotated[str | None, typer.Option(help="Only dated on or before this day (YYYY-MM-DD).")] = None,
     limit: Annotated[int | None, typer.Option(help="Show at most N rows.", min=1)] = None,
@@ -147,23 +152,74 @@ def list_(
     db: DbOption = None,
     config: ConfigOption = None,
 ) -> None:
-    """List what the sources reported, newest first.
+    """List releases (a model line's launch, all its repos and listings together), newest first.
 
-    Example: relwatch list qwen --since 2025-01-01 --format csv
+    Example: relwatch list qwen --open --since 2025-01-01 --format csv
     """
-    from relwatch.views import check_day
+    from relwatch import views
+    from relwatch.render import output_rows
 
     with user_errors():
         cfg = load(config)
-        chosen = cfg.resolve_vendors(vendors) if vendors else None
+        filters = {
+            "vendors": cfg.resolve_vendors(vendors) if vendors else None,
+            "tiers": views.tier_filter(tier, open_=open_, closed=closed),
+            "family": family,
+            "since": views.check_day(since, "--since"),
+            "until": views.check_day(until, "--until"),
+            "limit": limit,
+        }
         store = open_store(db, must_exist=True)
-        rows = store.list_artifacts(
-            vendors=chosen, since=check_day(since, "--since"), until=check_day(until, "--until"), limit=limit
-        )
-    from relwatch.render import output_rows
-    from relwatch.views import artifact_columns, artifact_rows
+        if artifacts:
+            rows = views.artifact_rows(store.list_artifacts(**filters), fmt)
+            output_rows(rows, fmt, columns=views.artifact_columns(fmt), title="Artifacts")
+        else:
+            rows = views.release_rows(store.list_releases(**filters), fmt)
+            output_rows(rows, fmt, columns=views.release_columns(fmt), title="Releases")
 
-    output_rows(artifact_rows(rows, fmt), fmt, columns=artifact_columns(fmt), title="Artifacts")
+
+@app.command()
+def show(
+    release: Annotated[str, typer.Argument(help="A release id (google/gemma-3) or family (gemma-3).")],
+    fmt: FormatOption = Format.table,
+    db: DbOption = None,
+) -> None:
+    """Show one release: its tier and the evidence behind it, its dates, and all its artifacts.
+
+    Example: relwatch show baidu/ernie-4.5
+    """
+    from relwatch import views
+
+    with user_errors():
+        store = open_store(db, must_exist=True)
+        detail = views.find_release(store, release)
+    views.print_release(detail, fmt)
+
+
+@app.command()
+def reclassify(
+    vendors: VendorsArgument = None,
+    fmt: FormatOption = Format.table,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Rebuild releases from the stored artifacts (no network), and report what changed.
+
+    Run it after editing family overrides in sources.toml or upgrading relwatch.
+    Example: relwatch reclassify google
+    """
+    from relwatch.releases import reclassify as rebuild
+    from relwatch.render import output_rows
+    from relwatch.store import resolve_db_path, sync_lock
+    from relwatch.views import reclassify_rows
+
+    with user_errors():
+        cfg = load(config)
+        chosen = cfg.resolve_vendors(vendors)
+        path = resolve_db_path(db)
+        with sync_lock(path):
+            report = rebuild(open_store(path, must_exist=True), cfg, chosen)
+    output_rows(reclassify_rows(report), fmt, title=f"Reclassified {len(chosen)} vendors: {report.releases} releases")
 
 
 @app.command()

@@ -49,6 +49,8 @@ COLUMNS = (
     "content_hash",
 )
 
+EVENT_COLUMNS = "sync_run_id, at, vendor_id, type, source_id, artifact_id, subject, old_value, new_value"
+
 STAGING = """
 CREATE TEMP TABLE IF NOT EXISTS staged_artifacts (
     {columns},
@@ -118,9 +120,10 @@ class MergeCounts:
 class SourceIngest:
     """Stages one source's pages; `commit` merges them, `discard` forgets them."""
 
-    def __init__(self, store: Store, source: SourceConfig):
+    def __init__(self, store: Store, source: SourceConfig, sync_run_id: int | None = None):
         self.store = store
         self.source = source
+        self.sync_run_id = sync_run_id
         self.pages = 0
         store.conn.executescript(STAGING)
         self.discard()
@@ -191,6 +194,15 @@ class SourceIngest:
                 "WHERE s.source_id = ? AND (a.content_hash != s.content_hash OR a.gone_at IS NOT NULL)",
                 (sid,),
             ).fetchone()[0]
+            params = {"now": now, "sid": sid, "run": self.sync_run_id}
+            for field, kind in (("licence", "licence-changed"), ("gated", "gated-changed")):
+                conn.execute(
+                    f"INSERT INTO events ({EVENT_COLUMNS}) SELECT :run, :now, a.vendor_id, '{kind}', a.source_id, "
+                    f"a.id, a.external_id, a.{field}, s.{field} FROM temp.staged_artifacts s JOIN artifacts a "
+                    "ON a.source_id = s.source_id AND a.external_id = s.external_id "
+                    f"WHERE s.source_id = :sid AND s.{field} IS NOT NULL AND a.{field} IS NOT s.{field}",
+                    params,
+                )
             columns = ", ".join(COLUMNS)
             updates = ", ".join(f"{c} = excluded.{c}" for c in COLUMNS[4:])
             conn.execute(
@@ -200,7 +212,18 @@ class SourceIngest:
                 "last_seen = excluded.last_seen, gone_at = NULL",
                 {"now": now, "sid": sid},
             )
+            conn.execute(
+                f"INSERT INTO events ({EVENT_COLUMNS}) SELECT :run, :now, vendor_id, 'new-artifact', source_id, id, "
+                "external_id, NULL, NULL FROM artifacts WHERE source_id = :sid AND first_seen = :now",
+                params,
+            )
             if complete:
+                conn.execute(
+                    f"INSERT INTO events ({EVENT_COLUMNS}) SELECT :run, :now, vendor_id, 'artifact-gone', source_id, "
+                    "id, external_id, NULL, NULL FROM artifacts WHERE source_id = :sid AND gone_at IS NULL "
+                    "AND external_id NOT IN (SELECT external_id FROM temp.staged_seen WHERE source_id = :sid)",
+                    params,
+                )
                 counts.gone = conn.execute(
                     "UPDATE artifacts SET gone_at = :now WHERE source_id = :sid AND gone_at IS NULL "
                     "AND external_id NOT IN (SELECT external_id FROM temp.staged_seen WHERE source_id = :sid)",

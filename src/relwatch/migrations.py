@@ -93,7 +93,57 @@ M001_INITIAL = """
 """
 
 
+M002_RELEASES = """
+ALTER TABLE artifacts ADD COLUMN release_id TEXT;     -- the release it belongs to, e.g. 'google/gemma-3'
+ALTER TABLE artifacts ADD COLUMN family TEXT;         -- its family key, e.g. 'gemma-3'
+ALTER TABLE artifacts ADD COLUMN tier TEXT;           -- the access it gives by itself
+ALTER TABLE artifacts ADD COLUMN tier_reason TEXT;    -- why: licence, gating, what the source says
+ALTER TABLE artifacts ADD COLUMN licence_class TEXT;  -- permissive | restricted | noncommercial | unknown
+ALTER TABLE artifacts ADD COLUMN derivative_of TEXT;  -- built on another vendor's model: not this vendor's release
+CREATE INDEX artifacts_release ON artifacts (release_id);
+CREATE TABLE releases (
+    id TEXT PRIMARY KEY,            -- 'vendor/family', e.g. 'baidu/ernie-4.5'
+    vendor_id TEXT NOT NULL REFERENCES vendors(id),
+    family TEXT NOT NULL,
+    name TEXT NOT NULL,             -- e.g. 'ERNIE 4.5'
+    tier TEXT,                      -- the most open tier among its artifacts
+    tier_reason TEXT,
+    licence_class TEXT,
+    licences TEXT NOT NULL DEFAULT '[]',
+    date TEXT,                      -- by the precedence in classify.py, see date_source
+    date_source TEXT,
+    announced_at TEXT,              -- the vendor's own announcement
+    first_closed_at TEXT,           -- first API / hosted availability
+    first_open_at TEXT,             -- first open weights
+    first_seen TEXT,
+    largest_parameters INTEGER,
+    parameters_source TEXT,         -- safetensors | name
+    artifact_count INTEGER NOT NULL,
+    kinds TEXT NOT NULL DEFAULT '[]',
+    pipeline_tags TEXT NOT NULL DEFAULT '[]',
+    evidence TEXT NOT NULL DEFAULT '[]'   -- every tier claim: artifact, reason, url, licence
+);
+CREATE INDEX releases_vendor_date ON releases (vendor_id, date);
+CREATE TABLE events (
+    id INTEGER PRIMARY KEY,
+    sync_run_id INTEGER REFERENCES sync_runs(id),   -- NULL for `relwatch reclassify`
+    at TEXT NOT NULL,
+    vendor_id TEXT NOT NULL,
+    -- new-artifact | new-release | tier-changed | licence-changed | gated-changed | artifact-gone
+    type TEXT NOT NULL,
+    source_id TEXT,
+    artifact_id INTEGER,
+    release_id TEXT,
+    subject TEXT NOT NULL,          -- the artifact's external id or the release id
+    old_value TEXT,
+    new_value TEXT
+);
+CREATE INDEX events_run ON events (sync_run_id);
+CREATE INDEX events_vendor_at ON events (vendor_id, at);
+"""
+
 # (name, SQL script), applied in order, each in its own transaction, recorded in `migrations`.
 MIGRATIONS: list[tuple[str, str]] = [
     ("001_initial", M001_INITIAL),
+    ("002_releases_and_events", M002_RELEASES),
 ]

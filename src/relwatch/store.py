@@ -129,34 +129,71 @@ class Store:
             """
         )
 
-    def list_artifacts(
+    def list_releases(
         self,
         *,
         vendors: list[str] | None = None,
+        tiers: list[str] | None = None,
+        family: str | None = None,
         since: str | None = None,
         until: str | None = None,
         limit: int | None = None,
     ) -> list[dict[str, Any]]:
-        where = ["gone_at IS NULL"]
-        params: dict[str, Any] = {}
-        if vendors:
-            where.append(f"vendor_id IN ({', '.join(f':v{i}' for i in range(len(vendors)))})")
-            params.update({f"v{i}": v for i, v in enumerate(vendors)})
-        if since:
-            where.append("date >= :since")
-            params["since"] = since
-        if until:
-            where.append("substr(date, 1, 10) <= :until")
-            params["until"] = until
+        where, params = _filters(vendors, tiers, family, since, until)
         sql = (
-            "SELECT vendor_id AS vendor, kind, external_id, name, date, date_kind, licence, gated, "
-            "pipeline_tag, parameters, downloads, likes, url FROM artifacts "
+            "SELECT id, vendor_id AS vendor, name, family, tier, date, date_source, licence_class, licences, "
+            "announced_at, first_closed_at, first_open_at, largest_parameters, artifact_count, kinds, "
+            "pipeline_tags, tier_reason FROM releases "
+            f"WHERE {' AND '.join(where)} ORDER BY date IS NULL, date DESC, id"
+        )
+        if limit:
+            sql += " LIMIT :limit"
+            params["limit"] = limit
+        return self.rows(sql, params)
+
+    def list_artifacts(
+        self,
+        *,
+        vendors: list[str] | None = None,
+        tiers: list[str] | None = None,
+        family: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        limit: int | None = None,
+    ) -> list[dict[str, Any]]:
+        where, params = _filters(vendors, tiers, family, since, until)
+        where.append("gone_at IS NULL")
+        sql = (
+            "SELECT vendor_id AS vendor, kind, external_id, name, date, date_kind, tier, licence, gated, "
+            "pipeline_tag, parameters, downloads, likes, release_id, derivative_of, url FROM artifacts "
             f"WHERE {' AND '.join(where)} ORDER BY date IS NULL, date DESC, external_id"
         )
         if limit:
             sql += " LIMIT :limit"
             params["limit"] = limit
         return self.rows(sql, params)
+
+
+def _filters(
+    vendors: list[str] | None, tiers: list[str] | None, family: str | None, since: str | None, until: str | None
+) -> tuple[list[str], dict[str, Any]]:
+    """WHERE clauses and parameters shared by the release and artifact listings."""
+    where = ["1 = 1"]
+    params: dict[str, Any] = {}
+    for column, prefix, values in (("vendor_id", "v", vendors), ("tier", "t", tiers)):
+        if values:
+            where.append(f"{column} IN ({', '.join(f':{prefix}{i}' for i in range(len(values)))})")
+            params.update({f"{prefix}{i}": v for i, v in enumerate(values)})
+    if family:
+        where.append("(family = :family OR family LIKE :family_prefix)")
+        params.update(family=family.lower(), family_prefix=family.lower() + "-%")
+    if since:
+        where.append("date >= :since")
+        params["since"] = since
+    if until:
+        where.append("substr(date, 1, 10) <= :until")
+        params["until"] = until
+    return where, params
 
 
 @contextmanager

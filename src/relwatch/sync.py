@@ -20,6 +20,7 @@ from relwatch.store import Store
 
 if TYPE_CHECKING:
     from relwatch.http import Http, Validator
+    from relwatch.releases import ReclassifyReport
 
 EXIT_OK = 0
 EXIT_SOURCES_FAILED = 1
@@ -56,6 +57,7 @@ class SyncResult:
     started_at: str
     finished_at: str = ""
     outcomes: list[SourceOutcome] = field(default_factory=list)
+    reclassified: ReclassifyReport | None = None
 
     @property
     def failed(self) -> list[SourceOutcome]:
@@ -88,6 +90,8 @@ class SyncResult:
                 "new": sum(o.new for o in self.outcomes),
                 "updated": sum(o.updated for o in self.outcomes),
                 "gone": sum(o.gone for o in self.outcomes),
+                "new_releases": len(self.reclassified.new_releases) if self.reclassified else 0,
+                "tier_changes": len(self.reclassified.tier_changes) if self.reclassified else 0,
             },
             "sources": [asdict(o) for o in self.outcomes],
         }
@@ -161,6 +165,11 @@ async def run_sync(
     async with http:
         runner = SourceRunner(store, http, run_id, progress, replaying=replay_from is not None)
         result.outcomes = list(await asyncio.gather(*(runner.run(s) for s in sources)))
+    changed = sorted({o.vendor for o in result.outcomes if o.new or o.updated or o.gone})
+    if changed:
+        from relwatch.releases import reclassify
+
+        result.reclassified = reclassify(store, config, changed, sync_run_id=run_id)
     result.finished_at = now_iso()
     failed = len(result.failed)
     skipped = sum(o.status in ("skipped", "waiting") for o in result.outcomes)
@@ -198,7 +207,7 @@ class SourceRunner:
         spec = registry.load(source.kind)
         token = source_token(source)
         session = self.http.session(source.base_url, token=token, validators=self._validators(source))
-        ingest = SourceIngest(self.store, source)
+        ingest = SourceIngest(self.store, source, self.run_id)
         self.progress.started(source)
         try:
             async for page in spec.fetch(source, session):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from typing import TYPE_CHECKING, Any
 
@@ -29,15 +30,40 @@ ARTIFACT_COLUMNS = [
     "external_id",
     "date",
     "date_kind",
+    "tier",
     "licence",
     "gated",
     "pipeline_tag",
     "parameters",
     "downloads",
     "likes",
+    "release_id",
+    "derivative_of",
     "url",
 ]
-ARTIFACT_TABLE_COLUMNS = ["vendor", "kind", "external_id", "date", "licence", "gated", "parameters"]
+ARTIFACT_TABLE_COLUMNS = ["vendor", "kind", "external_id", "date", "tier", "licence", "gated", "parameters"]
+RELEASE_COLUMNS = [
+    "id",
+    "vendor",
+    "name",
+    "family",
+    "tier",
+    "date",
+    "date_source",
+    "licence_class",
+    "licences",
+    "announced_at",
+    "first_closed_at",
+    "first_open_at",
+    "largest_parameters",
+    "artifact_count",
+    "kinds",
+    "pipeline_tags",
+    "tier_reason",
+]
+RELEASE_TABLE_COLUMNS = ["vendor", "name", "tier", "date", "licence_class", "largest", "artifacts", "seen_on"]
+CLOSED_TIERS = ["api", "hosted", "unreleased"]
+OPEN_TIERS = ["open", "open-restricted", "open-noncommercial"]
 
 
 def artifact_columns(fmt: Format) -> list[str]:
@@ -165,3 +191,120 @@ class RichSyncProgress:
         task = self.tasks.get(outcome.source)
         if task is not None:
             self.progress.update(task, state=outcome.status, total=1, completed=1)
+
+
+def tier_filter(tiers: list[str] | None, *, open_: bool, closed: bool) -> list[str] | None:
+    from relwatch.models import Openness
+
+    chosen: list[str] = []
+    for tier in tiers or []:
+        try:
+            chosen.append(Openness(tier).value)
+        except ValueError:
+            known = ", ".join(t.value for t in Openness)
+            raise RelwatchError(f"--tier '{tier}' is not a tier (one of: {known})") from None
+    if open_ and closed:
+        raise RelwatchError("--open and --closed exclude each other")
+    chosen += OPEN_TIERS if open_ else CLOSED_TIERS if closed else []
+    return chosen or None
+
+
+def release_columns(fmt: Format) -> list[str]:
+    return RELEASE_TABLE_COLUMNS if fmt == Format.table else RELEASE_COLUMNS
+
+
+def release_rows(rows: list[dict[str, Any]], fmt: Format) -> list[dict[str, Any]]:
+    shaped = []
+    for row in rows:
+        row = dict(row)
+        for key in ("licences", "kinds", "pipeline_tags"):
+            row[key] = json.loads(row[key])
+        if fmt == Format.table:
+            row["date"] = (row["date"] or "")[:10]
+            row["largest"] = human_count(row["largest_parameters"])
+            row["artifacts"] = row["artifact_count"]
+            row["seen_on"] = ", ".join(row["kinds"])
+        elif fmt in (Format.csv, Format.markdown):
+            for key in ("licences", "kinds", "pipeline_tags"):
+                row[key] = " ".join(row[key])
+        shaped.append(row)
+    return shaped
+
+
+def find_release(store: Any, wanted: str) -> dict[str, Any]:
+    from relwatch.releases import release_detail
+
+    detail = release_detail(store, wanted)
+    if detail is not None:
+        return detail
+    matches = [r["id"] for r in store.rows("SELECT id FROM releases WHERE family = ? ORDER BY id", (wanted.lower(),))]
+    if len(matches) == 1:
+        found = release_detail(store, matches[0])
+        assert found is not None
+        return found
+    if matches:
+        raise RelwatchError(f"'{wanted}' matches several releases: {', '.join(matches)}")
+    raise RelwatchError(f"no release '{wanted}' (try `relwatch list --family {wanted}`)")
+
+
+def print_release(detail: dict[str, Any], fmt: Format) -> None:
+    import sys
+
+    from relwatch.render import format_rows, print_table
+
+    facts = release_facts(detail)
+    if fmt == Format.json:
+        sys.stdout.write(json.dumps({**detail, "closed_to_open_days": facts["closed → open (days)"]}, indent=2) + "\n")
+        return
+    if fmt == Format.csv:
+        sys.stdout.write((format_rows(detail["artifacts"], fmt) or "") + "\n")
+        return
+    evidence = [{"tier": e["tier"], "artifact": e["artifact"], "reason": e["reason"]} for e in detail["evidence"]]
+    if fmt == Format.markdown:
+        lines = [f"## {detail['name']} ({detail['id']})", ""]
+        lines += [f"- **{key}**: {value}" for key, value in facts.items() if value not in (None, "")]
+        parts = [
+            "\n".join(lines),
+            format_rows(evidence, fmt, title="Evidence"),
+            format_rows(detail["artifacts"], fmt, title="Artifacts"),
+        ]
+        sys.stdout.write("\n\n".join(p for p in parts if p) + "\n")
+        return
+    print_table([{"": key, "value": value} for key, value in facts.items()], title=f"{detail['name']} ({detail['id']})")
+    print_table(evidence, title="Evidence")
+    rows = [
+        {**a, "date": (a["date"] or "")[:10], "parameters": human_count(a["parameters"])} for a in detail["artifacts"]
+    ]
+    print_table(rows, columns=["kind", "external_id", "date", "tier", "licence", "parameters"], title="Artifacts")
+
+
+def release_facts(detail: dict[str, Any]) -> dict[str, Any]:
+    from relwatch.analysis import days_between
+
+    lag = None
+    if detail["first_closed_at"] and detail["first_open_at"]:
+        lag = days_between(detail["first_closed_at"], detail["first_open_at"])
+    return {
+        "vendor": detail["vendor_id"],
+        "tier": detail["tier"],
+        "why": detail["tier_reason"],
+        "licences": ", ".join(detail["licences"]),
+        "date": f"{detail['date']} ({detail['date_source']})" if detail["date"] else None,
+        "announced": detail["announced_at"],
+        "first closed": detail["first_closed_at"],
+        "first open weights": detail["first_open_at"],
+        "closed → open (days)": lag,
+        "first seen": detail["first_seen"],
+        "largest": human_count(detail["largest_parameters"]),
+        "artifacts": detail["artifact_count"],
+    }
+
+
+def reclassify_rows(report: Any) -> list[dict[str, Any]]:
+    rows = [{"change": "new release", "release": r, "from": None, "to": None} for r in report.new_releases]
+    rows += [{"change": "tier changed", "release": r, "from": a, "to": b} for r, a, b in report.tier_changes]
+    rows += [{"change": "release removed", "release": r, "from": None, "to": None} for r in report.removed_releases]
+    if report.artifacts_relabelled:
+        relabelled = {"change": "artifacts relabelled", "release": str(report.artifacts_relabelled)}
+        rows.append({**relabelled, "from": None, "to": None})
+    return rows

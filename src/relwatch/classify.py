@@ -1,0 +1,328 @@
+"""Artifacts → openness tiers with reasons, families, and releases across sources. Pure.
+
+Release dates follow this precedence (DESIGN.md, "dates"):
+1. the vendor's own announcement: the earliest changelog, feed or GitHub release entry;
+2. the earliest first-party artifact: a hub repository's creation date;
+3. a curated catalogue's release date (models.dev);
+4. the earliest third-party listing (OpenRouter's `created`);
+5. the day relwatch first saw it.
+An announcement is preferred over a repository date because repositories are often created days
+before they go public. When an earlier candidate precedes the chosen date by more than
+`EARLIER_EVIDENCE_DAYS` (a changelog that only mentions a model in a later deprecation notice,
+say), the earliest date wins and `date_source` says so.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from relwatch.families import display_name, family_of, is_model_like, parameters_from_name
+from relwatch.licences import LicenceClass, classify_licence
+from relwatch.models import Openness
+
+HUB_KINDS = frozenset({"huggingface", "modelscope"})
+ANNOUNCING_KINDS = frozenset({"changelog", "feed", "github"})
+CATALOGUE_KINDS = frozenset({"modelsdev"})
+EARLIER_EVIDENCE_DAYS = 14
+CLOSED_TIERS = frozenset({Openness.API, Openness.HOSTED})
+TIER_OF_CLASS = {
+    LicenceClass.PERMISSIVE: Openness.OPEN,
+    LicenceClass.RESTRICTED: Openness.OPEN_RESTRICTED,
+    LicenceClass.NONCOMMERCIAL: Openness.OPEN_NONCOMMERCIAL,
+    LicenceClass.UNKNOWN: Openness.OPEN_RESTRICTED,  # weights are out, but on terms we cannot vouch for
+}
+BASE_FAMILY_RELATIONS = frozenset({"quantized", "adapter", "merge"})
+
+
+@dataclass(frozen=True, kw_only=True)
+class VendorRules:
+    """What classification needs to know about a vendor from the config."""
+
+    key: str
+    orgs: frozenset[str] = frozenset()  # its hub organisations, lower-case
+    overrides: tuple[tuple[re.Pattern[str], str], ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Evidence:
+    tier: Openness
+    reason: str
+    artifact: str  # `kind:external_id`
+    url: str | None = None
+    licence: str | None = None
+    licence_class: LicenceClass | None = None
+
+
+@dataclass(kw_only=True)
+class ArtifactLabel:
+    artifact_id: int
+    family: str | None
+    release_id: str | None
+    tier: Openness | None
+    tier_reason: str
+    licence_class: LicenceClass | None
+    derivative_of: str | None = None
+
+    def as_row(self) -> tuple[Any, ...]:
+        return (
+            self.release_id,
+            self.family,
+            _s(self.tier),
+            self.tier_reason,
+            _s(self.licence_class),
+            self.derivative_of,
+        )
+
+
+@dataclass(kw_only=True)
+class Release:
+    id: str
+    vendor: str
+    family: str
+    name: str
+    tier: Openness | None = None
+    tier_reason: str = ""
+    licence_class: LicenceClass | None = None
+    licences: list[str] = field(default_factory=list)
+    date: str | None = None
+    date_source: str | None = None
+    announced_at: str | None = None
+    first_closed_at: str | None = None
+    first_open_at: str | None = None
+    first_seen: str | None = None
+    largest_parameters: int | None = None
+    parameters_source: str | None = None
+    artifact_count: int = 0
+    kinds: list[str] = field(default_factory=list)
+    pipeline_tags: list[str] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
+
+    def as_row(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "vendor_id": self.vendor,
+            "family": self.family,
+            "name": self.name,
+            "tier": _s(self.tier),
+            "tier_reason": self.tier_reason,
+            "licence_class": _s(self.licence_class),
+            "licences": json.dumps(self.licences),
+            "date": self.date,
+            "date_source": self.date_source,
+            "announced_at": self.announced_at,
+            "first_closed_at": self.first_closed_at,
+            "first_open_at": self.first_open_at,
+            "first_seen": self.first_seen,
+            "largest_parameters": self.largest_parameters,
+            "parameters_source": self.parameters_source,
+            "artifact_count": self.artifact_count,
+            "kinds": json.dumps(self.kinds),
+            "pipeline_tags": json.dumps(self.pipeline_tags),
+            "evidence": json.dumps([_evidence_dict(e) for e in self.evidence], ensure_ascii=False),
+        }
+
+
+def artifact_tier(row: Mapping[str, Any]) -> tuple[Openness | None, LicenceClass | None, str]:
+    """The access one artifact gives by itself, with the licence class and the reason."""
+    kind = row["kind"]
+    extra = _json(row.get("extra"), {})
+    if kind in HUB_KINDS or row.get("tier_hint") == Openness.OPEN:
+        klass, why = classify_licence(row.get("licence"), name=extra.get("licence_name"), link=row.get("licence_link"))
+        tier = TIER_OF_CLASS[klass]
+        where = f"weights on {kind}" if kind in HUB_KINDS else f"{kind} lists open weights"
+        reason = f"{where}; {why}"
+        if row.get("gated"):
+            reason += "; gated behind an access request"
+            if tier is Openness.OPEN:
+                tier = Openness.OPEN_RESTRICTED
+        return tier, klass, reason
+    hint = row.get("tier_hint")
+    if hint:
+        return Openness(hint), None, f"{kind} lists it as {hint}"
+    return None, None, f"{kind} says nothing about access"
+
+
+def weights_evidence(row: Mapping[str, Any]) -> Evidence | None:
+    """A catalogue that points at published weights (OpenRouter's `hugging_face_id`)."""
+    ref = row.get("weights_ref")
+    if not ref or row["kind"] in HUB_KINDS or row.get("tier_hint") == Openness.OPEN:
+        return None
+    return Evidence(
+        tier=Openness.OPEN_RESTRICTED,
+        reason=f"{row['kind']} points at weights {ref}; their licence is not known from this source",
+        artifact=f"{row['kind']}:{row['external_id']}",
+        url=row.get("url"),
+        licence_class=LicenceClass.UNKNOWN,
+    )
+
+
+def family_for(row: Mapping[str, Any], rules: VendorRules) -> str | None:
+    name = row.get("external_id") or row.get("name") or ""
+    for pattern, family in rules.overrides:
+        if pattern.search(name) or pattern.search(row.get("name") or ""):
+            return family
+    if row.get("family_hint"):
+        hinted = family_of(row["family_hint"])
+        if is_model_like(hinted):
+            return hinted
+    relations = _json(row.get("extra"), {}).get("base_model_relations", {})
+    for base in _json(row.get("base_models"), []):
+        if relations.get(base) in BASE_FAMILY_RELATIONS and _org(base) in rules.orgs:
+            return family_of(base)
+    family = family_of(row.get("name") or name) if row["kind"] not in HUB_KINDS else family_of(name)
+    return family if is_model_like(family) else None
+
+
+def derivative_of(row: Mapping[str, Any], rules: VendorRules, org_vendors: Mapping[str, str]) -> str | None:
+    """The vendor (or hub org) whose model a hub repository is built on, when it is not this vendor's."""
+    if row["kind"] not in HUB_KINDS:
+        return None
+    for base in _json(row.get("base_models"), []):
+        org = _org(base)
+        if org and org not in rules.orgs:
+            return org_vendors.get(org, org)
+    return None
+
+
+def label_artifacts(
+    rows: Iterable[Mapping[str, Any]], rules: VendorRules, org_vendors: Mapping[str, str]
+) -> tuple[list[ArtifactLabel], list[Release]]:
+    """Label every artifact of one vendor and group them into releases."""
+    labels: list[ArtifactLabel] = []
+    members: dict[str, list[tuple[Mapping[str, Any], ArtifactLabel, Evidence | None]]] = {}
+    for row in rows:
+        tier, klass, reason = artifact_tier(row)
+        derived = derivative_of(row, rules, org_vendors)
+        family = family_for(row, rules)
+        release_id = f"{rules.key}/{family}" if family and not derived and not row.get("gone_at") else None
+        label = ArtifactLabel(
+            artifact_id=row["id"],
+            family=family,
+            release_id=release_id,
+            tier=tier,
+            tier_reason=reason,
+            licence_class=klass,
+            derivative_of=derived,
+        )
+        labels.append(label)
+        if release_id:
+            members.setdefault(release_id, []).append((row, label, weights_evidence(row)))
+    releases = [build_release(release_id, rules.key, group) for release_id, group in members.items()]
+    return labels, releases
+
+
+def build_release(
+    release_id: str, vendor: str, group: list[tuple[Mapping[str, Any], ArtifactLabel, Evidence | None]]
+) -> Release:
+    family = release_id.split("/", 1)[1]
+    release = Release(id=release_id, vendor=vendor, family=family, name=display_name(family))
+    evidence: list[Evidence] = []
+    for row, label, extra_evidence in group:
+        if label.tier is not None:
+            evidence.append(
+                Evidence(
+                    tier=label.tier,
+                    reason=label.tier_reason,
+                    artifact=f"{row['kind']}:{row['external_id']}",
+                    url=row.get("url"),
+                    licence=row.get("licence"),
+                    licence_class=label.licence_class,
+                )
+            )
+        if extra_evidence:
+            evidence.append(extra_evidence)
+    evidence.sort(key=_evidence_rank)
+    release.evidence = evidence
+    if evidence:
+        best = evidence[0]
+        release.tier, release.tier_reason, release.licence_class = best.tier, best.reason, best.licence_class
+    release.licences = sorted({row["licence"] for row, _, _ in group if row.get("licence")})
+    release.kinds = sorted({row["kind"] for row, _, _ in group})
+    release.pipeline_tags = sorted({row["pipeline_tag"] for row, _, _ in group if row.get("pipeline_tag")})
+    release.artifact_count = len(group)
+    _set_dates(release, group)
+    _set_parameters(release, group)
+    return release
+
+
+def _set_dates(release: Release, group: list[tuple[Mapping[str, Any], ArtifactLabel, Evidence | None]]) -> None:
+    def earliest(predicate: Any) -> str | None:
+        dates = [row["date"] for row, label, _ in group if row.get("date") and predicate(row, label)]
+        return min(dates, key=_sortable) if dates else None
+
+    release.announced_at = earliest(lambda r, _: r["kind"] in ANNOUNCING_KINDS)
+    release.first_closed_at = earliest(lambda _, label: label.tier in CLOSED_TIERS)
+    release.first_open_at = earliest(lambda _, label: label.tier is not None and label.tier.has_weights)
+    release.first_seen = min((row["first_seen"] for row, _, _ in group if row.get("first_seen")), default=None)
+    candidates = [
+        ("announcement", release.announced_at),
+        ("first-party artifact", earliest(lambda r, _: r["kind"] in HUB_KINDS)),
+        ("catalogue release date", earliest(lambda r, _: r["kind"] in CATALOGUE_KINDS)),
+        ("third-party listing", earliest(lambda r, _: r["kind"] not in HUB_KINDS | ANNOUNCING_KINDS | CATALOGUE_KINDS)),
+        ("first seen", release.first_seen),
+    ]
+    known = [(source, value) for source, value in candidates if value]
+    if not known:
+        return
+    source, chosen = known[0]
+    earliest_source, earliest_value = min(known, key=lambda pair: _sortable(pair[1]))
+    if (_as_date(chosen) - _as_date(earliest_value)).days > EARLIER_EVIDENCE_DAYS:
+        source, chosen = f"{earliest_source} (earlier than the {source})", earliest_value
+    release.date, release.date_source = chosen, source
+
+
+def _set_parameters(release: Release, group: list[tuple[Mapping[str, Any], ArtifactLabel, Evidence | None]]) -> None:
+    counted = [row["parameters"] for row, _, _ in group if row.get("parameters")]
+    if counted:
+        release.largest_parameters, release.parameters_source = max(counted), "safetensors"
+        return
+    named = [n for row, _, _ in group if (n := parameters_from_name(row.get("external_id") or ""))]
+    if named:
+        release.largest_parameters, release.parameters_source = max(named), "name"
+
+
+def _evidence_rank(evidence: Evidence) -> tuple[int, int]:
+    return evidence.tier.rank, evidence.licence_class is LicenceClass.UNKNOWN
+
+
+def _evidence_dict(evidence: Evidence) -> dict[str, Any]:
+    return {
+        "tier": str(evidence.tier),
+        "reason": evidence.reason,
+        "artifact": evidence.artifact,
+        "url": evidence.url,
+        "licence": evidence.licence,
+        "licence_class": _s(evidence.licence_class),
+    }
+
+
+def _sortable(value: str) -> str:
+    return value if len(value) > 7 else value + "-01"
+
+
+def _as_date(value: str) -> date:
+    return date.fromisoformat(_sortable(value)[:10])
+
+
+def _org(repo: str) -> str | None:
+    return repo.split("/", 1)[0].lower() if "/" in repo else None
+
+
+def _json(value: Any, default: Any) -> Any:
+    if value is None:
+        return default
+    if isinstance(value, str):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return default
+    return value
+
+
+def _s(value: Any) -> str | None:
+    return None if value is None else str(value)

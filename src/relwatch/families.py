@@ -1,0 +1,111 @@
+"""Model names → family keys: the variants of one launch share a key, separate lines do not.
+
+`gemma-3-27b-it`, `gemma-3-1b-pt` and `gemma-3-27b-it-qat-q4_0-gguf` are all `gemma-3`;
+`gemma-3n-E4B-it` is `gemma-3n`; `Qwen3-235B-A22B-Instruct-2507` is `qwen3`, `qwen3-max` stays
+`qwen3-max`. The grammar drops what varies within a launch (sizes, roles, dated snapshots,
+formats and quantisations) and keeps what names a line (its name, version and qualifiers such as
+pro, flash, max, turbo, coder, vl).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+SIZE = re.compile(
+    r"^(\d+(\.\d+)?[bmkt]|e\d+(\.\d+)?b|a\d+(\.\d+)?b|\d+x\d+(\.\d+)?[bm]|\d+(\.\d+)?b-a\d+(\.\d+)?b|\d+k|xxl|xl)$"
+)
+# `DeepSeek-R1-Distill-Qwen-32B` is `deepseek-r1-distill`: the base it was distilled into is a variant.
+AFTER_DISTILL = {"qwen", "llama"}
+QUANT = re.compile(
+    r"^(gguf|ggml|awq|gptq|exl2|mlx|onnx|mlc|fp8|fp16|bf16|fp4|nvfp4|mxfp4|int4|int8|w4a16|w8a8|w4a8|"
+    r"bnb|4bit|8bit|3bit|6bit|\d+bit|q\d(_[a-z0-9]+)*|iq\d(_[a-z0-9]+)*|qat|quantized|dynamic|"
+    r"paddle|pt|hf|original|safetensors|torch|pytorch|jax|flax|tf|keras|transformers|diffusers|"
+    r"dwq|unsloth|mlx\d*)$"
+)
+ROLE = re.compile(
+    r"^(it|instruct|instruction|base|chat|thinking|think|nothinking|sft|dpo|rl|ft|hf|"
+    r"preview|exp|experimental|latest|beta|alpha|release|generate|fast)$"
+)
+DATE_PARTS = re.compile(r"^\d{2}$")
+SNAPSHOT = re.compile(r"^(\d{4}|\d{3}|\d{6}|\d{8}|20\d\d)$")
+NOISE_PREFIXES = ("meta",)  # `Meta-Llama-3.1-8B` is `llama-3.1`
+UPPER = {"ernie", "glm", "vl", "gpt", "oss", "tts", "asr", "ocr", "moe", "r1", "v3", "qwq", "k2", "m1", "t5", "sam"}
+
+
+@lru_cache(maxsize=65536)
+def family_of(name: str) -> str:
+    """The family key of a model name or id (pure; namespaces and `:variant` suffixes ignored)."""
+    base = name.rsplit("/", 1)[-1].split(":", 1)[0].lstrip("~").strip().lower()
+    base = re.sub(r"[\s_]+(?![a-z0-9]*_)", "-", base) if " " in base else base
+    tokens = [t for t in re.split(r"-+", base) if t]
+    tokens = _merge_split_versions(tokens)
+    kept: list[str] = []
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        if SNAPSHOT.match(token) and kept:
+            index += 1
+            while index < len(tokens) and DATE_PARTS.match(tokens[index]):
+                index += 1  # 2024-08-06, preview-05-20
+            continue
+        if token in ("preview", "exp") and kept:
+            index += 1
+            while index < len(tokens) and DATE_PARTS.match(tokens[index]):
+                index += 1
+            continue
+        if kept and (SIZE.match(token) or QUANT.match(token) or ROLE.match(token)):
+            index += 1
+            continue
+        if kept and kept[-1] == "distill" and token in AFTER_DISTILL:
+            index += 1
+            continue
+        kept.append(token)
+        index += 1
+    while len(kept) > 1 and kept[0] in NOISE_PREFIXES:
+        kept.pop(0)
+    return "-".join(kept) or base
+
+
+def _merge_split_versions(tokens: list[str]) -> list[str]:
+    """`claude-3-5-sonnet` → `claude-3.5-sonnet`: two lone digits in a row are one version."""
+    merged: list[str] = []
+    for token in tokens:
+        if merged and len(token) == 1 and token.isdigit() and len(merged[-1]) == 1 and merged[-1].isdigit():
+            merged[-1] = f"{merged[-1]}.{token}"
+        else:
+            merged.append(token)
+    return merged
+
+
+def display_name(family: str) -> str:
+    """`gemini-2.5-pro` → `Gemini 2.5 Pro`; `ernie-4.5-vl` → `ERNIE 4.5 VL`."""
+    words = []
+    for token in family.split("-"):
+        if token in UPPER:
+            words.append(token.upper())
+        elif token[:1].isalpha():
+            words.append(token[:1].upper() + token[1:])
+        else:
+            words.append(token)
+    return " ".join(words)
+
+
+def is_model_like(family: str) -> bool:
+    """Whether a key names a model line at all (a GitHub tag like `v1.2.0` does not)."""
+    return bool(re.search(r"[a-z]{2,}", family)) and not re.fullmatch(r"v?[\d.]+(-[a-z]+)?", family)
+
+
+PARAMETER_SIZE = re.compile(r"^(?:(?P<experts>\d+)x)?(?P<number>\d+(?:\.\d+)?)(?P<unit>[bmt])$")
+UNITS = {"m": 10**6, "b": 10**9, "t": 10**12}
+
+
+def parameters_from_name(name: str) -> int | None:
+    """Total parameters that a name states (`27b`, `0.5B`, `270m`, `235B-A22B` → 235B, `8x7B` → 56B)."""
+    best = None
+    for token in re.split(r"[-_/:\s]+", name.lower()):
+        match = PARAMETER_SIZE.match(token)
+        if match:
+            value = float(match["number"]) * UNITS[match["unit"]] * int(match["experts"] or 1)
+            best = max(best or 0, int(value))
+    return best

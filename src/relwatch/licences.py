@@ -1,0 +1,171 @@
+"""Licence ids → how open they leave the weights. Pure lookups, no I/O.
+
+Ids are the Hub's `license:` tag values (SPDX where one exists, the Hub's own ids for model
+licences), lower-cased. `other` is resolved through the card's `license_name` and `license_link`.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+
+
+class LicenceClass(StrEnum):
+    PERMISSIVE = "permissive"  # use, modify and redistribute for any purpose
+    RESTRICTED = "restricted"  # custom terms with use restrictions, or gated
+    NONCOMMERCIAL = "noncommercial"  # research or non-commercial use only
+    UNKNOWN = "unknown"  # no licence, or one relwatch does not recognise
+
+
+PERMISSIVE = {
+    "apache-2.0",
+    "mit",
+    "bsd",
+    "bsd-2-clause",
+    "bsd-3-clause",
+    "bsd-3-clause-clear",
+    "isc",
+    "zlib",
+    "unlicense",
+    "cc0-1.0",
+    "cc-by-2.0",
+    "cc-by-2.5",
+    "cc-by-3.0",
+    "cc-by-4.0",
+    "cc-by-sa-3.0",
+    "cc-by-sa-4.0",
+    "mpl-2.0",
+    "artistic-2.0",
+    "afl-3.0",
+    "ecl-2.0",
+    "epl-1.0",
+    "epl-2.0",
+    "bsl-1.0",
+    "gpl",
+    "gpl-2.0",
+    "gpl-3.0",
+    "lgpl",
+    "lgpl-2.1",
+    "lgpl-3.0",
+    "agpl-3.0",
+    "osl-3.0",
+    "eupl-1.1",
+    "eupl-1.2",
+    "postgresql",
+    "ncsa",
+    "odc-by",
+    "pddl",
+    "wtfpl",
+    "openmdw",
+    "cdla-permissive-1.0",
+    "cdla-permissive-2.0",
+    "odbl",
+    "cc-by-sa",
+}
+RESTRICTED = {
+    "gemma",
+    "llama2",
+    "llama3",
+    "llama3.1",
+    "llama3.2",
+    "llama3.3",
+    "llama4",
+    "deepseek",
+    "openrail",
+    "openrail++",
+    "bigscience-openrail-m",
+    "creativeml-openrail-m",
+    "bigcode-openrail-m",
+    "bigscience-bloom-rail-1.0",
+    "qwen",
+    "tongyi-qianwen",
+    "health-ai-developer-foundations",
+    "cc-by-nd-4.0",
+    "nvidia-open-model-license",
+    "modified-mit",
+    "glm-4",
+    "tencent-hunyuan-community",
+    "hunyuan",
+    "c-uda",
+    "apple-ascl",
+    "jamba-open-model-license",
+    "falcon-llm-license",
+}
+NONCOMMERCIAL = {
+    "cc-by-nc-2.0",
+    "cc-by-nc-3.0",
+    "cc-by-nc-4.0",
+    "cc-by-nc-sa-2.0",
+    "cc-by-nc-sa-3.0",
+    "cc-by-nc-sa-4.0",
+    "cc-by-nc-nd-3.0",
+    "cc-by-nc-nd-4.0",
+    "mrl",
+    "mnpl",
+    "qwen-research",
+    "apple-amlr",
+    "fair-noncommercial-research-license",
+    "intel-research",
+    "research-only",
+    "llama-research",
+    "cc-by-nc",
+    "deepfloyd-if-license",
+}
+# Fallbacks for ids not in the tables, tried in order.
+PATTERNS: list[tuple[re.Pattern[str], LicenceClass]] = [
+    (re.compile(r"(^|[-_])nc([-_]|$)|non[-_ ]?commercial|research|non[-_ ]?production"), LicenceClass.NONCOMMERCIAL),
+    (re.compile(r"rail|llama|gemma|qwen|tongyi|deepseek|hunyuan|glm|community|custom"), LicenceClass.RESTRICTED),
+]
+# What a `license_link` (for `license: other`) says, tried in order against the lower-cased URL.
+LINK_PATTERNS: list[tuple[re.Pattern[str], LicenceClass, str]] = [
+    (
+        re.compile(r"research|non[-_]?commercial|mrl|mnpl|/nc[-_]"),
+        LicenceClass.NONCOMMERCIAL,
+        "research or non-commercial licence",
+    ),
+    (re.compile(r"apache|/mit(\b|[-_.])|license-mit"), LicenceClass.PERMISSIVE, "permissive licence"),
+    (re.compile(r"gemma"), LicenceClass.RESTRICTED, "Gemma terms of use"),
+    (re.compile(r"llama"), LicenceClass.RESTRICTED, "Llama community licence"),
+    (re.compile(r"qwen|tongyi"), LicenceClass.RESTRICTED, "Qwen licence"),
+    (re.compile(r"deepseek"), LicenceClass.RESTRICTED, "DeepSeek licence"),
+    (re.compile(r"hunyuan|tencent"), LicenceClass.RESTRICTED, "Tencent Hunyuan licence"),
+    (re.compile(r"glm|zhipu|thudm"), LicenceClass.RESTRICTED, "GLM licence"),
+    (re.compile(r"minimax|moonshot|kimi|mistral|phi|ernie|baidu"), LicenceClass.RESTRICTED, "vendor licence"),
+    (re.compile(r"/license(\.md|\.txt)?$|/blob/main/license"), LicenceClass.RESTRICTED, "custom licence file"),
+]
+NO_LICENCE = {"", "none", "unknown", "other", "unlicensed", "proprietary"}
+
+
+def classify_licence(
+    licence: str | None, *, name: str | None = None, link: str | None = None
+) -> tuple[LicenceClass, str]:
+    """(class, reason) for a licence id, resolving `other` through its name and link."""
+    licence = (licence or "").strip().lower()
+    if licence and licence not in NO_LICENCE:
+        return _classify_id(licence)
+    if name:
+        known, reason = _classify_id(name.strip().lower())
+        if known is not LicenceClass.UNKNOWN:
+            return known, f"{reason} (license_name)"
+    if link:
+        lowered = link.lower()
+        for pattern, klass, what in LINK_PATTERNS:
+            if pattern.search(lowered):
+                return klass, f"{what}: {link}"
+    if licence == "proprietary":
+        return LicenceClass.UNKNOWN, "licence 'proprietary' on published weights"
+    return LicenceClass.UNKNOWN, f"licence {licence!r} not recognised" if licence else "no licence given"
+
+
+def _classify_id(licence: str) -> tuple[LicenceClass, str]:
+    for table, klass in (
+        (PERMISSIVE, LicenceClass.PERMISSIVE),
+        (RESTRICTED, LicenceClass.RESTRICTED),
+        (NONCOMMERCIAL, LicenceClass.NONCOMMERCIAL),
+    ):
+        if licence in table:
+            return klass, f"licence {licence}"
+    for pattern, klass in PATTERNS:
+        if pattern.search(licence):
+            return klass, f"licence {licence} (by its name)"
+    return LicenceClass.UNKNOWN, f"licence {licence!r} not recognised"
