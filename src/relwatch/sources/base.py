@@ -34,8 +34,21 @@ class Option:
     help: str
     required: bool = False
     default: Any = None
+    pattern: str | None = None  # a string value must match it whole
+    minimum: int | None = None
+    maximum: int | None = None
 
     def check(self, value: Any, at: str) -> Any:
+        checked = self._check_type(value, at)
+        if self.pattern is not None and not re.fullmatch(self.pattern, checked):
+            raise ConfigError(f"{at}: {checked!r} is not {self.help}")
+        if self.minimum is not None and checked < self.minimum:
+            raise ConfigError(f"{at}: {checked} is below the minimum of {self.minimum}")
+        if self.maximum is not None and checked > self.maximum:
+            raise ConfigError(f"{at}: {checked} is above the maximum of {self.maximum}")
+        return checked
+
+    def _check_type(self, value: Any, at: str) -> Any:
         if self.type == "regex":
             check_type(value, str, at)
             try:
@@ -93,7 +106,9 @@ class Page:
 ParsePage = Callable[["Fetched"], tuple[list[Artifact], str | None]]
 
 
-async def follow_pages(session: SourceSession, url: str, parse_page: ParsePage) -> AsyncIterator[Page]:
+async def follow_pages(
+    session: SourceSession, url: str, parse_page: ParsePage, *, headers: dict[str, str] | None = None
+) -> AsyncIterator[Page]:
     """Request `url`, then each next URL that `parse_page` finds, until there is none.
 
     A page answered 304 is not parsed: its next URL and item ids come from the last sync.
@@ -103,7 +118,7 @@ async def follow_pages(session: SourceSession, url: str, parse_page: ParsePage) 
         if url in seen or len(seen) >= MAX_PAGES:
             raise SourceError(f"pagination loops or runs past {MAX_PAGES} pages at {url}")
         seen.add(url)
-        fetched = await session.get(url)
+        fetched = await session.get(url, headers=headers)
         if fetched.remembered is not None:
             remembered = fetched.remembered
             yield Page(url=url, artifacts=None, item_ids=remembered.item_ids, next_url=remembered.next_url)

@@ -26,7 +26,7 @@ IDENTITY = "org"
 COMPLETE_LISTING = True  # the listing holds every repository, so one that leaves it is gone
 OPTIONS = {
     "org": Option(type=str, required=True, help="a Hugging Face user or organisation, e.g. 'google'"),
-    "page_size": Option(type=int, default=500, help="models per listing page"),
+    "page_size": Option(type=int, default=500, help="models per listing page", minimum=1, maximum=1000),
 }
 
 EXPAND = (

@@ -11,6 +11,8 @@ from types import ModuleType
 
 KINDS: dict[str, str] = {
     "huggingface": "relwatch.sources.huggingface",
+    "modelscope": "relwatch.sources.modelscope",
+    "github": "relwatch.sources.github",
 }
 
 

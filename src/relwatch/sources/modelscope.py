@@ -1,0 +1,173 @@
+"""ModelScope: an organisation's model repositories.
+
+`GET {base_url}/openapi/v1/models?owner=ORG&sort=last_modified&page_number=N&page_size=M`, answered
+`{"success": true, "request_id": …, "data": {"models": [...], "total_count": …, …}}`. Pages are
+numbered; there is no next link, so the next URL is made here from `total_count`.
+
+No real response of this endpoint has been recorded: the field names come from the official SDK
+(modelscope_hub), so the parser is strict only about the envelope and an item's `id`, and lenient
+about every other field.
+
+The server (as the SDK enforces it) serves at most 50 items a page and no item past the 3,000th of
+one query. An organisation with more models is read up to that window: sorted by `last_modified`,
+the window holds the most recently changed repositories, which is where a new release shows up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import timedelta, timezone
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+from relwatch.dates import normalise_time
+from relwatch.errors import SourceError
+from relwatch.models import Artifact, DateKind
+from relwatch.sources.base import Option, Page, follow_pages
+
+if TYPE_CHECKING:
+    from relwatch.config import SourceConfig
+    from relwatch.http import Fetched, SourceSession
+
+DEFAULT_BASE_URL = "https://modelscope.cn"
+TOKEN_ENV = ("MODELSCOPE_API_TOKEN",)
+IDENTITY = "org"
+# Not a complete listing, so a repository missing from a read is never taken as gone: numbered
+# pages over a `last_modified` sort are no snapshot (a repository changed mid-read moves to page 1
+# and the read can skip it), and an organisation past the 3,000-item window is only partly listed.
+COMPLETE_LISTING = False
+MAX_PAGE_SIZE = 50
+WINDOW = 3000  # page_number * page_size may not exceed this
+OPTIONS = {
+    "org": Option(type=str, required=True, help="a ModelScope user or organisation, e.g. 'Qwen'"),
+    "page_size": Option(
+        type=int, default=MAX_PAGE_SIZE, help="models per listing page", minimum=1, maximum=MAX_PAGE_SIZE
+    ),
+}
+
+# Times without an offset (the legacy API's) mean China Standard Time, UTC+8 all year since 1991.
+SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")
+
+
+def listing_url(base_url: str, org: str, page_size: int, page_number: int = 1) -> str:
+    params = [
+        ("owner", org),
+        ("sort", "last_modified"),
+        ("page_number", str(page_number)),
+        ("page_size", str(page_size)),
+    ]
+    return f"{base_url}/openapi/v1/models?{urlencode(params)}"
+
+
+def next_page_number(page_number: int, page_size: int, total_count: int | None, items_on_page: int) -> int | None:
+    """The page after `page_number`, or None at the end of the listing or of the 3,000-item window.
+
+    Without a `total_count` the listing goes on while pages come back full.
+    """
+    if items_on_page == 0 or (page_number + 1) * page_size > WINDOW:
+        return None
+    if total_count is None:
+        return page_number + 1 if items_on_page >= page_size else None
+    return page_number + 1 if page_number * page_size < total_count else None
+
+
+async def fetch(source: SourceConfig, session: SourceSession) -> AsyncIterator[Page]:
+    org = source.option("org")
+    page_size = source.option("page_size")
+
+    def parse_page(fetched: Fetched) -> tuple[list[Artifact], str | None]:
+        models, total_count = unwrap(fetched.json(), fetched.url)
+        following = next_page_number(_page_number(fetched.url), page_size, total_count, len(models))
+        next_url = listing_url(source.base_url, org, page_size, following) if following else None
+        return parse_models(models, source.base_url), next_url
+
+    async for page in follow_pages(session, listing_url(source.base_url, org, page_size), parse_page):
+        yield page
+
+
+def unwrap(payload: Any, url: str) -> tuple[list[Any], int | None]:
+    """The envelope → (model items, total_count).
+
+    Accepts `{"success", "request_id", "data": {...}}`, the same without `success`, the SDK's
+    PascalCase variants (`Data`, `Models`, `TotalCount`) and a bare data object.
+    """
+    if not isinstance(payload, dict):
+        raise SourceError(f"expected a JSON object from {url}")
+    if payload.get("success", payload.get("Success")) is False:
+        message = payload.get("message") or payload.get("Message") or "no message"
+        raise SourceError(f"ModelScope refused {url}: {message}")
+    data = payload.get("data", payload.get("Data", payload))
+    if not isinstance(data, dict):
+        raise SourceError(f"expected a 'data' object in the response from {url}")
+    models = data.get("models", data.get("Models"))
+    if not isinstance(models, list):
+        raise SourceError(f"expected a 'models' list in the response from {url}")
+    total = data.get("total_count", data.get("TotalCount"))
+    return models, _int(total)
+
+
+def parse_models(items: list[Any], base_url: str = DEFAULT_BASE_URL) -> list[Artifact]:
+    """A page's model items → artifacts; items without an `owner/name` id are skipped."""
+    return [parse_model(item, base_url) for item in items if isinstance(item, dict) and _repo_id(item)]
+
+
+def parse_model(item: dict[str, Any], base_url: str = DEFAULT_BASE_URL) -> Artifact:
+    """One item → an artifact. Relies on `id` only; every other field may be missing or odd."""
+    repo_id = _repo_id(item)
+    assert repo_id is not None
+    name = repo_id.rsplit("/", 1)[-1]
+    extra: dict[str, Any] = {}
+    display_name = _str(item.get("display_name"))
+    if display_name and display_name != name:
+        extra["display_name"] = display_name
+    if isinstance(item.get("login_required"), bool):
+        extra["login_required"] = item["login_required"]
+    if item.get("private") is True:
+        extra["private"] = True
+    licence = _str(item.get("license"))
+    gated = item.get("gated")
+    return Artifact(
+        external_id=repo_id,
+        name=name,
+        url=f"{base_url}/models/{repo_id}",
+        date=normalise_time(item.get("created_at"), SHANGHAI),
+        date_kind=DateKind.REPO_CREATED,
+        modified_at=normalise_time(item.get("last_modified"), SHANGHAI),
+        licence=licence.lower() if licence else None,
+        gated=gated if isinstance(gated, bool) else None,
+        pipeline_tag=_first_task(item.get("tasks")),
+        downloads=_int(item.get("downloads")),
+        likes=_int(item.get("likes")),
+        extra=extra,
+        raw=item,
+    )
+
+
+def _page_number(url: str) -> int:
+    values = parse_qs(urlsplit(url).query).get("page_number", [])
+    if not values or not values[0].isdigit():
+        raise SourceError(f"cannot tell which page {url} is: no page_number in the URL")
+    return int(values[0])
+
+
+def _repo_id(item: dict[str, Any]) -> str | None:
+    value = item.get("id")
+    return value if isinstance(value, str) and "/" in value else None
+
+
+def _first_task(tasks: Any) -> str | None:
+    """`tasks` is a list of names; the legacy API gave `[{"Name": …}]`, so both are read."""
+    if not isinstance(tasks, list) or not tasks:
+        return None
+    first = tasks[0]
+    if isinstance(first, dict):
+        first = first.get("name", first.get("Name"))
+    return _str(first)
+
+
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _int(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
