@@ -298,3 +298,27 @@ def test_sigkill_in_the_middle_leaves_the_source_as_before(setup, env, hub):
     assert json.loads(result.stdout)["totals"]["updated"] == 25
     statuses = [row[0] for row in query(db, "SELECT status FROM sync_runs ORDER BY id")]
     assert statuses == ["ok", "interrupted", "ok"]
+
+
+def test_suspicion_rules():
+    from relwatch.sync import suspicion
+
+    assert suspicion(0, None) == "returned no items"
+    assert suspicion(0, 0) is None  # always empty: said once, not every night
+    assert suspicion(0, 25) == "returned no items, 25 last time"
+    assert suspicion(3, 25) == "returned 3 items, 25 last time"
+    assert suspicion(13, 25) is None
+    assert suspicion(3, 5) is None  # too few to judge a drop
+
+
+def test_a_dropped_source_stays_suspect_until_it_recovers(setup, env, hub):
+    db, config = setup
+    assert sync(db, config, env).returncode == 0
+    full = hub.orgs["acme-ai"]
+    hub.orgs["acme-ai"] = []
+    assert sync(db, config, env).returncode == 1
+    assert sync(db, config, env).returncode == 1
+    assert last_run(db, ACME)["suspect"] == "returned no items, 25 last time"
+    hub.orgs["acme-ai"] = full
+    assert sync(db, config, env).returncode == 0
+    assert last_run(db, ACME)["suspect"] is None

@@ -115,8 +115,13 @@ class NoProgress:
 
 
 def suspicion(items: int, previous: int | None) -> str | None:
-    """Why a source's count of items looks wrong, or None (pure)."""
-    if items == 0:
+    """Why a source's count of items looks wrong, or None (pure).
+
+    `previous` is the count of the last run that did not look wrong (or, when every run so far
+    did, of the last run), so a source that has always been empty is flagged once, not nightly,
+    while one that dropped stays flagged until it recovers.
+    """
+    if items == 0 and previous != 0:
         return "returned no items" + (f", {previous} last time" if previous else "")
     if previous is not None and previous >= SUSPECT_MIN_PREVIOUS and items < previous * SUSPECT_SHARE:
         return f"returned {items} items, {previous} last time"
@@ -313,12 +318,15 @@ class SourceRunner:
         return row[0] if row else None
 
     def _previous_items(self, source: SourceConfig) -> int | None:
-        row = self.store.conn.execute(
-            "SELECT items FROM source_runs WHERE source_id = ? AND status = 'ok' AND suspect IS NULL "
-            "ORDER BY id DESC LIMIT 1",
-            (source.id,),
-        ).fetchone()
-        return row[0] if row else None
+        for condition in ("suspect IS NULL", "1 = 1"):
+            row = self.store.conn.execute(
+                f"SELECT items FROM source_runs WHERE source_id = ? AND status = 'ok' AND {condition} "
+                "ORDER BY id DESC LIMIT 1",
+                (source.id,),
+            ).fetchone()
+            if row:
+                return row[0]
+        return None
 
     def _validators(self, source: SourceConfig) -> dict[str, Validator]:
         from relwatch.http import Validator
