@@ -1,8 +1,65 @@
-"""Questions answered from store rows: pure functions, no I/O."""
+"""Questions answered from release rows: pure functions, no I/O.
+
+A release row is a dict as stored in the `releases` table (JSON columns decoded or not).
+"""
 
 from __future__ import annotations
 
+import json
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
 from datetime import date
+from itertools import pairwise
+from statistics import median
+from typing import Any
+
+OPEN_TIERS = ("open", "open-restricted", "open-noncommercial")
+CLOSED_TIERS = ("api", "hosted", "unreleased")
+TIERS = (*OPEN_TIERS, *CLOSED_TIERS)
+LICENCE_MIX = {
+    "permissive": "permissive",
+    "restricted": "custom",
+    "noncommercial": "non-commercial",
+    "unknown": "unknown",
+}
+# A release counts as "closed first, open later" when its weights came at least this long after
+# its first API availability; same-week differences are publication noise, not a strategy.
+CLOSED_FIRST_MIN_DAYS = 7
+MODALITIES = {
+    "text": {
+        "text-generation",
+        "text2text-generation",
+        "conversational",
+        "fill-mask",
+        "summarization",
+        "translation",
+        "question-answering",
+        "text-classification",
+        "token-classification",
+    },
+    "vision": {
+        "image-text-to-text",
+        "image-to-text",
+        "visual-question-answering",
+        "image-classification",
+        "object-detection",
+        "image-segmentation",
+        "zero-shot-image-classification",
+        "video-text-to-text",
+    },
+    "image": {"text-to-image", "image-to-image", "unconditional-image-generation"},
+    "audio": {
+        "automatic-speech-recognition",
+        "text-to-speech",
+        "text-to-audio",
+        "audio-classification",
+        "audio-to-audio",
+        "any-to-any",
+    },
+    "video": {"text-to-video", "image-to-video", "video-classification", "video-text-to-text"},
+    "embedding": {"feature-extraction", "sentence-similarity", "text-ranking"},
+}
 
 
 def as_day(value: str) -> date:
@@ -12,3 +69,268 @@ def as_day(value: str) -> date:
 
 def days_between(earlier: str, later: str) -> int:
     return (as_day(later) - as_day(earlier)).days
+
+
+def period_of(value: str, by: str) -> str:
+    day = as_day(value)
+    if by == "month":
+        return f"{day.year}-{day.month:02d}"
+    if by == "quarter":
+        return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+    return str(day.year)
+
+
+def periods_between(since: date, until: date, by: str) -> list[str]:
+    """Every period label from `since` to `until`, in order."""
+    labels: list[str] = []
+    year, month = since.year, since.month
+    while (year, month) <= (until.year, until.month):
+        label = period_of(f"{year}-{month:02d}-01", by)
+        if label not in labels:
+            labels.append(label)
+        month += 1
+        if month > 12:
+            year, month = year + 1, 1
+    return labels
+
+
+def decoded(row: dict[str, Any]) -> dict[str, Any]:
+    out = dict(row)
+    for key in ("licences", "kinds", "pipeline_tags", "evidence"):
+        if isinstance(out.get(key), str):
+            out[key] = json.loads(out[key])
+    return out
+
+
+def select_releases(
+    rows: Iterable[dict[str, Any]],
+    *,
+    since: str,
+    until: str,
+    pipeline: str | None = None,
+    modality: str | None = None,
+) -> list[dict[str, Any]]:
+    """Releases dated inside [since, until], optionally of one pipeline tag or modality."""
+    wanted = MODALITIES.get(modality, set()) if modality else None
+    chosen = []
+    for row in map(decoded, rows):
+        if not row.get("date") or not since <= row["date"][:10] <= until:
+            continue
+        tags = set(row.get("pipeline_tags") or [])
+        if pipeline and pipeline not in tags:
+            continue
+        if wanted is not None and not tags & wanted:
+            continue
+        chosen.append(row)
+    return chosen
+
+
+@dataclass(kw_only=True)
+class ReleaseRef:
+    id: str
+    name: str
+    date: str | None
+    tier: str | None
+    parameters: int | None = None
+
+
+@dataclass(kw_only=True)
+class ClosedThenOpen:
+    id: str
+    name: str
+    first_closed_at: str
+    first_open_at: str
+    lag_days: int
+
+
+@dataclass(kw_only=True)
+class VendorFigures:
+    vendor: str
+    releases: int = 0
+    open_weights: int = 0
+    open_share: float | None = None
+    by_tier: dict[str, int] = field(default_factory=dict)
+    licence_mix: dict[str, int] = field(default_factory=dict)
+    open_share_by_parameters: float | None = None
+    closed_then_open: list[ClosedThenOpen] = field(default_factory=list)
+    median_closed_to_open_days: float | None = None
+    still_closed: list[str] = field(default_factory=list)
+    largest_open: ReleaseRef | None = None
+    latest_closed_flagship: ReleaseRef | None = None
+    median_days_between_releases: float | None = None
+    releases_per_quarter: float | None = None
+    latest_open: ReleaseRef | None = None
+    latest_closed: ReleaseRef | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def vendor_figures(vendor: str, releases: Sequence[dict[str, Any]], *, since: str, until: str) -> VendorFigures:
+    """Every compare figure for one vendor's releases inside the window."""
+    figures = VendorFigures(vendor=vendor, releases=len(releases))
+    tiers = Counter(r.get("tier") for r in releases)
+    figures.by_tier = {tier: tiers.get(tier, 0) for tier in TIERS}
+    opened = [r for r in releases if r.get("tier") in OPEN_TIERS]
+    closed = [r for r in releases if r.get("tier") in CLOSED_TIERS]
+    figures.open_weights = len(opened)
+    figures.open_share = _share(len(opened), len(releases))
+    mix = Counter(LICENCE_MIX.get(r.get("licence_class") or "unknown", "unknown") for r in opened)
+    figures.licence_mix = {label: mix.get(label, 0) for label in LICENCE_MIX.values()}
+    sized = [r for r in releases if r.get("largest_parameters")]
+    figures.open_share_by_parameters = _share(
+        sum(r["largest_parameters"] for r in sized if r.get("tier") in OPEN_TIERS),
+        sum(r["largest_parameters"] for r in sized),
+    )
+    figures.closed_then_open = closed_then_open(releases)
+    lags = [c.lag_days for c in figures.closed_then_open]
+    figures.median_closed_to_open_days = median(lags) if lags else None
+    figures.still_closed = sorted(r["name"] for r in closed)
+    figures.largest_open = _ref(
+        max(opened, key=lambda r: r.get("largest_parameters") or 0, default=None)
+        if any(r.get("largest_parameters") for r in opened)
+        else None
+    )
+    figures.latest_open = _ref(_latest(opened))
+    figures.latest_closed = _ref(_latest(closed))
+    figures.latest_closed_flagship = _ref(_latest([r for r in closed if is_flagship(r)]) or _latest(closed))
+    days = sorted(as_day(r["date"]) for r in releases)
+    gaps = [(b - a).days for a, b in pairwise(days)]
+    figures.median_days_between_releases = median(gaps) if gaps else None
+    quarters = len(periods_between(as_day(since), as_day(until), "quarter"))
+    figures.releases_per_quarter = round(len(releases) / quarters, 2) if quarters else None
+    return figures
+
+
+def closed_then_open(releases: Iterable[dict[str, Any]]) -> list[ClosedThenOpen]:
+    """Releases whose open weights came at least CLOSED_FIRST_MIN_DAYS after first API access."""
+    found = []
+    for r in releases:
+        closed_at, open_at = r.get("first_closed_at"), r.get("first_open_at")
+        if closed_at and open_at:
+            lag = days_between(closed_at, open_at)
+            if lag >= CLOSED_FIRST_MIN_DAYS:
+                found.append(
+                    ClosedThenOpen(
+                        id=r["id"], name=r["name"], first_closed_at=closed_at, first_open_at=open_at, lag_days=lag
+                    )
+                )
+    return sorted(found, key=lambda c: c.first_closed_at)
+
+
+FLAGSHIP_WORDS = ("pro", "max", "ultra", "opus", "large", "turbo", "plus")
+
+
+def is_flagship(release: dict[str, Any]) -> bool:
+    """A closed line that a vendor names as its top tier (Pro, Max, Ultra, Opus, …)."""
+    return any(word in release.get("family", "").split("-") for word in FLAGSHIP_WORDS)
+
+
+def timeline(
+    releases: Sequence[dict[str, Any]], vendors: Sequence[str], *, since: str, until: str, by: str
+) -> tuple[list[str], dict[str, dict[str, list[str]]]]:
+    """(period labels, vendor → period → tiers of its releases, most open first)."""
+    labels = periods_between(as_day(since), as_day(until), by)
+    cells: dict[str, dict[str, list[str]]] = {v: {label: [] for label in labels} for v in vendors}
+    for r in releases:
+        label = period_of(r["date"], by)
+        if r["vendor"] in cells and label in cells[r["vendor"]]:
+            cells[r["vendor"]][label].append(r.get("tier") or "unknown")
+    rank = {tier: index for index, tier in enumerate(TIERS)}
+    for by_period in cells.values():
+        for tiers in by_period.values():
+            tiers.sort(key=lambda t: rank.get(t, len(TIERS)))
+    return labels, cells
+
+
+def per_period(
+    releases: Sequence[dict[str, Any]], vendors: Sequence[str], *, since: str, until: str, by: str
+) -> list[dict[str, Any]]:
+    """Releases, open-weights releases and open share per vendor and period."""
+    labels, cells = timeline(releases, vendors, since=since, until=until, by=by)
+    rows = []
+    for vendor in vendors:
+        for label in labels:
+            tiers = cells[vendor][label]
+            opened = sum(t in OPEN_TIERS for t in tiers)
+            rows.append(
+                {
+                    "vendor": vendor,
+                    "period": label,
+                    "releases": len(tiers),
+                    "open_weights": opened,
+                    "open_share": _share(opened, len(tiers)),
+                }
+            )
+    return rows
+
+
+def _latest(rows: Sequence[dict[str, Any]]) -> dict[str, Any] | None:
+    return max(rows, key=lambda r: r["date"], default=None)
+
+
+def _ref(row: dict[str, Any] | None) -> ReleaseRef | None:
+    if row is None:
+        return None
+    return ReleaseRef(
+        id=row["id"],
+        name=row["name"],
+        date=row.get("date"),
+        tier=row.get("tier"),
+        parameters=row.get("largest_parameters"),
+    )
+
+
+def _share(part: float, whole: float) -> float | None:
+    return round(part / whole, 3) if whole else None
+
+
+@dataclass(kw_only=True)
+class Comparison:
+    since: str
+    until: str
+    by: str | None
+    pipeline: str | None
+    modality: str | None
+    vendors: list[VendorFigures]
+    periods: list[dict[str, Any]]
+    timeline_labels: list[str]
+    timeline: dict[str, dict[str, list[str]]]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "window": {"since": self.since, "until": self.until, "by": self.by},
+            "filters": {"pipeline": self.pipeline, "modality": self.modality},
+            "vendors": [v.as_dict() for v in self.vendors],
+            "periods": self.periods,
+            "timeline": {"periods": self.timeline_labels, "vendors": self.timeline},
+        }
+
+
+def compare_releases(
+    rows: Iterable[dict[str, Any]],
+    vendors: Sequence[str],
+    *,
+    since: str,
+    until: str,
+    by: str | None = None,
+    pipeline: str | None = None,
+    modality: str | None = None,
+) -> Comparison:
+    """Side-by-side figures for `vendors` over [since, until]; per period too when `by` is set."""
+    chosen = select_releases(rows, since=since, until=until, pipeline=pipeline, modality=modality)
+    per_vendor = {v: [r for r in chosen if r["vendor"] == v] for v in vendors}
+    figures = [vendor_figures(v, per_vendor[v], since=since, until=until) for v in vendors]
+    labels, cells = timeline(chosen, vendors, since=since, until=until, by=by or "month")
+    periods = per_period(chosen, vendors, since=since, until=until, by=by) if by else []
+    return Comparison(
+        since=since,
+        until=until,
+        by=by,
+        pipeline=pipeline,
+        modality=modality,
+        vendors=figures,
+        periods=periods,
+        timeline_labels=labels,
+        timeline=cells,
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
@@ -220,6 +221,59 @@ def reclassify(
         with sync_lock(path):
             report = rebuild(open_store(path, must_exist=True), cfg, chosen)
     output_rows(reclassify_rows(report), fmt, title=f"Reclassified {len(chosen)} vendors: {report.releases} releases")
+
+
+class Period(StrEnum):
+    month = "month"
+    quarter = "quarter"
+    year = "year"
+
+
+@app.command()
+def compare(
+    vendors: Annotated[list[str], typer.Argument(help="Two or more vendor keys or aliases.", show_default=False)],
+    since: Annotated[
+        str | None, typer.Option(help="Start of the window (YYYY-MM-DD) [default: 24 months ago].")
+    ] = None,
+    until: Annotated[str | None, typer.Option(help="End of the window (YYYY-MM-DD) [default: today].")] = None,
+    by: Annotated[Period | None, typer.Option(help="Also give the figures per month, quarter or year.")] = None,
+    modality: Annotated[str | None, typer.Option(help="Only text, vision, image, audio, video or embedding.")] = None,
+    pipeline: Annotated[str | None, typer.Option(help="Only releases with this pipeline tag.")] = None,
+    fmt: FormatOption = Format.table,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Vendors side by side: releases, open share, licences, closed-then-open lags, sizes, cadence.
+
+    Example: relwatch compare google baidu --by quarter
+    """
+    import os
+
+    from relwatch import views
+    from relwatch.analysis import MODALITIES, compare_releases
+    from relwatch.compare_view import print_comparison
+    from relwatch.errors import RelwatchError
+
+    with user_errors():
+        cfg = load(config)
+        chosen = cfg.resolve_vendors(vendors)
+        if len(chosen) < 2:
+            raise RelwatchError("compare needs at least two different vendors")
+        if modality and modality not in MODALITIES:
+            raise RelwatchError(f"--modality '{modality}' is not one of: {', '.join(MODALITIES)}")
+        window = views.window(since, until)
+        rows = open_store(db, must_exist=True).list_releases(vendors=chosen)
+    comparison = compare_releases(
+        rows,
+        chosen,
+        since=window[0],
+        until=window[1],
+        by=by.value if by else None,
+        pipeline=pipeline,
+        modality=modality,
+    )
+    colour = fmt == Format.table and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    print_comparison(comparison, fmt, colour=colour)
 
 
 @app.command()

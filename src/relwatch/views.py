@@ -16,6 +16,21 @@ if TYPE_CHECKING:
 DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
+def window(since: str | None, until: str | None, months: int = 24) -> tuple[str, str]:
+    """The compare window: the days given, else the last `months` months up to today."""
+    from datetime import UTC, datetime
+
+    from dateutil.relativedelta import relativedelta
+
+    end = check_day(until, "--until") or datetime.now(UTC).date().isoformat()
+    start = check_day(since, "--since")
+    if start is None:
+        start = (datetime.fromisoformat(end) - relativedelta(months=months)).date().isoformat()
+    if start > end:
+        raise RelwatchError(f"--since {start} is after --until {end}")
+    return start, end
+
+
 def check_day(value: str | None, option: str) -> str | None:
     if value is None:
         return None
@@ -62,8 +77,6 @@ RELEASE_COLUMNS = [
     "tier_reason",
 ]
 RELEASE_TABLE_COLUMNS = ["vendor", "name", "tier", "date", "licence_class", "largest", "artifacts", "seen_on"]
-CLOSED_TIERS = ["api", "hosted", "unreleased"]
-OPEN_TIERS = ["open", "open-restricted", "open-noncommercial"]
 
 
 def artifact_columns(fmt: Format) -> list[str]:
@@ -205,7 +218,9 @@ def tier_filter(tiers: list[str] | None, *, open_: bool, closed: bool) -> list[s
             raise RelwatchError(f"--tier '{tier}' is not a tier (one of: {known})") from None
     if open_ and closed:
         raise RelwatchError("--open and --closed exclude each other")
-    chosen += OPEN_TIERS if open_ else CLOSED_TIERS if closed else []
+    from relwatch.analysis import CLOSED_TIERS, OPEN_TIERS
+
+    chosen += list(OPEN_TIERS) if open_ else list(CLOSED_TIERS) if closed else []
     return chosen or None
 
 
