@@ -193,10 +193,11 @@ def _parse_source(vendor: str, index: int, table: Any, vendor_at: str) -> Source
             options[key] = option.default
             continue
         options[key] = option.check(table[key], f"{at}, key '{key}'")
-    base_url = _typed(table.get("base_url", spec.DEFAULT_BASE_URL), str, f"{at}, key 'base_url'")
+    identity = options[spec.IDENTITY]
+    default_base_url = spec.DEFAULT_BASE_URL or _origin(identity)
+    base_url = _typed(table.get("base_url", default_base_url), str, f"{at}, key 'base_url'")
     if not re.match(r"^https?://[^/\s]+", base_url):
         raise ConfigError(f"{at}, key 'base_url': '{base_url}' is not an http(s) URL")
-    identity = options[spec.IDENTITY]
     return SourceConfig(
         vendor=vendor,
         kind=kind,
@@ -204,6 +205,12 @@ def _parse_source(vendor: str, index: int, table: Any, vendor_at: str) -> Source
         options=options,
         id=f"{vendor}/{kind}/{identity}",
     )
+
+
+def _origin(url: str) -> str:
+    """`https://host/path?q` → `https://host`: where a page-URL source is read by default."""
+    match = re.match(r"^https?://[^/\s?#]+", url)
+    return match.group(0) if match else url
 
 
 def _check_unique_ids(vendors: dict[str, VendorConfig], where: str) -> None:

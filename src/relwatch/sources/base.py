@@ -6,6 +6,7 @@ A source module defines:
 - `OPTIONS`: its keys in sources.toml (`Option`s), and `IDENTITY`: the key that names it;
 - `TOKEN_ENV`: environment variables that may hold a token for its host (may be empty);
 - `COMPLETE_LISTING`: whether a full read lists everything (so what is missing is gone);
+- `STEADY_COUNT` (optional, default true): whether a sudden drop in items means something broke;
 - `fetch(source, session)`: an async iterator of `Page`s, the thin network half;
 - pure parse functions from a payload to `Artifact`s, the half the tests exercise most.
 """

@@ -1,0 +1,567 @@
+"""A vendor's release-notes page: dated sections, and the model ids each one mentions.
+
+`GET url` (its scheme and host replaced by `base_url`'s when one is set). The page is read as
+Markdown or plain text when it is served as `text/markdown` / `text/plain` or its URL ends in
+`.md` / `.txt`, and as HTML (BeautifulSoup, "html.parser") otherwise.
+
+- Sections. HTML: every h1–h4 or dt, and every p/strong, whose whole text is a date starts a
+  section; text in nav, aside and footer is left out. With the `section` and `date_selector`
+  options the page says instead which elements are sections and where their dates are.
+  Text: a line that is a date (`## January 29, 2026`, `**29 Jan 2026**`, `2026年1月29日`)
+  starts a section. Either way a section runs to the next date, or to a non-date heading of
+  its own level or above (a date in a p, strong or bold line sits at the level of the heading
+  before it). Each (model id, day) gives one artifact, dated by the section: `announced`; its
+  URL is the page's, with the date heading's id as fragment when it has one.
+- Release tables. A table whose header has a column containing "release" (the Gemini
+  deprecations page: `| Model | Release date | Shutdown date | Recommended replacement |`)
+  gives one artifact per model id in a row's model column, dated by that row's release date:
+  `published`, since it is the model's release date and not a note's.
+
+The layout relied on is only this: dates as whole heading texts (or table cells), ids written
+as the `models` pattern says (see `relwatch.sources.mentions` for text that lost its markup).
+A page with no dated section and no dated table row is an error (its layout has probably
+changed); a page whose sections name no model is not.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from relwatch.errors import SourceError
+from relwatch.models import Artifact, DateKind, Openness
+from relwatch.sources.base import Option, Page, follow_pages
+from relwatch.sources.mentions import (
+    ELLIPSIS,
+    EXCERPT_LIMIT,
+    Mention,
+    compile_models,
+    find_mentions,
+    page_url,
+    sentence_around,
+)
+
+if TYPE_CHECKING:
+    from bs4 import BeautifulSoup, Tag
+
+    from relwatch.config import SourceConfig
+    from relwatch.http import Fetched, SourceSession
+
+DEFAULT_BASE_URL = None  # the scheme and host of `url`
+TOKEN_ENV: tuple[str, ...] = ()
+IDENTITY = "url"
+COMPLETE_LISTING = False  # release notes are trimmed and rewritten: a missing entry is not a gone model
+OPTIONS = {
+    "url": Option(
+        type=str,
+        required=True,
+        help="an http(s) URL of a release-notes page, e.g. 'https://ai.google.dev/gemini-api/docs/changelog'",
+        pattern=r"https?://[^/\s?#]+\S*",
+    ),
+    "models": Option(
+        type="regex",
+        required=True,
+        help="what a model id looks like on the page, e.g. 'gemini-[0-9a-z.\\-]+' "
+        "(matched inside words too, so write the whole id)",
+    ),
+    "tier": Option(type="tier", default=Openness.API, help="the access tier a mention implies"),
+    "section": Option(type=str, help="CSS selector of the elements that are sections, for HTML without date headings"),
+    "date_selector": Option(type=str, help="CSS selector of the element that holds a section's date"),
+    "ignore_case": Option(type=bool, default=True, help="match `models` whatever the case"),
+}
+
+TEXT_TYPES = {"text/plain", "text/markdown", "text/x-markdown"}
+HTML_TYPES = {"text/html", "application/xhtml+xml"}
+TEXT_SUFFIXES = (".md", ".txt", ".markdown")
+
+MONTH_NAMES = (
+    "january", "february", "march", "april", "may", "june",
+    "july", "august", "september", "october", "november", "december",
+)  # fmt: skip
+MONTHS = {name: number for number, month in enumerate(MONTH_NAMES, start=1) for name in (month, month[:3])}
+MONTHS["sept"] = 9
+_MONTH = r"(?P<month>[a-z]{3,9})\.?"
+_ORDINAL = r"(?:st|nd|rd|th)?"
+DAY_FORMS = (
+    re.compile(rf"{_MONTH}\s+(?P<day>\d{{1,2}}){_ORDINAL},?\s+(?P<year>\d{{4}})", re.IGNORECASE),
+    re.compile(rf"(?P<day>\d{{1,2}}){_ORDINAL}\s+{_MONTH},?\s+(?P<year>\d{{4}})", re.IGNORECASE),
+    re.compile(r"(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})"),
+    re.compile(r"(?P<year>\d{4})\s*年\s*(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*日"),
+)
+MARKUP = "#*_:： \t"  # heading marks, bold/italic marks and a trailing colon around a date line
+
+HEADING_TAGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
+DATE_HEADING_TAGS = {"h1", "h2", "h3", "h4", "dt", "p", "strong", "b"}
+CHROME_TAGS = {"nav", "aside", "footer", "script", "style", "noscript", "template", "head"}
+BLOCK_TAGS = {
+    "address", "article", "blockquote", "body", "caption", "dd", "details", "div", "dl", "dt", "figcaption",
+    "figure", "h1", "h2", "h3", "h4", "h5", "h6", "header", "html", "li", "main", "ol", "p", "pre", "section",
+    "summary", "table", "td", "th", "tr", "ul",
+}  # fmt: skip
+MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+MD_LIST_MARK = re.compile(r"^\s*(?:[-*+>]|\d+[.)])\s+")
+MD_TABLE_RULE = re.compile(r"^:?-+:?$")
+
+Cell = tuple[str, list[str]]  # a table cell's plain text, and its text fragments (inline code kept apart)
+
+
+@dataclass(kw_only=True)
+class Section:
+    """A dated part of the page; each block is a paragraph-like run of text, kept as its fragments."""
+
+    heading: str
+    day: str
+    anchor: str | None = None
+    rank: int = 0  # heading level 1–6 it sits at (0: none); a non-date heading at that level or above ends it
+    blocks: list[list[str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Row:
+    """A dated row of a release table: its cells by header, and the fragments of its model cell."""
+
+    heading: str | None
+    cells: dict[str, str]
+    model_fragments: list[str]
+    day: str
+
+
+async def fetch(source: SourceConfig, session: SourceSession) -> AsyncIterator[Page]:
+    models = compile_models(source.option("models"), source.option("ignore_case"))
+    tier = Openness(source.option("tier"))
+
+    def parse_page(fetched: Fetched) -> tuple[list[Artifact], str | None]:
+        content_type = fetched.headers.get("content-type", "")
+        # HTML goes in as bytes, so that a charset named only in a <meta> tag is honoured too.
+        artifacts = parse_changelog(
+            fetched.text() if is_text(content_type, fetched.url) else fetched.content,
+            url=fetched.url,
+            content_type=content_type,
+            models=models,
+            tier=tier,
+            section=source.option("section"),
+            date_selector=source.option("date_selector"),
+        )
+        return artifacts, None
+
+    async for page in follow_pages(session, page_url(source.option("url"), source.base_url), parse_page):
+        yield page
+
+
+def parse_changelog(
+    page: str | bytes,
+    *,
+    url: str,
+    content_type: str,
+    models: re.Pattern[str],
+    tier: Openness = Openness.API,
+    section: str | None = None,
+    date_selector: str | None = None,
+) -> list[Artifact]:
+    """A release-notes page → one artifact per (model id, day); a release table's row wins over a section.
+
+    `page` is text, or for HTML also the bytes as served: then the charset comes from
+    `content_type`, else from the page's own `<meta>`.
+    """
+    if is_text(content_type, url):
+        text = page if isinstance(page, str) else page.decode(charset_of(content_type) or "utf-8", "replace")
+        sections, rows = read_text(text)
+    else:
+        sections, rows = read_html(page, charset=charset_of(content_type), section=section, date_selector=date_selector)
+    if not sections and not rows:
+        raise SourceError(f"no dated sections found in {url}: the page layout may have changed")
+    found: dict[str, Artifact] = {}
+    for row in rows:
+        for artifact in row_artifacts(row, url, models, tier):
+            found.setdefault(artifact.external_id, artifact)
+    for part in sections:
+        for artifact in section_artifacts(part, url, models, tier):
+            found.setdefault(artifact.external_id, artifact)
+    return list(found.values())
+
+
+def charset_of(content_type: str) -> str | None:
+    for part in content_type.split(";")[1:]:
+        key, _, value = part.strip().partition("=")
+        if key.lower() == "charset" and value:
+            return value.strip('"').lower()
+    return None
+
+
+def is_text(content_type: str, url: str) -> bool:
+    """Markdown or plain text by the served type; by the URL's suffix when the type says neither."""
+    media = content_type.split(";")[0].strip().lower()
+    if media in TEXT_TYPES:
+        return True
+    if media in HTML_TYPES:
+        return False
+    return urlsplit(url).path.lower().endswith(TEXT_SUFFIXES)
+
+
+# -- dates ----------------------------------------------------------------------------------
+
+
+def parse_day(text: str) -> str | None:
+    """`YYYY-MM-DD` if the whole of `text` (markup aside) is a date in a form release notes use."""
+    cleaned = " ".join(text.split()).strip(MARKUP)
+    for form in DAY_FORMS:
+        match = form.fullmatch(cleaned)
+        if match:
+            return _day(match)
+    return None
+
+
+def find_day(text: str) -> str | None:
+    """The first date anywhere in `text`."""
+    cleaned = " ".join(text.split())
+    for form in DAY_FORMS:
+        for match in form.finditer(cleaned):
+            day = _day(match)
+            if day:
+                return day
+    return None
+
+
+def _day(match: re.Match[str]) -> str | None:
+    month_text = match["month"].lower()
+    month = int(month_text) if month_text.isdigit() else MONTHS.get(month_text)
+    if month is None:
+        return None
+    try:
+        return date(int(match["year"]), month, int(match["day"])).isoformat()
+    except ValueError:
+        return None
+
+
+# -- artifacts ------------------------------------------------------------------------------
+
+
+def section_artifacts(part: Section, url: str, models: re.Pattern[str], tier: Openness) -> list[Artifact]:
+    """One artifact per distinct id in the section, with the sentence of its first mention."""
+    found: dict[str, Artifact] = {}
+    link = f"{url.split('#')[0]}#{part.anchor}" if part.anchor else url
+    lead = ""
+    for fragments in part.blocks:
+        block = "".join(fragments)
+        mentions = _block_mentions(fragments, models)
+        bare = not re.search(r"\w", _without(block, mentions))
+        for mention in mentions:
+            if mention.model_id in found:
+                continue
+            excerpt = sentence_around(block, mention.start, mention.end)
+            if bare and lead:
+                excerpt = _with_lead(lead, excerpt)
+            found[mention.model_id] = _artifact(
+                mention.model_id, part.day, link, DateKind.ANNOUNCED, tier, part.heading, excerpt
+            )
+        if not bare:
+            lead = sentence_around(block, len(block), len(block))
+    return list(found.values())
+
+
+def _block_mentions(fragments: list[str], models: re.Pattern[str]) -> list[Mention]:
+    """Mentions found fragment by fragment, placed in the text of the whole block."""
+    mentions = []
+    offset = 0
+    for fragment in fragments:
+        mentions += [Mention(m.model_id, offset + m.start, offset + m.end) for m in find_mentions(fragment, models)]
+        offset += len(fragment)
+    return mentions
+
+
+def _without(text: str, mentions: list[Mention]) -> str:
+    for mention in reversed(mentions):
+        text = text[: mention.start] + text[mention.end :]
+    return text
+
+
+def _with_lead(lead: str, excerpt: str) -> str:
+    """A bare list item of ids, after the sentence that introduces the list ("…will be shut down:")."""
+    text = f"{lead} {excerpt}"
+    return text if len(text) <= EXCERPT_LIMIT else ELLIPSIS + text[-(EXCERPT_LIMIT - 1) :]
+
+
+def row_artifacts(row: Row, url: str, models: re.Pattern[str], tier: Openness) -> list[Artifact]:
+    ids = dict.fromkeys(m.model_id for fragment in row.model_fragments for m in find_mentions(fragment, models))
+    excerpt = " | ".join(row.cells.values())[:EXCERPT_LIMIT]
+    return [
+        _artifact(model_id, row.day, url, DateKind.PUBLISHED, tier, row.heading, excerpt, raw=row.cells)
+        for model_id in ids
+    ]
+
+
+def _artifact(
+    model_id: str,
+    day: str,
+    url: str,
+    kind: DateKind,
+    tier: Openness,
+    heading: str | None,
+    excerpt: str,
+    raw: Any = None,
+) -> Artifact:
+    return Artifact(
+        external_id=f"{model_id}@{day}",
+        name=model_id,
+        url=url,
+        date=day,
+        date_kind=kind,
+        tier_hint=tier,
+        extra={"heading": heading, "excerpt": excerpt},
+        raw=raw,
+    )
+
+
+# -- Markdown and plain text ----------------------------------------------------------------
+
+
+def read_text(text: str) -> tuple[list[Section], list[Row]]:
+    """Date lines start sections; other lines are blocks of the current one; tables are read whole."""
+    sections: list[Section] = []
+    rows: list[Row] = []
+    current: Section | None = None
+    heading: str | None = None  # the last heading line, for tables
+    last_rank = 0  # of the last `#` heading: a bold or plain date line sits at that level
+    for kind, lines in _text_chunks(text.splitlines()):
+        if kind == "table":
+            table_rows, is_release_table = read_md_table(lines, heading)
+            rows.extend(table_rows)
+            if current is not None and not is_release_table:
+                current.blocks.extend(md_fragments(line) for line in lines)
+            continue
+        line = lines[0]
+        rank = len(line) - len(line.lstrip("#")) if line.startswith("#") else 0
+        day = parse_day(line)
+        if day:
+            heading = line.strip(MARKUP)
+            current = Section(heading=heading, day=day, rank=rank or last_rank)
+            sections.append(current)
+            last_rank = rank or last_rank
+            continue
+        if rank:
+            heading = line.strip(MARKUP)
+            last_rank = rank
+            if current is not None and current.rank and rank <= current.rank:
+                current = None
+        if current is not None:
+            current.blocks.append(md_fragments(line))
+    return sections, rows
+
+
+def _text_chunks(lines: list[str]) -> Iterator[tuple[str, list[str]]]:
+    """("table", its lines) for each run of `|` lines, ("line", [line]) for each other non-blank line."""
+    table: list[str] = []
+    for line in lines:
+        if line.lstrip().startswith("|"):
+            table.append(line)
+            continue
+        if table:
+            yield "table", table
+            table = []
+        if line.strip():
+            yield "line", [line.strip()]
+    if table:
+        yield "table", table
+
+
+def md_fragments(line: str) -> list[str]:
+    """A Markdown line's text, split at backticks so that inline code stays apart from its words."""
+    text = MD_LIST_MARK.sub("", MD_LINK.sub(r"\1", line))
+    return [part for part in text.split("`") if part]
+
+
+def read_md_table(lines: list[str], heading: str | None) -> tuple[list[Row], bool]:
+    """A Markdown table → its dated rows, and whether it is a release table at all."""
+    grid = [_md_cells(line) for line in lines]
+    grid = [cells for cells in grid if not all(MD_TABLE_RULE.match(c.replace(" ", "")) for c in cells if c)]
+    if not grid:
+        return [], False
+    header = [_plain(c) for c in grid[0]]
+    body = [[(_plain(c), md_fragments(c)) for c in cells] for cells in grid[1:]]
+    return _table_rows(header, body, heading)
+
+
+def _md_cells(line: str) -> list[str]:
+    inner = line.strip()
+    inner = inner[1:] if inner.startswith("|") else inner
+    inner = inner[:-1] if inner.endswith("|") else inner
+    return [cell.strip() for cell in inner.split("|")]
+
+
+def _plain(cell: str) -> str:
+    return " ".join(MD_LINK.sub(r"\1", cell).replace("`", "").replace("**", "").split())
+
+
+def _table_rows(header: list[str], body: list[list[Cell]], heading: str | None) -> tuple[list[Row], bool]:
+    """The dated rows of a table whose header has a "release" column, and whether it has one.
+
+    The model column is the first other one whose header says "model", else the first column.
+    """
+    lowered = [h.lower() for h in header]
+    release = next((i for i, h in enumerate(lowered) if "release" in h), None)
+    if release is None:
+        return [], False
+    model = next((i for i, h in enumerate(lowered) if "model" in h and i != release), 0)
+    rows = []
+    for cells in body:
+        if len(cells) <= max(release, model):
+            continue
+        day = parse_day(cells[release][0])
+        if day is None:
+            continue
+        named = {header[i] or f"column {i + 1}": text for i, (text, _) in enumerate(cells[: len(header)])}
+        rows.append(Row(heading=heading, cells=named, model_fragments=cells[model][1], day=day))
+    return rows, True
+
+
+# -- HTML -----------------------------------------------------------------------------------
+
+
+def read_html(
+    markup: str | bytes, *, charset: str | None = None, section: str | None = None, date_selector: str | None = None
+) -> tuple[list[Section], list[Row]]:
+    from bs4 import BeautifulSoup  # imported here: slow to import, needed only when a page is read
+
+    if isinstance(markup, bytes):
+        soup = BeautifulSoup(markup, "html.parser", from_encoding=charset)
+    else:
+        soup = BeautifulSoup(markup, "html.parser")
+    rows, release_tables = read_html_tables(soup)
+    if section:
+        return _select_sections(soup, section, date_selector, release_tables), rows
+    if date_selector:
+        chosen = {id(el) for el in _select(soup, date_selector, "date_selector")}
+        return _walk_sections(soup, lambda tag: id(tag) in chosen, release_tables), rows
+    return _walk_sections(soup, is_date_heading, release_tables), rows
+
+
+def is_date_heading(tag: Tag) -> bool:
+    return tag.name in DATE_HEADING_TAGS and parse_day(tag.get_text(" ")) is not None
+
+
+def read_html_tables(soup: BeautifulSoup) -> tuple[list[Row], list[Tag]]:
+    """Dated rows of every release table, and those tables (their text is not section text)."""
+    rows: list[Row] = []
+    tables = []
+    for table in soup.find_all("table"):
+        trs = table.find_all("tr")
+        if not trs:
+            continue
+        header = [_cell_text(c) for c in trs[0].find_all(["th", "td"])]
+        body = [[(_cell_text(c), [str(s) for s in c.strings]) for c in tr.find_all(["th", "td"])] for tr in trs[1:]]
+        heading_tag = table.find_previous(list(HEADING_TAGS))
+        heading = _cell_text(heading_tag) if heading_tag else None
+        table_rows, is_release_table = _table_rows(header, body, heading)
+        if is_release_table:
+            rows.extend(table_rows)
+            tables.append(table)
+    return rows, tables
+
+
+def _walk_sections(soup: BeautifulSoup, is_heading: Callable[[Tag], bool], skip: list[Tag]) -> list[Section]:
+    """Sections from date headings in document order, each running to the next (see module docstring)."""
+    from bs4 import NavigableString, Tag
+
+    sections: list[Section] = []
+    current: Section | None = None
+    heading: Tag | None = None
+    last_block: Tag | None = None
+    last_rank = 0  # of the last h1–h6: a date in a p, strong or dt sits at that level
+    for node in soup.descendants:
+        if isinstance(node, Tag):
+            if _within(node, [heading, *skip]) or _in_chrome(node):
+                continue
+            rank = _rank(node)
+            if is_heading(node):
+                heading, last_block = node, None
+                last_rank = rank or last_rank
+                current = Section(
+                    heading=_cell_text(node), day=_element_day(node) or "", anchor=node.get("id"), rank=last_rank
+                )
+                sections.append(current)
+            elif rank:
+                last_rank = rank
+                if current is not None and current.rank and rank <= current.rank:
+                    current = None
+            continue
+        if current is None or type(node) is not NavigableString:
+            continue
+        if _within(node, [heading, *skip]) or _in_chrome(node):
+            continue
+        last_block = _add_fragment(current, node, last_block)
+    return [s for s in sections if s.day]
+
+
+def _select_sections(soup: BeautifulSoup, selector: str, date_selector: str | None, skip: list[Tag]) -> list[Section]:
+    """Each element `selector` picks is a section, dated by `date_selector` inside it (else its first date heading)."""
+    from bs4 import NavigableString
+
+    sections = []
+    for element in _select(soup, selector, "section"):
+        if date_selector:
+            date_element = _select_one(element, date_selector)
+        else:
+            date_element = next((t for t in element.find_all(True) if t.name == "time" or is_date_heading(t)), None)
+        day = _element_day(date_element) if date_element is not None else None
+        if day is None or date_element is None:
+            continue
+        current = Section(heading=_cell_text(date_element), day=day, anchor=element.get("id"))
+        last_block = None
+        for node in element.descendants:
+            if type(node) is NavigableString and not _within(node, [date_element, *skip]) and not _in_chrome(node):
+                last_block = _add_fragment(current, node, last_block)
+        sections.append(current)
+    return sections
+
+
+def _add_fragment(section: Section, node: Any, last_block: Tag | None) -> Tag | None:
+    """Append a text node to the section's current block, or start a block when its block element changes."""
+    block = next((p for p in node.parents if p.name in BLOCK_TAGS), None)
+    if block is not last_block or not section.blocks:
+        section.blocks.append([])
+    section.blocks[-1].append(re.sub(r"\s+", " ", str(node)))
+    return block
+
+
+def _element_day(element: Tag) -> str | None:
+    """A `datetime` attribute, else the element's text as a whole date, else the first date in it."""
+    attribute = element.get("datetime")
+    if isinstance(attribute, str) and attribute:
+        return parse_day(attribute[:10])
+    text = element.get_text(" ")
+    return parse_day(text) or find_day(text)
+
+
+def _select(soup: Any, selector: str, option: str) -> list[Tag]:
+    from soupsieve import SelectorSyntaxError
+
+    try:
+        return list(soup.select(selector))
+    except SelectorSyntaxError as exc:
+        raise SourceError(f"option '{option}': '{selector}' is not a CSS selector: {exc}") from None
+
+
+def _select_one(element: Tag, selector: str) -> Tag | None:
+    found = _select(element, selector, "date_selector")
+    return found[0] if found else None
+
+
+def _within(node: Any, containers: list[Tag | None]) -> bool:
+    parents = {id(p) for p in node.parents}
+    return any(c is not None and (c is node or id(c) in parents) for c in containers)
+
+
+def _in_chrome(node: Any) -> bool:
+    return any(p.name in CHROME_TAGS for p in node.parents) or getattr(node, "name", None) in CHROME_TAGS
+
+
+def _rank(tag: Tag) -> int:
+    return HEADING_TAGS.get(tag.name, 0)
+
+
+def _cell_text(tag: Tag) -> str:
+    return " ".join(tag.get_text(" ").split())

@@ -1,0 +1,156 @@
+"""Any RSS or Atom feed: the model ids its entries mention.
+
+`GET url` (its scheme and host replaced by `base_url`'s when one is set), parsed by feedparser.
+One artifact per model id and day: `external_id` is `<model id>@<YYYY-MM-DD>`, the day of the
+entry's date (`published`, else `updated`, in UTC). Entries without a readable date are skipped
+and counted nowhere: without a day there is no key to file them under. Two entries of one day
+that name the same model give one artifact, from the first of them in feed order.
+
+Fields relied on (feedparser's names): each entry's `published_parsed` / `updated_parsed`;
+`title`, `summary` and `content[].value` are searched for ids when present; `link` and `id`
+are kept when present.
+"""
+
+from __future__ import annotations
+
+import calendar
+import io
+import re
+import time
+from collections.abc import AsyncIterator, Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from relwatch.dates import day_of, normalise_time
+from relwatch.errors import SourceError
+from relwatch.models import Artifact, DateKind, Openness
+from relwatch.sources.base import Option, Page, follow_pages
+from relwatch.sources.mentions import compile_models, model_ids, page_url
+
+if TYPE_CHECKING:
+    from relwatch.config import SourceConfig
+    from relwatch.http import Fetched, SourceSession
+
+DEFAULT_BASE_URL = None  # the scheme and host of `url`
+TOKEN_ENV: tuple[str, ...] = ()
+IDENTITY = "url"
+COMPLETE_LISTING = False  # a feed holds its latest entries only: one that drops out is not gone
+# How many mentions the latest entries hold swings from night to night, so a drop says nothing;
+# a feed that stops being a feed is an error of its own.
+STEADY_COUNT = False
+OPTIONS = {
+    "url": Option(
+        type=str,
+        required=True,
+        help="an http(s) URL of a feed, e.g. 'https://blog.google/technology/ai/rss/'",
+        pattern=r"https?://[^/\s?#]+\S*",
+    ),
+    "models": Option(
+        type="regex",
+        required=True,
+        help="what a model id looks like in titles and summaries, e.g. 'gemini-[0-9a-z.\\-]+' "
+        "(matched inside words too, so write the whole id)",
+    ),
+    "tier": Option(type="tier", default=Openness.API, help="the access tier a mention implies"),
+    "ignore_case": Option(type=bool, default=True, help="match `models` whatever the case"),
+}
+
+
+async def fetch(source: SourceConfig, session: SourceSession) -> AsyncIterator[Page]:
+    models = compile_models(source.option("models"), source.option("ignore_case"))
+    tier = Openness(source.option("tier"))
+
+    def parse_page(fetched: Fetched) -> tuple[list[Artifact], str | None]:
+        return parse_feed(fetched.content, fetched.url, models, tier, fetched.headers.get("content-type")), None
+
+    async for page in follow_pages(session, page_url(source.option("url"), source.base_url), parse_page):
+        yield page
+
+
+def parse_feed(
+    content: bytes,
+    url: str,
+    models: re.Pattern[str],
+    tier: Openness = Openness.API,
+    content_type: str | None = None,
+) -> list[Artifact]:
+    """A feed document → one artifact per (model id, day); SourceError if it is not a feed at all."""
+    import feedparser  # imported here: it is slow to import and only a sync reading a feed needs it
+
+    # content-location resolves relative links; a missing content-type would itself make the feed "bozo".
+    headers = {"content-location": url, "content-type": content_type or "application/xml"}
+    # A file object, never bytes or str: feedparser would open a body that reads like a path.
+    parsed = feedparser.parse(io.BytesIO(content), response_headers=headers)
+    entries = parsed.get("entries") or []
+    if not entries and (parsed.get("bozo") or not parsed.get("version")):
+        reason = parsed.get("bozo_exception") if parsed.get("version") else "not an RSS or Atom document"
+        raise SourceError(f"cannot read the feed at {url}: {reason}")
+    found: dict[str, Artifact] = {}
+    for entry in entries:
+        for artifact in entry_artifacts(entry, models, tier):
+            found.setdefault(artifact.external_id, artifact)
+    return list(found.values())
+
+
+def entry_artifacts(entry: dict[str, Any], models: re.Pattern[str], tier: Openness) -> list[Artifact]:
+    """One artifact per distinct model id that `entry` mentions; none if it has no date."""
+    date = entry_date(entry)
+    day = day_of(date)
+    if day is None:
+        return []
+    title = _str(entry.get("title"))
+    entry_id = _str(entry.get("id"))
+    link = _str(entry.get("link"))
+    ids = list(dict.fromkeys(i for text in entry_texts(entry) for i in model_ids(text, models)))
+    raw = {
+        "id": entry_id,
+        "title": title,
+        "link": link,
+        "published": _str(dict.get(entry, "published")),
+        "updated": _str(dict.get(entry, "updated")),
+    }
+    return [
+        Artifact(
+            external_id=f"{model_id}@{day}",
+            name=model_id,
+            url=link,
+            date=date,
+            date_kind=DateKind.ANNOUNCED,
+            tier_hint=tier,
+            extra={"title": title, "entry_id": entry_id},
+            raw=raw,
+        )
+        for model_id in ids
+    ]
+
+
+def entry_date(entry: dict[str, Any]) -> str | None:
+    """`published`, else `updated`, as ISO UTC.
+
+    Read with `dict.get`: feedparser's own lookup maps a missing `updated` to `published`
+    with a deprecation warning.
+    """
+    for key in ("published_parsed", "updated_parsed"):
+        value = dict.get(entry, key)
+        if isinstance(value, time.struct_time):
+            return normalise_time(calendar.timegm(value))
+    return None
+
+
+def entry_texts(entry: dict[str, Any]) -> list[str]:
+    """The title, then each text fragment of the summary and contents (HTML taken apart by element)."""
+    texts = [_str(entry.get("title")) or ""]
+    bodies = [entry.get("summary"), *(c.get("value") for c in entry.get("content") or [] if isinstance(c, Mapping))]
+    for body in dict.fromkeys(b for b in bodies if isinstance(b, str) and b):
+        texts.extend(html_fragments(body))
+    return texts
+
+
+def html_fragments(markup: str) -> Iterable[str]:
+    """The text nodes of an HTML fragment, so that an id in `<code>` never runs into its neighbours."""
+    from bs4 import BeautifulSoup  # imported here for the same reason as feedparser
+
+    return list(BeautifulSoup(markup, "html.parser").stripped_strings)
+
+
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
