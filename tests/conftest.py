@@ -54,7 +54,8 @@ def write_config(path: Path, vendors: dict[str, list[dict[str, Any]]], settings:
 @pytest.fixture
 def env(tmp_path: Path) -> dict[str, str]:
     """An environment with no tokens, no user config, and a fixed terminal."""
-    clean = {k: v for k, v in os.environ.items() if not k.endswith("_TOKEN") and not k.startswith("RELWATCH_")}
+    secrets = ("_TOKEN", "_API_KEY")
+    clean = {k: v for k, v in os.environ.items() if not k.endswith(secrets) and not k.startswith("RELWATCH_")}
     clean.update(
         {
             "HOME": str(tmp_path / "home"),

@@ -13,6 +13,10 @@ KINDS: dict[str, str] = {
     "huggingface": "relwatch.sources.huggingface",
     "modelscope": "relwatch.sources.modelscope",
     "github": "relwatch.sources.github",
+    "feed": "relwatch.sources.feed",
+    "changelog": "relwatch.sources.changelog",
+    "openrouter": "relwatch.sources.openrouter",
+    "modelsdev": "relwatch.sources.modelsdev",
 }
 
 

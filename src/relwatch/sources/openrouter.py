@@ -1,0 +1,164 @@
+"""OpenRouter: the models of one author (an OpenRouter vendor slug) in its API catalogue.
+
+`GET {base_url}/api/v1/models?output_modalities=all` answers `{"data": [Model…]}`, plus
+`total_count` and `links: {"next": "/api/v1/models?offset=…" | null}` when a page was asked for.
+Without `output_modalities` the API lists only text-output models, so the parameter is always sent.
+Paging is opt-in (`offset`/`limit`), so one request normally returns the whole catalogue; a
+`links.next` is still followed when it is there.
+
+A model's `created` is when OpenRouter listed it, not the vendor's release date, hence
+`DateKind.LISTED`. `hugging_face_id` names the weights when it is a non-empty string; null and ""
+both mean "unknown", not "closed".
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+from relwatch.dates import normalise_time
+from relwatch.errors import SourceError
+from relwatch.models import Artifact, DateKind, Openness
+from relwatch.sources.base import Option, Page, follow_pages
+
+if TYPE_CHECKING:
+    from relwatch.config import SourceConfig
+    from relwatch.http import Fetched, SourceSession
+
+DEFAULT_BASE_URL = "https://openrouter.ai"
+TOKEN_ENV = ("OPENROUTER_API_KEY",)
+IDENTITY = "author"
+COMPLETE_LISTING = True  # the listing holds every model OpenRouter serves, so one that leaves it is gone
+OPTIONS = {
+    "author": Option(
+        type=str,
+        required=True,
+        help="an OpenRouter author slug, the part of a model id before '/', e.g. 'google', 'qwen', 'meta-llama'",
+    ),
+}
+
+LISTING_PATH = "/api/v1/models"
+MODALITIES = ("output_modalities", "all")
+
+
+def listing_url(base_url: str) -> str:
+    return f"{base_url}{LISTING_PATH}?{urlencode([MODALITIES])}"
+
+
+async def fetch(source: SourceConfig, session: SourceSession) -> AsyncIterator[Page]:
+    author = source.option("author")
+
+    def parse_page(fetched: Fetched) -> tuple[list[Artifact], str | None]:
+        payload = fetched.json()
+        items = listing_items(payload, fetched.url)
+        return parse_models(items, author, source.base_url), next_page_url(payload, source.base_url)
+
+    async for page in follow_pages(session, listing_url(source.base_url), parse_page):
+        yield page
+
+
+def listing_items(payload: Any, where: str) -> list[Any]:
+    """The `data` array of a listing; the one part of the shape this source cannot do without."""
+    if not isinstance(payload, dict) or not isinstance(payload.get("data"), list):
+        raise SourceError(f"expected a JSON object with a 'data' array of models from {where}")
+    return payload["data"]
+
+
+def next_page_url(payload: dict[str, Any], base_url: str = DEFAULT_BASE_URL) -> str | None:
+    """`links.next` made absolute, still asking for every output modality (the documented
+    example link, `/api/v1/models?offset=500&limit=500`, does not repeat the filter)."""
+    links = payload.get("links")
+    link = links.get("next") if isinstance(links, dict) else None
+    if not isinstance(link, str) or not link.strip():
+        return None
+    parts = urlsplit(urljoin(base_url + "/", link.strip()))
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    if not any(key == MODALITIES[0] for key, _ in query):
+        query.append(MODALITIES)
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+def parse_models(items: list[Any], author: str, base_url: str = DEFAULT_BASE_URL) -> list[Artifact]:
+    """The models of `author` in one listing page.
+
+    Relies on each item's `id` (`author/slug`, sometimes `author/slug:variant`); items without
+    one are skipped. A variant (`:free`, `:thinking`) whose base id is in the same page is folded
+    into the base's `extra["variants"]`; a variant alone is kept. `~author/…-latest` aliases are
+    skipped: they point at another listed model.
+    """
+    models = [item for item in items if isinstance(item, dict) and _model_id(item)]
+    ids = {_model_id(item) for item in models}
+    variants: dict[str, list[str]] = {}
+    kept: list[dict[str, Any]] = []
+    for item in models:
+        model_id = _model_id(item)
+        assert model_id is not None
+        if model_id.startswith("~") or model_id.split("/", 1)[0].lower() != author.lower():
+            continue
+        base, colon, variant = model_id.partition(":")
+        if colon and base in ids:
+            variants.setdefault(base, []).append(variant)
+            continue
+        kept.append(item)
+    return [parse_model(item, base_url, variants.get(item["id"], [])) for item in kept]
+
+
+def parse_model(item: dict[str, Any], base_url: str = DEFAULT_BASE_URL, variants: Sequence[str] = ()) -> Artifact:
+    model_id = _model_id(item)
+    assert model_id is not None
+    hf_id = item.get("hugging_face_id")
+    return Artifact(
+        external_id=model_id,
+        name=display_name(item.get("name"), model_id),
+        url=f"{base_url}/{model_id}",
+        date=normalise_time(item.get("created")),
+        date_kind=DateKind.LISTED,
+        tier_hint=Openness.API,
+        weights_ref=hf_id.strip() if isinstance(hf_id, str) and hf_id.strip() else None,
+        extra=_extra(item, variants),
+        raw=item,
+    )
+
+
+def display_name(name: Any, model_id: str) -> str:
+    """`"Google: Gemini 2.5 Pro"` → `"Gemini 2.5 Pro"`; the slug when there is no name."""
+    if not isinstance(name, str) or not name.strip():
+        return model_id.split("/", 1)[-1]
+    _vendor, colon, rest = name.partition(": ")
+    return (rest if colon and rest.strip() else name).strip()
+
+
+def _extra(item: dict[str, Any], variants: Sequence[str]) -> dict[str, Any]:
+    architecture = item.get("architecture") if isinstance(item.get("architecture"), dict) else {}
+    pricing = item.get("pricing") if isinstance(item.get("pricing"), dict) else {}
+    extra = {
+        "modality": _str(architecture.get("modality")),
+        "input_modalities": _strings(architecture.get("input_modalities")),
+        "output_modalities": _strings(architecture.get("output_modalities")),
+        "context_length": _int(item.get("context_length")),
+        "canonical_slug": _str(item.get("canonical_slug")),
+        "price_prompt": _str(pricing.get("prompt")),  # USD per token, as the API writes it
+        "price_completion": _str(pricing.get("completion")),
+        "knowledge_cutoff": normalise_time(item.get("knowledge_cutoff")),
+        "expiration_date": normalise_time(item.get("expiration_date")),
+        "variants": sorted(variants),
+    }
+    return {key: value for key, value in extra.items() if value not in (None, [])}
+
+
+def _model_id(item: dict[str, Any]) -> str | None:
+    value = item.get("id")
+    return value if isinstance(value, str) and "/" in value else None
+
+
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _strings(value: Any) -> list[str]:
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+
+def _int(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
