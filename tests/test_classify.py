@@ -241,3 +241,32 @@ def test_github_tags_without_a_model_name_form_no_release():
     rules = VendorRules(key="baidu", orgs=frozenset())
     labels, releases = label_artifacts([row(1, "github", "v3.0.1", "2025-01-01", "published")], rules, {})
     assert releases == [] and labels[0].release_id is None
+
+
+def test_a_shutdown_notice_is_not_a_launch_announcement():
+    rules = VendorRules(key="google", orgs=frozenset({"google"}))
+    rows = [
+        row(
+            1,
+            "changelog",
+            "gemini-1.5-pro@2025-09-24",
+            "2025-09-24",
+            "announced",
+            tier_hint="api",
+            name="gemini-1.5-pro",
+            extra=json.dumps({"excerpt": "gemini-1.5-pro will be shut down on September 24, 2025"}),
+        ),
+        row(
+            2,
+            "changelog",
+            "gemini-1.5-pro@2025-09-10",
+            "2025-09-10",
+            "published",
+            tier_hint="api",
+            name="gemini-1.5-pro",
+            extra=json.dumps({"excerpt": "| gemini-1.5-pro | September 10, 2025 | No shutdown date announced |"}),
+        ),
+    ]
+    [release] = label_artifacts(rows, rules, {})[1]
+    assert release.announced_at == "2025-09-10"
+    assert release.date_source == "announcement"

@@ -334,3 +334,26 @@ def compare_releases(
         timeline_labels=labels,
         timeline=cells,
     )
+
+
+EVENT_ORDER = ("new-release", "tier-changed", "licence-changed", "gated-changed", "artifact-gone", "new-artifact")
+
+
+def is_opening(event: dict[str, Any]) -> bool:
+    """A tier change from closed (or unknown) to open weights: the change this tool exists to catch."""
+    return (
+        event["type"] == "tier-changed"
+        and event.get("new_value") in OPEN_TIERS
+        and event.get("old_value") not in OPEN_TIERS
+    )
+
+
+def group_events(events: Iterable[dict[str, Any]]) -> dict[str, dict[str, list[dict[str, Any]]]]:
+    """vendor → event type → events, types in EVENT_ORDER, openings first among tier changes."""
+    grouped: dict[str, dict[str, list[dict[str, Any]]]] = {}
+    for event in events:
+        by_type = grouped.setdefault(event["vendor_id"], {kind: [] for kind in EVENT_ORDER})
+        by_type.setdefault(event["type"], []).append(event)
+    for by_type in grouped.values():
+        by_type["tier-changed"].sort(key=lambda e: not is_opening(e))
+    return dict(sorted(grouped.items()))

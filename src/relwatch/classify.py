@@ -255,7 +255,7 @@ def _set_dates(release: Release, group: list[tuple[Mapping[str, Any], ArtifactLa
         dates = [row["date"] for row, label, _ in group if row.get("date") and predicate(row, label)]
         return min(dates, key=_sortable) if dates else None
 
-    release.announced_at = earliest(lambda r, _: r["kind"] in ANNOUNCING_KINDS)
+    release.announced_at = earliest(lambda r, _: r["kind"] in ANNOUNCING_KINDS and not _is_farewell(r))
     release.first_closed_at = earliest(lambda _, label: label.tier in CLOSED_TIERS)
     release.first_open_at = earliest(lambda _, label: label.tier is not None and label.tier.has_weights)
     release.first_seen = min((row["first_seen"] for row, _, _ in group if row.get("first_seen")), default=None)
@@ -274,6 +274,21 @@ def _set_dates(release: Release, group: list[tuple[Mapping[str, Any], ArtifactLa
     if (_as_date(chosen) - _as_date(earliest_value)).days > EARLIER_EVIDENCE_DAYS:
         source, chosen = f"{earliest_source} (earlier than the {source})", earliest_value
     release.date, release.date_source = chosen, source
+
+
+FAREWELL = re.compile(r"deprecat|shut(ting)?[ -]?down|retir|discontinu|sunset|下线|停止")
+
+
+def _is_farewell(row: Mapping[str, Any]) -> bool:
+    """A dated mention that says a model is going away is no announcement of its launch.
+
+    Only `announced` mentions are read this way: a deprecations table's `published` row carries
+    the model's release date even though its row also names a shutdown date.
+    """
+    if row.get("date_kind") != "announced":
+        return False
+    extra = _json(row.get("extra"), {})
+    return bool(FAREWELL.search(" ".join(str(extra.get(k, "")) for k in ("excerpt", "title", "heading"))))
 
 
 def _set_parameters(release: Release, group: list[tuple[Mapping[str, Any], ArtifactLabel, Evidence | None]]) -> None:

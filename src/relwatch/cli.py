@@ -276,6 +276,42 @@ def compare(
     print_comparison(comparison, fmt, colour=colour)
 
 
+class DiffFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+    atom = "atom"
+
+
+@app.command()
+def diff(
+    vendors: VendorsArgument = None,
+    since: Annotated[str, typer.Option(help="'last' (the previous sync run), a sync run id, or a day.")] = "last",
+    exit_code: Annotated[bool, typer.Option("--exit-code", help="Exit 1 when anything changed.")] = False,
+    fmt: Annotated[DiffFormat, typer.Option("--format", "-f", help="Output format.")] = DiffFormat.table,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """What changed: new releases, tier changes (closed → open marked), licence and gating changes, gone.
+
+    Example: relwatch sync --quiet && relwatch diff --format markdown | mail -s relwatch me@example.org
+    """
+    from relwatch.dates import now_iso
+    from relwatch.diff_view import print_diff
+    from relwatch.views import diff_start
+
+    with user_errors():
+        cfg = load(config)
+        chosen = cfg.resolve_vendors(vendors) if vendors else None
+        store = open_store(db, must_exist=True)
+        start, described = diff_start(store, since)
+        events = store.events_after(**start, vendors=chosen)
+    print_diff(events, fmt.value, f"relwatch: changes {described}", now_iso())
+    if exit_code and events:
+        raise typer.Exit(1)
+
+
 @app.command()
 def vendors(
     fmt: FormatOption = Format.table,

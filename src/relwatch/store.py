@@ -151,6 +151,35 @@ class Store:
             params["limit"] = limit
         return self.rows(sql, params)
 
+    def sync_run_before_latest(self) -> dict[str, Any] | None:
+        """The run before the latest one: `diff --since last` shows what came after it."""
+        rows = self.rows("SELECT id, started_at, finished_at FROM sync_runs ORDER BY id DESC LIMIT 2")
+        return rows[1] if len(rows) == 2 else None
+
+    def sync_run(self, run_id: int) -> dict[str, Any] | None:
+        rows = self.rows("SELECT id, started_at, finished_at FROM sync_runs WHERE id = ?", (run_id,))
+        return rows[0] if rows else None
+
+    def events_after(
+        self, *, run_id: int | None = None, moment: str | None = None, vendors: list[str] | None = None
+    ) -> list[dict[str, Any]]:
+        """Events of sync runs after `run_id` and events without a run at or after `moment`, oldest first.
+
+        With neither, every event.
+        """
+        where, params = _filters(vendors, None, None, None, None)
+        if run_id is not None:
+            where.append("(sync_run_id > :run OR (sync_run_id IS NULL AND at >= :moment))")
+            params.update(run=run_id, moment=moment or "")
+        elif moment:
+            where.append("at >= :moment")
+            params["moment"] = moment
+        return self.rows(
+            "SELECT id, sync_run_id, at, vendor_id, type, source_id, artifact_id, release_id, subject, old_value, "
+            f"new_value FROM events WHERE {' AND '.join(where)} ORDER BY id",
+            params,
+        )
+
     def list_artifacts(
         self,
         *,

@@ -246,7 +246,8 @@ class SourceRunner:
     def _merge(self, source: SourceConfig, ingest: SourceIngest, outcome: SourceOutcome, started: str) -> None:
         spec = registry.load(source.kind)
         items = ingest.items_seen
-        outcome.suspect = suspicion(items, self._previous_items(source))
+        if getattr(spec, "STEADY_COUNT", True):
+            outcome.suspect = suspicion(items, self._previous_items(source))
 
         def record(conn: sqlite3.Connection, counts: MergeCounts) -> None:
             outcome.items, outcome.pages = counts.items, counts.pages

@@ -31,6 +31,22 @@ def window(since: str | None, until: str | None, months: int = 24) -> tuple[str,
     return start, end
 
 
+def diff_start(store: Any, since: str) -> tuple[dict[str, Any], str]:
+    """`--since` → (keyword arguments for `Store.events_after`, words for the title)."""
+    if since == "last":
+        run = store.sync_run_before_latest()
+        if run is None:
+            return {}, "since the first sync"
+    elif since.isdigit():
+        run = store.sync_run(int(since))
+        if run is None:
+            raise RelwatchError(f"--since {since}: no sync run with that id")
+    else:
+        day = check_day(since, "--since")
+        return {"moment": day}, f"since {day}"
+    return {"run_id": run["id"], "moment": run["finished_at"] or run["started_at"]}, f"since sync run {run['id']}"
+
+
 def check_day(value: str | None, option: str) -> str | None:
     if value is None:
         return None

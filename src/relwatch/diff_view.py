@@ -1,0 +1,138 @@
+"""How `relwatch diff` shows events: grouped by vendor, as tables, Markdown, JSON, CSV or Atom."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+from xml.sax.saxutils import escape, quoteattr
+
+from relwatch import __version__
+from relwatch.analysis import EVENT_ORDER, group_events, is_opening
+from relwatch.render import Format, format_rows
+
+TITLES = {
+    "new-release": "New releases",
+    "tier-changed": "Tier changes",
+    "licence-changed": "Licence changes",
+    "gated-changed": "Gating changes",
+    "artifact-gone": "Gone",
+    "new-artifact": "New artifacts",
+}
+EVENT_COLUMNS = [
+    "at",
+    "vendor_id",
+    "type",
+    "subject",
+    "old_value",
+    "new_value",
+    "release_id",
+    "source_id",
+    "sync_run_id",
+]
+LISTED_NEW_ARTIFACTS = 10
+
+
+def describe(event: dict[str, Any]) -> str:
+    kind, subject = event["type"], event["subject"]
+    if kind == "new-release":
+        return f"{subject} ({event['new_value'] or 'tier unknown'})"
+    if kind in ("tier-changed", "licence-changed", "gated-changed"):
+        mark = " ★ closed → open" if is_opening(event) else ""
+        return f"{subject}: {event['old_value']} → {event['new_value']}{mark}"
+    return subject
+
+
+def digest_lines(events: list[dict[str, Any]], title: str) -> list[str]:
+    """A Markdown digest, the shape a cron mail wants."""
+    grouped = group_events(events)
+    lines = [f"# {title}", ""]
+    if not grouped:
+        return [*lines, "Nothing changed."]
+    for vendor, by_type in grouped.items():
+        lines += [f"## {vendor}", ""]
+        for kind in EVENT_ORDER:
+            items = by_type.get(kind) or []
+            if not items:
+                continue
+            lines.append(f"**{TITLES[kind]}** ({len(items)})")
+            shown = items[:LISTED_NEW_ARTIFACTS] if kind == "new-artifact" else items
+            lines += [f"- {describe(e)}" for e in shown]
+            if len(items) > len(shown):
+                lines.append(f"- … and {len(items) - len(shown)} more")
+            lines.append("")
+    return lines
+
+
+def atom_feed(events: list[dict[str, Any]], title: str, now: str) -> str:
+    """An Atom 1.0 feed: one entry per event, except new artifacts, counted in one entry per vendor."""
+    entries = []
+    for vendor, by_type in group_events(events).items():
+        for kind in EVENT_ORDER[:-1]:
+            for event in by_type.get(kind) or []:
+                entries.append(
+                    (
+                        event["at"],
+                        f"event-{event['id']}",
+                        f"{vendor}: {TITLES[kind][:-1].lower()}: {describe(event)}",
+                        describe(event),
+                    )
+                )
+        new = by_type.get("new-artifact") or []
+        if new:
+            latest = max(e["at"] for e in new)
+            names = ", ".join(e["subject"] for e in new[:LISTED_NEW_ARTIFACTS])
+            entries.append(
+                (
+                    latest,
+                    f"new-artifacts-{vendor}-{new[0]['id']}-{new[-1]['id']}",
+                    f"{vendor}: {len(new)} new artifacts",
+                    names + (" …" if len(new) > 10 else ""),
+                )
+            )
+    entries.sort(reverse=True)
+    parts = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        '<feed xmlns="http://www.w3.org/2005/Atom">',
+        f"  <title>{escape(title)}</title>",
+        "  <id>urn:relwatch:diff</id>",
+        f"  <updated>{now}</updated>",
+        f"  <generator version={quoteattr(__version__)}>relwatch</generator>",
+    ]
+    for at, entry_id, entry_title, summary in entries:
+        parts += [
+            "  <entry>",
+            f"    <id>urn:relwatch:{escape(entry_id)}</id>",
+            f"    <title>{escape(entry_title)}</title>",
+            f"    <updated>{escape(at)}</updated>",
+            "    <author><name>relwatch</name></author>",
+            f"    <summary>{escape(summary)}</summary>",
+            "  </entry>",
+        ]
+    parts.append("</feed>")
+    return "\n".join(parts)
+
+
+def print_diff(events: list[dict[str, Any]], fmt: str, title: str, now: str) -> None:
+    import json
+
+    if fmt == "atom":
+        sys.stdout.write(atom_feed(events, title, now) + "\n")
+    elif fmt == Format.json:
+        grouped = {
+            vendor: {kind: items for kind, items in by_type.items() if items}
+            for vendor, by_type in group_events(events).items()
+        }
+        sys.stdout.write(json.dumps({"title": title, "count": len(events), "vendors": grouped}, indent=2) + "\n")
+    elif fmt == Format.csv:
+        sys.stdout.write((format_rows(events, Format.csv, columns=EVENT_COLUMNS) or "") + "\n")
+    elif fmt == Format.markdown:
+        sys.stdout.write("\n".join(digest_lines(events, title)) + "\n")
+    else:
+        from rich.text import Text
+
+        from relwatch.render import console
+
+        out = console()
+        for line in digest_lines(events, title):
+            style = "bold" if line.startswith("#") else None
+            out.print(Text(line.lstrip("# ").replace("**", ""), style=style))
