@@ -13,7 +13,8 @@ import re
 from functools import lru_cache
 
 SIZE = re.compile(
-    r"^(\d+(\.\d+)?[bmkt]|e\d+(\.\d+)?b|a\d+(\.\d+)?b|\d+x\d+(\.\d+)?[bm]|\d+(\.\d+)?b-a\d+(\.\d+)?b|\d+k|xxl|xl)$"
+    r"^(\d+(\.\d+)?[bmkt]|e\d+(\.\d+)?b|a\d+(\.\d+)?b|\d+x\d+(\.\d+)?[bm]|\d+(\.\d+)?b-a\d+(\.\d+)?b|\d+k|\d+e|"
+    r"xxl|xl|tiny)$"
 )
 # `DeepSeek-R1-Distill-Qwen-32B` is `deepseek-r1-distill`: the base it was distilled into is a variant.
 AFTER_DISTILL = {"qwen", "llama"}
@@ -21,15 +22,17 @@ QUANT = re.compile(
     r"^(gguf|ggml|awq|gptq|exl2|mlx|onnx|mlc|fp8|fp16|bf16|fp4|nvfp4|mxfp4|int4|int8|w4a16|w8a8|w4a8|"
     r"bnb|4bit|8bit|3bit|6bit|\d+bit|q\d(_[a-z0-9]+)*|iq\d(_[a-z0-9]+)*|qat|quantized|dynamic|"
     r"paddle|pt|hf|original|safetensors|torch|pytorch|jax|flax|tf|keras|transformers|diffusers|"
-    r"dwq|unsloth|mlx\d*)$"
+    r"dwq|unsloth|mlx\d*|litert)$"
 )
 ROLE = re.compile(
-    r"^(it|instruct|instruction|base|chat|thinking|think|nothinking|sft|dpo|rl|ft|hf|"
-    r"preview|exp|experimental|latest|beta|alpha|release|generate|fast)$"
+    r"^(it|instruct|instruction|base|chat|thinking|think|nothinking|sft|dpo|rl|ft|hf|pretrain|pretrained|"
+    r"preview|exp|experimental|latest|beta|alpha|release|generate|text|mix|distilled|high|customtools)$"
 )
 DATE_PARTS = re.compile(r"^\d{2}$")
-SNAPSHOT = re.compile(r"^(\d{4}|\d{3}|\d{6}|\d{8}|20\d\d)$")
-NOISE_PREFIXES = ("meta",)  # `Meta-Llama-3.1-8B` is `llama-3.1`
+SNAPSHOT = re.compile(r"^(\d{4}|00\d|\d{6}|\d{8}|20\d\d)$")
+NOISE_PREFIXES = ("meta", "tencent")  # `Meta-Llama-3.1-8B` is `llama-3.1`, `Tencent-Hunyuan-Large` `hunyuan-large`
+# Lines whose version is glued to the name on the hubs (`Qwen2.5`) but not always elsewhere (`qwen-2.5`).
+GLUED_VERSIONS = {"qwen"}
 UPPER = {"ernie", "glm", "vl", "gpt", "oss", "tts", "asr", "ocr", "moe", "r1", "v3", "qwq", "k2", "m1", "t5", "sam"}
 
 
@@ -38,12 +41,24 @@ def family_of(name: str) -> str:
     """The family key of a model name or id (pure; namespaces and `:variant` suffixes ignored)."""
     base = name.rsplit("/", 1)[-1].split(":", 1)[0].lstrip("~").strip().lower()
     base = re.sub(r"[\s_]+(?![a-z0-9]*_)", "-", base) if " " in base else base
+    base = re.sub(r"(?<=\d)_(?=\d)", ".", base)  # phi-1_5 → phi-1.5
     tokens = [t for t in re.split(r"-+", base) if t]
     tokens = _merge_split_versions(tokens)
     kept: list[str] = []
     index = 0
     while index < len(tokens):
         token = tokens[index]
+        if kept and QUANT.match(token):
+            break  # formats and quantisations come last: `-GPTQ-Int4`, `-litert-lm`, `-q4_0-gguf`
+        if kept and DATE_PARTS.match(token) and index + 1 < len(tokens) and DATE_PARTS.match(tokens[index + 1]):
+            index += 2  # a month-day snapshot: `qwen3.5-flash-02-23`
+            continue
+        if kept and kept[-1] in GLUED_VERSIONS and re.fullmatch(r"\d+(\.\d+)?", token):
+            kept[-1] += token
+            index += 1
+            continue
+        if kept and index == len(tokens) - 1 and re.fullmatch(r"[1-9]\d\d", token):
+            break  # a trailing resolution or checkpoint number: `paligemma-3b-mix-224`
         if SNAPSHOT.match(token) and kept:
             index += 1
             while index < len(tokens) and DATE_PARTS.match(tokens[index]):
@@ -54,7 +69,7 @@ def family_of(name: str) -> str:
             while index < len(tokens) and DATE_PARTS.match(tokens[index]):
                 index += 1
             continue
-        if kept and (SIZE.match(token) or QUANT.match(token) or ROLE.match(token)):
+        if kept and (SIZE.match(token) or ROLE.match(token)):
             index += 1
             continue
         if kept and kept[-1] == "distill" and token in AFTER_DISTILL:
@@ -92,8 +107,8 @@ def display_name(family: str) -> str:
 
 
 def is_model_like(family: str) -> bool:
-    """Whether a key names a model line at all (a GitHub tag like `v1.2.0` does not)."""
-    return bool(re.search(r"[a-z]{2,}", family)) and not re.fullmatch(r"v?[\d.]+(-[a-z]+)?", family)
+    """Whether a key names a model line at all (a GitHub tag like `v1.2.0` does not; `o3` does)."""
+    return bool(re.search(r"[a-z]", family)) and not re.fullmatch(r"v?[\d.]+(-[a-z]+)?", family)
 
 
 PARAMETER_SIZE = re.compile(r"^(?:(?P<experts>\d+)x)?(?P<number>\d+(?:\.\d+)?)(?P<unit>[bmt])$")

@@ -1,0 +1,25 @@
+"""The classifier against the hand-labelled set (tests/data/labelled_models.csv).
+
+The floors are the accuracy reached, so a change that makes classification worse fails here.
+`python scripts/accuracy.py` prints the figures and the misses.
+"""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
+
+from accuracy import evaluate
+
+
+def test_accuracy_on_the_labelled_set():
+    scores = evaluate()
+    assert scores.rows >= 500
+    assert scores.family_accuracy >= 0.99
+    assert scores.grouping_f1 >= 0.99
+    assert scores.tier_accuracy >= 0.99
+    assert scores.derivative_accuracy >= 0.99
+
+
+def test_the_name_grammar_alone():
+    assert evaluate(overrides=False).family_accuracy >= 0.89
