@@ -108,6 +108,7 @@ class Http:
             headers={"User-Agent": USER_AGENT},
         )
         self._host_limits: dict[str, asyncio.Semaphore] = {}
+        self.responses: dict[tuple[str, str | None], asyncio.Future[Fetched]] = {}
 
     async def __aenter__(self) -> Http:
         return self
@@ -135,6 +136,7 @@ class Http:
 class SessionStats:
     requests: int = 0
     not_modified: int = 0
+    shared: int = 0  # answered by another source's response to the same URL, with no request
     bytes: int = 0
     wait_until: str | None = None
     urls: list[str] = field(default_factory=list)
@@ -151,15 +153,44 @@ class SourceSession:
         self.stats = SessionStats()
 
     async def get(self, url: str, *, headers: dict[str, str] | None = None) -> Fetched:
+        """GET `url`, once per sync: sources that read the same URL (a catalogue filtered by
+        vendor) share one response, and one that already holds its ETag counts it unchanged."""
+        remembered = self.validators.get(url) if self.http.conditional else None
+        authorised = bool(self.token) and urlsplit(url).hostname == self.token_host
+        key = (url, self.token if authorised else None)
+        shared = self.http.responses.get(key)
+        if shared is not None:
+            fetched = await shared
+            etag = fetched.headers.get("etag")
+            if remembered is not None and etag and remembered.etag == etag:
+                self.stats.shared += 1
+                return Fetched(url=url, status=304, headers=fetched.headers, content=b"", remembered=remembered)
+            if fetched.status == 200:
+                self.stats.shared += 1
+                return fetched
+            return await self._get(url, headers, remembered, authorised)
+        future: asyncio.Future[Fetched] = asyncio.get_running_loop().create_future()
+        self.http.responses[key] = future
+        try:
+            fetched = await self._get(url, headers, remembered, authorised)
+        except BaseException as exc:
+            future.set_exception(exc)
+            future.exception()  # retrieved here, whether or not another source waits on it
+            raise
+        future.set_result(fetched)
+        return fetched
+
+    async def _get(
+        self, url: str, headers: dict[str, str] | None, remembered: Validator | None, authorised: bool
+    ) -> Fetched:
         settings = self.http.settings
         request_headers = dict(headers or {})
-        remembered = self.validators.get(url) if self.http.conditional else None
         if remembered is not None:
             if remembered.etag:
                 request_headers["If-None-Match"] = remembered.etag
             if remembered.last_modified:
                 request_headers["If-Modified-Since"] = remembered.last_modified
-        if self.token and urlsplit(url).hostname == self.token_host:
+        if authorised:
             request_headers["Authorization"] = f"Bearer {self.token}"
 
         retrying = AsyncRetrying(

@@ -39,6 +39,7 @@ class SourceOutcome:
     status: str = "ok"  # ok | failed | waiting | skipped
     requests: int = 0
     not_modified: int = 0
+    shared: int = 0  # pages answered by another source's response to the same URL
     bytes: int = 0
     pages: int = 0
     items: int = 0
@@ -86,6 +87,7 @@ class SyncResult:
                 "suspect": len(self.suspect),
                 "requests": requests,
                 "not_modified": not_modified,
+                "shared": sum(o.shared for o in self.outcomes),
                 "items": sum(o.items for o in self.outcomes),
                 "new": sum(o.new for o in self.outcomes),
                 "updated": sum(o.updated for o in self.outcomes),
@@ -232,6 +234,7 @@ class SourceRunner:
             outcome.error = f"unexpected {type(exc).__name__} while reading {source.id}: {exc}"
         stats = session.stats
         outcome.requests, outcome.not_modified, outcome.bytes = stats.requests, stats.not_modified, stats.bytes
+        outcome.shared = stats.shared
         outcome.wait_until = outcome.wait_until or stats.wait_until
         if outcome.error:
             outcome.error = redact(outcome.error, [token])
