@@ -151,7 +151,8 @@ class VendorFigures:
     open_share: float | None = None
     by_tier: dict[str, int] = field(default_factory=dict)
     licence_mix: dict[str, int] = field(default_factory=dict)
-    open_share_by_parameters: float | None = None
+    open_share_by_parameters: float | None = None  # over the releases whose size is known
+    sized_releases: int = 0
     closed_then_open: list[ClosedThenOpen] = field(default_factory=list)
     median_closed_to_open_days: float | None = None
     still_closed: list[str] = field(default_factory=list)
@@ -178,6 +179,7 @@ def vendor_figures(vendor: str, releases: Sequence[dict[str, Any]], *, since: st
     mix = Counter(LICENCE_MIX.get(r.get("licence_class") or "unknown", "unknown") for r in opened)
     figures.licence_mix = {label: mix.get(label, 0) for label in LICENCE_MIX.values()}
     sized = [r for r in releases if r.get("largest_parameters")]
+    figures.sized_releases = len(sized)
     figures.open_share_by_parameters = _share(
         sum(r["largest_parameters"] for r in sized if r.get("tier") in OPEN_TIERS),
         sum(r["largest_parameters"] for r in sized),

@@ -174,7 +174,8 @@ def family_for(row: Mapping[str, Any], rules: VendorRules) -> str | None:
     for base in _json(row.get("base_models"), []):
         if relations.get(base) in BASE_FAMILY_RELATIONS and _org(base) in rules.orgs:
             return family_of(base)
-    family = family_of(row.get("name") or name) if row["kind"] not in HUB_KINDS else family_of(name)
+    # feeds, changelogs and GitHub name the model in `name`; hubs and catalogues in their ids
+    family = family_of(row.get("name") or name) if row["kind"] in ANNOUNCING_KINDS else family_of(name)
     return family if is_model_like(family) else None
 
 

@@ -37,7 +37,7 @@ def metric_rows(comparison: Comparison) -> list[dict[str, Any]]:
         ("open weights", lambda v: f"{v.open_weights} ({_percent(v.open_share)})"),
         *[(f"  {tier}", _tier_count(tier)) for tier in (*OPEN_TIERS, *CLOSED_TIERS)],
         ("licence mix (open)", lambda v: " · ".join(f"{k} {n}" for k, n in v.licence_mix.items() if n) or "-"),
-        ("open share by parameters", lambda v: _percent(v.open_share_by_parameters)),
+        ("open share by parameters", _by_parameters),
         ("closed first, open later", _closed_then_open),
         ("still closed", lambda v: _names(v.still_closed)),
         ("largest open model", lambda v: _release(v.largest_open, size=True)),
@@ -161,6 +161,12 @@ def _cell(tiers: list[str], width: int, colour: bool) -> str:
     if colour:
         text = "".join(f"[{COLOURS.get(t, 'white')}]{mark}[/]" for t, mark in zip(shown, text, strict=False))
     return text + " " * (width - len(shown))
+
+
+def _by_parameters(v: VendorFigures) -> str:
+    if v.open_share_by_parameters is None:
+        return "-"
+    return f"{_percent(v.open_share_by_parameters)} ({v.sized_releases} of {v.releases} sized)"
 
 
 def _tier_count(tier: str) -> Any:

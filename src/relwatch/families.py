@@ -33,6 +33,8 @@ SNAPSHOT = re.compile(r"^(\d{4}|00\d|\d{6}|\d{8}|20\d\d)$")
 NOISE_PREFIXES = ("meta", "tencent")  # `Meta-Llama-3.1-8B` is `llama-3.1`, `Tencent-Hunyuan-Large` `hunyuan-large`
 # Lines whose version is glued to the name on the hubs (`Qwen2.5`) but not always elsewhere (`qwen-2.5`).
 GLUED_VERSIONS = {"qwen"}
+BRANDS = {"deepseek": "DeepSeek", "medgemma": "MedGemma", "paligemma": "PaliGemma", "shieldgemma": "ShieldGemma",
+          "minimax": "MiniMax", "chatglm": "ChatGLM", "codegemma": "CodeGemma", "openai": "OpenAI", "qwq": "QwQ"}
 UPPER = {"ernie", "glm", "vl", "gpt", "oss", "tts", "asr", "ocr", "moe", "r1", "v3", "qwq", "k2", "m1", "t5", "sam"}
 
 
@@ -40,6 +42,7 @@ UPPER = {"ernie", "glm", "vl", "gpt", "oss", "tts", "asr", "ocr", "moe", "r1", "
 def family_of(name: str) -> str:
     """The family key of a model name or id (pure; namespaces and `:variant` suffixes ignored)."""
     base = name.rsplit("/", 1)[-1].split(":", 1)[0].lstrip("~").strip().lower()
+    base = re.sub(r"\s*\([^)]*\)", "", base)  # `Claude Opus 4.7 (Fast)`, `Cobuddy (free)`
     base = re.sub(r"[\s_]+(?![a-z0-9]*_)", "-", base) if " " in base else base
     base = re.sub(r"(?<=\d)_(?=\d)", ".", base)  # phi-1_5 → phi-1.5
     tokens = [t for t in re.split(r"-+", base) if t]
@@ -99,6 +102,8 @@ def display_name(family: str) -> str:
     for token in family.split("-"):
         if token in UPPER:
             words.append(token.upper())
+        elif token in BRANDS:
+            words.append(BRANDS[token])
         elif token[:1].isalpha():
             words.append(token[:1].upper() + token[1:])
         else:
