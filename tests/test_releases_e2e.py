@@ -144,6 +144,19 @@ def test_closed_then_open_across_sources(world, env):
     assert csv_out[0] == "vendor,period,releases,open_weights,open_share"
 
 
+def test_report_writes_one_page(world, env, tmp_path):
+    assert relwatch(world, env, "sync").returncode == 0
+    page = tmp_path / "report.html"
+    result = relwatch(world, env, "report", "google", "baidu", "--since", "2025-01-01", "-o", str(page))
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.startswith(f"relwatch: wrote {page} (2 vendors, 2025-01-01 → ")
+    html = page.read_text()
+    assert html.count('data-release-id="baidu/ernie-4.5"') >= 2  # a timeline mark and a release row
+    assert "https://" not in html.split("<body", 1)[0].replace("Content-Security-Policy", "")
+    unwritable = relwatch(world, env, "report", "-o", str(tmp_path / "missing" / "r.html"))
+    assert unwritable.returncode == 2 and "cannot write" in unwritable.stderr
+
+
 def test_reclassify_is_idempotent(world, env):
     _, _, db = world
     assert relwatch(world, env, "sync").returncode == 0

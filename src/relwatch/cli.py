@@ -14,6 +14,7 @@ import typer
 from relwatch.render import Format
 
 if TYPE_CHECKING:
+    from relwatch.analysis import Comparison
     from relwatch.config import Config
     from relwatch.store import Store
 
@@ -249,8 +250,6 @@ def compare(
     """
     import os
 
-    from relwatch import views
-    from relwatch.analysis import MODALITIES, compare_releases
     from relwatch.compare_view import print_comparison
     from relwatch.errors import RelwatchError
 
@@ -259,21 +258,72 @@ def compare(
         chosen = cfg.resolve_vendors(vendors)
         if len(chosen) < 2:
             raise RelwatchError("compare needs at least two different vendors")
-        if modality and modality not in MODALITIES:
-            raise RelwatchError(f"--modality '{modality}' is not one of: {', '.join(MODALITIES)}")
-        window = views.window(since, until)
-        rows = open_store(db, must_exist=True).list_releases(vendors=chosen)
-    comparison = compare_releases(
-        rows,
-        chosen,
-        since=window[0],
-        until=window[1],
-        by=by.value if by else None,
-        pipeline=pipeline,
-        modality=modality,
-    )
+        comparison, _ = comparison_of(chosen, since, until, modality, pipeline, by.value if by else None, db)
     colour = fmt == Format.table and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     print_comparison(comparison, fmt, colour=colour)
+
+
+@app.command()
+def report(
+    vendors: VendorsArgument = None,
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="HTML file to write; '-' writes to standard output.")
+    ] = Path("relwatch-report.html"),
+    since: Annotated[
+        str | None, typer.Option(help="Start of the window (YYYY-MM-DD) [default: 24 months ago].")
+    ] = None,
+    until: Annotated[str | None, typer.Option(help="End of the window (YYYY-MM-DD) [default: today].")] = None,
+    modality: Annotated[str | None, typer.Option(help="Only text, vision, image, audio, video or embedding.")] = None,
+    pipeline: Annotated[str | None, typer.Option(help="Only releases with this pipeline tag.")] = None,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """One self-contained HTML page: compare figures, timelines by tier, open share per quarter, releases.
+
+    The page loads nothing from the network; open it in any browser or print it.
+    Example: relwatch report google baidu alibaba --since 2025-01-01 -o report.html
+    """
+    from relwatch.dates import now_iso
+    from relwatch.report import render_report
+
+    with user_errors():
+        cfg = load(config)
+        chosen = cfg.resolve_vendors(vendors)
+        comparison, rows = comparison_of(chosen, since, until, modality, pipeline, None, db)
+    title = f"{' vs '.join(chosen)}: open and closed releases, {comparison.since} → {comparison.until}"
+    page = render_report(comparison, rows, title=title, generated_at=now_iso())
+    if str(output) == "-":
+        sys.stdout.write(page)
+        return
+    try:
+        output.write_text(page, encoding="utf-8")
+    except OSError as exc:
+        fail(f"cannot write {output}: {exc.strerror}", 2)
+    sys.stderr.write(f"relwatch: wrote {output} ({len(chosen)} vendors, {comparison.since} → {comparison.until})\n")
+
+
+def comparison_of(
+    vendors: list[str],
+    since: str | None,
+    until: str | None,
+    modality: str | None,
+    pipeline: str | None,
+    by: str | None,
+    db: Path | None,
+) -> tuple[Comparison, list[dict[str, Any]]]:
+    """The figures `compare` and `report` show, from the database."""
+    from relwatch import views
+    from relwatch.analysis import MODALITIES, compare_releases
+    from relwatch.errors import RelwatchError
+
+    if modality and modality not in MODALITIES:
+        raise RelwatchError(f"--modality '{modality}' is not one of: {', '.join(MODALITIES)}")
+    window = views.window(since, until)
+    rows = open_store(db, must_exist=True).list_releases(vendors=vendors)
+    comparison = compare_releases(
+        rows, vendors, since=window[0], until=window[1], by=by, pipeline=pipeline, modality=modality
+    )
+    return comparison, rows
 
 
 class DiffFormat(StrEnum):
