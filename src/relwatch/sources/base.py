@@ -84,6 +84,20 @@ def _type_name(kind: type) -> str:
     return names.get(kind, kind.__name__)
 
 
+def text_or_none(value: Any) -> str | None:
+    """A non-empty string from a payload, else None: payload fields are never trusted to be typed."""
+    return value if isinstance(value, str) and value else None
+
+
+def int_or_none(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def strings(value: Any) -> list[str]:
+    """The strings of a list field (other items, or a field that is no list, are dropped)."""
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+
 @dataclass(kw_only=True, slots=True)
 class Page:
     """One response's worth of a source's answer.

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from relwatch.dates import day_of, normalise_time
 from relwatch.errors import SourceError
 from relwatch.models import Artifact, DateKind, Openness
-from relwatch.sources.base import Option, Page, follow_pages
+from relwatch.sources.base import Option, Page, follow_pages, text_or_none
 from relwatch.sources.mentions import compile_models, model_ids, page_url
 
 if TYPE_CHECKING:
@@ -97,16 +97,16 @@ def entry_artifacts(entry: dict[str, Any], models: re.Pattern[str], tier: Openne
     day = day_of(date)
     if day is None:
         return []
-    title = _str(entry.get("title"))
-    entry_id = _str(entry.get("id"))
-    link = _str(entry.get("link"))
+    title = text_or_none(entry.get("title"))
+    entry_id = text_or_none(entry.get("id"))
+    link = text_or_none(entry.get("link"))
     ids = list(dict.fromkeys(i for text in entry_texts(entry) for i in model_ids(text, models)))
     raw = {
         "id": entry_id,
         "title": title,
         "link": link,
-        "published": _str(dict.get(entry, "published")),
-        "updated": _str(dict.get(entry, "updated")),
+        "published": text_or_none(dict.get(entry, "published")),
+        "updated": text_or_none(dict.get(entry, "updated")),
     }
     return [
         Artifact(
@@ -138,7 +138,7 @@ def entry_date(entry: dict[str, Any]) -> str | None:
 
 def entry_texts(entry: dict[str, Any]) -> list[str]:
     """The title, then each text fragment of the summary and contents (HTML taken apart by element)."""
-    texts = [_str(entry.get("title")) or ""]
+    texts = [text_or_none(entry.get("title")) or ""]
     bodies = [entry.get("summary"), *(c.get("value") for c in entry.get("content") or [] if isinstance(c, Mapping))]
     for body in dict.fromkeys(b for b in bodies if isinstance(b, str) and b):
         texts.extend(html_fragments(body))
@@ -150,7 +150,3 @@ def html_fragments(markup: str) -> Iterable[str]:
     from bs4 import BeautifulSoup  # imported here for the same reason as feedparser
 
     return list(BeautifulSoup(markup, "html.parser").stripped_strings)
-
-
-def _str(value: Any) -> str | None:
-    return value if isinstance(value, str) and value else None

@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 from relwatch.dates import normalise_time
 from relwatch.errors import SourceError
 from relwatch.models import Artifact, DateKind
-from relwatch.sources.base import Option, Page, follow_pages
+from relwatch.sources.base import Option, Page, follow_pages, text_or_none
 
 if TYPE_CHECKING:
     from relwatch.config import SourceConfig
@@ -77,14 +77,14 @@ def parse_releases(items: list[Any], *, include_prereleases: bool = True) -> lis
 def parse_release(item: dict[str, Any]) -> Artifact:
     external_id = _external_id(item)
     assert external_id is not None
-    tag = _str(item.get("tag_name"))
+    tag = text_or_none(item.get("tag_name"))
     assets = item.get("assets")
     body = item.get("body")
     published = normalise_time(item.get("published_at"))
     return Artifact(
         external_id=external_id,
-        name=_str(item.get("name")) or tag or external_id,
-        url=_str(item.get("html_url")),
+        name=text_or_none(item.get("name")) or tag or external_id,
+        url=text_or_none(item.get("html_url")),
         date=published,
         date_kind=DateKind.PUBLISHED if published else None,
         extra={
@@ -99,12 +99,8 @@ def parse_release(item: dict[str, Any]) -> Artifact:
 
 def _external_id(item: dict[str, Any]) -> str | None:
     """The tag names a release for people and in URLs; the numeric id stands in without one."""
-    tag = _str(item.get("tag_name"))
+    tag = text_or_none(item.get("tag_name"))
     if tag:
         return tag
     number = item.get("id")
     return str(number) if isinstance(number, int) and not isinstance(number, bool) else None
-
-
-def _str(value: Any) -> str | None:
-    return value if isinstance(value, str) and value else None

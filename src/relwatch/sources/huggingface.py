@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 from relwatch.dates import normalise_time
 from relwatch.errors import SourceError
 from relwatch.models import Artifact, DateKind
-from relwatch.sources.base import Option, Page, follow_pages
+from relwatch.sources.base import Option, Page, follow_pages, int_or_none, text_or_none
 
 if TYPE_CHECKING:
     from relwatch.config import SourceConfig
@@ -106,12 +106,12 @@ def parse_model(item: dict[str, Any], base_url: str = DEFAULT_BASE_URL) -> Artif
         licence=_licence(tags, card),
         licence_link=card.get("license_link") if isinstance(card.get("license_link"), str) else None,
         gated=None if gated is None else gated not in (False, "false"),
-        pipeline_tag=_str(item.get("pipeline_tag")),
-        library=_str(item.get("library_name")),
+        pipeline_tag=text_or_none(item.get("pipeline_tag")),
+        library=text_or_none(item.get("library_name")),
         parameters=parameters if isinstance(parameters, int) and not isinstance(parameters, bool) else None,
         base_models=base_models,
-        downloads=_int(item.get("downloads")),
-        likes=_int(item.get("likes")),
+        downloads=int_or_none(item.get("downloads")),
+        likes=int_or_none(item.get("likes")),
         extra=extra,
         raw=item,
     )
@@ -152,11 +152,3 @@ def _base_models(tags: list[str], card: dict[str, Any]) -> tuple[list[str], dict
         declared = [declared] if isinstance(declared, str) else declared or []
         models = [m for m in declared if isinstance(m, str)]
     return models, relations
-
-
-def _str(value: Any) -> str | None:
-    return value if isinstance(value, str) and value else None
-
-
-def _int(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None

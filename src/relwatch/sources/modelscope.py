@@ -23,7 +23,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 from relwatch.dates import normalise_time
 from relwatch.errors import SourceError
 from relwatch.models import Artifact, DateKind
-from relwatch.sources.base import Option, Page, follow_pages
+from relwatch.sources.base import Option, Page, follow_pages, int_or_none, text_or_none
 
 if TYPE_CHECKING:
     from relwatch.config import SourceConfig
@@ -103,7 +103,7 @@ def unwrap(payload: Any, url: str) -> tuple[list[Any], int | None]:
     if not isinstance(models, list):
         raise SourceError(f"expected a 'models' list in the response from {url}")
     total = data.get("total_count", data.get("TotalCount"))
-    return models, _int(total)
+    return models, int_or_none(total)
 
 
 def parse_models(items: list[Any], base_url: str = DEFAULT_BASE_URL) -> list[Artifact]:
@@ -117,14 +117,14 @@ def parse_model(item: dict[str, Any], base_url: str = DEFAULT_BASE_URL) -> Artif
     assert repo_id is not None
     name = repo_id.rsplit("/", 1)[-1]
     extra: dict[str, Any] = {}
-    display_name = _str(item.get("display_name"))
+    display_name = text_or_none(item.get("display_name"))
     if display_name and display_name != name:
         extra["display_name"] = display_name
     if isinstance(item.get("login_required"), bool):
         extra["login_required"] = item["login_required"]
     if item.get("private") is True:
         extra["private"] = True
-    licence = _str(item.get("license"))
+    licence = text_or_none(item.get("license"))
     gated = item.get("gated")
     return Artifact(
         external_id=repo_id,
@@ -136,8 +136,8 @@ def parse_model(item: dict[str, Any], base_url: str = DEFAULT_BASE_URL) -> Artif
         licence=licence.lower() if licence else None,
         gated=gated if isinstance(gated, bool) else None,
         pipeline_tag=_first_task(item.get("tasks")),
-        downloads=_int(item.get("downloads")),
-        likes=_int(item.get("likes")),
+        downloads=int_or_none(item.get("downloads")),
+        likes=int_or_none(item.get("likes")),
         extra=extra,
         raw=item,
     )
@@ -162,12 +162,4 @@ def _first_task(tasks: Any) -> str | None:
     first = tasks[0]
     if isinstance(first, dict):
         first = first.get("name", first.get("Name"))
-    return _str(first)
-
-
-def _str(value: Any) -> str | None:
-    return value if isinstance(value, str) and value else None
-
-
-def _int(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
+    return text_or_none(first)

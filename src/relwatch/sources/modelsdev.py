@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 from relwatch.dates import normalise_time
 from relwatch.errors import SourceError
 from relwatch.models import Artifact, DateKind, Openness
-from relwatch.sources.base import Option, Page, follow_pages
+from relwatch.sources.base import Option, Page, follow_pages, int_or_none, strings, text_or_none
 
 if TYPE_CHECKING:
     from relwatch.config import SourceConfig
@@ -86,27 +86,27 @@ def parse_models(models: dict[str, Any], family: str | None = None) -> list[Arti
     for model_id, item in models.items():
         if not isinstance(item, dict) or not isinstance(model_id, str) or not model_id:
             continue
-        if pattern and not pattern.search(_str(item.get("family")) or ""):
+        if pattern and not pattern.search(text_or_none(item.get("family")) or ""):
             continue
         artifacts.append(parse_model(model_id, item))
     return artifacts
 
 
 def parse_model(model_id: str, item: dict[str, Any]) -> Artifact:
-    links = [link for link in _list(item.get("links")) if isinstance(link, dict) and _str(link.get("url"))]
+    links = [link for link in _list(item.get("links")) if isinstance(link, dict) and text_or_none(link.get("url"))]
     open_weights = item.get("open_weights") is True
     return Artifact(
         external_id=model_id,
-        name=_str(item.get("name")) or model_id,
+        name=text_or_none(item.get("name")) or model_id,
         url=_first_link(links, LINK_KINDS_FOR_URL),
         date=_date(item.get("release_date")),
         date_kind=DateKind.PUBLISHED,
         modified_at=_date(item.get("last_updated")),
-        licence=_str(item.get("license")),
+        licence=text_or_none(item.get("license")),
         parameters=_parameters(item.get("parameters")),
         tier_hint=Openness.OPEN if open_weights else Openness.API,  # the licence later decides how open
         weights_ref=_weights_ref(item.get("weights"), links),
-        family_hint=_str(item.get("family")),
+        family_hint=text_or_none(item.get("family")),
         extra=_extra(item),
         raw=item,
     )
@@ -122,7 +122,7 @@ def weights_ref_of(url: str) -> str:
 
 
 def _weights_ref(weights: Any, links: list[dict[str, Any]]) -> str | None:
-    urls = [_str(w.get("url")) for w in _list(weights) if isinstance(w, dict)]
+    urls = [text_or_none(w.get("url")) for w in _list(weights) if isinstance(w, dict)]
     url = next((u for u in urls if u), None) or _first_link(links, ("weights",))
     return weights_ref_of(url) if url else None
 
@@ -139,12 +139,12 @@ def _extra(item: dict[str, Any]) -> dict[str, Any]:
     modalities = item.get("modalities") if isinstance(item.get("modalities"), dict) else {}
     limit = item.get("limit") if isinstance(item.get("limit"), dict) else {}
     extra = {
-        "status": _str(item.get("status")),
-        "input_modalities": _strings(modalities.get("input")),
-        "output_modalities": _strings(modalities.get("output")),
-        "context_limit": _int(limit.get("context")),
+        "status": text_or_none(item.get("status")),
+        "input_modalities": strings(modalities.get("input")),
+        "output_modalities": strings(modalities.get("output")),
+        "context_limit": int_or_none(limit.get("context")),
         "knowledge": _date(item.get("knowledge")),
-        "canonical": _str(item.get("canonical")),  # the models.json entry it inherits from
+        "canonical": text_or_none(item.get("canonical")),  # the models.json entry it inherits from
     }
     return {key: value for key, value in extra.items() if value not in (None, [])}
 
@@ -155,20 +155,8 @@ def _date(value: Any) -> str | None:
 
 
 def _parameters(value: Any) -> int | None:
-    return _int(value.get("total")) if isinstance(value, dict) else None
-
-
-def _str(value: Any) -> str | None:
-    return value if isinstance(value, str) and value else None
+    return int_or_none(value.get("total")) if isinstance(value, dict) else None
 
 
 def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
-
-
-def _strings(value: Any) -> list[str]:
-    return [v for v in _list(value) if isinstance(v, str)]
-
-
-def _int(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None

@@ -20,7 +20,7 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 from relwatch.dates import normalise_time
 from relwatch.errors import SourceError
 from relwatch.models import Artifact, DateKind, Openness
-from relwatch.sources.base import Option, Page, follow_pages
+from relwatch.sources.base import Option, Page, follow_pages, int_or_none, strings, text_or_none
 
 if TYPE_CHECKING:
     from relwatch.config import SourceConfig
@@ -133,13 +133,13 @@ def _extra(item: dict[str, Any], variants: Sequence[str]) -> dict[str, Any]:
     architecture = item.get("architecture") if isinstance(item.get("architecture"), dict) else {}
     pricing = item.get("pricing") if isinstance(item.get("pricing"), dict) else {}
     extra = {
-        "modality": _str(architecture.get("modality")),
-        "input_modalities": _strings(architecture.get("input_modalities")),
-        "output_modalities": _strings(architecture.get("output_modalities")),
-        "context_length": _int(item.get("context_length")),
-        "canonical_slug": _str(item.get("canonical_slug")),
-        "price_prompt": _str(pricing.get("prompt")),  # USD per token, as the API writes it
-        "price_completion": _str(pricing.get("completion")),
+        "modality": text_or_none(architecture.get("modality")),
+        "input_modalities": strings(architecture.get("input_modalities")),
+        "output_modalities": strings(architecture.get("output_modalities")),
+        "context_length": int_or_none(item.get("context_length")),
+        "canonical_slug": text_or_none(item.get("canonical_slug")),
+        "price_prompt": text_or_none(pricing.get("prompt")),  # USD per token, as the API writes it
+        "price_completion": text_or_none(pricing.get("completion")),
         "knowledge_cutoff": normalise_time(item.get("knowledge_cutoff")),
         "expiration_date": normalise_time(item.get("expiration_date")),
         "variants": sorted(variants),
@@ -150,15 +150,3 @@ def _extra(item: dict[str, Any], variants: Sequence[str]) -> dict[str, Any]:
 def _model_id(item: dict[str, Any]) -> str | None:
     value = item.get("id")
     return value if isinstance(value, str) and "/" in value else None
-
-
-def _str(value: Any) -> str | None:
-    return value if isinstance(value, str) and value else None
-
-
-def _strings(value: Any) -> list[str]:
-    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
-
-
-def _int(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
