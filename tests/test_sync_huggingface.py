@@ -161,3 +161,16 @@ def test_vendors_shows_last_sync(tmp_path, env, hub):
     )
     assert [(r["vendor"], r["artifacts"], r["failing"]) for r in rows] == [("acme", 25, 0), ("beta", 13, 0)]
     assert all(r["last_success"] for r in rows)
+
+
+def test_two_syncs_within_one_second_record_each_new_artifact_once(tmp_path, env, hub):
+    config = two_orgs(tmp_path, hub)
+    assert sync(tmp_path, env, config).returncode == 0
+    hub.orgs["beta-lab"].insert(0, hf_models("beta-lab", 1, start_day=300)[0] | {"id": "beta-lab/new-one"})
+    assert sync(tmp_path, env, config).returncode == 0
+    events = query(
+        tmp_path / "r.db",
+        "SELECT subject, count(*) FROM events WHERE type = 'new-artifact' GROUP BY subject HAVING count(*) > 1",
+    )
+    assert events == []
+    assert query(tmp_path / "r.db", "SELECT count(*) FROM events WHERE type = 'new-artifact'") == [(39,)]

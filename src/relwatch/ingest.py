@@ -61,6 +61,11 @@ CREATE TEMP TABLE IF NOT EXISTS staged_seen (
     external_id TEXT NOT NULL,
     PRIMARY KEY (source_id, external_id)
 );
+CREATE TEMP TABLE IF NOT EXISTS staged_new (
+    source_id TEXT NOT NULL,
+    external_id TEXT NOT NULL,
+    PRIMARY KEY (source_id, external_id)
+);
 CREATE TEMP TABLE IF NOT EXISTS staged_pages (
     source_id TEXT NOT NULL,
     url TEXT NOT NULL,
@@ -184,10 +189,11 @@ class SourceIngest:
         counts = MergeCounts(items=self.items_seen, pages=self.pages)
         with self.store.transaction() as conn:
             counts.new = conn.execute(
-                "SELECT count(*) FROM temp.staged_artifacts s WHERE s.source_id = ? AND NOT EXISTS "
+                "INSERT INTO temp.staged_new SELECT source_id, external_id FROM temp.staged_artifacts s "
+                "WHERE s.source_id = ? AND NOT EXISTS "
                 "(SELECT 1 FROM artifacts a WHERE a.source_id = s.source_id AND a.external_id = s.external_id)",
                 (sid,),
-            ).fetchone()[0]
+            ).rowcount
             counts.updated = conn.execute(
                 "SELECT count(*) FROM temp.staged_artifacts s JOIN artifacts a "
                 "ON a.source_id = s.source_id AND a.external_id = s.external_id "
@@ -213,8 +219,9 @@ class SourceIngest:
                 {"now": now, "sid": sid},
             )
             conn.execute(
-                f"INSERT INTO events ({EVENT_COLUMNS}) SELECT :run, :now, vendor_id, 'new-artifact', source_id, id, "
-                "external_id, NULL, NULL FROM artifacts WHERE source_id = :sid AND first_seen = :now",
+                f"INSERT INTO events ({EVENT_COLUMNS}) SELECT :run, :now, a.vendor_id, 'new-artifact', a.source_id, "
+                "a.id, a.external_id, NULL, NULL FROM temp.staged_new n JOIN artifacts a "
+                "ON a.source_id = n.source_id AND a.external_id = n.external_id WHERE n.source_id = :sid",
                 params,
             )
             if complete:
@@ -258,5 +265,5 @@ class SourceIngest:
 
     def discard(self) -> None:
         conn = self.store.conn
-        for table in ("staged_artifacts", "staged_seen", "staged_pages"):
+        for table in ("staged_artifacts", "staged_seen", "staged_new", "staged_pages"):
             conn.execute(f"DELETE FROM temp.{table} WHERE source_id = ?", (self.source.id,))
