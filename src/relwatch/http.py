@@ -6,7 +6,7 @@ import asyncio
 import json
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -139,7 +139,6 @@ class SessionStats:
     shared: int = 0  # answered by another source's response to the same URL, with no request
     bytes: int = 0
     wait_until: str | None = None
-    urls: list[str] = field(default_factory=list)
 
 
 class SourceSession:
@@ -232,7 +231,6 @@ class SourceSession:
         host = urlsplit(url).hostname or ""
         async with self.http.host_limit(host):
             self.stats.requests += 1
-            self.stats.urls.append(url)
             async with self.http.client.stream("GET", url, headers=headers) as response:
                 now = time.time()
                 wait = wait_seconds(response.headers, now)

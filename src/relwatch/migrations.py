@@ -142,8 +142,19 @@ CREATE INDEX events_run ON events (sync_run_id);
 CREATE INDEX events_vendor_at ON events (vendor_id, at);
 """
 
+# Listings are newest first, undated last (SQLite sorts NULL lowest), ties by id: these indexes
+# give that order without sorting a vendor's rows.
+M003_LISTING_INDEXES = """
+DROP INDEX artifacts_vendor_date;
+CREATE INDEX artifacts_vendor_date ON artifacts (vendor_id, date, external_id);
+DROP INDEX releases_vendor_date;
+CREATE INDEX releases_vendor_date ON releases (vendor_id, date, id);
+CREATE INDEX artifacts_date ON artifacts (date, external_id);
+"""
+
 # (name, SQL script), applied in order, each in its own transaction, recorded in `migrations`.
 MIGRATIONS: list[tuple[str, str]] = [
     ("001_initial", M001_INITIAL),
     ("002_releases_and_events", M002_RELEASES),
+    ("003_listing_indexes", M003_LISTING_INDEXES),
 ]

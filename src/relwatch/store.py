@@ -144,7 +144,7 @@ class Store:
             "SELECT id, vendor_id AS vendor, name, family, tier, date, date_source, licence_class, licences, "
             "announced_at, first_closed_at, first_open_at, largest_parameters, artifact_count, kinds, "
             "pipeline_tags, tier_reason FROM releases "
-            f"WHERE {' AND '.join(where)} ORDER BY date IS NULL, date DESC, id"
+            f"WHERE {' AND '.join(where)} ORDER BY date DESC, id DESC"
         )
         if limit:
             sql += " LIMIT :limit"
@@ -195,7 +195,7 @@ class Store:
         sql = (
             "SELECT vendor_id AS vendor, kind, external_id, name, date, date_kind, tier, licence, gated, "
             "pipeline_tag, parameters, downloads, likes, release_id, derivative_of, url FROM artifacts "
-            f"WHERE {' AND '.join(where)} ORDER BY date IS NULL, date DESC, external_id"
+            f"WHERE {' AND '.join(where)} ORDER BY date DESC, external_id DESC"
         )
         if limit:
             sql += " LIMIT :limit"
