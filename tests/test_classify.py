@@ -19,13 +19,13 @@ from relwatch.models import Openness
         ("google/gemma-3-27b-it-qat-q4_0-gguf", "gemma-3"),
         ("google/gemma-3n-E4B-it", "gemma-3n"),
         ("google/medgemma-27b-text-it", "medgemma"),
-    ("google/paligemma-3b-mix-224", "paligemma"),
-    ("Qwen/Qwen3-8B-GPTQ-Int4", "qwen3"),
-    ("qwen/qwen-2.5-coder-32b-instruct", "qwen2.5-coder"),
-    ("qwen/qwen3.5-flash-02-23", "qwen3.5-flash"),
-    ("microsoft/phi-1_5", "phi-1.5"),
-    ("facebook/nllb-200-distilled-600M", "nllb-200"),
-    ("openai/o3", "o3"),
+        ("google/paligemma-3b-mix-224", "paligemma"),
+        ("Qwen/Qwen3-8B-GPTQ-Int4", "qwen3"),
+        ("qwen/qwen-2.5-coder-32b-instruct", "qwen2.5-coder"),
+        ("qwen/qwen3.5-flash-02-23", "qwen3.5-flash"),
+        ("microsoft/phi-1_5", "phi-1.5"),
+        ("facebook/nllb-200-distilled-600M", "nllb-200"),
+        ("openai/o3", "o3"),
         ("google/gemini-2.5-pro-preview-05-06", "gemini-2.5-pro"),
         ("google/gemini-2.5-flash", "gemini-2.5-flash"),
         ("gemini-2.0-flash-exp", "gemini-2.0-flash"),
@@ -186,7 +186,8 @@ def test_closed_first_then_open_is_one_release_with_both_dates():
     assert ernie.first_open_at == "2025-06-29T12:00:00Z"
     assert (ernie.date, ernie.date_source) == ("2025-03-16", "announcement")
     assert ernie.largest_parameters == 300_000_000_000
-    assert [e.tier for e in ernie.evidence] == [Openness.OPEN, Openness.OPEN, Openness.API, Openness.API]
+    # one claim per distinct reason: the two Apache-2.0 repos make the same one
+    assert [(e.tier, e.artifacts) for e in ernie.evidence] == [(Openness.OPEN, 2), (Openness.API, 1), (Openness.API, 1)]
     assert {label.release_id for label in labels} == {"baidu/ernie-4.5", "baidu/ernie-4.5-vl"}
 
 

@@ -48,14 +48,17 @@ class VendorRules:
     overrides: tuple[tuple[re.Pattern[str], str], ...] = ()
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(kw_only=True)
 class Evidence:
+    """One claim about a release's access, from its first artifact; `artifacts` make the same claim."""
+
     tier: Openness
     reason: str
     artifact: str  # `kind:external_id`
     url: str | None = None
     licence: str | None = None
     licence_class: LicenceClass | None = None
+    artifacts: int = 1
 
 
 @dataclass(kw_only=True)
@@ -196,7 +199,8 @@ def label_artifacts(
     """Label every artifact of one vendor and group them into releases."""
     labels: list[ArtifactLabel] = []
     members: dict[str, list[tuple[Mapping[str, Any], ArtifactLabel, Evidence | None]]] = {}
-    for row in rows:
+    for stored in rows:
+        row = {**stored, "extra": _json(stored.get("extra"), {}), "base_models": _json(stored.get("base_models"), [])}
         tier, klass, reason = artifact_tier(row)
         derived = derivative_of(row, rules, org_vendors)
         family = family_for(row, rules)
@@ -222,10 +226,11 @@ def build_release(
 ) -> Release:
     family = release_id.split("/", 1)[1]
     release = Release(id=release_id, vendor=vendor, family=family, name=display_name(family))
-    evidence: list[Evidence] = []
+    claims: dict[tuple[Openness, str], Evidence] = {}
     for row, label, extra_evidence in group:
+        found = [extra_evidence] if extra_evidence else []
         if label.tier is not None:
-            evidence.append(
+            found.append(
                 Evidence(
                     tier=label.tier,
                     reason=label.tier_reason,
@@ -235,12 +240,14 @@ def build_release(
                     licence_class=label.licence_class,
                 )
             )
-        if extra_evidence:
-            evidence.append(extra_evidence)
-    evidence.sort(key=_evidence_rank)
-    release.evidence = evidence
-    if evidence:
-        best = evidence[0]
+        for claim in found:
+            if (claim.tier, claim.reason) in claims:
+                claims[(claim.tier, claim.reason)].artifacts += 1
+            else:
+                claims[(claim.tier, claim.reason)] = claim
+    release.evidence = sorted(claims.values(), key=_evidence_rank)
+    if release.evidence:
+        best = release.evidence[0]
         release.tier, release.tier_reason, release.licence_class = best.tier, best.reason, best.licence_class
     release.licences = sorted({row["licence"] for row, _, _ in group if row.get("licence")})
     release.kinds = sorted({row["kind"] for row, _, _ in group})
@@ -314,6 +321,7 @@ def _evidence_dict(evidence: Evidence) -> dict[str, Any]:
         "url": evidence.url,
         "licence": evidence.licence,
         "licence_class": _s(evidence.licence_class),
+        "artifacts": evidence.artifacts,
     }
 
 
@@ -330,7 +338,7 @@ def _org(repo: str) -> str | None:
 
 
 def _json(value: Any, default: Any) -> Any:
-    if value is None:
+    if value is None or value in ("{}", "[]"):
         return default
     if isinstance(value, str):
         try:

@@ -33,8 +33,17 @@ SNAPSHOT = re.compile(r"^(\d{4}|00\d|\d{6}|\d{8}|20\d\d)$")
 NOISE_PREFIXES = ("meta", "tencent")  # `Meta-Llama-3.1-8B` is `llama-3.1`, `Tencent-Hunyuan-Large` `hunyuan-large`
 # Lines whose version is glued to the name on the hubs (`Qwen2.5`) but not always elsewhere (`qwen-2.5`).
 GLUED_VERSIONS = {"qwen"}
-BRANDS = {"deepseek": "DeepSeek", "medgemma": "MedGemma", "paligemma": "PaliGemma", "shieldgemma": "ShieldGemma",
-          "minimax": "MiniMax", "chatglm": "ChatGLM", "codegemma": "CodeGemma", "openai": "OpenAI", "qwq": "QwQ"}
+BRANDS = {
+    "deepseek": "DeepSeek",
+    "medgemma": "MedGemma",
+    "paligemma": "PaliGemma",
+    "shieldgemma": "ShieldGemma",
+    "minimax": "MiniMax",
+    "chatglm": "ChatGLM",
+    "codegemma": "CodeGemma",
+    "openai": "OpenAI",
+    "qwq": "QwQ",
+}
 UPPER = {"ernie", "glm", "vl", "gpt", "oss", "tts", "asr", "ocr", "moe", "r1", "v3", "qwq", "k2", "m1", "t5", "sam"}
 
 

@@ -104,10 +104,10 @@ def artifact_row(artifact: Artifact, source: SourceConfig) -> tuple[Any, ...]:
         "weights_ref": artifact.weights_ref,
         "family_hint": artifact.family_hint,
         "extra": json.dumps(artifact.extra, sort_keys=True, ensure_ascii=False),
-        "raw": None if artifact.raw is None else json.dumps(artifact.raw, ensure_ascii=False),
+        "raw": None if artifact.raw is None else json.dumps(artifact.raw, ensure_ascii=False, separators=(",", ":")),
     }
     digest = hashlib.sha1(
-        json.dumps([values[c] for c in COLUMNS[3:-1]], ensure_ascii=False).encode("utf-8"),
+        "\x1f".join("\x00" if values[c] is None else str(values[c]) for c in COLUMNS[3:-1]).encode("utf-8"),
         usedforsecurity=False,
     ).hexdigest()
     return (*[values[c] for c in COLUMNS[:-1]], digest)

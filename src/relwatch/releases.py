@@ -97,10 +97,11 @@ def _reclassify_vendor(
         )
         conn.execute("DELETE FROM releases WHERE vendor_id = ?", (rules.key,))
         if releases:
-            columns = list(releases[0].as_row())
+            rows = [release.as_row() for release in releases]
+            columns = list(rows[0])
             conn.executemany(
                 f"INSERT INTO releases ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})",
-                [tuple(release.as_row()[c] for c in columns) for release in releases],
+                [tuple(row.values()) for row in rows],
             )
         conn.executemany(
             "INSERT INTO events (sync_run_id, at, vendor_id, type, release_id, subject, old_value, new_value) "

@@ -43,6 +43,8 @@ class Store:
             conn.execute("PRAGMA journal_mode=WAL")
         except sqlite3.DatabaseError as exc:
             raise RelwatchError(f"cannot open database {path}: {exc}") from None
+        conn.execute("PRAGMA synchronous=NORMAL")  # with WAL: never corrupt, may lose the last commit on power loss
+        conn.execute("PRAGMA cache_size=-65536")  # 64 MiB of page cache
         conn.execute("PRAGMA foreign_keys=ON")
         conn.execute("PRAGMA busy_timeout=10000")
         self.conn = conn
