@@ -152,8 +152,8 @@ class SourceSession:
         self.stats = SessionStats()
 
     async def get(self, url: str, *, headers: dict[str, str] | None = None) -> Fetched:
-        """GET `url`, once per sync: sources that read the same URL (a catalogue filtered by
-        vendor) share one response, and one that already holds its ETag counts it unchanged."""
+        """GET `url`; sources that ask for a URL already in flight (a catalogue filtered by vendor)
+        share that response, and one that already holds its ETag counts it unchanged."""
         remembered = self.validators.get(url) if self.http.conditional else None
         authorised = bool(self.token) and urlsplit(url).hostname == self.token_host
         key = (url, self.token if authorised else None)
@@ -176,6 +176,9 @@ class SourceSession:
             future.set_exception(exc)
             future.exception()  # retrieved here, whether or not another source waits on it
             raise
+        finally:
+            # shared while in flight only: sources start together, and no page outlives its use
+            del self.http.responses[key]
         future.set_result(fetched)
         return fetched
 
