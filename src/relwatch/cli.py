@@ -48,8 +48,7 @@ def main() -> None:
 @contextmanager
 def user_errors() -> Iterator[None]:
     """Turn relwatch's own errors into one line on stderr and a documented exit code."""
-    from relwatch.errors import ConfigError, RelwatchError, SyncLocked
-    from relwatch.sync import EXIT_LOCKED, EXIT_SOURCES_FAILED, EXIT_USAGE
+    from relwatch.errors import EXIT_LOCKED, EXIT_SOURCES_FAILED, EXIT_USAGE, ConfigError, RelwatchError, SyncLocked
 
     try:
         yield

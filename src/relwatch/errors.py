@@ -1,6 +1,11 @@
-"""Errors that end up as one line for the user, never a traceback."""
+"""Errors that end up as one line for the user, never a traceback, and the exit codes they map to."""
 
 from __future__ import annotations
+
+EXIT_OK = 0
+EXIT_SOURCES_FAILED = 1
+EXIT_USAGE = 2
+EXIT_LOCKED = 3
 
 
 class RelwatchError(Exception):

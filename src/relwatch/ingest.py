@@ -130,6 +130,8 @@ class SourceIngest:
         self.source = source
         self.sync_run_id = sync_run_id
         self.pages = 0
+        self.items = 0  # as the pages said (repeats included); `items_seen` counts distinct ids
+        self.changed_pages = 0
         store.conn.executescript(STAGING)
         self.discard()
 
@@ -164,6 +166,8 @@ class SourceIngest:
             raise
         conn.execute("COMMIT")
         self.pages += 1
+        self.items += len(page.item_ids)
+        self.changed_pages += not page.unchanged
 
     @property
     def items_seen(self) -> int:
@@ -187,6 +191,11 @@ class SourceIngest:
         """
         sid = self.source.id
         counts = MergeCounts(items=self.items_seen, pages=self.pages)
+        if self.changed_pages == 0:  # every page answered 304: the listing is as stored, nothing to merge
+            with self.store.transaction() as conn:
+                on_commit(conn, counts)
+            self.discard()
+            return counts
         with self.store.transaction() as conn:
             counts.new = conn.execute(
                 "INSERT INTO temp.staged_new SELECT source_id, external_id FROM temp.staged_artifacts s "

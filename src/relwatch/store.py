@@ -11,8 +11,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import sqlite_utils
-
 from relwatch.config import Config
 from relwatch.dates import now_iso
 from relwatch.errors import RelwatchError, SyncLocked
@@ -48,7 +46,6 @@ class Store:
         conn.execute("PRAGMA foreign_keys=ON")
         conn.execute("PRAGMA busy_timeout=10000")
         self.conn = conn
-        self.db = sqlite_utils.Database(conn)
         self.migrate()
 
     @classmethod
@@ -94,20 +91,25 @@ class Store:
 
     def save_config(self, config: Config) -> None:
         """Mirror vendors and sources from the config, so the file explains itself."""
+        import sqlite_utils  # only a sync writes the config; queries start without it
+
+        db = sqlite_utils.Database(self.conn)
+        vendors = [
+            {"id": v.key, "name": v.name, "aliases": json.dumps(list(v.aliases))} for v in config.vendors.values()
+        ]
+        sources = [
+            {
+                "id": s.id,
+                "vendor_id": s.vendor,
+                "kind": s.kind,
+                "base_url": s.base_url,
+                "options": json.dumps({k: v for k, v in s.options.items() if v is not None}, default=str),
+            }
+            for s in config.sources
+        ]
         with self.transaction():
-            for vendor in config.vendors.values():
-                self.conn.execute(
-                    "INSERT INTO vendors (id, name, aliases) VALUES (?, ?, ?) "
-                    "ON CONFLICT(id) DO UPDATE SET name=excluded.name, aliases=excluded.aliases",
-                    (vendor.key, vendor.name, json.dumps(list(vendor.aliases))),
-                )
-                for source in vendor.sources:
-                    options = {k: v for k, v in source.options.items() if v is not None}
-                    self.conn.execute(
-                        "INSERT INTO sources (id, vendor_id, kind, base_url, options) VALUES (?, ?, ?, ?, ?) "
-                        "ON CONFLICT(id) DO UPDATE SET base_url=excluded.base_url, options=excluded.options",
-                        (source.id, vendor.key, source.kind, source.base_url, json.dumps(options, default=str)),
-                    )
+            db["vendors"].upsert_all(vendors, pk="id")
+            db["sources"].upsert_all(sources, pk="id")
 
     # -- queries --------------------------------------------------------------------------
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from relwatch.config import Config, SourceConfig
 from relwatch.dates import now_iso
-from relwatch.errors import NotRecorded, RateLimited, RelwatchError
+from relwatch.errors import EXIT_OK, EXIT_SOURCES_FAILED, NotRecorded, RateLimited, RelwatchError
 from relwatch.ingest import MergeCounts, SourceIngest
 from relwatch.sources import registry
 from relwatch.store import Store
@@ -22,10 +22,6 @@ if TYPE_CHECKING:
     from relwatch.http import Http, Validator
     from relwatch.releases import ReclassifyReport
 
-EXIT_OK = 0
-EXIT_SOURCES_FAILED = 1
-EXIT_USAGE = 2
-EXIT_LOCKED = 3
 
 SUSPECT_MIN_PREVIOUS = 10
 SUSPECT_SHARE = 0.5
@@ -219,7 +215,8 @@ class SourceRunner:
         try:
             async for page in spec.fetch(source, session):
                 ingest.add(page)
-                self.progress.advanced(source, ingest.pages, ingest.items_seen)
+                del page  # staged: not held while the next page is awaited
+                self.progress.advanced(source, ingest.pages, ingest.items)
         except NotRecorded as exc:
             outcome.status, outcome.error = "skipped", str(exc)
         except RateLimited as exc:

@@ -135,17 +135,21 @@ async def follow_pages(
         seen.add(url)
         fetched = await session.get(url, headers=headers)
         if fetched.remembered is not None:
-            remembered = fetched.remembered
-            yield Page(url=url, artifacts=None, item_ids=remembered.item_ids, next_url=remembered.next_url)
-            url = remembered.next_url or ""
-            continue
-        artifacts, next_url = parse_page(fetched)
-        yield Page(
-            url=url,
-            artifacts=artifacts,
-            item_ids=[a.external_id for a in artifacts],
-            next_url=next_url,
-            etag=fetched.headers.get("etag"),
-            last_modified=fetched.headers.get("last-modified"),
-        )
-        url = next_url or ""
+            page = Page(
+                url=url, artifacts=None, item_ids=fetched.remembered.item_ids, next_url=fetched.remembered.next_url
+            )
+        else:
+            artifacts, next_url = parse_page(fetched)
+            page = Page(
+                url=url,
+                artifacts=artifacts,
+                item_ids=[a.external_id for a in artifacts],
+                next_url=next_url,
+                etag=fetched.headers.get("etag"),
+                last_modified=fetched.headers.get("last-modified"),
+            )
+            del artifacts
+        del fetched  # neither the body nor the parsed page outlives its staging
+        url = page.next_url or ""
+        yield page
+        del page
