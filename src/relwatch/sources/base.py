@@ -7,7 +7,8 @@ A source module defines:
 - `TOKEN_ENV`: environment variables that may hold a token for its host (may be empty);
 - `COMPLETE_LISTING`: whether a full read lists everything (so what is missing is gone);
 - `STEADY_COUNT` (optional, default true): whether a sudden drop in items means something broke;
-- `fetch(source, session)`: an async iterator of `Page`s, the thin network half;
+- `fetch(source, session)`: an async iterator of `Page`s (usually `follow_pages(...)` itself, so that
+  no page is held while the next is awaited), the thin network half;
 - pure parse functions from a payload to `Artifact`s, the half the tests exercise most.
 """
 

@@ -130,7 +130,7 @@ class Row:
     day: str
 
 
-async def fetch(source: SourceConfig, session: SourceSession) -> AsyncIterator[Page]:
+def fetch(source: SourceConfig, session: SourceSession) -> AsyncIterator[Page]:
     models = compile_models(source.option("models"), source.option("ignore_case"))
     tier = Openness(source.option("tier"))
 
@@ -148,8 +148,7 @@ async def fetch(source: SourceConfig, session: SourceSession) -> AsyncIterator[P
         )
         return artifacts, None
 
-    async for page in follow_pages(session, page_url(source.option("url"), source.base_url), parse_page):
-        yield page
+    return follow_pages(session, page_url(source.option("url"), source.base_url), parse_page)
 
 
 def parse_changelog(

@@ -55,15 +55,14 @@ OPTIONS = {
 }
 
 
-async def fetch(source: SourceConfig, session: SourceSession) -> AsyncIterator[Page]:
+def fetch(source: SourceConfig, session: SourceSession) -> AsyncIterator[Page]:
     models = compile_models(source.option("models"), source.option("ignore_case"))
     tier = Openness(source.option("tier"))
 
     def parse_page(fetched: Fetched) -> tuple[list[Artifact], str | None]:
         return parse_feed(fetched.content, fetched.url, models, tier, fetched.headers.get("content-type")), None
 
-    async for page in follow_pages(session, page_url(source.option("url"), source.base_url), parse_page):
-        yield page
+    return follow_pages(session, page_url(source.option("url"), source.base_url), parse_page)
 
 
 def parse_feed(

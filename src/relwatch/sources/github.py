@@ -45,7 +45,7 @@ def releases_url(base_url: str, repo: str) -> str:
     return f"{base_url}/repos/{repo}/releases?{urlencode({'per_page': PER_PAGE})}"
 
 
-async def fetch(source: SourceConfig, session: SourceSession) -> AsyncIterator[Page]:
+def fetch(source: SourceConfig, session: SourceSession) -> AsyncIterator[Page]:
     repo = source.option("repo")
     include_prereleases = source.option("prereleases")
 
@@ -55,8 +55,7 @@ async def fetch(source: SourceConfig, session: SourceSession) -> AsyncIterator[P
             raise SourceError(f"expected a JSON array of releases from {fetched.url}")
         return parse_releases(payload, include_prereleases=include_prereleases), fetched.links().get("next")
 
-    async for page in follow_pages(session, releases_url(source.base_url, repo), parse_page, headers=API_HEADERS):
-        yield page
+    return follow_pages(session, releases_url(source.base_url, repo), parse_page, headers=API_HEADERS)
 
 
 def parse_releases(items: list[Any], *, include_prereleases: bool = True) -> list[Artifact]:

@@ -55,7 +55,7 @@ def listing_url(base_url: str, org: str, page_size: int) -> str:
     return f"{base_url}/api/models?{urlencode(params)}"
 
 
-async def fetch(source: SourceConfig, session: SourceSession) -> AsyncIterator[Page]:
+def fetch(source: SourceConfig, session: SourceSession) -> AsyncIterator[Page]:
     url = listing_url(source.base_url, source.option("org"), source.option("page_size"))
 
     def parse_page(fetched: Fetched) -> tuple[list[Artifact], str | None]:
@@ -64,8 +64,7 @@ async def fetch(source: SourceConfig, session: SourceSession) -> AsyncIterator[P
             raise SourceError(f"expected a JSON array of models from {fetched.url}")
         return parse_models(payload, source.base_url), fetched.links().get("next")
 
-    async for page in follow_pages(session, url, parse_page):
-        yield page
+    return follow_pages(session, url, parse_page)
 
 
 def parse_models(items: list[Any], base_url: str = DEFAULT_BASE_URL) -> list[Artifact]:

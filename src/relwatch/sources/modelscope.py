@@ -71,7 +71,7 @@ def next_page_number(page_number: int, page_size: int, total_count: int | None, 
     return page_number + 1 if page_number * page_size < total_count else None
 
 
-async def fetch(source: SourceConfig, session: SourceSession) -> AsyncIterator[Page]:
+def fetch(source: SourceConfig, session: SourceSession) -> AsyncIterator[Page]:
     org = source.option("org")
     page_size = source.option("page_size")
 
@@ -81,8 +81,7 @@ async def fetch(source: SourceConfig, session: SourceSession) -> AsyncIterator[P
         next_url = listing_url(source.base_url, org, page_size, following) if following else None
         return parse_models(models, source.base_url), next_url
 
-    async for page in follow_pages(session, listing_url(source.base_url, org, page_size), parse_page):
-        yield page
+    return follow_pages(session, listing_url(source.base_url, org, page_size), parse_page)
 
 
 def unwrap(payload: Any, url: str) -> tuple[list[Any], int | None]:

@@ -54,13 +54,12 @@ def catalogue_url(base_url: str) -> str:
     return f"{base_url}/api.json"
 
 
-async def fetch(source: SourceConfig, session: SourceSession) -> AsyncIterator[Page]:
+def fetch(source: SourceConfig, session: SourceSession) -> AsyncIterator[Page]:
     def parse_page(fetched: Fetched) -> tuple[list[Artifact], str | None]:
         models = provider_models(fetched.json(), source.option("provider"), fetched.url)
         return parse_models(models, source.option("family")), None
 
-    async for page in follow_pages(session, catalogue_url(source.base_url), parse_page):
-        yield page
+    return follow_pages(session, catalogue_url(source.base_url), parse_page)
 
 
 def provider_models(payload: Any, provider: str, where: str) -> dict[str, Any]:

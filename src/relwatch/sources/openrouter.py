@@ -46,7 +46,7 @@ def listing_url(base_url: str) -> str:
     return f"{base_url}{LISTING_PATH}?{urlencode([MODALITIES])}"
 
 
-async def fetch(source: SourceConfig, session: SourceSession) -> AsyncIterator[Page]:
+def fetch(source: SourceConfig, session: SourceSession) -> AsyncIterator[Page]:
     author = source.option("author")
 
     def parse_page(fetched: Fetched) -> tuple[list[Artifact], str | None]:
@@ -54,8 +54,7 @@ async def fetch(source: SourceConfig, session: SourceSession) -> AsyncIterator[P
         items = listing_items(payload, fetched.url)
         return parse_models(items, author, source.base_url), next_page_url(payload, source.base_url)
 
-    async for page in follow_pages(session, listing_url(source.base_url), parse_page):
-        yield page
+    return follow_pages(session, listing_url(source.base_url), parse_page)
 
 
 def listing_items(payload: Any, where: str) -> list[Any]:
