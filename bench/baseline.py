@@ -13,38 +13,17 @@ import argparse
 import json
 import sqlite3
 from typing import Any
-from urllib.parse import urlencode
 
 import httpx
 
-EXPAND = (
-    "author",
-    "createdAt",
-    "lastModified",
-    "gated",
-    "private",
-    "disabled",
-    "tags",
-    "pipeline_tag",
-    "library_name",
-    "cardData",
-    "safetensors",
-    "sha",
-    "downloads",
-    "likes",
-)
+from relwatch.sources.huggingface import listing_url  # the same query relwatch sends
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS models (
     id TEXT PRIMARY KEY, author TEXT, created_at TEXT, last_modified TEXT, licence TEXT, gated TEXT,
     pipeline_tag TEXT, downloads INTEGER, likes INTEGER, raw TEXT
 )
 """
-
-
-def listing_url(base_url: str, org: str, page_size: int) -> str:
-    params = [("author", org), ("sort", "createdAt"), ("limit", str(page_size))]
-    params += [("expand", field) for field in EXPAND]
-    return f"{base_url}/api/models?{urlencode(params)}"
 
 
 def row(item: dict[str, Any]) -> tuple[Any, ...]:
