@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -13,6 +12,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import httpx
+import orjson
 from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt
 from tenacity.wait import wait_exponential_jitter
 
@@ -56,9 +56,10 @@ class Fetched:
             raise SourceError(f"response from {self.url} is not valid {self._charset()} text") from None
 
     def json(self) -> Any:
+        text = self.text()
         try:
-            return json.loads(self.text())
-        except json.JSONDecodeError as exc:
+            return orjson.loads(text)
+        except orjson.JSONDecodeError as exc:
             raise SourceError(f"response from {self.url} is not valid JSON ({exc.msg} at char {exc.pos})") from None
 
     def links(self) -> dict[str, str]:

@@ -14,6 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import orjson
+
 from relwatch.models import Artifact
 
 if TYPE_CHECKING:
@@ -104,7 +106,7 @@ def artifact_row(artifact: Artifact, source: SourceConfig) -> tuple[Any, ...]:
         "weights_ref": artifact.weights_ref,
         "family_hint": artifact.family_hint,
         "extra": json.dumps(artifact.extra, sort_keys=True, ensure_ascii=False),
-        "raw": None if artifact.raw is None else json.dumps(artifact.raw, ensure_ascii=False, separators=(",", ":")),
+        "raw": None if artifact.raw is None else orjson.dumps(artifact.raw).decode("utf-8"),
     }
     digest = hashlib.sha1(
         "\x1f".join("\x00" if values[c] is None else str(values[c]) for c in COLUMNS[3:-1]).encode("utf-8"),
