@@ -128,3 +128,12 @@ def test_periods_cover_the_window():
         "2025-02",
     ]
     assert periods_between(as_day("2024-11-15"), as_day("2026-01-01"), "year") == ["2024", "2025", "2026"]
+
+
+def test_the_default_window_is_24_months():
+    from relwatch.views import window
+
+    assert window(None, "2026-11-29") == ("2024-11-29", "2026-11-29")
+    assert window(None, "2026-08-31") == ("2024-08-31", "2026-08-31")
+    assert window(None, "2024-02-29") == ("2022-02-28", "2024-02-29")
+    assert window("2025-01-01", "2025-12-31") == ("2025-01-01", "2025-12-31")

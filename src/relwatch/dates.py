@@ -9,8 +9,6 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime, tzinfo
 
-from dateutil import parser as dateparser
-
 DAY_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MONTH_ONLY = re.compile(r"^\d{4}-\d{2}$")
 
@@ -57,6 +55,8 @@ def normalise_time(value: object, naive_tz: tzinfo = UTC) -> str | None:
 
 
 def _parse_loosely(text: str) -> datetime | None:
+    from dateutil import parser as dateparser  # only for what fromisoformat cannot read
+
     try:
         return dateparser.isoparse(text)
     except (ValueError, OverflowError):

@@ -18,14 +18,15 @@ DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 def window(since: str | None, until: str | None, months: int = 24) -> tuple[str, str]:
     """The compare window: the days given, else the last `months` months up to today."""
-    from datetime import UTC, datetime
-
-    from dateutil.relativedelta import relativedelta
+    from calendar import monthrange
+    from datetime import UTC, date, datetime
 
     end = check_day(until, "--until") or datetime.now(UTC).date().isoformat()
     start = check_day(since, "--since")
     if start is None:
-        start = (datetime.fromisoformat(end) - relativedelta(months=months)).date().isoformat()
+        last = date.fromisoformat(end)
+        year, month = divmod(last.year * 12 + last.month - 1 - months, 12)
+        start = date(year, month + 1, min(last.day, monthrange(year, month + 1)[1])).isoformat()
     if start > end:
         raise RelwatchError(f"--since {start} is after --until {end}")
     return start, end
