@@ -41,6 +41,7 @@ from relwatch.sources.mentions import (
     Mention,
     compile_models,
     find_mentions,
+    mention_options,
     page_url,
     sentence_around,
 )
@@ -56,22 +57,9 @@ TOKEN_ENV: tuple[str, ...] = ()
 IDENTITY = "url"
 COMPLETE_LISTING = False  # release notes are trimmed and rewritten: a missing entry is not a gone model
 OPTIONS = {
-    "url": Option(
-        type=str,
-        required=True,
-        help="an http(s) URL of a release-notes page, e.g. 'https://ai.google.dev/gemini-api/docs/changelog'",
-        pattern=r"https?://[^/\s?#]+\S*",
-    ),
-    "models": Option(
-        type="regex",
-        required=True,
-        help="what a model id looks like on the page, e.g. 'gemini-[0-9a-z.\\-]+' "
-        "(matched inside words too, so write the whole id)",
-    ),
-    "tier": Option(type="tier", default=Openness.API, help="the access tier a mention implies"),
+    **mention_options("a release-notes page", "https://ai.google.dev/gemini-api/docs/changelog", "on the page"),
     "section": Option(type=str, help="CSS selector of the elements that are sections, for HTML without date headings"),
     "date_selector": Option(type=str, help="CSS selector of the element that holds a section's date"),
-    "ignore_case": Option(type=bool, default=True, help="match `models` whatever the case"),
 }
 
 TEXT_TYPES = {"text/plain", "text/markdown", "text/x-markdown"}

@@ -23,8 +23,8 @@ from typing import TYPE_CHECKING, Any
 from relwatch.dates import day_of, normalise_time
 from relwatch.errors import SourceError
 from relwatch.models import Artifact, DateKind, Openness
-from relwatch.sources.base import Option, Page, follow_pages, text_or_none
-from relwatch.sources.mentions import compile_models, model_ids, page_url
+from relwatch.sources.base import Page, follow_pages, text_or_none
+from relwatch.sources.mentions import compile_models, mention_options, model_ids, page_url
 
 if TYPE_CHECKING:
     from relwatch.config import SourceConfig
@@ -37,22 +37,7 @@ COMPLETE_LISTING = False  # a feed holds its latest entries only: one that drops
 # How many mentions the latest entries hold swings from night to night, so a drop says nothing;
 # a feed that stops being a feed is an error of its own.
 STEADY_COUNT = False
-OPTIONS = {
-    "url": Option(
-        type=str,
-        required=True,
-        help="an http(s) URL of a feed, e.g. 'https://blog.google/technology/ai/rss/'",
-        pattern=r"https?://[^/\s?#]+\S*",
-    ),
-    "models": Option(
-        type="regex",
-        required=True,
-        help="what a model id looks like in titles and summaries, e.g. 'gemini-[0-9a-z.\\-]+' "
-        "(matched inside words too, so write the whole id)",
-    ),
-    "tier": Option(type="tier", default=Openness.API, help="the access tier a mention implies"),
-    "ignore_case": Option(type=bool, default=True, help="match `models` whatever the case"),
-}
+OPTIONS = mention_options("a feed", "https://blog.google/technology/ai/rss/", "in titles and summaries")
 
 
 def fetch(source: SourceConfig, session: SourceSession) -> AsyncIterator[Page]:
