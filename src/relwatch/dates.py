@@ -11,6 +11,8 @@ from datetime import UTC, date, datetime, tzinfo
 
 DAY_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MONTH_ONLY = re.compile(r"^\d{4}-\d{2}$")
+# Already UTC to the second (Hugging Face's `2024-05-01T12:34:56.000Z`): only the fraction goes.
+UTC_Z = re.compile(r"^\d{4}-\d{2}-\d{2}T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d+)?Z$")
 
 
 def iso_utc(moment: datetime) -> str:
@@ -39,6 +41,8 @@ def normalise_time(value: object, naive_tz: tzinfo = UTC) -> str | None:
     if not isinstance(value, str):
         return None
     text = value.strip()
+    if UTC_Z.match(text):
+        return text[:19] + "Z" if _is_day(text[:10]) else None
     if DAY_ONLY.match(text) or MONTH_ONLY.match(text):
         return text
     if text.isdigit():
@@ -52,6 +56,14 @@ def normalise_time(value: object, naive_tz: tzinfo = UTC) -> str | None:
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=naive_tz)
     return iso_utc(parsed)
+
+
+def _is_day(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _parse_loosely(text: str) -> datetime | None:
