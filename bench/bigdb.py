@@ -2,7 +2,7 @@
 
 Each vendor has its Hugging Face repositories (the synthetic hub's labs: releases of 8–24 repos
 with real-looking names, licences, gating, quantised and fine-tuned derivatives, and each row's
-`raw` the 2.5 KB listing item the hub would serve), its OpenRouter API models and its changelog
+payload the 2.5 KB listing item the hub would serve), its OpenRouter API models and its changelog
 mentions (API-only `-max`/`-flash` lines, so closed and closed-then-open releases exist). Rows
 are written with the columns `relwatch.ingest.artifact_row` fills, in one transaction per vendor.
 Releases and artifact labels then come from the product itself: `relwatch reclassify`.
@@ -22,7 +22,7 @@ from hub import HfItems, Repo, api_models, changelog_entries, lab_repos, org_nam
 from workload import CHANGELOG_SECTIONS, OPENROUTER_PER_LAB, Workload, vendor_key, write_config
 
 from relwatch.config import parse_config
-from relwatch.ingest import COLUMNS
+from relwatch.ingest import ARTIFACT_COLUMNS
 from relwatch.store import Store
 
 FIRST_SEEN = "2026-05-02T03:17:00Z"
@@ -46,20 +46,26 @@ def build(path: Path, config_path: Path, workload: Workload) -> int:
     items = HfItems()
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("PRAGMA synchronous=OFF")
-    placeholders = ", ".join("?" for _ in range(len(COLUMNS) + 2))
-    insert = f"INSERT INTO artifacts ({', '.join(COLUMNS)}, first_seen, last_seen) VALUES ({placeholders})"
+    placeholders = ", ".join("?" for _ in range(len(ARTIFACT_COLUMNS) + 2))
+    insert = f"INSERT INTO artifacts ({', '.join(ARTIFACT_COLUMNS)}, first_seen, last_seen) VALUES ({placeholders})"
     count = 0
     for index in range(workload.vendors):
         conn.execute("BEGIN")
         rows = list(vendor_rows(index, workload.repos, items))
-        conn.executemany(insert, rows)
+        first_id = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM artifacts").fetchone()[0]
+        conn.executemany(insert, [row for row, _ in rows])
+        # one writer, no deletes: the rows took the ids that follow, in order
+        conn.executemany(
+            "INSERT INTO artifact_payloads (artifact_id, raw) VALUES (?, ?)",
+            [(first_id + offset, raw) for offset, (_, raw) in enumerate(rows)],
+        )
         conn.execute("COMMIT")
         count += len(rows)
     conn.close()
     return count
 
 
-def vendor_rows(index: int, repos: int, items: HfItems) -> Iterator[tuple[Any, ...]]:
+def vendor_rows(index: int, repos: int, items: HfItems) -> Iterator[tuple[tuple[Any, ...], str]]:
     vendor, org = vendor_key(index), org_name(index)
     for repo in lab_repos(index, repos):
         yield hub_row(vendor, repo, items.render(repo).decode())
@@ -73,7 +79,7 @@ def vendor_rows(index: int, repos: int, items: HfItems) -> Iterator[tuple[Any, .
             yield api_row(vendor, source, "changelog", f"{model_id}@{day}", model_id, moment, day=True)
 
 
-def hub_row(vendor: str, repo: Repo, raw: str) -> tuple[Any, ...]:
+def hub_row(vendor: str, repo: Repo, raw: str) -> tuple[tuple[Any, ...], str]:
     extra: dict[str, Any] = {}
     if repo.gated:
         extra["gated_mode"] = "manual"
@@ -107,7 +113,7 @@ def hub_row(vendor: str, repo: Repo, raw: str) -> tuple[Any, ...]:
 
 def api_row(
     vendor: str, source: str, kind: str, external_id: str, name: str, moment: datetime, *, day: bool = False
-) -> tuple[Any, ...]:
+) -> tuple[tuple[Any, ...], str]:
     values = {
         "source_id": source,
         "vendor_id": vendor,
@@ -125,6 +131,7 @@ def api_row(
     return row_tuple(values)
 
 
-def row_tuple(values: dict[str, Any]) -> tuple[Any, ...]:
+def row_tuple(values: dict[str, Any]) -> tuple[tuple[Any, ...], str]:
+    """The artifacts row and the payload."""
     digest = hashlib.sha1(repr(sorted(values.items())).encode(), usedforsecurity=False).hexdigest()
-    return (*(values.get(c) for c in COLUMNS[:-1]), digest, FIRST_SEEN, FIRST_SEEN)
+    return (*(values.get(c) for c in ARTIFACT_COLUMNS[:-1]), digest, FIRST_SEEN, FIRST_SEEN), values["raw"]

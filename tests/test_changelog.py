@@ -18,6 +18,8 @@ CHANGELOG = "https://ai.google.dev/gemini-api/docs/changelog"
 DEPRECATIONS = "https://ai.google.dev/gemini-api/docs/deprecations.md.txt"
 QIANFAN = "https://cloud.baidu.com/doc/qianfan/s/changelog"
 
+SOURCE_ROWS = "SELECT * FROM artifacts LEFT JOIN artifact_payloads ON artifact_id = id WHERE source_id = ? ORDER BY id"
+
 
 def page(name: str) -> str:
     return (FIXTURES / name).read_text(encoding="utf-8")
@@ -425,7 +427,9 @@ def test_sync_stores_changelog_sections_and_table_rows(tmp_path, env, loopback):
     )
     assert json.loads(row[5])["heading"] == "January 22, 2026"
     table_row = query(
-        db, "SELECT vendor_id, date, date_kind, raw FROM artifacts WHERE external_id = 'gemini-3.5-flash@2026-05-19'"
+        db,
+        "SELECT vendor_id, date, date_kind, raw FROM artifacts JOIN artifact_payloads ON artifact_id = id "
+        "WHERE external_id = 'gemini-3.5-flash@2026-05-19'",
     )[0]
     assert table_row[:3] == ("google", "2026-05-19", "published")
     assert json.loads(table_row[3])["Shutdown date"] == "No shutdown date announced"
@@ -442,7 +446,7 @@ def test_a_changed_layout_fails_the_source_and_keeps_its_rows(tmp_path, env, loo
     assert sync(tmp_path, env, config).returncode == 0
     db = tmp_path / "r.db"
     source = f"google/changelog/{CHANGELOG}"
-    before = query(db, "SELECT * FROM artifacts WHERE source_id = ? ORDER BY id", (source,))
+    before = query(db, SOURCE_ROWS, (source,))
     assert len(before) == 14
     pages.serve_fixture(
         "/gemini-api/docs/changelog", "changelog/gemini_api_changelog_layout_changed.html", "text/html; charset=utf-8"
@@ -456,4 +460,4 @@ def test_a_changed_layout_fails_the_source_and_keeps_its_rows(tmp_path, env, loo
     assert query(
         db, "SELECT status, error FROM source_runs WHERE source_id = ? ORDER BY id DESC LIMIT 1", (source,)
     ) == [("failed", message)]
-    assert query(db, "SELECT * FROM artifacts WHERE source_id = ? ORDER BY id", (source,)) == before
+    assert query(db, SOURCE_ROWS, (source,)) == before

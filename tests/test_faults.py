@@ -37,7 +37,7 @@ def sync(db, config, env, *extra, timeout=60):
 
 
 def artifacts(db):
-    return query(db, "SELECT * FROM artifacts ORDER BY id")
+    return query(db, "SELECT * FROM artifacts LEFT JOIN artifact_payloads ON artifact_id = id ORDER BY id")
 
 
 def last_run(db, source):

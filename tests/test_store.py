@@ -17,15 +17,25 @@ def test_a_first_version_database_is_migrated_and_keeps_its_rows(tmp_path):
         "INSERT INTO sources (id, vendor_id, kind, base_url) VALUES ('acme/huggingface/a', 'acme', "
         "'huggingface', 'https://hub.example')"
     )
-    conn.execute(
-        "INSERT INTO artifacts (source_id, vendor_id, kind, external_id, name, content_hash, first_seen, "
-        "last_seen) VALUES ('acme/huggingface/a', 'acme', 'huggingface', 'a/m', 'm', 'h', 't', 't')"
-    )
+    for external_id, raw in (("a/m", '{"id": "a/m"}'), ("a/n", None)):
+        conn.execute(
+            "INSERT INTO artifacts (source_id, vendor_id, kind, external_id, name, raw, content_hash, first_seen, "
+            "last_seen) VALUES ('acme/huggingface/a', 'acme', 'huggingface', ?, 'm', ?, 'h', 't', 't')",
+            (external_id, raw),
+        )
     conn.close()
 
     store = Store(path)
     assert store.schema_version == len(MIGRATIONS)
-    assert store.rows("SELECT external_id, release_id FROM artifacts") == [{"external_id": "a/m", "release_id": None}]
+    assert store.rows("SELECT external_id, release_id FROM artifacts ORDER BY id") == [
+        {"external_id": "a/m", "release_id": None},
+        {"external_id": "a/n", "release_id": None},
+    ]
+    # payloads moved beside the rows they belong to
+    assert store.rows("SELECT external_id, raw FROM artifacts JOIN artifact_payloads ON artifact_id = id") == [
+        {"external_id": "a/m", "raw": '{"id": "a/m"}'}
+    ]
+    assert "raw" not in {row["name"] for row in store.rows("PRAGMA table_info(artifacts)")}
     assert store.migrate() == []  # nothing left to apply
     store.close()
 
@@ -39,4 +49,19 @@ def test_listings_walk_an_index_instead_of_sorting(tmp_path):
     ):
         plan = " ".join(row[-1] for row in store.conn.execute("EXPLAIN QUERY PLAN " + sql))
         assert "USING INDEX" in plan and "TEMP B-TREE" not in plan, plan
+    store.close()
+
+
+def test_the_config_mirror_is_written_only_when_the_config_changed(tmp_path):
+    from relwatch.config import parse_config
+
+    text = '[vendors.acme]\nname = "Acme"\n[[vendors.acme.sources]]\nkind = "huggingface"\norg = "acme-ai"\n'
+    store = Store(tmp_path / "r.db")
+    store.save_config(parse_config(text, "sources.toml"))
+    changes = store.conn.total_changes
+    store.save_config(parse_config(text, "sources.toml"))
+    assert store.conn.total_changes == changes  # unchanged: nothing written
+    store.save_config(parse_config(text.replace('"Acme"', '"Acme Labs"'), "sources.toml"))
+    assert store.rows("SELECT id, name FROM vendors") == [{"id": "acme", "name": "Acme Labs"}]
+    assert store.rows("SELECT id, kind FROM sources") == [{"id": "acme/huggingface/acme-ai", "kind": "huggingface"}]
     store.close()

@@ -36,7 +36,7 @@ def test_sync_stores_every_repository_of_every_page(tmp_path, env, hub):
     row = query(
         db,
         "SELECT name, licence, parameters, date, date_kind, gated, raw FROM artifacts "
-        "WHERE external_id = 'acme-ai/model-0000'",
+        "JOIN artifact_payloads ON artifact_id = id WHERE external_id = 'acme-ai/model-0000'",
     )[0]
     assert row[:6] == ("model-0000", "apache-2.0", 11266928640, "2025-01-01T10:00:00Z", "repo-created", 0)
     assert json.loads(row[6])["id"] == "acme-ai/model-0000"
@@ -71,11 +71,16 @@ def test_resync_of_changed_page_updates_only_what_changed(tmp_path, env, hub):
     assert query(tmp_path / "r.db", "SELECT count(*) FROM artifacts")[0][0] == 39
 
 
+ACME_ROWS = (
+    "SELECT * FROM artifacts LEFT JOIN artifact_payloads ON artifact_id = id WHERE vendor_id = 'acme' ORDER BY id"
+)
+
+
 def test_a_failing_org_keeps_its_rows_and_the_others_sync(tmp_path, env, hub):
     config = two_orgs(tmp_path, hub)
     assert sync(tmp_path, env, config).returncode == 0
     db = tmp_path / "r.db"
-    before = query(db, "SELECT * FROM artifacts WHERE vendor_id = 'acme' ORDER BY id")
+    before = query(db, ACME_ROWS)
     hub.orgs["beta-lab"].insert(0, hf_models("beta-lab", 1, start_day=300)[0] | {"id": "beta-lab/new-one"})
     # every attempt at acme's first page fails
     hub.loopback.fail_next("/api/models", *[json_reply({"error": "boom"}, status=500) for _ in range(4)])
@@ -96,7 +101,7 @@ def test_a_failing_org_keeps_its_rows_and_the_others_sync(tmp_path, env, hub):
     assert "HTTP 500" in by_source["acme/huggingface/acme-ai"]["error"]
     assert by_source["acme/huggingface/acme-ai"]["requests"] == 4  # 1 + 3 retries
     assert by_source["beta/huggingface/beta-lab"]["new"] == 1
-    assert query(db, "SELECT * FROM artifacts WHERE vendor_id = 'acme' ORDER BY id") == before
+    assert query(db, ACME_ROWS) == before
     assert (
         query(
             db,

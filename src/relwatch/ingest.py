@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from relwatch.sources.base import Page
     from relwatch.store import Store
 
-# Artifact columns written from an Artifact, in order.
+# Staged columns written from an Artifact, in order: the `artifacts` columns and the payload.
 COLUMNS = (
     "source_id",
     "vendor_id",
@@ -50,6 +50,7 @@ COLUMNS = (
     "raw",
     "content_hash",
 )
+ARTIFACT_COLUMNS = tuple(c for c in COLUMNS if c != "raw")  # `raw` lives in artifact_payloads
 
 EVENT_COLUMNS = "sync_run_id, at, vendor_id, type, source_id, artifact_id, subject, old_value, new_value"
 
@@ -78,41 +79,37 @@ CREATE TEMP TABLE IF NOT EXISTS staged_pages (
     changed INTEGER NOT NULL,
     PRIMARY KEY (source_id, url)
 );
+PRAGMA temp.secure_delete = OFF;
 """.format(columns=",\n    ".join(f"{c}" for c in COLUMNS))
 
 
 def artifact_row(artifact: Artifact, source: SourceConfig) -> tuple[Any, ...]:
-    """The artifacts-table values of one artifact (pure)."""
-    values = {
-        "source_id": source.id,
-        "vendor_id": source.vendor,
-        "kind": source.kind,
-        "external_id": artifact.external_id,
-        "name": artifact.name,
-        "url": artifact.url,
-        "date": artifact.date,
-        "date_kind": str(artifact.date_kind) if artifact.date_kind else None,
-        "modified_at": artifact.modified_at,
-        "licence": artifact.licence,
-        "licence_link": artifact.licence_link,
-        "gated": None if artifact.gated is None else int(artifact.gated),
-        "pipeline_tag": artifact.pipeline_tag,
-        "library": artifact.library,
-        "parameters": artifact.parameters,
-        "base_models": json.dumps(artifact.base_models),
-        "downloads": artifact.downloads,
-        "likes": artifact.likes,
-        "tier_hint": str(artifact.tier_hint) if artifact.tier_hint else None,
-        "weights_ref": artifact.weights_ref,
-        "family_hint": artifact.family_hint,
-        "extra": json.dumps(artifact.extra, sort_keys=True, ensure_ascii=False),
-        "raw": None if artifact.raw is None else orjson.dumps(artifact.raw).decode("utf-8"),
-    }
-    digest = hashlib.sha1(
-        "\x1f".join("\x00" if values[c] is None else str(values[c]) for c in COLUMNS[3:-1]).encode("utf-8"),
-        usedforsecurity=False,
-    ).hexdigest()
-    return (*[values[c] for c in COLUMNS[:-1]], digest)
+    """The artifacts-table values of one artifact, in COLUMNS order (pure)."""
+    values = (
+        artifact.external_id,
+        artifact.name,
+        artifact.url,
+        artifact.date,
+        str(artifact.date_kind) if artifact.date_kind else None,
+        artifact.modified_at,
+        artifact.licence,
+        artifact.licence_link,
+        None if artifact.gated is None else int(artifact.gated),
+        artifact.pipeline_tag,
+        artifact.library,
+        artifact.parameters,
+        orjson.dumps(artifact.base_models).decode(),
+        artifact.downloads,
+        artifact.likes,
+        str(artifact.tier_hint) if artifact.tier_hint else None,
+        artifact.weights_ref,
+        artifact.family_hint,
+        orjson.dumps(artifact.extra, option=orjson.OPT_SORT_KEYS).decode(),
+        None if artifact.raw is None else orjson.dumps(artifact.raw).decode(),
+    )
+    # what the row says, not how it was encoded: a changed hash means a changed artifact
+    digest = hashlib.sha1(orjson.dumps(values), usedforsecurity=False).hexdigest()
+    return (source.id, source.vendor, source.kind, *values, digest)
 
 
 @dataclass(kw_only=True)
@@ -220,14 +217,21 @@ class SourceIngest:
                     f"WHERE s.source_id = :sid AND s.{field} IS NOT NULL AND a.{field} IS NOT s.{field}",
                     params,
                 )
-            columns = ", ".join(COLUMNS)
-            updates = ", ".join(f"{c} = excluded.{c}" for c in COLUMNS[4:])
+            columns = ", ".join(ARTIFACT_COLUMNS)
+            updates = ", ".join(f"{c} = excluded.{c}" for c in ARTIFACT_COLUMNS[4:])
             conn.execute(
                 f"INSERT INTO artifacts ({columns}, first_seen, last_seen) "
                 f"SELECT {columns}, :now, :now FROM temp.staged_artifacts WHERE source_id = :sid "
                 f"ON CONFLICT (source_id, external_id) DO UPDATE SET {updates}, "
                 "last_seen = excluded.last_seen, gone_at = NULL",
                 {"now": now, "sid": sid},
+            )
+            conn.execute(
+                "INSERT INTO artifact_payloads (artifact_id, raw) SELECT a.id, s.raw FROM temp.staged_artifacts s "
+                "JOIN artifacts a ON a.source_id = s.source_id AND a.external_id = s.external_id "
+                "WHERE s.source_id = :sid AND s.raw IS NOT NULL "
+                "ON CONFLICT (artifact_id) DO UPDATE SET raw = excluded.raw WHERE raw IS NOT excluded.raw",
+                {"sid": sid},
             )
             conn.execute(
                 f"INSERT INTO events ({EVENT_COLUMNS}) SELECT :run, :now, a.vendor_id, 'new-artifact', a.source_id, "

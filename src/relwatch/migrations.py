@@ -152,9 +152,21 @@ CREATE INDEX releases_vendor_date ON releases (vendor_id, date, id);
 CREATE INDEX artifacts_date ON artifacts (date, external_id);
 """
 
+# Payloads are most of an artifact's bytes and are written only when they change: apart, they no
+# longer make every label update and every scan of `artifacts` read and rewrite them.
+M004_ARTIFACT_PAYLOADS = """
+CREATE TABLE artifact_payloads (
+    artifact_id INTEGER PRIMARY KEY REFERENCES artifacts(id),
+    raw TEXT NOT NULL               -- the item as the source sent it (JSON)
+);
+INSERT INTO artifact_payloads (artifact_id, raw) SELECT id, raw FROM artifacts WHERE raw IS NOT NULL;
+ALTER TABLE artifacts DROP COLUMN raw;
+"""
+
 # (name, SQL script), applied in order, each in its own transaction, recorded in `migrations`.
 MIGRATIONS: list[tuple[str, str]] = [
     ("001_initial", M001_INITIAL),
     ("002_releases_and_events", M002_RELEASES),
     ("003_listing_indexes", M003_LISTING_INDEXES),
+    ("004_artifact_payloads", M004_ARTIFACT_PAYLOADS),
 ]

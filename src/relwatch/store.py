@@ -45,6 +45,9 @@ class Store:
         conn.execute("PRAGMA cache_size=-65536")  # 64 MiB of page cache
         conn.execute("PRAGMA foreign_keys=ON")
         conn.execute("PRAGMA busy_timeout=10000")
+        # Some builds (Debian's) zero every freed page; public data needs no scrubbing, and staging
+        # tables free a page per artifact at every source's end.
+        conn.execute("PRAGMA secure_delete=OFF")
         self.conn = conn
         self.migrate()
 
@@ -91,9 +94,6 @@ class Store:
 
     def save_config(self, config: Config) -> None:
         """Mirror vendors and sources from the config, so the file explains itself."""
-        import sqlite_utils  # only a sync writes the config; queries start without it
-
-        db = sqlite_utils.Database(self.conn)
         vendors = [
             {"id": v.key, "name": v.name, "aliases": json.dumps(list(v.aliases))} for v in config.vendors.values()
         ]
@@ -107,9 +107,25 @@ class Store:
             }
             for s in config.sources
         ]
+        if self._mirrors(vendors, "vendors") and self._mirrors(sources, "sources"):
+            return  # the nightly case: nothing to write
+        import sqlite_utils  # only a changed config is written; syncs of an unchanged one start without it
+
+        db = sqlite_utils.Database(self.conn)
         with self.transaction():
             db["vendors"].upsert_all(vendors, pk="id")
             db["sources"].upsert_all(sources, pk="id")
+
+    def _mirrors(self, rows: list[dict[str, Any]], table: str) -> bool:
+        """Whether every row is stored as it is."""
+        if not rows:
+            return True
+        columns = list(rows[0])
+        stored = {
+            row[0]: row
+            for row in self.conn.execute(f"SELECT {', '.join(columns)} FROM {table}")
+        }
+        return all(stored.get(row["id"]) == tuple(row.values()) for row in rows)
 
     # -- queries --------------------------------------------------------------------------
 
