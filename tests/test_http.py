@@ -1,6 +1,8 @@
 """The shared client, in process, against the loopback server, with a sleep that only records."""
 
 import asyncio
+import subprocess
+import sys
 from email.utils import formatdate
 
 import httpx
@@ -136,3 +138,9 @@ def test_rate_limit_header_readers():
     assert github_reset_seconds({"x-ratelimit-remaining": "10", "x-ratelimit-reset": "1"}, now) is None
     assert wait_seconds({"retry-after": "5", "ratelimit": '"api";r=0;t=9'}, now) == 10.0
     assert wait_seconds({}, now) is None
+
+
+def test_the_http_client_loads_without_httpx_command_line_client():
+    code = "import sys, relwatch.http; print(sorted(m for m in ('click', 'pygments', 'rich') if m in sys.modules))"
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert loaded.strip() == "[]"

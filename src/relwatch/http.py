@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-import httpx
 import orjson
 from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt
 from tenacity.wait import wait_exponential_jitter
@@ -19,6 +18,7 @@ from tenacity.wait import wait_exponential_jitter
 from relwatch import __version__
 from relwatch.config import HttpSettings
 from relwatch.errors import RateLimited, SourceError
+from relwatch.lean_httpx import httpx
 from relwatch.ratelimit import wait_seconds
 from relwatch.recording import Recorder, ReplayTransport
 

@@ -13,9 +13,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-import httpx
-
 from relwatch.errors import NotRecorded, RelwatchError
+from relwatch.lean_httpx import httpx
 
 DROPPED_HEADERS = {"content-encoding", "content-length", "transfer-encoding", "connection"}
 
