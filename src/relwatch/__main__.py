@@ -1,3 +1,3 @@
-from relwatch.cli import main
+from relwatch.entry import main
 
-main()
+main(prog_name="python -m relwatch")
