@@ -6,7 +6,7 @@ import sys
 from typing import Any
 
 from relwatch.analysis import CLOSED_TIERS, OPEN_TIERS, Comparison, ReleaseRef, VendorFigures
-from relwatch.render import Format, format_rows, human_count, markdown_table
+from relwatch.render import Format, console, format_rows, human_count, markdown_table, print_table, print_text
 
 MARKS = {
     "open": "O",
@@ -125,17 +125,25 @@ def print_comparison(comparison: Comparison, fmt: Format, *, colour: bool) -> No
         parts.append("```\n" + "\n".join(timeline_lines(comparison, colour=False)) + "\n```")
         sys.stdout.write("\n\n".join(parts) + "\n")
         return
-    from rich.text import Text
-
-    from relwatch.render import console, print_table
-
     print_table(metric_rows(comparison), title=title)
     if comparison.periods:
         print_table(period_rows(comparison), title=f"Per {comparison.by}")
+    print_text(f"Timeline by {comparison.by or 'month'}", style="bold")
+    lines = timeline_lines(comparison, colour=colour)
+    if colour:
+        print_coloured(lines)
+    else:
+        for line in lines:
+            print_text(line)
+
+
+def print_coloured(lines: list[str]) -> None:
+    """Timeline lines holding rich markup, on a terminal."""
+    from rich.text import Text
+
     out = console()
-    out.print(f"Timeline by {comparison.by or 'month'}", style="bold")
-    for line in timeline_lines(comparison, colour=colour):
-        out.print(Text.from_markup(line) if colour else Text(line))
+    for line in lines:
+        out.print(Text.from_markup(line))
 
 
 def _axis(labels: list[str], widths: list[int]) -> str:

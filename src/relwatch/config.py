@@ -6,7 +6,6 @@ import os
 import re
 import tomllib
 from dataclasses import dataclass, field, fields
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -80,6 +79,8 @@ class Config:
 
 
 def default_config_text() -> str:
+    from importlib import resources  # only the built-in config needs it: a few ms of imports
+
     return resources.files("relwatch").joinpath("sources.toml").read_text(encoding="utf-8")
 
 

@@ -8,7 +8,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from relwatch import __version__
 from relwatch.analysis import EVENT_ORDER, group_events, is_opening
-from relwatch.render import Format, format_rows
+from relwatch.render import Format, format_rows, print_text
 
 TITLES = {
     "new-release": "New releases",
@@ -128,11 +128,5 @@ def print_diff(events: list[dict[str, Any]], fmt: str, title: str, now: str) -> 
     elif fmt == Format.markdown:
         sys.stdout.write("\n".join(digest_lines(events, title)) + "\n")
     else:
-        from rich.text import Text
-
-        from relwatch.render import console
-
-        out = console()
         for line in digest_lines(events, title):
-            style = "bold" if line.startswith("#") else None
-            out.print(Text(line.lstrip("# ").replace("**", ""), style=style))
+            print_text(line.lstrip("# ").replace("**", ""), style="bold" if line.startswith("#") else None)

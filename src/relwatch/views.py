@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from typing import TYPE_CHECKING, Any
 
 from relwatch.errors import RelwatchError
-from relwatch.render import Format, console, human_count
+from relwatch.render import Format, console, format_rows, human_count, print_table, print_text
 
 if TYPE_CHECKING:
     from relwatch.config import Config, SourceConfig
@@ -178,12 +179,10 @@ def summary_rows(result: SyncResult) -> list[dict[str, Any]]:
 
 
 def print_sync_summary(result: SyncResult) -> None:
-    from relwatch.render import print_table
-
     totals = result.as_dict()["totals"]
     assert isinstance(totals, dict)
     print_table(summary_rows(result), title=f"Sync run {result.run_id} ({result.mode})")
-    console().print(
+    print_text(
         f"{totals['sources']} sources: {totals['failed']} failed, {totals['suspect']} suspect; "
         f"{totals['requests']} requests, {totals['not_modified']} answered 304; "
         f"{totals['items']} items, {totals['new']} new, {totals['updated']} updated, {totals['gone']} gone"
@@ -235,9 +234,8 @@ def tier_filter(tiers: list[str] | None, *, open_: bool, closed: bool) -> list[s
             raise RelwatchError(f"--tier '{tier}' is not a tier (one of: {known})") from None
     if open_ and closed:
         raise RelwatchError("--open and --closed exclude each other")
-    from relwatch.analysis import CLOSED_TIERS, OPEN_TIERS
-
-    chosen += list(OPEN_TIERS) if open_ else list(CLOSED_TIERS) if closed else []
+    if open_ or closed:  # --open: every tier with weights; --closed: every tier without
+        chosen += [t.value for t in Openness if t.has_weights == open_]
     return chosen or None
 
 
@@ -280,10 +278,6 @@ def find_release(store: Any, wanted: str) -> dict[str, Any]:
 
 
 def print_release(detail: dict[str, Any], fmt: Format) -> None:
-    import sys
-
-    from relwatch.render import format_rows, print_table
-
     facts = release_facts(detail)
     if fmt == Format.json:
         sys.stdout.write(json.dumps({**detail, "closed_to_open_days": facts["closed → open (days)"]}, indent=2) + "\n")
