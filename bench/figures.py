@@ -280,18 +280,18 @@ QUERIES = (
 
 
 def query_figures(opts: Options, folder: Path, profiler: Profiler) -> list[Line]:
-    db, config, lines = query_database(opts, opts.notes)
+    db, _, lines = query_database(opts, opts.notes)  # the queries read the database only
     count = artifact_count(db)
     env = clean_env(folder)
     schema = schema_version(db)
     for _, args, _, _ in QUERIES:  # warm-up: the page cache, and any migration a newer relwatch applies
-        relwatch([*args, "--config", str(config), "--db", str(db)], env)
+        relwatch([*args, "--db", str(db)], env)
     if schema_version(db) != schema:
         opts.notes.append(f"the warm-up runs migrated the query database from schema {schema} to {schema_version(db)}")
     core = run_process([sys.executable, str(BENCH / "query_core.py"), str(db), "v0000", "v0001", "v0002"], env)
     inside = json.loads(core.stdout) if core.returncode == 0 else {}
     for figure, args, limit, key in QUERIES:
-        argv = [*args, "--config", str(config), "--db", str(db)]
+        argv = [*args, "--db", str(db)]
         runs = [relwatch(argv, env) for _ in range(opts.query_repeats)]
         wall = median([r.wall for r in runs])
         lines.append(

@@ -93,7 +93,7 @@ def test_cli_reports_config_errors_in_one_line_with_exit_2(tmp_path, env, text, 
 
 
 def test_missing_config_file_is_one_line(tmp_path, env):
-    result = run(["list", "--config", str(tmp_path / "nope.toml")], env)
+    result = run(["sources", "--config", str(tmp_path / "nope.toml")], env)
     assert result.returncode == 2
     assert result.stderr.startswith(f"relwatch: error: cannot read config {tmp_path / 'nope.toml'}")
 

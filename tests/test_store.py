@@ -65,3 +65,23 @@ def test_the_config_mirror_is_written_only_when_the_config_changed(tmp_path):
     assert store.rows("SELECT id, name FROM vendors") == [{"id": "acme", "name": "Acme Labs"}]
     assert store.rows("SELECT id, kind FROM sources") == [{"id": "acme/huggingface/acme-ai", "kind": "huggingface"}]
     store.close()
+
+
+def test_queries_name_vendors_as_the_last_sync_stored_them(tmp_path):
+    import pytest
+
+    from relwatch.config import parse_config
+    from relwatch.errors import ConfigError
+
+    text = (
+        '[vendors.alibaba]\nname = "Alibaba"\naliases = ["qwen"]\n'
+        '[[vendors.alibaba.sources]]\nkind = "huggingface"\norg = "Qwen"\n'
+        '[vendors.baidu]\nname = "Baidu"\n[[vendors.baidu.sources]]\nkind = "huggingface"\norg = "baidu"\n'
+    )
+    store = Store(tmp_path / "r.db")
+    store.save_config(parse_config(text, "sources.toml"))
+    assert store.resolve_vendors(["QWEN", "Baidu", "alibaba"]) == ["alibaba", "baidu"]
+    assert store.resolve_vendors(None) == ["alibaba", "baidu"]
+    with pytest.raises(ConfigError, match=r"unknown vendor 'nobody' in .*r\.db \(stored: alibaba, baidu\)"):
+        store.resolve_vendors(["nobody"])
+    store.close()

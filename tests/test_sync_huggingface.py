@@ -139,7 +139,7 @@ def test_token_is_sent_to_its_host_and_never_stored(tmp_path, env, hub):
 def test_list_shows_stored_artifacts_in_every_format(tmp_path, env, hub):
     config = two_orgs(tmp_path, hub)
     assert sync(tmp_path, env, config).returncode == 0
-    base = ["list", "--artifacts", "--config", str(config), "--db", str(tmp_path / "r.db")]
+    base = ["list", "--artifacts", "--db", str(tmp_path / "r.db")]
     rows = json.loads(run([*base, "beta", "--format", "json"], env).stdout)
     assert len(rows) == 13 and {r["vendor"] for r in rows} == {"beta"}
     assert rows[0]["date"] >= rows[-1]["date"]

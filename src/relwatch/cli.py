@@ -150,7 +150,6 @@ def list_(
     limit: Annotated[int | None, typer.Option(help="Show at most N rows.", min=1)] = None,
     fmt: FormatOption = Format.table,
     db: DbOption = None,
-    config: ConfigOption = None,
 ) -> None:
     """List releases (a model line's launch, all its repos and listings together), newest first.
 
@@ -160,16 +159,15 @@ def list_(
     from relwatch.render import output_rows
 
     with user_errors():
-        cfg = load(config)
+        store = open_store(db, must_exist=True)
         filters = {
-            "vendors": cfg.resolve_vendors(vendors) if vendors else None,
+            "vendors": store.resolve_vendors(vendors) if vendors else None,
             "tiers": views.tier_filter(tier, open_=open_, closed=closed),
             "family": family,
             "since": views.check_day(since, "--since"),
             "until": views.check_day(until, "--until"),
             "limit": limit,
         }
-        store = open_store(db, must_exist=True)
         if artifacts:
             rows = views.artifact_rows(store.list_artifacts(**filters), fmt)
             output_rows(rows, fmt, columns=views.artifact_columns(fmt), title="Artifacts")
@@ -240,7 +238,6 @@ def compare(
     pipeline: Annotated[str | None, typer.Option(help="Only releases with this pipeline tag.")] = None,
     fmt: FormatOption = Format.table,
     db: DbOption = None,
-    config: ConfigOption = None,
 ) -> None:
     """Vendors side by side: releases, open share, licences, closed-then-open lags, sizes, cadence.
 
@@ -252,11 +249,11 @@ def compare(
     from relwatch.errors import RelwatchError
 
     with user_errors():
-        cfg = load(config)
-        chosen = cfg.resolve_vendors(vendors)
+        store = open_store(db, must_exist=True)
+        chosen = store.resolve_vendors(vendors)
         if len(chosen) < 2:
             raise RelwatchError("compare needs at least two different vendors")
-        comparison, _ = comparison_of(chosen, since, until, modality, pipeline, by.value if by else None, db)
+        comparison, _ = comparison_of(store, chosen, since, until, modality, pipeline, by.value if by else None)
     colour = fmt == Format.table and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     print_comparison(comparison, fmt, colour=colour)
 
@@ -274,7 +271,6 @@ def report(
     modality: Annotated[str | None, typer.Option(help="Only text, vision, image, audio, video or embedding.")] = None,
     pipeline: Annotated[str | None, typer.Option(help="Only releases with this pipeline tag.")] = None,
     db: DbOption = None,
-    config: ConfigOption = None,
 ) -> None:
     """One self-contained HTML page: compare figures, timelines by tier, open share per quarter, releases.
 
@@ -285,9 +281,9 @@ def report(
     from relwatch.report import render_report
 
     with user_errors():
-        cfg = load(config)
-        chosen = cfg.resolve_vendors(vendors)
-        comparison, rows = comparison_of(chosen, since, until, modality, pipeline, None, db)
+        store = open_store(db, must_exist=True)
+        chosen = store.resolve_vendors(vendors)
+        comparison, rows = comparison_of(store, chosen, since, until, modality, pipeline, None)
     title = f"{' vs '.join(chosen)}: open and closed releases, {comparison.since} → {comparison.until}"
     page = render_report(comparison, rows, title=title, generated_at=now_iso())
     if str(output) == "-":
@@ -301,13 +297,13 @@ def report(
 
 
 def comparison_of(
+    store: "Store",
     vendors: list[str],
     since: str | None,
     until: str | None,
     modality: str | None,
     pipeline: str | None,
     by: str | None,
-    db: Path | None,
 ) -> tuple["Comparison", list[dict[str, Any]]]:
     """The figures `compare` and `report` show, from the database."""
     from relwatch import views
@@ -317,7 +313,7 @@ def comparison_of(
     if modality and modality not in MODALITIES:
         raise RelwatchError(f"--modality '{modality}' is not one of: {', '.join(MODALITIES)}")
     window = views.window(since, until)
-    rows = open_store(db, must_exist=True).list_releases(vendors=vendors)
+    rows = store.list_releases(vendors=vendors)
     comparison = compare_releases(
         rows, vendors, since=window[0], until=window[1], by=by, pipeline=pipeline, modality=modality
     )
@@ -339,7 +335,6 @@ def diff(
     exit_code: Annotated[bool, typer.Option("--exit-code", help="Exit 1 when anything changed.")] = False,
     fmt: Annotated[DiffFormat, typer.Option("--format", "-f", help="Output format.")] = DiffFormat.table,
     db: DbOption = None,
-    config: ConfigOption = None,
 ) -> None:
     """What changed: new releases, tier changes (closed → open marked), licence and gating changes, gone.
 
@@ -350,9 +345,8 @@ def diff(
     from relwatch.views import diff_start
 
     with user_errors():
-        cfg = load(config)
-        chosen = cfg.resolve_vendors(vendors) if vendors else None
         store = open_store(db, must_exist=True)
+        chosen = store.resolve_vendors(vendors) if vendors else None
         start, described = diff_start(store, since)
         events = store.events_after(**start, vendors=chosen)
     print_diff(events, fmt.value, f"relwatch: changes {described}", now_iso())

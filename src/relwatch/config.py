@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -64,18 +65,25 @@ class Config:
 
     def resolve_vendor(self, name: str) -> str:
         """Map a vendor key, display name or alias to its key; raise ConfigError listing choices."""
-        wanted = name.strip().lower()
-        for vendor in self.vendors.values():
-            names = {vendor.key, vendor.name.lower(), *(a.lower() for a in vendor.aliases)}
-            if wanted in names:
-                return vendor.key
-        known = ", ".join(sorted(self.vendors))
-        raise ConfigError(f"unknown vendor '{name}' in {self.path} (configured: {known})")
+        key = match_vendor(name, ((v.key, v.name, v.aliases) for v in self.vendors.values()))
+        if key is None:
+            known = ", ".join(sorted(self.vendors))
+            raise ConfigError(f"unknown vendor '{name}' in {self.path} (configured: {known})")
+        return key
 
     def resolve_vendors(self, names: list[str] | None) -> list[str]:
         if not names:
             return list(self.vendors)
         return list(dict.fromkeys(self.resolve_vendor(n) for n in names))
+
+
+def match_vendor(name: str, vendors: Iterable[tuple[str, str, Iterable[str]]]) -> str | None:
+    """The key of the vendor (key, display name, aliases) that `name` names, in any case."""
+    wanted = name.strip().lower()
+    for key, display, aliases in vendors:
+        if wanted in {key, display.lower(), *(a.lower() for a in aliases)}:
+            return key
+    return None
 
 
 def default_config_text() -> str:

@@ -11,9 +11,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from relwatch.config import Config
+from relwatch.config import Config, match_vendor
 from relwatch.dates import now_iso
-from relwatch.errors import RelwatchError, SyncLocked
+from relwatch.errors import ConfigError, RelwatchError, SyncLocked
 from relwatch.migrations import MIGRATIONS
 
 DB_ENV = "RELWATCH_DB"
@@ -121,13 +121,28 @@ class Store:
         if not rows:
             return True
         columns = list(rows[0])
-        stored = {
-            row[0]: row
-            for row in self.conn.execute(f"SELECT {', '.join(columns)} FROM {table}")
-        }
+        stored = {row[0]: row for row in self.conn.execute(f"SELECT {', '.join(columns)} FROM {table}")}
         return all(stored.get(row["id"]) == tuple(row.values()) for row in rows)
 
     # -- queries --------------------------------------------------------------------------
+
+    def resolve_vendors(self, names: list[str] | None) -> list[str]:
+        """Keys of the vendors that `names` name (keys, display names, aliases, as the last sync
+        stored them from the config); every stored vendor when none are given."""
+        stored = [
+            (key, name, json.loads(aliases))
+            for key, name, aliases in self.conn.execute("SELECT id, name, aliases FROM vendors ORDER BY id")
+        ]
+        if not names:
+            return [key for key, _, _ in stored]
+        keys = []
+        for name in names:
+            key = match_vendor(name, stored)
+            if key is None:
+                known = ", ".join(key for key, _, _ in stored) or "none yet"
+                raise ConfigError(f"unknown vendor '{name}' in {self.path} (stored: {known})")
+            keys.append(key)
+        return list(dict.fromkeys(keys))
 
     def rows(self, sql: str, params: dict[str, Any] | tuple[Any, ...] = ()) -> list[dict[str, Any]]:
         cursor = self.conn.execute(sql, params)
