@@ -179,3 +179,17 @@ def test_two_syncs_within_one_second_record_each_new_artifact_once(tmp_path, env
     )
     assert events == []
     assert query(tmp_path / "r.db", "SELECT count(*) FROM events WHERE type = 'new-artifact'") == [(39,)]
+
+
+def test_a_repository_leaving_the_last_page_is_gone_and_the_unchanged_pages_keep_theirs(tmp_path, env, hub):
+    config = two_orgs(tmp_path, hub)
+    assert sync(tmp_path, env, config).returncode == 0
+    last = hub.orgs["acme-ai"].pop()  # pages 1 and 2 stay as they were: they are answered 304
+    result = sync(tmp_path, env, config)
+    assert result.returncode == 0, result.stderr
+    acme = {s["source"]: s for s in json.loads(result.stdout)["sources"]}["acme/huggingface/acme-ai"]
+    assert (acme["requests"], acme["not_modified"]) == (3, 2)
+    assert (acme["items"], acme["gone"], acme["suspect"]) == (24, 1, None)
+    db = tmp_path / "r.db"
+    assert query(db, "SELECT external_id FROM artifacts WHERE gone_at IS NOT NULL") == [(last["id"],)]
+    assert query(db, "SELECT count(*) FROM artifacts WHERE vendor_id = 'acme' AND gone_at IS NULL") == [(24,)]

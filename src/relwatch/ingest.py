@@ -52,6 +52,13 @@ COLUMNS = (
 )
 ARTIFACT_COLUMNS = tuple(c for c in COLUMNS if c != "raw")  # `raw` lives in artifact_payloads
 
+# The ids this read of the listing held: those of pages read afresh, and those of pages answered
+# 304, which their stored validator remembers (so a re-sync answered by 304s stages no ids).
+SEEN_IDS = (
+    "SELECT external_id FROM temp.staged_seen WHERE source_id = :sid UNION "
+    "SELECT j.value FROM temp.staged_pages p JOIN http_validators v ON v.source_id = p.source_id AND v.url = p.url, "
+    "json_each(v.item_ids) j WHERE p.source_id = :sid AND p.changed = 0"
+)
 EVENT_COLUMNS = "sync_run_id, at, vendor_id, type, source_id, artifact_id, subject, old_value, new_value"
 
 STAGING = """
@@ -144,10 +151,11 @@ class SourceIngest:
                     f"INSERT OR REPLACE INTO temp.staged_artifacts VALUES ({placeholders})",
                     [artifact_row(a, self.source) for a in page.artifacts],
                 )
-            conn.executemany(
-                "INSERT OR IGNORE INTO temp.staged_seen VALUES (?, ?)",
-                [(self.source.id, external_id) for external_id in page.item_ids],
-            )
+            if not page.unchanged:  # an unchanged page's ids are in its stored validator: see SEEN_IDS
+                conn.executemany(
+                    "INSERT OR IGNORE INTO temp.staged_seen VALUES (?, ?)",
+                    [(self.source.id, external_id) for external_id in page.item_ids],
+                )
             conn.execute(
                 "INSERT OR REPLACE INTO temp.staged_pages VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (
@@ -170,9 +178,7 @@ class SourceIngest:
 
     @property
     def items_seen(self) -> int:
-        return self.store.conn.execute(
-            "SELECT count(*) FROM temp.staged_seen WHERE source_id = ?", (self.source.id,)
-        ).fetchone()[0]
+        return self.store.conn.execute(f"SELECT count(*) FROM ({SEEN_IDS})", {"sid": self.source.id}).fetchone()[0]
 
     def commit(
         self,
@@ -243,12 +249,12 @@ class SourceIngest:
                 conn.execute(
                     f"INSERT INTO events ({EVENT_COLUMNS}) SELECT :run, :now, vendor_id, 'artifact-gone', source_id, "
                     "id, external_id, NULL, NULL FROM artifacts WHERE source_id = :sid AND gone_at IS NULL "
-                    "AND external_id NOT IN (SELECT external_id FROM temp.staged_seen WHERE source_id = :sid)",
+                    f"AND external_id NOT IN ({SEEN_IDS})",
                     params,
                 )
                 counts.gone = conn.execute(
                     "UPDATE artifacts SET gone_at = :now WHERE source_id = :sid AND gone_at IS NULL "
-                    "AND external_id NOT IN (SELECT external_id FROM temp.staged_seen WHERE source_id = :sid)",
+                    f"AND external_id NOT IN ({SEEN_IDS})",
                     {"now": now, "sid": sid},
                 ).rowcount
             if keep_validators:
