@@ -22,7 +22,7 @@ from relwatch.config import HttpSettings
 
 BENCH = Path(__file__).resolve().parent
 PER_HOST = HttpSettings().per_host
-QUERY_DB_VERSION = 2  # bump when bigdb writes different rows, so cached databases are rebuilt
+QUERY_DB_VERSION = 3  # bump when bigdb writes different rows, so cached databases are rebuilt
 
 
 @dataclass(kw_only=True)

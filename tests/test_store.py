@@ -26,6 +26,7 @@ def test_a_first_version_database_is_migrated_and_keeps_its_rows(tmp_path):
     conn.close()
 
     store = Store(path)
+    assert store.conn.execute("PRAGMA page_size").fetchone() == (4096,)  # an existing file keeps its pages
     assert store.schema_version == len(MIGRATIONS)
     assert store.rows("SELECT external_id, release_id FROM artifacts ORDER BY id") == [
         {"external_id": "a/m", "release_id": None},
@@ -84,4 +85,11 @@ def test_queries_name_vendors_as_the_last_sync_stored_them(tmp_path):
     assert store.resolve_vendors(None) == ["alibaba", "baidu"]
     with pytest.raises(ConfigError, match=r"unknown vendor 'nobody' in .*r\.db \(stored: alibaba, baidu\)"):
         store.resolve_vendors(["nobody"])
+    store.close()
+
+
+def test_a_new_database_has_pages_that_hold_several_payloads(tmp_path):
+    store = Store(tmp_path / "new.db")
+    assert store.conn.execute("PRAGMA page_size").fetchone() == (16384,)
+    assert store.conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
     store.close()
