@@ -1,10 +1,10 @@
 """Ingest on one core, in process, with relwatch's own functions: decode, parse, stage, merge, classify.
 
 Pages are rendered by the synthetic hub beforehand (no network, no server), then for each page:
-`json.loads` → `relwatch.sources.huggingface.parse_models` → `SourceIngest.add`; per source
-`SourceIngest.commit`; at the end `relwatch.releases.reclassify` of every vendor, into a real
-SQLite file opened by `relwatch.store.Store` (WAL, as a sync opens it). Prints one JSON object:
-seconds per stage (wall and CPU) and the artifact count.
+`relwatch.http.Fetched.json` (the sync's own decoder) → `relwatch.sources.huggingface.parse_models`
+→ `SourceIngest.add`; per source `SourceIngest.commit`; at the end `relwatch.releases.reclassify`
+of every vendor, into a real SQLite file opened by `relwatch.store.Store` (WAL, as a sync opens
+it). Prints one JSON object: seconds per stage (wall and CPU) and the artifact count.
 
     python bench/ingest_rate.py --vendors 4 --repos 5000 --page-size 500 [--profile out.prof]
 """
@@ -26,11 +26,15 @@ from workload import Workload, write_config
 
 from relwatch.config import parse_config
 from relwatch.dates import now_iso
+from relwatch.http import Fetched
 from relwatch.ingest import SourceIngest
+from relwatch.lean_httpx import httpx
 from relwatch.releases import reclassify
 from relwatch.sources.base import Page
 from relwatch.sources.huggingface import listing_url, parse_models
 from relwatch.store import Store
+
+JSON_HEADERS = httpx.Headers({"content-type": "application/json; charset=utf-8"})
 
 
 class Stages:
@@ -70,7 +74,7 @@ def ingest(workload: Workload, pages: dict[int, list[bytes]], folder: Path, stag
         staging = SourceIngest(store, source, None)
         for number, body in enumerate(pages[index]):
             with stages.stage("decode"):
-                payload = json.loads(body)
+                payload = Fetched(url=url, status=200, headers=JSON_HEADERS, content=body).json()
             with stages.stage("parse"):
                 artifacts = parse_models(payload, base_url)
             with stages.stage("stage"):
