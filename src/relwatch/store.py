@@ -45,7 +45,7 @@ class Store:
         except sqlite3.DatabaseError as exc:
             raise RelwatchError(f"cannot open database {path}: {exc}") from None
         conn.execute("PRAGMA synchronous=NORMAL")  # with WAL: never corrupt, may lose the last commit on power loss
-        conn.execute("PRAGMA cache_size=-65536")  # 64 MiB of page cache
+        conn.execute("PRAGMA cache_size=-16384")  # 16 MiB of page cache
         conn.execute("PRAGMA foreign_keys=ON")
         conn.execute("PRAGMA busy_timeout=10000")
         # Some builds (Debian's) zero every freed page; public data needs no scrubbing, and staging
