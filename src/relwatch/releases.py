@@ -48,11 +48,20 @@ def vendor_rules(config: Config) -> tuple[dict[str, VendorRules], dict[str, str]
     return rules, org_vendors
 
 
-def reclassify(store: Store, config: Config, vendors: list[str], *, sync_run_id: int | None = None) -> ReclassifyReport:
-    """Relabel the vendors' artifacts and rebuild their releases; idempotent."""
+def reclassify(
+    store: Store,
+    config: Config,
+    vendors: list[str],
+    *,
+    sync_run_id: int | None = None,
+    report: ReclassifyReport | None = None,
+) -> ReclassifyReport:
+    """Relabel the vendors' artifacts and rebuild their releases; idempotent. What changed is
+    added to `report` when one is given (a sync reclassifies each vendor as its sources finish)."""
     rules, org_vendors = vendor_rules(config)
-    report = ReclassifyReport(vendors=list(vendors))
+    report = report or ReclassifyReport()
     for vendor in vendors:
+        report.vendors.append(vendor)
         if vendor in rules:
             _reclassify_vendor(store, rules[vendor], org_vendors, report, sync_run_id)
     return report

@@ -6,7 +6,8 @@ import asyncio
 import json
 import os
 import sqlite3
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Awaitable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -165,14 +166,11 @@ async def run_sync(
             (started, json.dumps(vendors), mode),
         ).lastrowid
     result = SyncResult(run_id=run_id, mode=mode, started_at=started)
+    settle = VendorSettling(store, config, run_id, sources)
     async with http:
         runner = SourceRunner(store, http, run_id, progress, replaying=replay_from is not None)
-        result.outcomes = list(await asyncio.gather(*(runner.run(s) for s in sources)))
-    changed = sorted({o.vendor for o in result.outcomes if o.new or o.updated or o.gone})
-    if changed:
-        from relwatch.releases import reclassify
-
-        result.reclassified = reclassify(store, config, changed, sync_run_id=run_id)
+        result.outcomes = list(await asyncio.gather(*(settle.after(s, runner.run(s)) for s in sources)))
+    result.reclassified = settle.report
     result.finished_at = now_iso()
     failed = len(result.failed)
     skipped = sum(o.status in ("skipped", "waiting") for o in result.outcomes)
@@ -184,6 +182,33 @@ async def run_sync(
             (result.finished_at, status, len(sources) - failed - skipped, failed, skipped, run_id),
         )
     return result
+
+
+class VendorSettling:
+    """Reclassifies a vendor as soon as its last source is done, if any of them changed anything:
+    its releases are current while other vendors' pages are still on the way, and the work fills
+    time the sync would otherwise spend waiting on the network."""
+
+    def __init__(self, store: Store, config: Config, run_id: int, sources: list[SourceConfig]):
+        self.store = store
+        self.config = config
+        self.run_id = run_id
+        self.running = Counter(s.vendor for s in sources)
+        self.changed: set[str] = set()
+        self.report: ReclassifyReport | None = None
+
+    async def after(self, source: SourceConfig, run: Awaitable[SourceOutcome]) -> SourceOutcome:
+        outcome = await run
+        if outcome.new or outcome.updated or outcome.gone:
+            self.changed.add(source.vendor)
+        self.running[source.vendor] -= 1
+        if self.running[source.vendor] == 0 and source.vendor in self.changed:
+            from relwatch.releases import reclassify
+
+            self.report = reclassify(
+                self.store, self.config, [source.vendor], sync_run_id=self.run_id, report=self.report
+            )
+        return outcome
 
 
 class SourceRunner:
