@@ -4,6 +4,7 @@ and that nothing stored before the fault is lost or changed."""
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import time
 from datetime import UTC, datetime
@@ -322,3 +323,29 @@ def test_a_dropped_source_stays_suspect_until_it_recovers(setup, env, hub):
     hub.orgs["acme-ai"] = full
     assert sync(db, config, env).returncode == 0
     assert last_run(db, ACME)["suspect"] is None
+
+
+def test_a_sync_killed_before_it_reclassified_is_finished_by_the_next(setup, env):
+    db, config = setup
+    assert sync(db, config, env).returncode == 0
+    labels = "SELECT id, release_id, family, tier, tier_reason FROM artifacts ORDER BY id"
+    labelled = query(db, labels)
+    # as a sync killed between beta's merge and its reclassification leaves the database
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute("UPDATE artifacts SET release_id = NULL, family = NULL, tier = NULL, tier_reason = NULL")
+        conn.execute("DELETE FROM releases")
+        conn.execute("UPDATE sync_runs SET status = 'running', finished_at = NULL")
+        conn.execute("UPDATE source_runs SET new = 0 WHERE source_id = ?", (ACME,))
+    conn.close()
+    result = sync(db, config, env)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["totals"]["new"] == 0  # every page answered 304
+    relabelled = query(db, labels)
+    assert [row for row in relabelled if row[1] and row[1].startswith("beta/")] == [
+        row for row in labelled if row[1] and row[1].startswith("beta/")
+    ]
+    assert query(db, "SELECT count(*) FROM artifacts WHERE vendor_id = 'beta' AND tier_reason IS NULL") == [(0,)]
+    # acme's rows were not merged by the unfinished run: it is not reclassified on its account
+    assert query(db, "SELECT count(*) FROM artifacts WHERE vendor_id = 'acme' AND tier_reason IS NULL") == [(25,)]
+    assert [row[0] for row in query(db, "SELECT status FROM sync_runs ORDER BY id")] == ["interrupted", "ok"]

@@ -159,6 +159,7 @@ async def run_sync(
     http = Http(config.settings, record_to=record_to, replay_from=replay_from)
     store.save_config(config)
     started = now_iso()
+    unlabelled = vendors_left_unlabelled(store)
     with store.transaction():
         store.conn.execute("UPDATE sync_runs SET status = 'interrupted' WHERE status = 'running'")
         run_id = store.conn.execute(
@@ -167,6 +168,10 @@ async def run_sync(
         ).lastrowid
     result = SyncResult(run_id=run_id, mode=mode, started_at=started)
     settle = VendorSettling(store, config, run_id, sources)
+    if unlabelled:
+        from relwatch.releases import reclassify
+
+        settle.report = reclassify(store, config, [v for v in unlabelled if v in config.vendors], sync_run_id=run_id)
     async with http:
         runner = SourceRunner(store, http, run_id, progress, replaying=replay_from is not None)
         result.outcomes = list(await asyncio.gather(*(settle.after(s, runner.run(s)) for s in sources)))
@@ -182,6 +187,18 @@ async def run_sync(
             (result.finished_at, status, len(sources) - failed - skipped, failed, skipped, run_id),
         )
     return result
+
+
+def vendors_left_unlabelled(store: Store) -> list[str]:
+    """Vendors whose rows a sync that never finished (killed) merged, and may not have reclassified."""
+    return [
+        row[0]
+        for row in store.conn.execute(
+            "SELECT DISTINCT s.vendor_id FROM sync_runs u JOIN source_runs r ON r.sync_run_id = u.id "
+            "JOIN sources s ON s.id = r.source_id WHERE u.status = 'running' AND r.new + r.updated + r.gone > 0 "
+            "ORDER BY s.vendor_id"
+        )
+    ]
 
 
 class VendorSettling:
