@@ -62,9 +62,9 @@ def test_anything_else_goes_to_typer(env):
     assert result.returncode == 2 and "No such option: --no-such-option" in result.stderr
 
 
-def test_list_on_a_pipe_imports_neither_rich_nor_the_analysis(tmp_path, env):
+def test_list_on_a_pipe_imports_neither_rich_nor_the_analysis_nor_the_config(tmp_path, env):
     db = str(tmp_path / "r.db")
     assert run(["vendors", "--db", db], env).returncode == 0
     loaded = modules_after(["list", "--db", db], env)
     assert "relwatch.store" in loaded
-    assert not {"rich", "relwatch.analysis"} & loaded
+    assert not {"rich", "relwatch.analysis", "relwatch.config", "tomllib"} & loaded

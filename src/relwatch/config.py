@@ -5,12 +5,12 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 from relwatch.errors import ConfigError
+from relwatch.models import match_vendor
 from relwatch.sources import registry
 from relwatch.sources.base import check_type
 
@@ -75,15 +75,6 @@ class Config:
         if not names:
             return list(self.vendors)
         return list(dict.fromkeys(self.resolve_vendor(n) for n in names))
-
-
-def match_vendor(name: str, vendors: Iterable[tuple[str, str, Iterable[str]]]) -> str | None:
-    """The key of the vendor (key, display name, aliases) that `name` names, in any case."""
-    wanted = name.strip().lower()
-    for key, display, aliases in vendors:
-        if wanted in {key, display.lower(), *(a.lower() for a in aliases)}:
-            return key
-    return None
 
 
 def default_config_text() -> str:

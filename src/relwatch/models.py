@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -60,3 +61,12 @@ class Artifact:
     family_hint: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
     raw: Any = None
+
+
+def match_vendor(name: str, vendors: Iterable[tuple[str, str, Iterable[str]]]) -> str | None:
+    """The key of the vendor (key, display name, aliases) that `name` names, in any case."""
+    wanted = name.strip().lower()
+    for key, display, aliases in vendors:
+        if wanted in {key, display.lower(), *(a.lower() for a in aliases)}:
+            return key
+    return None

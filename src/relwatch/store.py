@@ -9,12 +9,15 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from relwatch.config import Config, match_vendor
 from relwatch.dates import now_iso
 from relwatch.errors import ConfigError, RelwatchError, SyncLocked
 from relwatch.migrations import MIGRATIONS
+from relwatch.models import match_vendor
+
+if TYPE_CHECKING:
+    from relwatch.config import Config
 
 DB_ENV = "RELWATCH_DB"
 
