@@ -4,7 +4,7 @@ Each vendor has its Hugging Face repositories (the synthetic hub's labs: release
 with real-looking names, licences, gating, quantised and fine-tuned derivatives, and each row's
 payload the 2.5 KB listing item the hub would serve), its OpenRouter API models and its changelog
 mentions (API-only `-max`/`-flash` lines, so closed and closed-then-open releases exist). Rows
-are written with the columns `relwatch.ingest.artifact_row` fills, in one transaction per vendor.
+are written with the columns `relwatch.store.ingest.artifact_row` fills, in one transaction per vendor.
 Releases and artifact labels then come from the product itself: `relwatch reclassify`.
 """
 
@@ -22,8 +22,8 @@ from hub import HfItems, Repo, api_models, changelog_entries, lab_repos, org_nam
 from workload import CHANGELOG_SECTIONS, OPENROUTER_PER_LAB, Workload, vendor_key, write_config
 
 from relwatch.config import parse_config
-from relwatch.ingest import ARTIFACT_COLUMNS
 from relwatch.store import Store
+from relwatch.store.ingest import ARTIFACT_COLUMNS
 
 FIRST_SEEN = "2026-05-02T03:17:00Z"
 CHANGELOG_BASE = "http://127.0.0.1:9"  # the sources are never fetched: the rows are written directly

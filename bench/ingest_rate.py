@@ -27,12 +27,12 @@ from workload import Workload, write_config
 from relwatch.config import parse_config
 from relwatch.dates import now_iso
 from relwatch.http import Fetched
-from relwatch.ingest import SourceIngest
 from relwatch.lean_httpx import httpx
 from relwatch.releases import reclassify
 from relwatch.sources.base import Page
 from relwatch.sources.huggingface import listing_url, parse_models
 from relwatch.store import Store
+from relwatch.store.ingest import SourceIngest
 
 JSON_HEADERS = httpx.Headers({"content-type": "application/json; charset=utf-8"})
 

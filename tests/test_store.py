@@ -2,8 +2,8 @@
 
 import sqlite3
 
-from relwatch.migrations import MIGRATIONS
 from relwatch.store import Store
+from relwatch.store.migrations import MIGRATIONS
 
 
 def test_a_first_version_database_is_migrated_and_keeps_its_rows(tmp_path):

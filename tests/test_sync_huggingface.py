@@ -64,11 +64,33 @@ def test_second_sync_adds_nothing_and_is_answered_by_304s(tmp_path, env, hub):
 def test_resync_of_changed_page_updates_only_what_changed(tmp_path, env, hub):
     config = two_orgs(tmp_path, hub)
     assert sync(tmp_path, env, config).returncode == 0
-    hub.orgs["acme-ai"][0]["likes"] += 1
+    hub.orgs["acme-ai"][0]["lastModified"] = "2026-02-01T09:00:00.000Z"
+    hub.orgs["acme-ai"][1]["likes"] += 1
     hub.orgs["acme-ai"].insert(0, hf_models("acme-ai", 1, start_day=300)[0] | {"id": "acme-ai/brand-new"})
     totals = json.loads(sync(tmp_path, env, config).stdout)["totals"]
     assert (totals["new"], totals["updated"]) == (1, 1)
     assert query(tmp_path / "r.db", "SELECT count(*) FROM artifacts")[0][0] == 39
+
+
+def test_moved_downloads_and_likes_are_stored_but_update_nothing(tmp_path, env, hub):
+    config = two_orgs(tmp_path, hub)
+    assert sync(tmp_path, env, config).returncode == 0
+    db = tmp_path / "r.db"
+    hashes = "SELECT external_id, content_hash FROM artifacts ORDER BY id"
+    before = query(db, hashes)
+    for item in hub.orgs["acme-ai"]:
+        item["downloads"] += 7
+        item["likes"] += 1
+    second = sync(tmp_path, env, config)
+    assert second.returncode == 0, second.stderr
+    totals = json.loads(second.stdout)["totals"]
+    assert totals["not_modified"] == 2  # beta-lab's pages; acme-ai's were read afresh
+    assert (totals["new"], totals["updated"], totals["gone"]) == (0, 0, 0)
+    assert query(db, hashes) == before
+    first = hub.orgs["acme-ai"][0]
+    stored = query(db, "SELECT downloads, likes FROM artifacts WHERE external_id = ?", (first["id"],))
+    assert stored == [(first["downloads"], first["likes"])]
+    assert query(db, "SELECT count(*) FROM events WHERE sync_run_id = 2") == [(0,)]
 
 
 ACME_ROWS = (

@@ -14,9 +14,11 @@ from itertools import pairwise
 from statistics import median
 from typing import Any
 
-OPEN_TIERS = ("open", "open-restricted", "open-noncommercial")
-CLOSED_TIERS = ("api", "hosted", "unreleased")
-TIERS = (*OPEN_TIERS, *CLOSED_TIERS)
+from relwatch.models import Openness
+
+OPEN_TIERS = tuple(t.value for t in Openness if t.has_weights)
+CLOSED_TIERS = tuple(t.value for t in Openness if t.is_closed)  # `unreleased` is neither: see Openness.is_closed
+TIERS = tuple(t.value for t in Openness)
 LICENCE_MIX = {
     "permissive": "permissive",
     "restricted": "custom",

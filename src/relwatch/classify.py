@@ -25,13 +25,12 @@ import orjson
 
 from relwatch.families import display_name, family_of, is_model_like, parameters_from_name
 from relwatch.licences import LicenceClass, classify_licence
-from relwatch.models import Openness
+from relwatch.models import CLOSED_TIERS, Openness
 
 HUB_KINDS = frozenset({"huggingface", "modelscope"})
 ANNOUNCING_KINDS = frozenset({"changelog", "feed", "github"})
 CATALOGUE_KINDS = frozenset({"modelsdev"})
 EARLIER_EVIDENCE_DAYS = 14
-CLOSED_TIERS = frozenset({Openness.API, Openness.HOSTED})
 TIER_OF_CLASS = {
     LicenceClass.PERMISSIVE: Openness.OPEN,
     LicenceClass.RESTRICTED: Openness.OPEN_RESTRICTED,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from typing import Any
 
@@ -20,12 +20,26 @@ class Openness(StrEnum):
 
     @property
     def has_weights(self) -> bool:
-        return self in (Openness.OPEN, Openness.OPEN_RESTRICTED, Openness.OPEN_NONCOMMERCIAL)
+        """Whether the weights are out ("open" in `--open`, open shares and `first_open_at`)."""
+        return self in WEIGHTS_TIERS
+
+    @property
+    def is_closed(self) -> bool:
+        """Whether it is available without its weights: an API or a hosted product.
+
+        `unreleased` is neither open nor closed: nothing is available yet, so it counts in no
+        open or closed share and never sets `first_closed_at`.
+        """
+        return self in CLOSED_TIERS
 
     @property
     def rank(self) -> int:
         """0 for the most open tier; lower is more open."""
         return list(Openness).index(self)
+
+
+WEIGHTS_TIERS = frozenset({Openness.OPEN, Openness.OPEN_RESTRICTED, Openness.OPEN_NONCOMMERCIAL})
+CLOSED_TIERS = frozenset({Openness.API, Openness.HOSTED})
 
 
 class DateKind(StrEnum):
@@ -35,6 +49,66 @@ class DateKind(StrEnum):
     PUBLISHED = "published"  # a publication the vendor made (GitHub release, catalogue release date)
     REPO_CREATED = "repo-created"  # a hub repository's creation (may precede going public)
     LISTED = "listed"  # a third party listed it (OpenRouter's `created`)
+
+
+class EventType(StrEnum):
+    """What an event records (the `events.type` column)."""
+
+    NEW_ARTIFACT = "new-artifact"  # a source reports an id it never reported before
+    NEW_RELEASE = "new-release"  # reclassification built a release that did not exist
+    TIER_CHANGED = "tier-changed"  # a release's tier moved (old_value → new_value)
+    LICENCE_CHANGED = "licence-changed"  # an artifact's licence moved
+    GATED_CHANGED = "gated-changed"  # an artifact's gating moved
+    ARTIFACT_GONE = "artifact-gone"  # a complete listing no longer holds the artifact
+
+
+class SourceStatus(StrEnum):
+    """How one source's read in a sync ended (the `source_runs.status` column)."""
+
+    OK = "ok"  # read and merged
+    FAILED = "failed"  # an error: nothing merged
+    WAITING = "waiting"  # the host asked to wait (rate limit): nothing read or merged
+    SKIPPED = "skipped"  # a replay held no recording of it
+
+
+class RunStatus(StrEnum):
+    """How a whole sync run ended (the `sync_runs.status` column)."""
+
+    RUNNING = "running"  # started, not finished yet (or killed: see INTERRUPTED)
+    OK = "ok"  # no source failed
+    PARTIAL = "partial"  # some sources failed
+    FAILED = "failed"  # every source failed
+    INTERRUPTED = "interrupted"  # found still running by the next sync: the process died
+
+
+@dataclass(kw_only=True)
+class MergeCounts:
+    """What merging one source's pages did: pages read, distinct items the listing held, and
+    artifacts new, updated (content changed, or back after being gone) and gone."""
+
+    pages: int = 0
+    items: int = 0
+    new: int = 0
+    updated: int = 0
+    gone: int = 0
+
+
+@dataclass(kw_only=True)
+class SourceCounts(MergeCounts):
+    """Every count one source's read in a sync keeps: the merge's and the traffic's (requests,
+    those answered 304, pages answered by another source's response to the same URL, bytes)."""
+
+    requests: int = 0
+    not_modified: int = 0
+    shared: int = 0
+    bytes: int = 0
+
+
+SOURCE_COUNTS = tuple(f.name for f in fields(SourceCounts))
+
+# Artifact fields that move without the artifact changing (and the same keys in its raw payload):
+# stored as the latest values, left out of the content hash (issue 14, item 1).
+VOLATILE_FIELDS = ("downloads", "likes")
 
 
 @dataclass(kw_only=True, slots=True)

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import os
-import sqlite3
 from collections import Counter
 from collections.abc import Awaitable, Iterable
 from dataclasses import asdict, dataclass, field
@@ -15,9 +13,10 @@ from typing import TYPE_CHECKING, Protocol
 from relwatch.config import Config, SourceConfig
 from relwatch.dates import now_iso
 from relwatch.errors import EXIT_OK, EXIT_SOURCES_FAILED, NotRecorded, RateLimited, RelwatchError
-from relwatch.ingest import MergeCounts, SourceIngest
+from relwatch.models import SOURCE_COUNTS, MergeCounts, RunStatus, SourceCounts, SourceStatus
 from relwatch.sources import registry
 from relwatch.store import Store
+from relwatch.store.ingest import SourceIngest
 
 if TYPE_CHECKING:
     from relwatch.http import Http, Validator
@@ -29,20 +28,13 @@ SUSPECT_SHARE = 0.5
 
 
 @dataclass(kw_only=True)
-class SourceOutcome:
+class SourceOutcome(SourceCounts):
+    """How one source's read went: its counts, status, and why it failed or looks wrong."""
+
     source: str
     vendor: str
     kind: str
-    status: str = "ok"  # ok | failed | waiting | skipped
-    requests: int = 0
-    not_modified: int = 0
-    shared: int = 0  # pages answered by another source's response to the same URL
-    bytes: int = 0
-    pages: int = 0
-    items: int = 0
-    new: int = 0
-    updated: int = 0
-    gone: int = 0
+    status: SourceStatus = SourceStatus.OK
     suspect: str | None = None
     error: str | None = None
     wait_until: str | None = None
@@ -50,6 +42,8 @@ class SourceOutcome:
 
 @dataclass(kw_only=True)
 class SyncResult:
+    """One sync: its run id, mode (live | record | replay), ISO 8601 UTC times, per-source outcomes."""
+
     run_id: int
     mode: str
     started_at: str
@@ -59,7 +53,7 @@ class SyncResult:
 
     @property
     def failed(self) -> list[SourceOutcome]:
-        return [o for o in self.outcomes if o.status == "failed"]
+        return [o for o in self.outcomes if o.status == SourceStatus.FAILED]
 
     @property
     def suspect(self) -> list[SourceOutcome]:
@@ -70,8 +64,8 @@ class SyncResult:
         return EXIT_SOURCES_FAILED if self.failed or self.suspect else EXIT_OK
 
     def as_dict(self) -> dict[str, object]:
-        requests = sum(o.requests for o in self.outcomes)
-        not_modified = sum(o.not_modified for o in self.outcomes)
+        """The `sync --json` document: the run, totals over sources (every SourceCounts count,
+        failed and suspect sources, new releases and tier changes) and each source's outcome."""
         return {
             "run_id": self.run_id,
             "mode": self.mode,
@@ -82,13 +76,7 @@ class SyncResult:
                 "sources": len(self.outcomes),
                 "failed": len(self.failed),
                 "suspect": len(self.suspect),
-                "requests": requests,
-                "not_modified": not_modified,
-                "shared": sum(o.shared for o in self.outcomes),
-                "items": sum(o.items for o in self.outcomes),
-                "new": sum(o.new for o in self.outcomes),
-                "updated": sum(o.updated for o in self.outcomes),
-                "gone": sum(o.gone for o in self.outcomes),
+                **{name: sum(getattr(o, name) for o in self.outcomes) for name in SOURCE_COUNTS},
                 "new_releases": len(self.reclassified.new_releases) if self.reclassified else 0,
                 "tier_changes": len(self.reclassified.tier_changes) if self.reclassified else 0,
             },
@@ -128,6 +116,7 @@ def suspicion(items: int, previous: int | None) -> str | None:
 
 
 def source_token(source: SourceConfig) -> str | None:
+    """The first token set among the source kind's environment variables, if any."""
     for name in registry.load(source.kind).TOKEN_ENV:
         value = os.environ.get(name)
         if value:
@@ -136,6 +125,7 @@ def source_token(source: SourceConfig) -> str | None:
 
 
 def redact(text: str, secrets: Iterable[str | None]) -> str:
+    """`text` with every given secret replaced by `***` (pure)."""
     for secret in secrets:
         if secret:
             text = text.replace(secret, "***")
@@ -151,6 +141,9 @@ async def run_sync(
     replay_from: Path | None = None,
     progress: Progress | None = None,
 ) -> SyncResult:
+    """Read every source of `vendors` concurrently, merge each as it ends, reclassify each vendor
+    as its last source ends, and record the run. A source's failure is in its outcome, not raised.
+    """
     from relwatch.http import Http
 
     progress = progress or NoProgress()
@@ -159,13 +152,8 @@ async def run_sync(
     http = Http(config.settings, record_to=record_to, replay_from=replay_from)
     store.save_config(config)
     started = now_iso()
-    unlabelled = vendors_left_unlabelled(store)
-    with store.transaction():
-        store.conn.execute("UPDATE sync_runs SET status = 'interrupted' WHERE status = 'running'")
-        run_id = store.conn.execute(
-            "INSERT INTO sync_runs (started_at, status, vendors, mode) VALUES (?, 'running', ?, ?)",
-            (started, json.dumps(vendors), mode),
-        ).lastrowid
+    unlabelled = store.vendors_left_unlabelled()
+    run_id = store.start_sync_run(started_at=started, vendors=vendors, mode=mode)
     result = SyncResult(run_id=run_id, mode=mode, started_at=started)
     settle = VendorSettling(store, config, run_id, sources)
     if unlabelled:
@@ -178,27 +166,17 @@ async def run_sync(
     result.reclassified = settle.report
     result.finished_at = now_iso()
     failed = len(result.failed)
-    skipped = sum(o.status in ("skipped", "waiting") for o in result.outcomes)
-    status = "ok" if not failed else "failed" if failed == len(sources) else "partial"
-    with store.transaction():
-        store.conn.execute(
-            "UPDATE sync_runs SET finished_at = ?, status = ?, sources_ok = ?, sources_failed = ?, "
-            "sources_skipped = ? WHERE id = ?",
-            (result.finished_at, status, len(sources) - failed - skipped, failed, skipped, run_id),
-        )
+    skipped = sum(o.status in (SourceStatus.SKIPPED, SourceStatus.WAITING) for o in result.outcomes)
+    status = RunStatus.OK if not failed else RunStatus.FAILED if failed == len(sources) else RunStatus.PARTIAL
+    store.finish_sync_run(
+        run_id,
+        finished_at=result.finished_at,
+        status=status,
+        ok=len(sources) - failed - skipped,
+        failed=failed,
+        skipped=skipped,
+    )
     return result
-
-
-def vendors_left_unlabelled(store: Store) -> list[str]:
-    """Vendors whose rows a sync that never finished (killed) merged, and may not have reclassified."""
-    return [
-        row[0]
-        for row in store.conn.execute(
-            "SELECT DISTINCT s.vendor_id FROM sync_runs u JOIN source_runs r ON r.sync_run_id = u.id "
-            "JOIN sources s ON s.id = r.source_id WHERE u.status = 'running' AND r.new + r.updated + r.gone > 0 "
-            "ORDER BY s.vendor_id"
-        )
-    ]
 
 
 class VendorSettling:
@@ -215,6 +193,7 @@ class VendorSettling:
         self.report: ReclassifyReport | None = None
 
     async def after(self, source: SourceConfig, run: Awaitable[SourceOutcome]) -> SourceOutcome:
+        """Await the source's run; reclassify its vendor when it was the vendor's last and any changed."""
         outcome = await run
         if outcome.new or outcome.updated or outcome.gone:
             self.changed.add(source.vendor)
@@ -239,14 +218,15 @@ class SourceRunner:
         self.replaying = replaying
 
     async def run(self, source: SourceConfig) -> SourceOutcome:
+        """Read, stage and merge one source; its outcome (a failure is recorded, not raised)."""
         outcome = SourceOutcome(source=source.id, vendor=source.vendor, kind=source.kind)
         started = now_iso()
-        wait_until = self._stored_wait(source)
+        wait_until = self.store.stored_wait(source.id)
         if wait_until and wait_until > started and not self.replaying:
-            outcome.status = "waiting"
+            outcome.status = SourceStatus.WAITING
             outcome.wait_until = wait_until
             outcome.error = f"the host asked to wait until {wait_until}"
-            self._record(source, outcome, started, success=False)
+            self._record(source, outcome, started)
             self.progress.finished(outcome)
             return outcome
         spec = registry.load(source.kind)
@@ -260,16 +240,16 @@ class SourceRunner:
                 del page  # staged: not held while the next page is awaited
                 self.progress.advanced(source, ingest.pages, ingest.items)
         except NotRecorded as exc:
-            outcome.status, outcome.error = "skipped", str(exc)
+            outcome.status, outcome.error = SourceStatus.SKIPPED, str(exc)
         except RateLimited as exc:
-            outcome.status, outcome.error, outcome.wait_until = "waiting", str(exc), exc.until
+            outcome.status, outcome.error, outcome.wait_until = SourceStatus.WAITING, str(exc), exc.until
         except RelwatchError as exc:
-            outcome.status, outcome.error = "failed", str(exc)
+            outcome.status, outcome.error = SourceStatus.FAILED, str(exc)
         except asyncio.CancelledError:
             ingest.discard()
             raise
         except Exception as exc:  # a parser bug must not take the other sources down
-            outcome.status = "failed"
+            outcome.status = SourceStatus.FAILED
             outcome.error = f"unexpected {type(exc).__name__} while reading {source.id}: {exc}"
         stats = session.stats
         outcome.requests, outcome.not_modified, outcome.bytes = stats.requests, stats.not_modified, stats.bytes
@@ -277,11 +257,11 @@ class SourceRunner:
         outcome.wait_until = outcome.wait_until or stats.wait_until
         if outcome.error:
             outcome.error = redact(outcome.error, [token])
-        if outcome.status == "ok":
+        if outcome.status == SourceStatus.OK:
             self._merge(source, ingest, outcome, started)
         else:
             ingest.discard()
-            self._record(source, outcome, started, success=False)
+            self._record(source, outcome, started)
         self.progress.finished(outcome)
         return outcome
 
@@ -289,13 +269,12 @@ class SourceRunner:
         spec = registry.load(source.kind)
         items = ingest.items_seen
         if getattr(spec, "STEADY_COUNT", True):
-            outcome.suspect = suspicion(items, self._previous_items(source))
+            outcome.suspect = suspicion(items, self.store.previous_items(source.id))
 
-        def record(conn: sqlite3.Connection, counts: MergeCounts) -> None:
+        def record(counts: MergeCounts) -> None:
             outcome.items, outcome.pages = counts.items, counts.pages
             outcome.new, outcome.updated, outcome.gone = counts.new, counts.updated, counts.gone
-            for sql, params in self._record_sql(source, outcome, started, success=True):
-                conn.execute(sql, params)
+            self._write_run(source, outcome, started)
 
         ingest.commit(
             now=now_iso(),
@@ -304,72 +283,22 @@ class SourceRunner:
             on_commit=record,
         )
 
-    def _record(self, source: SourceConfig, outcome: SourceOutcome, started: str, *, success: bool) -> None:
-        with self.store.transaction() as conn:
-            for sql, params in self._record_sql(source, outcome, started, success=success):
-                conn.execute(sql, params)
+    def _record(self, source: SourceConfig, outcome: SourceOutcome, started: str) -> None:
+        with self.store.transaction():
+            self._write_run(source, outcome, started)
 
-    def _record_sql(
-        self, source: SourceConfig, outcome: SourceOutcome, started: str, *, success: bool
-    ) -> list[tuple[str, tuple[object, ...]]]:
-        now = now_iso()
-        statements: list[tuple[str, tuple[object, ...]]] = [
-            (
-                "INSERT INTO source_runs (sync_run_id, source_id, started_at, finished_at, status, "
-                "requests, not_modified, bytes, pages, items, new, updated, gone, suspect, error) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    self.run_id,
-                    source.id,
-                    started,
-                    now,
-                    outcome.status,
-                    outcome.requests,
-                    outcome.not_modified,
-                    outcome.bytes,
-                    outcome.pages,
-                    outcome.items,
-                    outcome.new,
-                    outcome.updated,
-                    outcome.gone,
-                    outcome.suspect,
-                    outcome.error,
-                ),
-            )
-        ]
-        if success:
-            statements.append(
-                (
-                    "UPDATE sources SET last_success = ?, consecutive_failures = 0, wait_until = ? WHERE id = ?",
-                    (now, outcome.wait_until, source.id),
-                )
-            )
-        elif outcome.status == "failed":
-            statements.append(
-                (
-                    "UPDATE sources SET last_error = ?, last_error_at = ?, "
-                    "consecutive_failures = consecutive_failures + 1, wait_until = ? WHERE id = ?",
-                    (outcome.error, now, outcome.wait_until, source.id),
-                )
-            )
-        elif outcome.status == "waiting":
-            statements.append(("UPDATE sources SET wait_until = ? WHERE id = ?", (outcome.wait_until, source.id)))
-        return statements
-
-    def _stored_wait(self, source: SourceConfig) -> str | None:
-        row = self.store.conn.execute("SELECT wait_until FROM sources WHERE id = ?", (source.id,)).fetchone()
-        return row[0] if row else None
-
-    def _previous_items(self, source: SourceConfig) -> int | None:
-        for condition in ("suspect IS NULL", "1 = 1"):
-            row = self.store.conn.execute(
-                f"SELECT items FROM source_runs WHERE source_id = ? AND status = 'ok' AND {condition} "
-                "ORDER BY id DESC LIMIT 1",
-                (source.id,),
-            ).fetchone()
-            if row:
-                return row[0]
-        return None
+    def _write_run(self, source: SourceConfig, outcome: SourceOutcome, started: str) -> None:
+        self.store.write_source_run(
+            sync_run_id=self.run_id,
+            source_id=source.id,
+            started_at=started,
+            finished_at=now_iso(),
+            status=outcome.status,
+            counts=outcome,
+            suspect=outcome.suspect,
+            error=outcome.error,
+            wait_until=outcome.wait_until,
+        )
 
     def _validators(self, source: SourceConfig) -> dict[str, Validator]:
         from relwatch.http import Validator
@@ -380,10 +309,7 @@ class SourceRunner:
                 etag=row["etag"],
                 last_modified=row["last_modified"],
                 next_url=row["next_url"],
-                item_ids=json.loads(row["item_ids"]),
+                item_ids=row["item_ids"],
             )
-            for row in self.store.rows(
-                "SELECT url, etag, last_modified, next_url, item_ids FROM http_validators WHERE source_id = ?",
-                (source.id,),
-            )
+            for row in self.store.page_validators(source.id)
         }

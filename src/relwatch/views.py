@@ -262,19 +262,8 @@ def release_rows(rows: list[dict[str, Any]], fmt: Format) -> list[dict[str, Any]
 
 
 def find_release(store: Any, wanted: str) -> dict[str, Any]:
-    from relwatch.releases import release_detail
-
-    detail = release_detail(store, wanted)
-    if detail is not None:
-        return detail
-    matches = [r["id"] for r in store.rows("SELECT id FROM releases WHERE family = ? ORDER BY id", (wanted.lower(),))]
-    if len(matches) == 1:
-        found = release_detail(store, matches[0])
-        assert found is not None
-        return found
-    if matches:
-        raise RelwatchError(f"'{wanted}' matches several releases: {', '.join(matches)}")
-    raise RelwatchError(f"no release '{wanted}' (try `relwatch list --family {wanted}`)")
+    found: dict[str, Any] = store.find_release(wanted)
+    return found
 
 
 def print_release(detail: dict[str, Any], fmt: Format) -> None:

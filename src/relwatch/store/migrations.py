@@ -163,10 +163,16 @@ INSERT INTO artifact_payloads (artifact_id, raw) SELECT id, raw FROM artifacts W
 ALTER TABLE artifacts DROP COLUMN raw;
 """
 
+# Every per-source count a sync keeps is recorded (relwatch.models.SourceCounts).
+M005_SOURCE_RUNS_SHARED = """
+ALTER TABLE source_runs ADD COLUMN shared INTEGER NOT NULL DEFAULT 0;  -- pages answered by another source's response
+"""
+
 # (name, SQL script), applied in order, each in its own transaction, recorded in `migrations`.
 MIGRATIONS: list[tuple[str, str]] = [
     ("001_initial", M001_INITIAL),
     ("002_releases_and_events", M002_RELEASES),
     ("003_listing_indexes", M003_LISTING_INDEXES),
     ("004_artifact_payloads", M004_ARTIFACT_PAYLOADS),
+    ("005_source_runs_shared", M005_SOURCE_RUNS_SHARED),
 ]

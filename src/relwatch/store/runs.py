@@ -1,0 +1,131 @@
+"""Run records: one `sync_runs` row per sync, one `source_runs` row per source read, and the
+per-source state (`sources`: last success or error, a host's wait) and page validators."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from relwatch.models import SOURCE_COUNTS, RunStatus, SourceCounts, SourceStatus
+from relwatch.store.core import Database
+
+SOURCE_RUN_COLUMNS = (
+    "sync_run_id",
+    "source_id",
+    "started_at",
+    "finished_at",
+    "status",
+    *SOURCE_COUNTS,
+    "suspect",
+    "error",
+)
+
+
+class RunRecords(Database):
+    """Writes and reads of sync and source runs."""
+
+    def start_sync_run(self, *, started_at: str, vendors: list[str], mode: str) -> int:
+        """Record a running sync and return its id; runs still marked running (their process
+        died) become interrupted."""
+        with self.transaction() as conn:
+            conn.execute("UPDATE sync_runs SET status = ? WHERE status = ?", (RunStatus.INTERRUPTED, RunStatus.RUNNING))
+            cursor = conn.execute(
+                "INSERT INTO sync_runs (started_at, status, vendors, mode) VALUES (?, ?, ?, ?)",
+                (started_at, RunStatus.RUNNING, json.dumps(vendors), mode),
+            )
+        assert cursor.lastrowid is not None  # an INSERT into a rowid table always sets it
+        return cursor.lastrowid
+
+    def finish_sync_run(
+        self, run_id: int, *, finished_at: str, status: RunStatus, ok: int, failed: int, skipped: int
+    ) -> None:
+        """Record how a sync ended and how many sources were ok, failed and skipped (or waiting)."""
+        with self.transaction() as conn:
+            conn.execute(
+                "UPDATE sync_runs SET finished_at = ?, status = ?, sources_ok = ?, sources_failed = ?, "
+                "sources_skipped = ? WHERE id = ?",
+                (finished_at, status, ok, failed, skipped, run_id),
+            )
+
+    def vendors_left_unlabelled(self) -> list[str]:
+        """Vendors whose rows a sync that never finished (killed) merged, and may not have reclassified."""
+        return [
+            row[0]
+            for row in self.conn.execute(
+                "SELECT DISTINCT s.vendor_id FROM sync_runs u JOIN source_runs r ON r.sync_run_id = u.id "
+                "JOIN sources s ON s.id = r.source_id WHERE u.status = ? AND r.new + r.updated + r.gone > 0 "
+                "ORDER BY s.vendor_id",
+                (RunStatus.RUNNING,),
+            )
+        ]
+
+    def write_source_run(
+        self,
+        *,
+        sync_run_id: int,
+        source_id: str,
+        started_at: str,
+        finished_at: str,
+        status: SourceStatus,
+        counts: SourceCounts,
+        suspect: str | None,
+        error: str | None,
+        wait_until: str | None,
+    ) -> None:
+        """Record one source's read and update the source's state, inside the caller's
+        transaction (a merge records its run in the transaction that merges).
+
+        ok: last success now, failures reset; failed: the error, one more failure; waiting: the
+        host's wait. `wait_until` is an ISO 8601 UTC moment or None.
+        """
+        values: list[Any] = [sync_run_id, source_id, started_at, finished_at, status]
+        values += [getattr(counts, name) for name in SOURCE_COUNTS]
+        values += [suspect, error]
+        self.conn.execute(
+            f"INSERT INTO source_runs ({', '.join(SOURCE_RUN_COLUMNS)}) "
+            f"VALUES ({', '.join('?' for _ in SOURCE_RUN_COLUMNS)})",
+            values,
+        )
+        if status == SourceStatus.OK:
+            self.conn.execute(
+                "UPDATE sources SET last_success = ?, consecutive_failures = 0, wait_until = ? WHERE id = ?",
+                (finished_at, wait_until, source_id),
+            )
+        elif status == SourceStatus.FAILED:
+            self.conn.execute(
+                "UPDATE sources SET last_error = ?, last_error_at = ?, "
+                "consecutive_failures = consecutive_failures + 1, wait_until = ? WHERE id = ?",
+                (error, finished_at, wait_until, source_id),
+            )
+        elif status == SourceStatus.WAITING:
+            self.conn.execute("UPDATE sources SET wait_until = ? WHERE id = ?", (wait_until, source_id))
+
+    def stored_wait(self, source_id: str) -> str | None:
+        """Until when (ISO 8601 UTC) the source's host asked to wait, if it did."""
+        row = self.conn.execute("SELECT wait_until FROM sources WHERE id = ?", (source_id,)).fetchone()
+        return None if row is None else row[0]
+
+    def previous_items(self, source_id: str) -> int | None:
+        """Items of the source's last ok run that was not suspect, else of its last ok run; None
+        before its first ok run."""
+        for condition in ("suspect IS NULL", "1 = 1"):
+            row = self.conn.execute(
+                f"SELECT items FROM source_runs WHERE source_id = ? AND status = ? AND {condition} "
+                "ORDER BY id DESC LIMIT 1",
+                (source_id, SourceStatus.OK),
+            ).fetchone()
+            if row:
+                items: int = row[0]
+                return items
+        return None
+
+    def page_validators(self, source_id: str) -> list[dict[str, Any]]:
+        """The source's stored page validators: url, etag, last_modified, next_url and item_ids
+        (the ids the page held, decoded)."""
+        rows = self.rows(
+            "SELECT url, etag, last_modified, next_url, item_ids FROM http_validators WHERE source_id = ?",
+            (source_id,),
+        )
+        for row in rows:
+            row["item_ids"] = json.loads(row["item_ids"])
+        return rows
