@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from relwatch.analysis import CLOSED_TIERS, OPEN_TIERS, Comparison, ReleaseRef, VendorFigures
+from relwatch.analysis import TIERS, Comparison, ReleaseRef, VendorFigures
 from relwatch.render import Format, console, format_rows, human_count, markdown_table, print_table, print_text
 
 MARKS = {
@@ -35,7 +35,7 @@ def metric_rows(comparison: Comparison) -> list[dict[str, Any]]:
     metrics: list[tuple[str, Any]] = [
         ("releases", lambda v: v.releases),
         ("open weights", lambda v: f"{v.open_weights} ({_percent(v.open_share)})"),
-        *[(f"  {tier}", _tier_count(tier)) for tier in (*OPEN_TIERS, *CLOSED_TIERS)],
+        *[(f"  {tier}", _tier_count(tier)) for tier in TIERS],
         ("licence mix (open)", lambda v: " · ".join(f"{k} {n}" for k, n in v.licence_mix.items() if n) or "-"),
         ("open share by parameters", _by_parameters),
         ("closed first, open later", _closed_then_open),
