@@ -53,14 +53,17 @@ class SyncResult:
 
     @property
     def failed(self) -> list[SourceOutcome]:
+        """Sources whose read failed."""
         return [o for o in self.outcomes if o.status == SourceStatus.FAILED]
 
     @property
     def suspect(self) -> list[SourceOutcome]:
+        """Sources merged with a count of items that looks wrong (see `suspicion`)."""
         return [o for o in self.outcomes if o.suspect]
 
     @property
     def exit_code(self) -> int:
+        """1 when a source failed or looks wrong, else 0 (the README's exit-code table)."""
         return EXIT_SOURCES_FAILED if self.failed or self.suspect else EXIT_OK
 
     def as_dict(self) -> dict[str, object]:
@@ -85,20 +88,29 @@ class SyncResult:
 
 
 class Progress(Protocol):
-    def started(self, source: SourceConfig) -> None: ...
-    def advanced(self, source: SourceConfig, pages: int, items: int) -> None: ...
-    def finished(self, outcome: SourceOutcome) -> None: ...
+    """What a sync tells its display as sources start, read pages and end."""
+
+    def started(self, source: SourceConfig) -> None:
+        """The source's first request is about to go out."""
+
+    def advanced(self, source: SourceConfig, pages: int, items: int) -> None:
+        """The source has staged `pages` pages holding `items` items so far."""
+
+    def finished(self, outcome: SourceOutcome) -> None:
+        """The source is done (merged, failed, waiting or skipped)."""
 
 
 class NoProgress:
+    """A display that shows nothing: the default when `run_sync` is given none."""
+
     def started(self, source: SourceConfig) -> None:
-        pass
+        """Nothing to show."""
 
     def advanced(self, source: SourceConfig, pages: int, items: int) -> None:
-        pass
+        """Nothing to show."""
 
     def finished(self, outcome: SourceOutcome) -> None:
-        pass
+        """Nothing to show."""
 
 
 def suspicion(items: int, previous: int | None) -> str | None:
