@@ -37,6 +37,7 @@ def test_a_first_version_database_is_migrated_and_keeps_its_rows(tmp_path):
         {"external_id": "a/m", "raw": '{"id": "a/m"}'}
     ]
     assert "raw" not in {row["name"] for row in store.rows("PRAGMA table_info(artifacts)")}
+    assert "shared" in {row["name"] for row in store.rows("PRAGMA table_info(source_runs)")}
     assert store.migrate() == []  # nothing left to apply
     store.close()
 
@@ -92,4 +93,61 @@ def test_a_new_database_has_pages_that_hold_several_payloads(tmp_path):
     store = Store(tmp_path / "new.db")
     assert store.conn.execute("PRAGMA page_size").fetchone() == (16384,)
     assert store.conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    store.close()
+
+
+def test_volatile_counts_leave_the_content_hash_and_content_does_not():
+    from relwatch.config import SourceConfig
+    from relwatch.models import Artifact
+    from relwatch.store.ingest import COLUMNS, artifact_row
+
+    source = SourceConfig(vendor="acme", kind="huggingface", base_url="https://hub.example", options={}, id="acme/hf")
+
+    def row(**changes):
+        raw = {"id": "a/m", "downloads": 10, "likes": 2, "tags": ["x"]} | changes.pop("raw", {})
+        fields = {"external_id": "a/m", "name": "m", "downloads": 10, "likes": 2, "licence": "mit"} | changes
+        return dict(zip(COLUMNS, artifact_row(Artifact(**fields, raw=raw), source), strict=True))
+
+    first = row()
+    counted = row(downloads=99, likes=5, raw={"downloads": 99, "likes": 5})
+    assert (counted["downloads"], counted["likes"]) == (99, 5)  # stored as the latest values
+    assert counted["content_hash"] == first["content_hash"]
+    assert row(licence="apache-2.0")["content_hash"] != first["content_hash"]
+    assert row(raw={"tags": ["y"]})["content_hash"] != first["content_hash"]
+
+
+def test_a_source_run_records_every_count(tmp_path):
+    from relwatch.config import parse_config
+    from relwatch.models import SOURCE_COUNTS, RunStatus, SourceCounts, SourceStatus
+
+    text = '[vendors.acme]\nname = "Acme"\n[[vendors.acme.sources]]\nkind = "huggingface"\norg = "acme-ai"\n'
+    store = Store(tmp_path / "r.db")
+    store.save_config(parse_config(text, "sources.toml"))
+    run = store.start_sync_run(started_at="2026-01-01T00:00:00Z", vendors=["acme"], mode="live")
+    counts = SourceCounts(**{name: index + 1 for index, name in enumerate(SOURCE_COUNTS)})
+    with store.transaction():
+        store.write_source_run(
+            sync_run_id=run,
+            source_id="acme/huggingface/acme-ai",
+            started_at="2026-01-01T00:00:00Z",
+            finished_at="2026-01-01T00:00:05Z",
+            status=SourceStatus.OK,
+            counts=counts,
+            suspect=None,
+            error=None,
+            wait_until=None,
+        )
+    stored = store.rows(f"SELECT {', '.join(SOURCE_COUNTS)} FROM source_runs")
+    assert stored == [{name: getattr(counts, name) for name in SOURCE_COUNTS}]
+    assert store.previous_items("acme/huggingface/acme-ai") == counts.items
+    assert store.rows("SELECT last_success FROM sources") == [{"last_success": "2026-01-01T00:00:05Z"}]
+    # the run merged changes and never finished: its vendor may not be reclassified
+    assert store.vendors_left_unlabelled() == ["acme"]
+    # a second start finds the first still running: its process died
+    store.start_sync_run(started_at="2026-01-01T01:00:00Z", vendors=["acme"], mode="live")
+    assert [r["status"] for r in store.rows("SELECT status FROM sync_runs ORDER BY id")] == [
+        RunStatus.INTERRUPTED,
+        RunStatus.RUNNING,
+    ]
+    assert store.vendors_left_unlabelled() == []  # the new run has merged nothing yet
     store.close()
