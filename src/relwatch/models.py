@@ -82,26 +82,21 @@ class RunStatus(StrEnum):
 
 
 @dataclass(kw_only=True)
-class MergeCounts:
-    """What merging one source's pages did: pages read, distinct items the listing held, and
-    artifacts new, updated (content changed, or back after being gone) and gone."""
-
-    pages: int = 0
-    items: int = 0
-    new: int = 0
-    updated: int = 0
-    gone: int = 0
-
-
-@dataclass(kw_only=True)
-class SourceCounts(MergeCounts):
-    """Every count one source's read in a sync keeps: the merge's and the traffic's (requests,
-    those answered 304, pages answered by another source's response to the same URL, bytes)."""
+class SourceCounts:
+    """Every count one source's read in a sync keeps (the `source_runs` columns of the same names,
+    the `sync --json` totals): requests made, those answered 304, pages answered by another
+    source's response to the same URL, bytes received, pages read, distinct items the listing
+    held, and artifacts new, updated (content changed, or back after being gone) and gone."""
 
     requests: int = 0
     not_modified: int = 0
     shared: int = 0
     bytes: int = 0
+    pages: int = 0
+    items: int = 0
+    new: int = 0
+    updated: int = 0
+    gone: int = 0
 
 
 SOURCE_COUNTS = tuple(f.name for f in fields(SourceCounts))

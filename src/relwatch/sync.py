@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Protocol
 from relwatch.config import Config, SourceConfig
 from relwatch.dates import now_iso
 from relwatch.errors import EXIT_OK, EXIT_SOURCES_FAILED, NotRecorded, RateLimited, RelwatchError
-from relwatch.models import SOURCE_COUNTS, MergeCounts, RunStatus, SourceCounts, SourceStatus
+from relwatch.models import SOURCE_COUNTS, RunStatus, SourceCounts, SourceStatus
 from relwatch.sources import registry
 from relwatch.store import Store
 from relwatch.store.ingest import SourceIngest
@@ -38,6 +38,11 @@ class SourceOutcome(SourceCounts):
     suspect: str | None = None
     error: str | None = None
     wait_until: str | None = None
+
+    def as_dict(self) -> dict[str, object]:
+        """The outcome as `sync --json` lists it: whose, its status, its counts, what went wrong."""
+        values = asdict(self)
+        return {**{key: values.pop(key) for key in ("source", "vendor", "kind", "status")}, **values}
 
 
 @dataclass(kw_only=True)
@@ -83,7 +88,7 @@ class SyncResult:
                 "new_releases": len(self.reclassified.new_releases) if self.reclassified else 0,
                 "tier_changes": len(self.reclassified.tier_changes) if self.reclassified else 0,
             },
-            "sources": [asdict(o) for o in self.outcomes],
+            "sources": [o.as_dict() for o in self.outcomes],
         }
 
 
@@ -283,16 +288,12 @@ class SourceRunner:
         if getattr(spec, "STEADY_COUNT", True):
             outcome.suspect = suspicion(items, self.store.previous_items(source.id))
 
-        def record(counts: MergeCounts) -> None:
-            outcome.items, outcome.pages = counts.items, counts.pages
-            outcome.new, outcome.updated, outcome.gone = counts.new, counts.updated, counts.gone
-            self._write_run(source, outcome, started)
-
         ingest.commit(
             now=now_iso(),
             complete=spec.COMPLETE_LISTING and outcome.suspect is None,
             keep_validators=outcome.suspect is None,
-            on_commit=record,
+            on_commit=lambda _: self._write_run(source, outcome, started),
+            counts=outcome,
         )
 
     def _record(self, source: SourceConfig, outcome: SourceOutcome, started: str) -> None:

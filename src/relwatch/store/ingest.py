@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from relwatch.models import VOLATILE_FIELDS, Artifact, EventType, MergeCounts
+from relwatch.models import VOLATILE_FIELDS, Artifact, EventType, SourceCounts
 
 if TYPE_CHECKING:
     from relwatch.config import SourceConfig
@@ -186,8 +186,9 @@ class SourceIngest:
         now: str,
         complete: bool,
         keep_validators: bool,
-        on_commit: Callable[[MergeCounts], None],
-    ) -> MergeCounts:
+        on_commit: Callable[[SourceCounts], None],
+        counts: SourceCounts | None = None,
+    ) -> SourceCounts:
         """Merge staged rows into `artifacts` and validators into `http_validators`, atomically.
 
         `now`: ISO 8601 UTC, the moment recorded as seen / gone / event time.
@@ -195,8 +196,11 @@ class SourceIngest:
         `keep_validators`: false for a suspect result, so that the next sync reads it afresh.
         `on_commit`: writes what belongs in the same transaction (the source run record) through
         the store, given the counts.
+        `counts`: where the merge's counts (pages, items, new, updated, gone) go; a fresh
+        SourceCounts when None. Returned.
         """
-        counts = MergeCounts(items=self.items_seen, pages=self.pages)
+        counts = counts or SourceCounts()
+        counts.items, counts.pages = self.items_seen, self.pages
         with self.store.transaction() as conn:
             if self.changed_pages:  # when every page answered 304 the listing is as stored: nothing to merge
                 params = {"now": now, "sid": self.source.id, "run": self.sync_run_id}
