@@ -14,7 +14,7 @@ import pytest
 from relwatch.config import HttpSettings, SourceConfig
 from relwatch.errors import SourceError
 from relwatch.http import Http
-from relwatch.prices import Channel, EventKind
+from relwatch.prices import Channel, EventKind, observe, openrouter_quote
 from relwatch.sources import pricehistory
 from relwatch.sources.pricehistory import parse_ledger
 from tests.loopback import Loopback, json_reply
@@ -148,3 +148,17 @@ def test_fetch_reads_the_ledger_and_yields_its_retired_models() -> None:
     finally:
         server.stop()
     assert page.item_ids == ["a/old"]
+
+
+def test_a_live_read_continues_a_backfilled_observation_on_input_and_output() -> None:
+    read = parse_ledger(ledger(**{"a/m": history(["2025-01-01", 1.25, 10])}), "ledger")
+    (row,) = read.observations
+    pricing = {"prompt": "0.00000125", "completion": "0.00001", "input_cache_read": "0.0000003", "web_search": "0.01"}
+    live = openrouter_quote({"id": "a/m", "pricing": pricing})
+    assert live is not None
+    same = observe(row, live, "2026-04-01", "openrouter")
+    assert same.event is None and same.row.first_observed == "2025-01-01"
+    cut = observe(
+        row, openrouter_quote({"id": "a/m", "pricing": {**pricing, "completion": "0.000008"}}) or live, "d", "o"
+    )
+    assert cut.event is not None and cut.event.kind is EventKind.PRICE_CUT and cut.row.price.complete

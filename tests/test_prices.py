@@ -32,6 +32,7 @@ from relwatch.prices import (
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 CAPTURES = SHARED / "captures" / "openrouter"
+HELD_OUT = SHARED / "payloads" / "openrouter_api_v1_models_2026-05-15.json"  # a later capture, kept apart
 MODELSDEV = Path(__file__).parent / "fixtures" / "modelsdev" / "api.json"
 
 
@@ -273,3 +274,19 @@ def test_the_append_only_rows_span_the_captures_they_were_seen_in() -> None:
         previous = current
     assert len(ledger.rows) == new_rows
     assert ledger.rows[0].first_observed == dates[0] and max(r.last_observed for r in ledger.rows) == dates[-1]
+
+
+def test_a_held_out_later_capture_continues_the_replay(capsys: pytest.CaptureFixture[str]) -> None:
+    days = captures()
+    if not HELD_OUT.exists():
+        pytest.skip(f"no held-out capture at {HELD_OUT}")
+    continued = [*days, ("2026-05-15", json.loads(HELD_OUT.read_text())["data"])]
+    expected = {e for e in expected_events(continued) if e[2] == "2026-05-15"}
+    found = {e for e in found_events(continued)[0] if e[2] == "2026-05-15"}
+    hits = len(found & expected)
+    with capsys.disabled():
+        print(
+            f"\nheld-out 2026-05-15 after 2026-03-02: {len(expected)} expected events, {len(found)} found, "
+            f"precision {hits / len(found):.4f}, recall {hits / len(expected):.4f}"
+        )
+    assert found == expected and len(expected) > 50

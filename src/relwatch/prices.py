@@ -143,11 +143,13 @@ class Price:
     `components` maps the seller's key (`prompt`, `completion`, `input_cache_read`, `request`,
     `image`, `web_search`, `internal_reasoning`, `audio`, …; nested values flattened with dots,
     e.g. `tiers.0.input`) to the decimal string as published, in `unit` for token components
-    and USD per request/image/search for the others.
+    and USD per request/image/search for the others. `complete` is False when the source gives
+    only some components (a price ledger's input and output): comparisons then look at those only.
     """
 
     components: Mapping[str, str]
     unit: Unit
+    complete: bool = True
 
     def component(self, key: str) -> Decimal | None:
         """The component as a Decimal in the published unit; None when absent or not a number."""
@@ -188,10 +190,14 @@ class Price:
     def same_as(self, other: Price) -> bool:
         """Equal prices: every component numerically equal (`"0.0000010"` equals `"0.000001"`),
         an absent component counting as `"0"`: catalogues add and drop zero-priced keys as their
-        schema changes (OpenRouter's `web_search` appeared as `"0"`, `request` later went away)."""
+        schema changes (OpenRouter's `web_search` appeared as `"0"`, `request` later went away).
+        Only the components of an incomplete price are compared."""
         if self.unit is not other.unit:
             return False
         keys = set(self.components) | set(other.components)
+        for price in (self, other):
+            if not price.complete:
+                keys &= set(price.components)
         return all(_numeric(self.components.get(k, "0")) == _numeric(other.components.get(k, "0")) for k in keys)
 
 

@@ -10,7 +10,8 @@ data). Fields relied on: `models`, and per model `points`; `first_seen`, `last_s
 What it gives (`parse_ledger`): one price observation per point, dated by the ledger, as an offer
 of OpenRouter (seller `openrouter`, channel aggregator; a `:free` id is its base model's free
 variant) with the ledger's two components, input and output, converted exactly to OpenRouter's
-own unit (`prompt`, `completion`, USD per token) so that a later live read compares with them;
+own unit (`prompt`, `completion`, USD per token; marked incomplete) so that a later live read
+compares with them on those two components;
 the cuts and rises between consecutive points; and, for each model no longer listed
 (`present_now` false), an artifact dated by its `first_seen` that carries `first_seen` and
 `last_seen`, and its `model-retired` event on `last_seen`. Those retired models are what the
@@ -176,7 +177,7 @@ def _point(model_id: str, point: Any, where: str) -> tuple[str, Quote]:
     if day is None:
         raise SourceError(f"{where}: {point[0]!r} is not a YYYY-MM-DD date")
     prompt, completion = (_per_token(value, where) for value in point[1:])
-    price = Price(components={"prompt": prompt, "completion": completion}, unit=Unit.PER_TOKEN)
+    price = Price(components={"prompt": prompt, "completion": completion}, unit=Unit.PER_TOKEN, complete=False)
     return day, Quote(offer=_offer(model_id), price=price)
 
 
