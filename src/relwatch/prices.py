@@ -26,7 +26,7 @@ AGGREGATOR = "openrouter"  # the seller name of OpenRouter's offers
 FREE_VARIANT = "free"
 
 # Components priced per token (OpenRouter) or per 1M tokens (models.dev); the others (`request`,
-# `image`, `web_search`, models.dev `reasoning`-free extras) are per request, image or search.
+# `image`, `web_search`) are per request, image or search.
 INPUT_KEYS = ("prompt", "input")
 OUTPUT_KEYS = ("completion", "output")
 TOKEN_KEYS = frozenset(
@@ -435,43 +435,45 @@ def retirements(previous: Iterable[Offer], listing: Iterable[Offer], at: str) ->
 class Ledger:
     """Observations and events built by applying complete listings in date order (`apply`).
 
-    `latest` holds each offer's newest row; `rows` every row ever written, in order (a moved-on
-    row replaces its earlier state in place, so `rows` is the append-only table's content).
+    `rows` is the append-only table's content in the order rows were first written (a row whose
+    price held has only its `last_observed` moved on, in place); `listed` maps each offer still
+    listed to the position of its newest row in `rows`.
     """
 
     source: str
-    latest: dict[str, Observation]
     rows: list[Observation]
+    listed: dict[str, int]
     events: list[PriceEvent]
 
     @classmethod
     def empty(cls, source: str) -> Ledger:
         """A ledger with nothing observed yet."""
-        return cls(source=source, latest={}, rows=[], events=[])
+        return cls(source=source, rows=[], listed={}, events=[])
 
     def apply(self, quotes: Iterable[Quote], at: str) -> list[PriceEvent]:
         """Apply one complete listing read at `at` (later than every earlier one); returns its
-        events: cuts and rises in listing order, then retirements sorted by offer key."""
+        events: cuts and rises in listing order, then retirements sorted by offer key. An offer
+        listed twice in one read counts once (its first listing)."""
         new: list[PriceEvent] = []
-        index = {id(row): i for i, row in enumerate(self.rows)}
         seen: set[str] = set()
         for quote in quotes:
             key = quote.offer.key
             if key in seen:
                 continue
             seen.add(key)
-            previous = self.latest.get(key)
-            step = observe(previous, quote, at, self.source)
+            position = self.listed.get(key)
+            step = observe(None if position is None else self.rows[position], quote, at, self.source)
+            if position is not None and step.event is None:
+                self.rows[position] = step.row
+            else:
+                self.listed[key] = len(self.rows)
+                self.rows.append(step.row)
             if step.event is not None:
                 new.append(step.event)
-            if previous is not None and step.event is None:
-                self.rows[index[id(previous)]] = step.row
-            else:
-                self.rows.append(step.row)
-            self.latest[key] = step.row
-        gone = retirements((row.offer for row in self.latest.values()), (self.latest[k].offer for k in seen), at)
+        listed = [self.rows[position].offer for position in self.listed.values()]
+        gone = retirements(listed, (offer for offer in listed if offer.key in seen), at)
         for event in gone:
-            del self.latest[event.offer.key]
+            del self.listed[event.offer.key]
         new.extend(gone)
         self.events.extend(new)
         return new

@@ -342,10 +342,10 @@ def _block(records: Records, vendor: str, start: str, end: str) -> ValueBlock:
     for release in releases:
         counts = [c for c in records.derivatives if c.release == release.release]
         for milestone in DERIVATIVE_MILESTONES:
-            taken = [c.total for c in counts if c.milestone == milestone]
-            if taken:
-                at_milestone.setdefault(milestone, []).append(taken[-1])
-        latest = max((c for c in counts if c.counted_on[:10] <= end), key=lambda c: c.milestone, default=None)
+            taken = max((c for c in counts if c.milestone == milestone), key=lambda c: c.counted_on, default=None)
+            if taken is not None:
+                at_milestone.setdefault(milestone, []).append(taken.total)
+        latest = max((c for c in counts if c.counted_on[:10] <= end), key=lambda c: c.counted_on, default=None)
         new_derivatives += latest.total if latest else 0
     return ValueBlock(
         vendor=vendor,
