@@ -92,6 +92,7 @@ def test_flagship_and_lite_are_current_text_models_by_price() -> None:
     )
     assert block.lite is not None and block.lite.model == "google/gemma-3" and block.lite.now == Decimal("0.1")
     assert block.current_text_models == 3  # the model last seen in 2024 is no longer current
+    assert block.closed_flagship == block.flagship
 
 
 def test_cuts_gap_and_adoption() -> None:
@@ -117,6 +118,8 @@ def test_latest_closed_flagship_is_chosen_by_price_then_recency() -> None:
     weights, _ = model("baidu", "baidu/ernie-4.5-300b", ("2025-06-01", "2", "8"), open_weights=True)
     chosen = flagship([older, newer, coder, weights], "2025-06-30", closed_only=True)
     assert chosen is not None and chosen.model == "baidu/ernie-x1"
+    overall = flagship([older, newer, coder, weights], "2025-06-30")
+    assert overall is not None and overall.model == "baidu/ernie-4.5-300b"
 
 
 def test_free_variants_are_not_the_models_price() -> None:

@@ -153,6 +153,7 @@ class ValueBlock:
     end: str
     flagship: ModelPrice | None
     lite: ModelPrice | None
+    closed_flagship: ModelPrice | None  # the latest closed flagship, by price then recency
     current_text_models: int
     cuts: int
     deepest_cut_pct: Decimal | None
@@ -353,6 +354,7 @@ def _block(records: Records, vendor: str, start: str, end: str) -> ValueBlock:
         end=end,
         flagship=flagship(current, end),
         lite=lite(current, end),
+        closed_flagship=flagship(current, end, closed_only=True),
         current_text_models=sum(1 for m in current if m.text and price_on(m, end) is not None),
         cuts=len(cuts),
         deepest_cut_pct=min(cut_pcts, default=None),
