@@ -1,0 +1,211 @@
+"""A public price ledger of OpenRouter's catalogue: backfilled price observations.
+
+`GET {url}` answers `{"as_of": "YYYY-MM-DD", "model_count": N, "models": {<OpenRouter id>:
+{"name", "first_seen", "last_seen", "present_now", "points": [[date, input, output], …]}}}`,
+prices in USD per 1M tokens at each observed change, oldest first (the shape of
+github.com/jvrck/openrouterlist `data/history/prices.json`, MIT, updated twice a day; third-party
+data). Fields relied on: `models`, and per model `points`; `first_seen`, `last_seen`,
+`present_now`, `name` and `as_of` are read when present.
+
+What it gives (`parse_ledger`): one price observation per point, dated by the ledger, as an offer
+of OpenRouter (seller `openrouter`, channel aggregator; a `:free` id is its base model's free
+variant) with the ledger's two components, input and output, converted exactly to OpenRouter's
+own unit (`prompt`, `completion`, USD per token; marked incomplete) so that a later live read
+compares with them on those two components;
+the cuts and rises between consecutive points; and, for each model no longer listed
+(`present_now` false), an artifact dated by its `first_seen` that carries `first_seen` and
+`last_seen`, and its `model-retired` event on `last_seen`. Those retired models are what the
+fetch yields as artifacts: models still listed come from the `openrouter` source itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
+
+from relwatch.errors import SourceError
+from relwatch.models import Artifact, DateKind, Openness
+from relwatch.prices import (
+    AGGREGATOR,
+    MILLION,
+    Channel,
+    EventKind,
+    Observation,
+    Offer,
+    Price,
+    PriceEvent,
+    Quote,
+    Unit,
+    observe,
+    split_variant,
+)
+from relwatch.sources.base import Option, Page, follow_pages, text_or_none
+from relwatch.sources.mentions import page_url
+
+if TYPE_CHECKING:
+    from relwatch.config import SourceConfig
+    from relwatch.http import Fetched, SourceSession
+
+LEDGER_URL = "https://raw.githubusercontent.com/jvrck/openrouterlist/main/data/history/prices.json"
+DEFAULT_BASE_URL = None  # the scheme and host of `url`
+TOKEN_ENV: tuple[str, ...] = ()
+IDENTITY = "url"
+COMPLETE_LISTING = False  # it yields retired models only: the listed ones are not in its answer
+STEADY_COUNT = False
+OPTIONS = {
+    "url": Option(
+        type=str,
+        default=LEDGER_URL,
+        pattern=r"https?://\S+",
+        help="the URL of a price ledger in the shape of jvrck/openrouterlist data/history/prices.json",
+    ),
+}
+SOURCE_NAME = "price-history"
+MODEL_URL = "https://openrouter.ai/{}"
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class LedgerRead:
+    """What one ledger holds: observations (oldest first per offer), the price events between its
+    points and the retirements, artifacts for its retired models, and the date it is as of."""
+
+    as_of: str | None
+    observations: list[Observation]
+    events: list[PriceEvent]
+    retired: list[Artifact]
+
+
+def fetch(source: SourceConfig, session: SourceSession) -> AsyncIterator[Page]:
+    def parse_page(fetched: Fetched) -> tuple[list[Artifact], str | None]:
+        return parse_ledger(fetched.json(), fetched.url, source.id).retired, None
+
+    return follow_pages(session, page_url(source.option("url"), source.base_url), parse_page)
+
+
+def parse_ledger(payload: Any, where: str, source: str = SOURCE_NAME) -> LedgerRead:
+    """A ledger document → its observations, events and retired models.
+
+    Raises SourceError naming `where` (and the model and point) when the document has no
+    `models` object, or a point is not `[YYYY-MM-DD, number, number]` with a price ≥ 0.
+    """
+    if not isinstance(payload, Mapping) or not isinstance(payload.get("models"), Mapping):
+        raise SourceError(f"expected a JSON object with a 'models' object of price histories from {where}")
+    observations: list[Observation] = []
+    events: list[PriceEvent] = []
+    retired: list[Artifact] = []
+    for model_id, entry in payload["models"].items():
+        if not isinstance(model_id, str) or "/" not in model_id or not isinstance(entry, Mapping):
+            raise SourceError(f"{where}: model {model_id!r} is not an 'author/slug' id with an object of history")
+        rows, changes = model_history(model_id, entry, f"{where}: model {model_id}", source)
+        observations.extend(rows)
+        events.extend(changes)
+        if entry.get("present_now") is False:
+            artifact = retired_artifact(model_id, entry)
+            retired.append(artifact)
+            last_seen = artifact.extra.get("last_seen")
+            if last_seen:
+                events.append(PriceEvent(kind=EventKind.MODEL_RETIRED, offer=_offer(model_id), at=last_seen))
+    return LedgerRead(as_of=_day(payload.get("as_of")), observations=observations, events=events, retired=retired)
+
+
+def model_history(
+    model_id: str, entry: Mapping[str, Any], where: str, source: str = SOURCE_NAME
+) -> tuple[list[Observation], list[PriceEvent]]:
+    """One model's points → its observations and the cuts and rises between them.
+
+    An observation runs from its point's date to the day before the next point (the ledger is
+    captured twice a day, so that is the last day the old price was seen), the last one to
+    `last_seen` (or its own date when the ledger gives none). Points are taken in date order.
+    """
+    points = entry.get("points")
+    if not isinstance(points, list):
+        raise SourceError(f"{where}: 'points' is not a list")
+    quotes = sorted((_point(model_id, point, f"{where} point {i}") for i, point in enumerate(points)), key=_at)
+    last_seen = _day(entry.get("last_seen"))
+    rows: list[Observation] = []
+    events: list[PriceEvent] = []
+    for i, (day, quote) in enumerate(quotes):
+        step = observe(rows[-1] if rows else None, quote, day, source)
+        if step.event is None and rows:
+            rows[-1] = step.row  # an unchanged repeat only extends the observation before
+        else:
+            rows.append(step.row)
+        if step.event is not None:
+            events.append(step.event)
+        until = _day_before(quotes[i + 1][0]) if i + 1 < len(quotes) else last_seen
+        if until is not None and until > rows[-1].last_observed:
+            rows[-1] = Observation(
+                offer=rows[-1].offer,
+                price=rows[-1].price,
+                first_observed=rows[-1].first_observed,
+                last_observed=until,
+                source=source,
+            )
+    return rows, events
+
+
+def retired_artifact(model_id: str, entry: Mapping[str, Any]) -> Artifact:
+    """A model the ledger saw leave the catalogue, dated by its `first_seen` (when OpenRouter
+    listed it), with `first_seen` and `last_seen` in `extra`."""
+    first_seen, last_seen = _day(entry.get("first_seen")), _day(entry.get("last_seen"))
+    name = text_or_none(entry.get("name"))
+    extra = {"first_seen": first_seen, "last_seen": last_seen, "present_now": False}
+    return Artifact(
+        external_id=model_id,
+        name=name.partition(": ")[2] or name if name else model_id.split("/", 1)[1],
+        url=MODEL_URL.format(model_id),
+        date=first_seen,
+        date_kind=DateKind.LISTED,
+        tier_hint=Openness.API,
+        extra={k: v for k, v in extra.items() if v is not None},
+        raw=dict(entry),
+    )
+
+
+def _offer(model_id: str) -> Offer:
+    base, variant = split_variant(model_id)
+    return Offer(model_id=base, seller=AGGREGATOR, channel=Channel.AGGREGATOR, variant=variant)
+
+
+def _point(model_id: str, point: Any, where: str) -> tuple[str, Quote]:
+    if not isinstance(point, list) or len(point) != 3:
+        raise SourceError(f"{where}: expected [date, input, output], got {point!r}")
+    day = _day(point[0])
+    if day is None:
+        raise SourceError(f"{where}: {point[0]!r} is not a YYYY-MM-DD date")
+    prompt, completion = (_per_token(value, where) for value in point[1:])
+    price = Price(components={"prompt": prompt, "completion": completion}, unit=Unit.PER_TOKEN, complete=False)
+    return day, Quote(offer=_offer(model_id), price=price)
+
+
+def _per_token(value: Any, where: str) -> str:
+    """USD per 1M tokens (a JSON number) → USD per token as an exact decimal string."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise SourceError(f"{where}: price {value!r} is not a number")
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        raise SourceError(f"{where}: price {value!r} is not a number") from None
+    if not number.is_finite() or number < 0:
+        raise SourceError(f"{where}: price {value!r} is not a price in USD per 1M tokens")
+    return format((number / MILLION).normalize(), "f")
+
+
+def _at(point: tuple[str, Quote]) -> str:
+    return point[0]
+
+
+def _day(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return date.fromisoformat(value.strip()[:10]).isoformat()
+    except ValueError:
+        return None
+
+
+def _day_before(day: str) -> str:
+    return (date.fromisoformat(day) - timedelta(days=1)).isoformat()
