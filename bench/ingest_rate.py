@@ -26,7 +26,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import orjson
-
 from hub import HfItems, lab_repos, org_name
 from workload import Workload, write_config
 
