@@ -53,7 +53,7 @@ DESCRIPTIONS: dict[str, TableDescription] = {
         "columns": {
             "id": "'vendor/kind/identity', e.g. 'google/huggingface/google'.",
             "vendor_id": "The vendor it reports for (vendors.id).",
-            "kind": "huggingface | modelscope | openrouter | modelsdev | github | changelog | feed | mentions.",
+            "kind": "huggingface | modelscope | openrouter | modelsdev | github | changelog | feed.",
             "base_url": "The address its requests go to.",
             "options": "Its other settings from sources.toml (a JSON object), e.g. page_size.",
             "last_success": "When a sync last read it completely (UTC).",
@@ -84,7 +84,7 @@ DESCRIPTIONS: dict[str, TableDescription] = {
             "gated": "1 when the weights need an accepted agreement to download, 0 when not, empty when unknown.",
             "pipeline_tag": "The task the source files it under, e.g. 'text-generation'.",
             "library": "The library it is meant for, e.g. 'transformers', 'gguf'.",
-            "parameters": "Parameter count (a number of weights, not billions), from the safetensors metadata.",
+            "parameters": "Parameter count (a number of weights, not billions), as the source gives it.",
             "base_models": f"The models it was built from, as its card declares them {JSON_LIST}.",
             "downloads": "The hub's download count when last synced: Hugging Face's is a rolling 30-day count.",
             "likes": "The hub's like count when last synced.",
