@@ -1,6 +1,6 @@
 """relwatch's benchmark: sync, nightly, ingest, query, memory and start-up against the issues' targets.
 
-    python bench/run.py            # the default run (about 10 minutes; the 1M-artifact query
+    python bench/run.py            # the default run (about 13 minutes; the 1M-artifact query
                                    # database is built once and cached)
     python bench/run.py --quick    # small sizes, one repeat: under a minute
     python bench/run.py --million  # the peak-memory figure with a 1,000,000-artifact sync
