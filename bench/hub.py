@@ -11,6 +11,12 @@ permissive to non-commercial, gated repos, quantised and fine-tuned derivatives 
 `base_model:` tags, and a few fine-tunes of another lab's model. Listing items are the real
 `google/flan-t5-xxl` item of tests/fixtures/huggingface/listing_projected.json with these fields
 replaced, so each is about 2.5 KB, like a real `expand=cardData` item.
+
+Counts drift like the real Hub's: `Hub.night` (0 at first) moves every repository's `downloads`
+(a rolling 30-day count) and `likes` by a deterministic amount per night, and nothing else, so a
+listing page's body and ETag change every night while no repository does. Listings are newest
+first, which is also `lastModified` descending (every repository was last modified 3 days after
+its creation).
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ import hashlib
 import json
 import random
 import threading
+import zlib
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
@@ -208,7 +215,8 @@ class HfItems:
             for licence, gated in LICENCES
         }
 
-    def render(self, repo: Repo) -> bytes:
+    def render(self, repo: Repo, night: int = 0) -> bytes:
+        """One listing item; `night` > 0 moves its downloads and likes as that many nights of use would."""
         tags = [*self.template_tags, repo.pipeline_tag, f"license:{repo.licence}"]
         if repo.base:
             tags += [f"base_model:{repo.base}", f"base_model:{repo.relation}:{repo.base}"]
@@ -228,11 +236,16 @@ class HfItems:
             if repo.parameters
             else None,
             "sha": hashlib.sha1(repo.name.encode()).hexdigest(),
-            "downloads": repo.downloads,
-            "likes": repo.likes,
+            "downloads": repo.downloads + night * drift(repo.name, 5_000),
+            "likes": repo.likes + night * drift(repo.name, 4),
         }
         head = json.dumps(fields)
         return (head[:-1] + ', "cardData": ' + self.cards[(repo.licence, repo.gated)] + "}").encode()
+
+
+def drift(name: str, most: int) -> int:
+    """A repository's own nightly change of a count: 1 to `most`, fixed by its name."""
+    return 1 + zlib.crc32(name.encode()) % most
 
 
 @dataclass
@@ -240,9 +253,10 @@ class Counters:
     requests: int = 0
     not_modified: int = 0
     bytes: int = 0  # response bodies
+    listings: dict[str, int] = field(default_factory=dict)  # Hugging Face org → listing requests
 
     def snapshot(self) -> Counters:
-        return Counters(self.requests, self.not_modified, self.bytes)
+        return Counters(self.requests, self.not_modified, self.bytes, dict(self.listings))
 
 
 @dataclass
@@ -267,7 +281,8 @@ class Hub:
         self.items = HfItems()
         self.orgs: dict[str, int] = {}  # org → repo count
         self.memo = memo
-        self.pages: dict[tuple[str, int, int], tuple[bytes, str]] = {}
+        self.pages: dict[tuple[str, int, int, int], tuple[bytes, str]] = {}
+        self.night = 0  # nights of drift of the download and like counts
         self.static: dict[str, tuple[bytes, str, str]] = {}  # path → body, content type, etag
         self.base_url = ""
 
@@ -305,11 +320,11 @@ class Hub:
         return self._reply(body, "application/json; charset=utf-8", etag, if_none_match, headers)
 
     def _page(self, org: str, count: int, offset: int, limit: int) -> tuple[bytes, str]:
-        key = (org, offset, limit)
+        key = (org, offset, limit, self.night)
         if key in self.pages:
             return self.pages[key]
         repos = lab_repos(int(org.removeprefix("lab")), count)[offset : offset + limit] if count else ()
-        body = b"[" + b", ".join(self.items.render(r) for r in repos) + b"]"
+        body = b"[" + b", ".join(self.items.render(r, self.night) for r in repos) + b"]"
         page = (body, etag_of(body))
         if self.memo:
             self.pages[key] = page
@@ -402,7 +417,7 @@ class HubServer:
                 reply = self.hub.answer(target, headers.get("if-none-match"))
                 if self.latency:
                     await asyncio.sleep(self.latency)
-                self._count(reply)
+                self._count(target, reply)
                 writer.write(_response_bytes(reply))
                 await writer.drain()
                 if headers.get("connection", "").lower() == "close":
@@ -412,7 +427,11 @@ class HubServer:
         finally:
             writer.close()
 
-    def _count(self, reply: Reply) -> None:
+    def _count(self, target: str, reply: Reply) -> None:
+        parts = urlsplit(target)
+        if parts.path == "/api/models":
+            org = dict(parse_qsl(parts.query)).get("author", "")
+            self.counters.listings[org] = self.counters.listings.get(org, 0) + 1
         self.counters.requests += 1
         self.counters.not_modified += reply.status == 304
         self.counters.bytes += len(reply.body)

@@ -4,7 +4,10 @@ Pages are rendered by the synthetic hub beforehand (no network, no server), then
 `relwatch.http.Fetched.json` (the sync's own decoder) → `relwatch.sources.huggingface.parse_models`
 → `SourceIngest.add`; per source `SourceIngest.commit`; at the end `relwatch.releases.reclassify`
 of every vendor, into a real SQLite file opened by `relwatch.store.Store` (WAL, as a sync opens
-it). Prints one JSON object: seconds per stage (wall and CPU) and the artifact count.
+it). Then, in the same process, the floor: the same pages decoded with orjson, each item inserted
+as one row (`external_id` indexed, the item's JSON as its payload), one transaction per vendor,
+into a file with the Store's page size and journal settings. Prints one JSON object: seconds per
+stage (wall and CPU), the floor's seconds, and the artifact count.
 
     python bench/ingest_rate.py --vendors 4 --repos 5000 --page-size 500 [--profile out.prof]
 """
@@ -14,6 +17,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import json
+import sqlite3
 import tempfile
 import time
 from collections import defaultdict
@@ -21,6 +25,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import orjson
 from hub import HfItems, lab_repos, org_name
 from workload import Workload, write_config
 
@@ -90,6 +95,35 @@ def ingest(workload: Workload, pages: dict[int, list[bytes]], folder: Path, stag
     return count
 
 
+FLOOR_SCHEMA = """
+CREATE TABLE items (id INTEGER PRIMARY KEY, external_id TEXT NOT NULL UNIQUE, raw TEXT NOT NULL);
+"""
+
+
+def floor(pages: dict[int, list[bytes]], path: Path) -> tuple[int, float]:
+    """The least an ingest must do: decode each item, insert it as one indexed row with its payload.
+
+    Returns (rows inserted, wall seconds). Same file settings as `relwatch.store.Store`: 16 KiB
+    pages, WAL, synchronous=NORMAL; one transaction per vendor, as a sync commits per source.
+    """
+    started = time.perf_counter()
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA page_size=16384")
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    conn.executescript(FLOOR_SCHEMA)
+    count = 0
+    for vendor_pages in pages.values():
+        conn.execute("BEGIN IMMEDIATE")
+        for body in vendor_pages:
+            rows = [(item["id"], orjson.dumps(item).decode()) for item in orjson.loads(body)]
+            conn.executemany("INSERT INTO items (external_id, raw) VALUES (?, ?)", rows)
+            count += len(rows)
+        conn.execute("COMMIT")
+    conn.close()
+    return count, time.perf_counter() - started
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--vendors", type=int, default=4)
@@ -108,7 +142,10 @@ def main() -> None:
         if profiler:
             profiler.disable()
             profiler.dump_stats(args.profile)
-    print(json.dumps({"artifacts": count, "wall": stages.wall, "cpu": stages.cpu}))
+        floor_rows, floor_wall = floor(pages, Path(folder) / "floor.db")
+    if floor_rows != count:
+        raise SystemExit(f"ingest_rate.py: the floor inserted {floor_rows} rows, relwatch {count} artifacts")
+    print(json.dumps({"artifacts": count, "wall": stages.wall, "cpu": stages.cpu, "floor": floor_wall}))
 
 
 if __name__ == "__main__":

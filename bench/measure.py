@@ -112,3 +112,16 @@ def fingerprint(db: Path) -> Fingerprint:
         max_last_seen = conn.execute("SELECT max(last_seen) FROM artifacts").fetchone()[0]
     digest = {row[0]: hashlib.sha1(repr(row[1:]).encode()).hexdigest() for row in rows}
     return Fingerprint(rows=len(rows), max_last_seen=max_last_seen, rows_digest=digest)
+
+
+def row_digests(db: Path, table: str, key: str) -> dict[int, str]:
+    """Every row of `table` by its `key` column: a hash of all its columns, to count rows a run wrote."""
+    with sqlite3.connect(db) as conn:
+        cursor = conn.execute(f"SELECT * FROM {table}")
+        at = [column[0] for column in cursor.description].index(key)
+        return {row[at]: hashlib.sha1(repr(row).encode()).hexdigest() for row in cursor}
+
+
+def rows_changed(before: dict[int, str], after: dict[int, str]) -> int:
+    """Rows added, removed or with any column changed between two `row_digests`."""
+    return sum(before.get(k) != after.get(k) for k in set(before) | set(after))

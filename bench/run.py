@@ -1,9 +1,10 @@
-"""relwatch's benchmark: sync, re-sync, ingest, query, memory and start-up against the issue's targets.
+"""relwatch's benchmark: sync, nightly, ingest, query, memory and start-up against the issues' targets.
 
-    python bench/run.py            # the default run (about 10 minutes; the 1M-artifact query
+    python bench/run.py            # the default run (about 13 minutes; the 1M-artifact query
                                    # database is built once and cached)
     python bench/run.py --quick    # small sizes, one repeat: under a minute
     python bench/run.py --million  # the peak-memory figure with a 1,000,000-artifact sync
+    python bench/run.py --only nightly,ingest,startup   # only these figures
 
 Prints one Markdown table (medians over repeats) with PASS/FAIL per target, then notes. See
 bench/README.md for what each figure measures and how.
@@ -25,6 +26,7 @@ from figures import (
     Profiler,
     ingest_figures,
     memory_figures,
+    nightly_figures,
     query_figures,
     startup_figures,
     sync_figures,
@@ -34,6 +36,7 @@ from workload import Workload
 
 FIGURES = {
     "sync": sync_figures,
+    "nightly": nightly_figures,
     "ingest": ingest_figures,
     "query": query_figures,
     "memory": memory_figures,
@@ -63,6 +66,8 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--query-vendors", type=int, help="vendors in the query database (default 200)")
     parser.add_argument("--memory-small", type=shape, help="small sync for the memory ratio (default 10x1000)")
     parser.add_argument("--memory-big", type=shape, help="big sync for the memory ratio (default 50x4000)")
+    parser.add_argument("--nightly", type=shape, help="nightly vendors x repos, each with catalogue and page (20x1000)")
+    parser.add_argument("--nightly-latency", type=float, default=0.3, help="seconds per request, nightly (default 0.3)")
     parser.add_argument("--million", action="store_true", help="big memory sync of 250x4000 = 1,000,000 artifacts")
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "relwatch-bench")
     parser.add_argument("--rebuild-db", action="store_true", help="build the query database again")
@@ -76,6 +81,7 @@ def options(args: argparse.Namespace) -> Options:
     ingest_shape = args.ingest or ((2, 2000) if quick else (4, 5000))
     small = args.memory_small or ((2, 1000) if quick else (10, 1000))
     big = args.memory_big or ((250, 4000) if args.million else (8, 2000) if quick else (50, 4000))
+    nightly = args.nightly or ((4, 500) if quick else (20, 1000))
     sync = Workload(vendors=sync_shape[0], repos=sync_shape[1], page_size=args.page_size)
     mixed_vendors = min(3, sync.vendors)
     return Options(
@@ -89,6 +95,8 @@ def options(args: argparse.Namespace) -> Options:
         query_repeats=3 if quick else 7,
         memory_small=Workload(vendors=small[0], repos=small[1], page_size=1000),
         memory_big=Workload(vendors=big[0], repos=big[1], page_size=1000),
+        nightly=Workload(vendors=nightly[0], repos=nightly[1], page_size=args.page_size, mixed=nightly[0]),
+        nightly_latency=args.nightly_latency,
         startup_repeats=5 if quick else 15,
         cache=args.cache,
         rebuild=args.rebuild_db,

@@ -36,7 +36,13 @@ class Workload:
 
     @property
     def requests(self) -> int:
-        return self.vendors * self.hf_pages + 2 * self.mixed
+        """Requests of a full sync: every HF page, each changelog page, and the catalogue once (shared)."""
+        return self.vendors * self.hf_pages + self.mixed + min(self.mixed, 1)
+
+    @property
+    def quiet_requests(self) -> int:
+        """Requests of a sync with no news: one per source, the shared catalogue once."""
+        return self.vendors + self.mixed + min(self.mixed, 1)
 
     def floor(self, latency: float) -> float:
         """What a perfect client could not beat: the longest chain of sequential page requests × latency."""
