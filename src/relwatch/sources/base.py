@@ -90,6 +90,11 @@ def text_or_none(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
+def table(value: Any) -> dict[str, Any]:
+    """A JSON object field as a dict; anything else (missing, a list, a string) as an empty one."""
+    return value if isinstance(value, dict) else {}
+
+
 def int_or_none(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 

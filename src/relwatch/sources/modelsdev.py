@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 from relwatch.dates import normalise_time
 from relwatch.errors import SourceError
 from relwatch.models import Artifact, DateKind, Openness
-from relwatch.sources.base import Option, Page, follow_pages, int_or_none, strings, text_or_none
+from relwatch.sources.base import Option, Page, follow_pages, int_or_none, strings, table, text_or_none
 
 if TYPE_CHECKING:
     from relwatch.config import SourceConfig
@@ -135,8 +135,8 @@ def _first_link(links: list[dict[str, Any]], kinds: tuple[str, ...]) -> str | No
 
 
 def _extra(item: dict[str, Any]) -> dict[str, Any]:
-    modalities = item.get("modalities") if isinstance(item.get("modalities"), dict) else {}
-    limit = item.get("limit") if isinstance(item.get("limit"), dict) else {}
+    modalities = table(item.get("modalities"))
+    limit = table(item.get("limit"))
     extra = {
         "status": text_or_none(item.get("status")),
         "input_modalities": strings(modalities.get("input")),
