@@ -562,3 +562,10 @@ def test_the_gemini_changelog_default_is_the_markdown_rendering():
     md_url = "https://ai.google.dev/gemini-api/docs/changelog.md.txt"
     (artifact,) = parse(text.encode(), url=md_url, content_type="text/plain; charset=utf-8")
     assert (artifact.external_id, artifact.url) == ("gemini-3-pro-preview@2026-01-29", md_url)
+
+
+def test_a_mention_that_cannot_be_stored_is_skipped_and_the_page_kept():
+    text = f"## January 29, 2026\n\n- `gemini-2.5-pro` and `gemini-{'9' * 600}`.\n"
+    parsed = parse(text, content_type="text/markdown")
+    assert ids(parsed) == ["gemini-2.5-pro@2026-01-29"]
+    assert len(parsed.skipped) == 1 and "id of 618 characters" in parsed.skipped[0]  # with its `@YYYY-MM-DD`

@@ -34,7 +34,7 @@ from urllib.parse import urlsplit
 
 from relwatch.errors import SourceError
 from relwatch.models import Artifact, DateKind, Openness
-from relwatch.sources.base import Option, Page, follow_pages
+from relwatch.sources.base import Option, Page, Parsed, follow_pages, parse_each
 from relwatch.sources.mentions import (
     ELLIPSIS,
     EXCERPT_LIMIT,
@@ -177,8 +177,11 @@ def parse_changelog(
     tier: Openness = Openness.API,
     section: str | None = None,
     date_selector: str | None = None,
-) -> list[Artifact]:
+) -> Parsed:
     """A release-notes page → one artifact per (model id, day); a release table's row wins over a section.
+
+    A mention that cannot be stored (an id past 512 characters or holding control characters:
+    see `base.check_artifact`) is listed in `skipped`, and the rest of the page kept.
 
     `page` is text, or the bytes as served: then the charset comes from `content_type`, else
     from the page's own `<meta>`, else it is sniffed (see `decode_page`).
@@ -197,7 +200,7 @@ def parse_changelog(
     for part in sections:
         for artifact in section_artifacts(part, url, models, tier):
             found.setdefault(artifact.external_id, artifact)
-    return list(found.values())
+    return parse_each(found.values(), lambda artifact: artifact, url)
 
 
 def charset_of(content_type: str) -> str | None:
