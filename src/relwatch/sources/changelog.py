@@ -34,7 +34,8 @@ from urllib.parse import urlsplit
 
 from relwatch.errors import SourceError
 from relwatch.models import Artifact, DateKind, Openness
-from relwatch.sources.base import Option, Page, Parsed, follow_pages, parse_each
+from relwatch.sources.base import Option, Page, follow_pages
+from relwatch.sources.items import Parsed, parse_each
 from relwatch.sources.mentions import (
     ELLIPSIS,
     EXCERPT_LIMIT,

@@ -22,7 +22,8 @@ from urllib.parse import urlencode
 from relwatch.dates import read_time
 from relwatch.errors import SourceError
 from relwatch.models import Artifact, DateKind
-from relwatch.sources.base import Option, Page, Parsed, follow_pages, parse_each, text_or_none
+from relwatch.sources.base import Option, Page, follow_pages, text_or_none
+from relwatch.sources.items import Parsed, parse_each
 
 if TYPE_CHECKING:
     from relwatch.config import SourceConfig

@@ -14,7 +14,8 @@ from urllib.parse import urlencode
 from relwatch.dates import normalise_time, read_time
 from relwatch.errors import SourceError
 from relwatch.models import Artifact, DateKind
-from relwatch.sources.base import Option, Page, Parsed, follow_pages, int_or_none, parse_each, table, text_or_none
+from relwatch.sources.base import Option, Page, follow_pages, int_or_none, text_or_none
+from relwatch.sources.items import Parsed, parse_each, table
 
 if TYPE_CHECKING:
     from relwatch.config import SourceConfig

@@ -30,7 +30,8 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 from relwatch.dates import iso_utc, normalise_time, read_time
 from relwatch.errors import RateLimited, SourceError
 from relwatch.models import Artifact, DateKind
-from relwatch.sources.base import Option, Page, Parsed, follow_pages, int_or_none, parse_each, text_or_none
+from relwatch.sources.base import Option, Page, follow_pages, int_or_none, text_or_none
+from relwatch.sources.items import Parsed, parse_each
 
 if TYPE_CHECKING:
     from relwatch.config import SourceConfig
