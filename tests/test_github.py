@@ -10,7 +10,7 @@ from relwatch.config import parse_config
 from relwatch.errors import ConfigError
 from relwatch.http import Fetched
 from relwatch.models import DateKind
-from relwatch.sources.github import parse_release, parse_releases, releases_url
+from relwatch.sources.github import names_a_model, parse_release, parse_releases, releases_url
 from tests.conftest import query, run, write_config
 from tests.sim_github import GitHubApi, gh_releases
 
@@ -98,6 +98,21 @@ def test_paddle_ernie_code_releases_leave_only_the_model_releases():
     parsed = parse_releases(page)
     assert [a.external_id for a in parsed] == ["v5.0", "ERNIE-4.5-VL"]
     assert len(parsed.skipped) == 4
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("ERNIE-4.5-VL-28B-A3B-Thinking", True),
+        ("Llama-3.1-post-training recipes v2", True),
+        ("ERNIE 4.5 beta", False),
+        ("v1.0.0-beta.2", False),
+        ("Version 2.5.0", False),
+        ("static_graph", False),
+    ],
+)
+def test_the_model_name_rule(title, expected):
+    assert names_a_model(title) is expected
 
 
 def test_models_pattern_decides_when_given():

@@ -56,7 +56,8 @@ _MODEL_NAME = re.compile(
     re.IGNORECASE,
 )
 _SOFTWARE = re.compile(
-    r"\b(?:rc|alpha|beta|dev|post)[-_.]?\d*\b|release candidate|^v?\d+(?:\.\d+){1,3}$|^version\b", re.IGNORECASE
+    r"\b(?:rc|alpha|beta|dev|post)(?:[-_.]?\d+)?(?![A-Za-z-])|release candidate|^v?\d+(?:\.\d+){1,3}$|^version\b",
+    re.IGNORECASE,
 )
 
 API_HEADERS = {"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": "2022-11-28"}
