@@ -23,17 +23,17 @@ def gh_template() -> dict[str, Any]:
 
 
 def gh_releases(repo: str, count: int) -> list[dict[str, Any]]:
-    """`count` published releases `v1.<n>.0` of `repo`, newest first as GitHub lists them."""
+    """`count` published model releases `ERNIE-4.<n>` of `repo`, newest first as GitHub lists them."""
     template = gh_template()
     releases = []
     for index in range(count):
-        tag = f"v1.{index}.0"
+        tag = f"ERNIE-4.{index}"
         item = json.loads(json.dumps(template))
         item.update(
             {
                 "id": 72286832 + index,
                 "tag_name": tag,
-                "name": f"Version 1.{index}.0",
+                "name": f"ERNIE 4.{index}",
                 "html_url": f"https://github.com/{repo}/releases/tag/{tag}",
                 "created_at": f"2024-{1 + index // 28 % 12:02d}-{1 + index % 28:02d}T09:00:00Z",
                 "published_at": f"2024-{1 + index // 28 % 12:02d}-{1 + index % 28:02d}T09:30:00Z",

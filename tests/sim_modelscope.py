@@ -41,12 +41,18 @@ class ModelScopeHub:
     def __init__(self, loopback: Loopback):
         self.loopback = loopback
         self.orgs: dict[str, list[dict[str, Any]]] = {}
+        # The SDK validates `sort=last_modified` for datasets only; how the server refuses it for
+        # models is not recorded, so both plausible answers can be played: "400" or "200".
+        self.refuse_sort: str | None = None
         loopback.route("/openapi/v1/models", self.handle)
 
     def handle(self, request: Request) -> Reply:
         page_number = int(request.arg("page_number", "1") or 1)
         page_size = int(request.arg("page_size", "10") or 10)
         request_id = str(uuid.uuid5(uuid.NAMESPACE_URL, request.raw_path))  # stable, so ETags are too
+        if self.refuse_sort and request.arg("sort"):
+            refusal = {"success": False, "request_id": request_id, "message": "invalid sort: last_modified"}
+            return json_reply(refusal, status=int(self.refuse_sort))
         if page_size > MAX_PAGE_SIZE or page_number < 1 or page_number * page_size > WINDOW:
             refusal = {
                 "success": False,

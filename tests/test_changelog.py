@@ -461,3 +461,111 @@ def test_a_changed_layout_fails_the_source_and_keeps_its_rows(tmp_path, env, loo
         db, "SELECT status, error FROM source_runs WHERE source_id = ? ORDER BY id DESC LIMIT 1", (source,)
     ) == [("failed", message)]
     assert query(db, SOURCE_ROWS, (source,)) == before
+
+
+# -- month precision, Chinese product-update tables, invisible characters, charsets, depth ----
+
+
+def test_month_headings_keep_month_precision():
+    text = (
+        "# What's new\n\n## May 2025\n\n- Launched `gemini-2.5-flash`.\n\n"
+        "## April 2025\n\n- `gemini-2.5-pro` preview.\n"
+    )
+    artifacts = parse(text, content_type="text/markdown")
+    assert [(a.external_id, a.date, a.extra["heading"]) for a in artifacts] == [
+        ("gemini-2.5-flash@2025-05", "2025-05", "May 2025"),
+        ("gemini-2.5-pro@2025-04", "2025-04", "April 2025"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("## April 2025", "2025-04"),
+        ("Sept. 2024", "2024-09"),
+        ("2025年4月", "2025-04"),
+        ("2025-06", "2025-06"),
+        ("2025-13", None),
+        ("April\u200b 29,\u00a02025", "2025-04-29"),  # a zero-width and a non-breaking space
+    ],
+)
+def test_whole_text_dates_by_month(text, expected):
+    assert parse_day(text) == expected
+
+
+def test_yearless_chinese_dates_need_the_year_of_their_heading():
+    assert parse_day("12月26日") is None
+    assert parse_day("12月26日", "2025") == "2025-12-26"
+    assert parse_day("2月30日", "2025") is None
+
+
+QIANFAN_TABLE = """# 模型更新记录
+
+## 2025年
+
+| 模型名称 | 发布时间 | 说明 |
+| --- | --- | --- |
+| ERNIE\u200b-4.5-Turbo-128K | 2025-06 | 新增模型 |
+| `ERNIE-X1.1` | 12月26日 | 深度思考模型 |
+| 无模型 | 11月3日 | 平台更新 |
+
+## 2024年
+
+| 模型 | 上线时间 |
+| --- | --- |
+| ERNIE-4.0-Turbo-8K | 6月28日 |
+"""
+
+
+def test_chinese_product_update_tables_take_the_year_from_the_heading_above():
+    artifacts = parse(QIANFAN_TABLE, ERNIE, url=QIANFAN, content_type="text/markdown")
+    assert [(a.external_id, a.date, a.date_kind, a.extra["heading"]) for a in artifacts] == [
+        ("ernie-4.5-turbo-128k@2025-06", "2025-06", DateKind.PUBLISHED, "2025年"),
+        ("ernie-x1.1@2025-12-26", "2025-12-26", DateKind.PUBLISHED, "2025年"),
+        ("ernie-4.0-turbo-8k@2024-06-28", "2024-06-28", DateKind.PUBLISHED, "2024年"),
+    ]
+
+
+QIANFAN_HTML = """<html><head><title>千帆 产品动态</title></head><body>
+<h2>2025年</h2>
+<table><tr><th>发布日期</th><th>模型</th><th>说明</th></tr>
+<tr><td>4月\u200b25日</td><td><code>ERNIE-4.5-Turbo</code>\u00a0</td><td>新模型上线</td></tr>
+<tr><td>2025-03</td><td>ERNIE-X1</td><td>深度思考</td></tr></table>
+</body></html>"""
+
+
+def test_a_chinese_html_table_with_invisible_characters():
+    artifacts = parse(QIANFAN_HTML.encode(), ERNIE, url=QIANFAN, content_type="text/html; charset=utf-8")
+    assert ids(artifacts) == ["ernie-4.5-turbo@2025-04-25", "ernie-x1@2025-03"]
+
+
+def test_a_gbk_page_without_a_declared_charset_is_sniffed():
+    body = QIANFAN_HTML.replace("\u200b", "").replace("\u00a0", " ").encode("gbk")
+    with pytest.raises(UnicodeDecodeError):
+        body.decode("utf-8")
+    artifacts = parse(body, ERNIE, url=QIANFAN, content_type="text/html")
+    assert ids(artifacts) == ["ernie-4.5-turbo@2025-04-25", "ernie-x1@2025-03"]
+    markdown = QIANFAN_TABLE.replace("\u200b", "").encode("gbk")
+    assert len(parse(markdown, ERNIE, url=QIANFAN, content_type="text/plain")) == 3
+
+
+@pytest.mark.parametrize("tag", ["div", "p", "b"])
+def test_a_deeply_nested_page_is_read_whatever_its_depth(tag):
+    depth = 20_000  # past Python's recursion limit: the walk must not recurse
+    page_html = f"<h2>January 29, 2026</h2>{f'<{tag}>x ' * depth}gemini-2.5-pro{f'</{tag}>' * depth}"
+    (artifact,) = parse(page_html.encode())
+    assert artifact.external_id == "gemini-2.5-pro@2026-01-29"
+
+
+def test_the_gemini_changelog_default_is_the_markdown_rendering():
+    text = "# Release notes\n\n## January 29, 2026\n\n- Launched support for `gemini-3-pro-preview`.\n"
+    md_url = "https://ai.google.dev/gemini-api/docs/changelog.md.txt"
+    (artifact,) = parse(text.encode(), url=md_url, content_type="text/plain; charset=utf-8")
+    assert (artifact.external_id, artifact.url) == ("gemini-3-pro-preview@2026-01-29", md_url)
+
+
+def test_a_mention_that_cannot_be_stored_is_skipped_and_the_page_kept():
+    text = f"## January 29, 2026\n\n- `gemini-2.5-pro` and `gemini-{'9' * 600}`.\n"
+    parsed = parse(text, content_type="text/markdown")
+    assert ids(parsed) == ["gemini-2.5-pro@2026-01-29"]
+    assert len(parsed.skipped) == 1 and "id of 618 characters" in parsed.skipped[0]  # with its `@YYYY-MM-DD`

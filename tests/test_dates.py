@@ -2,7 +2,7 @@
 
 import pytest
 
-from relwatch.dates import day_of, normalise_time
+from relwatch.dates import day_of, normalise_time, read_time
 
 
 @pytest.mark.parametrize(
@@ -36,3 +36,35 @@ def test_day_of_keeps_the_day_only_when_there_is_one():
     assert day_of("2024-05-01T12:34:56Z") == "2024-05-01"
     assert day_of("2025-08") is None
     assert day_of(None) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2016/6/29 15:07:41", "2016-06-29T15:07:41Z"),  # a feed's pubDate, no zone: UTC
+        ("2025/07/15", "2025-07-15T00:00:00Z"),
+        ("2025年07月15日 10:00", "2025-07-15T10:00:00Z"),
+        ("Mo, 25 Jun 2018 10:00:00 +0200", "2018-06-25T08:00:00Z"),  # a localised weekday
+        ("Mon, 25 Jun 2018 10:00:00", "2018-06-25T10:00:00Z"),
+    ],
+)
+def test_dates_feedparser_cannot_read_are_read_from_the_text(text, expected):
+    assert normalise_time(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["2025/07", "June 2025", "Mo, Jun 2018", "2025-04-31", "2025-13", "2025-06-31T00:00:00Z"]
+)
+def test_incomplete_or_impossible_dates_are_never_filled_in(text):
+    assert normalise_time(text) is None
+
+
+def test_read_time_names_an_unreadable_value_and_passes_absence():
+    assert read_time(None) is None and read_time("") is None
+    assert read_time("2025-04-30") == "2025-04-30"
+    with pytest.raises(ValueError, match=r"unreadable date '2025-04-31'"):
+        read_time("2025-04-31")
+
+
+def test_epoch_numbers_past_the_calendar_are_unreadable():
+    assert normalise_time(10**30) is None and normalise_time(float("inf")) is None

@@ -73,12 +73,46 @@ def test_published_wins_over_updated():
     assert (artifact.external_id, artifact.date) == ("gemini-3-pro@2026-01-02", "2026-01-02T10:00:00Z")
 
 
-def test_entries_without_a_date_are_skipped():
+def test_entries_without_a_date_are_skipped_and_counted():
     body = rss(
         "<title>gemini-3-pro is here</title>",
         "<title>and gemini-3-flash</title><pubDate>Tue, 03 Feb 2026 09:00:00 GMT</pubDate>",
+        "<title>nothing to see</title>",
     )
-    assert [a.external_id for a in parse_feed(body, "https://example.org/rss", GEMINI)] == ["gemini-3-flash@2026-02-03"]
+    parsed = parse_feed(body, "https://example.org/rss", GEMINI)
+    assert [a.external_id for a in parsed] == ["gemini-3-flash@2026-02-03"]
+    assert parsed.skipped == ["entry 1 ('gemini-3-pro is here') of https://example.org/rss: no date"]
+
+
+@pytest.mark.parametrize(
+    ("pub_date", "expected"),
+    [
+        ("2016/6/29 15:07:41", "2016-06-29T15:07:41Z"),  # feedparser gave it the machine's current month
+        ("2025/07/15", "2025-07-15T00:00:00Z"),
+        ("2025年07月15日 10:00", "2025-07-15T10:00:00Z"),
+        ("Tue, 15 Jul 2025 10:00:00", "2025-07-15T10:00:00Z"),  # no zone: dropped by feedparser
+        ("Mo, 25 Jun 2018 10:00:00 +0200", "2018-06-25T08:00:00Z"),  # a German weekday: dropped too
+        ("Mon, 25 Jun 2018 10:00:00 EDT", "2018-06-25T14:00:00Z"),
+    ],
+)
+def test_dates_feedparser_cannot_read_are_read_from_the_raw_text(pub_date, expected):
+    body = rss(f"<title>gemini-3-pro</title><pubDate>{pub_date}</pubDate>")
+    (artifact,) = parse_feed(body, "https://example.org/rss", GEMINI)
+    assert (artifact.external_id, artifact.date) == (f"gemini-3-pro@{expected[:10]}", expected)
+
+
+def test_an_unreadable_date_is_counted_with_its_text_and_the_feed_kept():
+    body = rss(
+        "<title>gemini-3-pro</title><pubDate>2025/07</pubDate>",
+        "<title>gemini-3-flash</title><pubDate>31 Jun 2025 10:00:00 GMT</pubDate>",
+        "<title>gemini-2.5-pro</title><pubDate>Tue, 03 Feb 2026 09:00:00 GMT</pubDate>",
+    )
+    parsed = parse_feed(body, "https://example.org/rss", GEMINI)
+    assert [a.external_id for a in parsed] == ["gemini-2.5-pro@2026-02-03"]
+    assert [line.rsplit(": ", 1)[1] for line in parsed.skipped] == [
+        "unreadable date '2025/07'",
+        "unreadable date '31 Jun 2025 10:00:00 GMT'",
+    ]
 
 
 def test_one_day_two_entries_same_model_gives_the_first_entry():

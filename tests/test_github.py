@@ -10,7 +10,7 @@ from relwatch.config import parse_config
 from relwatch.errors import ConfigError
 from relwatch.http import Fetched
 from relwatch.models import DateKind
-from relwatch.sources.github import parse_release, parse_releases, releases_url
+from relwatch.sources.github import names_a_model, parse_release, parse_releases, releases_url
 from tests.conftest import query, run, write_config
 from tests.sim_github import GitHubApi, gh_releases
 
@@ -40,7 +40,7 @@ def test_recorded_release():
 
 
 def test_listing_skips_the_draft_and_keeps_the_prerelease():
-    artifacts = parse_releases(load("releases_page.json"))
+    artifacts = parse_releases(load("releases_page.json"), models=r"^v1\.")
     assert [a.external_id for a in artifacts] == ["v1.1.0-rc.1", "v1.0.1", "v1.0.0"]
     candidate, patch, _ = artifacts
     assert candidate.extra["prerelease"] is True
@@ -52,7 +52,7 @@ def test_listing_skips_the_draft_and_keeps_the_prerelease():
 
 
 def test_prereleases_can_be_left_out():
-    artifacts = parse_releases(load("releases_page.json"), include_prereleases=False)
+    artifacts = parse_releases(load("releases_page.json"), include_prereleases=False, models="v1")
     assert [a.external_id for a in artifacts] == ["v1.0.1", "v1.0.0"]
 
 
@@ -69,7 +69,70 @@ def test_a_release_without_a_tag_is_named_by_its_id():
 
 
 def test_items_without_tag_or_id_are_skipped():
-    assert [a.external_id for a in parse_releases(["junk", {"id": True}, {"name": "x"}, {"tag_name": "v2"}])] == ["v2"]
+    items = ["junk", {"id": True}, {"name": "x"}, {"tag_name": "Qwen3"}]
+    assert [a.external_id for a in parse_releases(items)] == ["Qwen3"]
+
+
+def test_software_releases_are_skipped_and_counted():
+    """The recorded page holds only software releases (`v1.0.0`, "Version 1.1.0 release candidate 1")."""
+    parsed = parse_releases(load("releases_page.json"), where="page 1")
+    assert list(parsed) == []
+    assert len(parsed.skipped) == 3  # the draft is left out silently, as unpublished
+    assert parsed.skipped[0] == "item 1 of page 1: release 'v1.1.0-rc.1' names no model (a software release)"
+
+
+def ernie_release(tag, name, **fields):
+    return load("release_v1.0.0.json") | {"tag_name": tag, "name": name, **fields}
+
+
+def test_paddle_ernie_code_releases_leave_only_the_model_releases():
+    """What `PaddlePaddle/ERNIE` publishes: code tags beside model releases."""
+    page = [
+        ernie_release("v2.6.0", "v2.6.0"),
+        ernie_release("static_graph", "static_graph"),
+        ernie_release("v2.5.0", "Version 2.5.0"),
+        ernie_release("ernie-4.5-rc1", "ERNIE 4.5 release candidate"),
+        ernie_release("v5.0", "ERNIE 4.5"),
+        ernie_release("ERNIE-4.5-VL", ""),
+    ]
+    parsed = parse_releases(page)
+    assert [a.external_id for a in parsed] == ["v5.0", "ERNIE-4.5-VL"]
+    assert len(parsed.skipped) == 4
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("ERNIE-4.5-VL-28B-A3B-Thinking", True),
+        ("Llama-3.1-post-training recipes v2", True),
+        ("ERNIE 4.5 beta", False),
+        ("v1.0.0-beta.2", False),
+        ("Version 2.5.0", False),
+        ("static_graph", False),
+    ],
+)
+def test_the_model_name_rule(title, expected):
+    assert names_a_model(title) is expected
+
+
+def test_models_pattern_decides_when_given():
+    page = [ernie_release("v3.0", "Paddle 3"), ernie_release("v5.0", "ERNIE 4.5")]
+    assert [a.external_id for a in parse_releases(page, models="ernie[- ]?[0-9]")] == ["v5.0"]
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "reason"),
+    [
+        ("published_at", "2025-04-31T10:00:00Z", "unreadable date '2025-04-31T10:00:00Z'"),
+        ("tag_name", "ERNIE-4.5\x1b[31m", "holds control characters"),
+        ("tag_name", "ERNIE-" + "4" * 600, "id of 606 characters"),
+    ],
+)
+def test_one_poison_release_is_skipped_and_the_page_kept(field, value, reason):
+    page = [ernie_release("ERNIE-4.5", "ERNIE 4.5"), ernie_release("ERNIE-4.5-VL", "ERNIE 4.5 VL") | {field: value}]
+    parsed = parse_releases(page)
+    assert [a.external_id for a in parsed] == ["ERNIE-4.5"]
+    assert len(parsed.skipped) == 1 and reason in parsed.skipped[0]
 
 
 def test_releases_url():
@@ -157,19 +220,19 @@ def test_sync_follows_link_headers_and_stores_published_releases(tmp_path, env, 
     db = tmp_path / "r.db"
     stored = {row[0] for row in query(db, "SELECT external_id FROM artifacts WHERE source_id = ?", (SOURCE_ID,))}
     assert len(stored) == 228
-    assert "v1.226.0" not in stored and "v1.79.0" not in stored  # the drafts
-    row = query(db, "SELECT name, url, date, date_kind, extra FROM artifacts WHERE external_id = 'v1.229.0'")[0]
+    assert "ERNIE-4.226" not in stored and "ERNIE-4.79" not in stored  # the drafts
+    row = query(db, "SELECT name, url, date, date_kind, extra FROM artifacts WHERE external_id = 'ERNIE-4.229'")[0]
     assert row[:4] == (
-        "Version 1.229.0",
-        f"https://github.com/{REPO}/releases/tag/v1.229.0",
+        "ERNIE 4.229",
+        f"https://github.com/{REPO}/releases/tag/ERNIE-4.229",
         "2024-09-06T09:30:00Z",
         "published",
     )
     assert json.loads(row[4]) == {
-        "tag": "v1.229.0",
+        "tag": "ERNIE-4.229",
         "prerelease": True,
         "assets": 0,
-        "body": "Release notes for v1.229.0",
+        "body": "Release notes for ERNIE-4.229",
     }
 
 
@@ -188,7 +251,7 @@ def test_second_sync_is_answered_by_304s_and_adds_nothing(tmp_path, env, api):
 def test_prereleases_option_leaves_them_out(tmp_path, env, api):
     result = sync(tmp_path, env, github_config(tmp_path, api, prereleases=False))
     assert json.loads(result.stdout)["totals"]["new"] == 227
-    assert query(tmp_path / "r.db", "SELECT count(*) FROM artifacts WHERE external_id = 'v1.229.0'") == [(0,)]
+    assert query(tmp_path / "r.db", "SELECT count(*) FROM artifacts WHERE external_id = 'ERNIE-4.229'") == [(0,)]
 
 
 @pytest.mark.parametrize("variable", ["GITHUB_TOKEN", "GH_TOKEN"])

@@ -2,6 +2,8 @@ import json
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
+
 from relwatch.models import DateKind
 from relwatch.sources.huggingface import EXPAND, listing_url, parse_model, parse_models
 
@@ -66,12 +68,32 @@ def test_listing_page_projection_parses_same_as_full_bodies():
         )
 
 
-def test_sentinel_creation_date_is_unknown():
+@pytest.mark.parametrize("placeholder", ["2022-03-02T23:29:04.000Z", "2022-03-02T23:29:05.000Z"])
+def test_sentinel_creation_dates_are_unknown(placeholder):
     item = load("model_google_flan-t5-xxl.json")
-    item["createdAt"] = "2022-03-02T23:29:04.000Z"
+    item["createdAt"] = placeholder
     artifact = parse_model(item)
     assert artifact.date is None
     assert artifact.extra["created_before"] == "2022-03-02"
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "reason"),
+    [
+        ("createdAt", "2025-04-31T10:00:00.000Z", "unreadable date '2025-04-31T10:00:00.000Z'"),
+        ("downloads", 18446744073709551615, "number 18446744073709551615 is out of range"),
+        ("id", "google/\u202egnp.exe", "holds control characters"),
+        ("id", "google/" + "x" * 600, "id of 607 characters"),
+    ],
+)
+def test_one_poison_item_is_skipped_and_the_listing_page_kept(field, value, reason):
+    page = load("listing_projected.json")
+    page[1] = page[1] | {field: value}
+    parsed = parse_models(page, where="https://huggingface.co/api/models?author=google")
+    assert len(parsed) == len(page) - 1
+    assert len(parsed.skipped) == 1
+    assert parsed.skipped[0].startswith("item 2 of https://huggingface.co/api/models?author=google: ")
+    assert reason in parsed.skipped[0]
 
 
 def test_licence_falls_back_to_card_and_link():

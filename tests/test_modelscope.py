@@ -9,11 +9,18 @@ import httpx
 import pytest
 
 from relwatch.config import SourceConfig, parse_config
-from relwatch.errors import ConfigError, SourceError
+from relwatch.errors import ConfigError, RateLimited, SourceError
 from relwatch.http import Fetched
 from relwatch.models import DateKind
 from relwatch.sources import modelscope
-from relwatch.sources.modelscope import listing_url, next_page_number, parse_model, parse_models, unwrap
+from relwatch.sources.modelscope import (
+    SortRefused,
+    listing_url,
+    next_page_number,
+    parse_model,
+    parse_models,
+    unwrap,
+)
 from tests.conftest import query, run, write_config
 from tests.loopback import json_reply
 from tests.sim_modelscope import ModelScopeHub, ms_models
@@ -104,7 +111,6 @@ def test_lenient_about_odd_item_fields():
         "tasks": "text-generation",
         "downloads": "12",
         "likes": True,
-        "created_at": "not a date",
         "private": True,
     }
     artifact = parse_model(item)
@@ -117,6 +123,37 @@ def test_lenient_about_odd_item_fields():
     )
     assert artifact.date is None
     assert artifact.extra == {"private": True}
+
+
+def test_items_of_another_owner_are_skipped_and_counted():
+    items = [{"id": "Qwen/Qwen3-8B"}, {"id": "someone/Qwen3-8B-GGUF"}, {"id": "qwen/Qwen3-4B"}]
+    parsed = parse_models(items, owner="Qwen", where="p1")
+    assert [a.external_id for a in parsed] == ["Qwen/Qwen3-8B", "qwen/Qwen3-4B"]
+    assert parsed.skipped == ["item 2 of p1: 'someone/Qwen3-8B-GGUF' belongs to 'someone', not 'Qwen'"]
+
+
+def test_an_impossible_creation_date_skips_that_item_only():
+    models, _ = unwrap(load("models_Qwen.json"), "u")
+    models[0] = models[0] | {"created_at": "2025-06-31 10:00:00"}
+    parsed = parse_models(models, owner="Qwen")
+    assert len(parsed) == len(models) - 1
+    assert "unreadable date '2025-06-31 10:00:00'" in parsed.skipped[0]
+
+
+def test_quota_refusal_in_a_200_is_a_rate_limit_naming_the_code():
+    payload = {"success": False, "code": "QuotaLimitExceed", "message": "Request was denied due to quota limit"}
+    with pytest.raises(RateLimited, match=r"ModelScope quota refused https://m/x \(QuotaLimitExceed\)") as caught:
+        unwrap(payload, "https://m/x")
+    assert caught.value.until > "2026"
+
+
+def test_a_refused_sort_is_told_apart_from_other_refusals():
+    payload = {"success": False, "message": "invalid sort: last_modified"}
+    with pytest.raises(SortRefused):
+        unwrap(payload, "https://m/x", sorted_request=True)
+    with pytest.raises(SourceError, match="ModelScope refused https://m/x: invalid sort") as caught:
+        unwrap(payload, "https://m/x")
+    assert not isinstance(caught.value, SortRefused)
 
 
 def test_items_without_an_owner_name_id_are_skipped():
@@ -298,3 +335,33 @@ def test_a_refusal_fails_the_source_with_the_server_message(tmp_path, env, hub):
     assert source["status"] == "failed"
     assert source["error"].startswith("ModelScope refused http://127.0.0.1:")
     assert source["error"].endswith(": owner not found")
+
+
+@pytest.mark.parametrize("status", ["400", "200"])
+def test_a_refused_sort_is_retried_without_it(tmp_path, env, hub, status):
+    config = qwen_config(tmp_path, hub, count=60)
+    hub.refuse_sort = status
+    result = sync(tmp_path, env, config)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["totals"]["new"] == 60
+    queries = [r.query for r in hub.loopback.requests_to("/openapi/v1/models")]
+    assert queries[0]["sort"] == ["last_modified"]
+    assert [q.get("sort") for q in queries[1:]] == [None, None]
+    assert [q["page_number"] for q in queries[1:]] == [["1"], ["2"]]
+
+
+@pytest.mark.parametrize(
+    ("reply", "code"),
+    [
+        (json_reply({"success": False, "code": "QuotaLimitExceed", "message": "quota limit"}), "QuotaLimitExceed"),
+        (json_reply({"success": False, "message": "forbidden"}, status=403), "HTTP 403"),
+    ],
+)
+def test_quota_refusals_park_the_source_as_rate_limited(tmp_path, env, hub, reply, code):
+    config = qwen_config(tmp_path, hub)
+    hub.loopback.route("/openapi/v1/models", lambda request: reply)
+    result = sync(tmp_path, env, config)
+    source = json.loads(result.stdout)["sources"][0]
+    assert source["status"] == "waiting", source
+    assert f"({code})" in source["error"]
+    assert len(hub.loopback.requests_to("/openapi/v1/models")) == 1

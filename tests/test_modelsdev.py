@@ -9,6 +9,7 @@ from relwatch.errors import SourceError
 from relwatch.models import DateKind, Openness
 from relwatch.sources.modelsdev import (
     catalogue_url,
+    lab_models,
     parse_model,
     parse_models,
     provider_models,
@@ -19,6 +20,7 @@ from tests.loopback import json_reply, with_etag
 
 FIXTURES = Path(__file__).parent / "fixtures" / "modelsdev"
 WHERE = "https://models.dev/api.json"
+CATALOG = "https://models.dev/catalog.json"
 
 
 def catalogue():
@@ -30,7 +32,7 @@ def models_of(provider, family=None):
 
 
 def test_catalogue_url():
-    assert catalogue_url("https://models.dev") == "https://models.dev/api.json"
+    assert catalogue_url("https://models.dev") == "https://models.dev/catalog.json"
 
 
 def test_closed_first_party_model():
@@ -49,8 +51,55 @@ def test_closed_first_party_model():
         "output_modalities": ["text"],
         "context_limit": 1048576,
         "knowledge": "2025-01",
+        "cost": {"input": 1.25, "output": 10.0, "cache_read": 0.125},  # USD per 1M tokens; tiers left out
     }
     assert model.raw["cost"]["input"] == 1.25
+
+
+def full_catalogue():
+    return json.loads((FIXTURES / "catalog.json").read_text())
+
+
+def catalogue_models(provider, **options):
+    payload = full_catalogue()
+    models = provider_models(payload, provider, CATALOG)
+    parsed = parse_models(models, labs=lab_models(payload), provider=provider, where=CATALOG, **options)
+    return {a.external_id: a for a in parsed}
+
+
+def test_catalog_offers_are_joined_to_lab_metadata_by_canonical_path():
+    alibaba = catalogue_models("alibaba")
+    qwen3 = alibaba["qwen3-235b-a22b"]  # the offer names `alibaba/qwen3-235b-a22b` as its canonical model
+    assert (qwen3.licence, qwen3.weights_ref, qwen3.parameters) == ("apache-2.0", "Qwen/Qwen3-235B-A22B", 235093634560)
+    assert qwen3.url == "https://qwenlm.github.io/blog/qwen3/"
+    assert qwen3.extra["lab_model"] == "alibaba/qwen3-235b-a22b"
+    assert qwen3.date == "2025-04"  # the month precision of the catalogue is kept
+    assert "cost" in qwen3.extra
+    closed = alibaba["qwen3-max"]
+    assert (closed.licence, closed.weights_ref, closed.tier_hint) == (None, None, Openness.API)
+
+
+def test_catalog_offers_without_a_path_join_by_provider_and_id():
+    gemma = catalogue_models("google")["gemma-4-26b-a4b-it"]
+    assert (gemma.licence, gemma.weights_ref, gemma.extra["lab_model"]) == (
+        "gemma",
+        "google/gemma-4-26b-a4b-it",
+        "google/gemma-4-26b-a4b-it",
+    )
+    assert "lab_model" not in catalogue_models("google")["gemini-2.5-pro"].extra
+
+
+def test_a_third_party_host_joins_the_lab_entry_only_through_its_canonical_path():
+    hosted = catalogue_models("abacus")["Qwen/Qwen3.6-27B"]
+    assert "lab_model" not in hosted.extra  # its canonical lab entry is not in this catalogue
+
+
+def test_one_unreadable_offer_is_skipped_and_counted():
+    payload = full_catalogue()
+    payload["providers"]["google"]["models"]["gemini-\x1b[2J"] = {"name": "hostile"}
+    parsed = parse_models(provider_models(payload, "google", CATALOG), labs=lab_models(payload), where=CATALOG)
+    assert sorted(a.external_id for a in parsed) == ["gemini-2.5-pro", "gemma-4-26b-a4b-it"]
+    assert len(parsed.skipped) == 1 and "control characters" in parsed.skipped[0]
 
 
 def test_open_weights_flag_gives_the_open_tier():
@@ -148,8 +197,8 @@ def test_malformed_models_are_skipped_or_read_leniently():
 
 
 def test_sync_through_loopback(tmp_path, env, loopback):
-    body = catalogue()
-    loopback.route("/api.json", lambda request: with_etag(request, json_reply(body)))
+    body = full_catalogue()
+    loopback.route("/catalog.json", lambda request: with_etag(request, json_reply(body)))
     config = write_config(
         tmp_path / "sources.toml",
         {
@@ -173,7 +222,7 @@ def test_sync_through_loopback(tmp_path, env, loopback):
     ]
     second = run(args, env)
     totals = json.loads(second.stdout)["totals"]
-    # three sources read the same api.json: one request, answered 304, and two shared answers
+    # three sources read the same catalog.json: one request, answered 304, and two shared answers
     assert (totals["new"], totals["gone"], totals["requests"], totals["not_modified"], totals["shared"]) == (
         0,
         0,

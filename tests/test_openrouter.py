@@ -149,7 +149,6 @@ def test_malformed_items_are_skipped_or_read_leniently():
         {
             "id": "google/odd",
             "name": None,
-            "created": "soon",
             "architecture": "text",
             "pricing": [],
             "hugging_face_id": 5,
@@ -164,6 +163,13 @@ def test_malformed_items_are_skipped_or_read_leniently():
         None,
         {},
     )
+
+
+def test_an_item_with_an_unreadable_date_is_skipped_and_counted():
+    page = [{"id": "google/gemini-2.5-pro", "created": 1750000000}, {"id": "google/odd", "created": "soon"}]
+    parsed = parse_models(page, "google", where="https://openrouter.ai/api/v1/models")
+    assert [a.external_id for a in parsed] == ["google/gemini-2.5-pro"]
+    assert parsed.skipped == ["item 2 of https://openrouter.ai/api/v1/models: unreadable date 'soon'"]
 
 
 # -- end to end -----------------------------------------------------------------------------

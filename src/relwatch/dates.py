@@ -6,8 +6,10 @@ month-only value (models.dev has them) stays `YYYY-MM`, so no precision is inven
 
 from __future__ import annotations
 
+import importlib
 import re
 from datetime import UTC, date, datetime, tzinfo
+from typing import Any, cast
 
 DAY_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MONTH_ONLY = re.compile(r"^\d{4}-\d{2}$")
@@ -30,10 +32,13 @@ def normalise_time(value: object, naive_tz: tzinfo = UTC) -> str | None:
     if value is None or value == "" or isinstance(value, bool):
         return None
     if isinstance(value, int | float):
-        if value <= 0:
+        if not 0 < value < 1e15:  # past year 33658 even in milliseconds: no time a source means
             return None
         seconds = value / 1000 if value > 10_000_000_000 else value
-        return iso_utc(datetime.fromtimestamp(seconds, UTC))
+        try:
+            return iso_utc(datetime.fromtimestamp(seconds, UTC))
+        except (OverflowError, OSError, ValueError):
+            return None
     if isinstance(value, datetime):
         return iso_utc(value if value.tzinfo else value.replace(tzinfo=naive_tz))
     if isinstance(value, date):
@@ -43,19 +48,39 @@ def normalise_time(value: object, naive_tz: tzinfo = UTC) -> str | None:
     text = value.strip()
     if UTC_Z.match(text):
         return text[:19] + "Z" if _is_day(text[:10]) else None
-    if DAY_ONLY.match(text) or MONTH_ONLY.match(text):
-        return text
+    if DAY_ONLY.match(text):
+        return text if _is_day(text) else None
+    if MONTH_ONLY.match(text):
+        return text if 1 <= int(text[5:]) <= 12 else None
     if text.isdigit():
         return normalise_time(int(text))
+    parsed: datetime | None
     try:
         parsed = datetime.fromisoformat(text)  # the common case, and much faster than dateutil
     except ValueError:
         parsed = _parse_loosely(text)
-        if parsed is None:
-            return None
+    if parsed is None:
+        return None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=naive_tz)
-    return iso_utc(parsed)
+    try:
+        return iso_utc(parsed)
+    except (OverflowError, ValueError):  # a zone that pushes year 1 or 9999 past the calendar
+        return None
+
+
+def read_time(value: object, naive_tz: tzinfo = UTC) -> str | None:
+    """`normalise_time`, but a value that is present and unreadable raises ValueError naming it.
+
+    For the date an item is keyed or dated by: an impossible date (`2025-04-31`) is the item's
+    fault, and the caller skips the item and counts it rather than store it undated.
+    """
+    if value is None or value == "":
+        return None
+    normalised = normalise_time(value, naive_tz)
+    if normalised is None:
+        raise ValueError(f"unreadable date {str(value)[:60]!r}")
+    return normalised
 
 
 def _is_day(text: str) -> bool:
@@ -66,16 +91,34 @@ def _is_day(text: str) -> bool:
     return True
 
 
-def _parse_loosely(text: str) -> datetime | None:
-    from dateutil import parser as dateparser  # only for what fromisoformat cannot read
+# `2025年07月15日 10:00` (CJK year/month/day marks) and a leading weekday in any language
+# (`Mo, 25 Jun 2018`, `周一, …`), which dateutil does not know.
+_CJK_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(?:(\d{1,2})\s*[日号])?")
+_LEADING_WEEKDAY = re.compile(r"^\s*[^\W\d]{1,12}\.?,\s*(?=\d)")
+# Two far-apart defaults: a date part that dateutil fills from them was not in the text.
+_DEFAULTS = (datetime(2000, 1, 1), datetime(2001, 2, 2))
 
+
+def _parse_loosely(text: str) -> datetime | None:
+    """What fromisoformat cannot read, by dateutil; never completed from today's date.
+
+    Reads `2016/6/29 15:07:41`, `2025/07/15`, `2025年07月15日 10:00` and RFC 822 dates with a
+    localised weekday; a text without a full year-month-day gives None.
+    """
+    # only for what fromisoformat cannot read; imported by name as dateutil ships no type hints
+    dateparser: Any = importlib.import_module("dateutil.parser")
     try:
-        return dateparser.isoparse(text)
+        moment: datetime = dateparser.isoparse(text)
+        return moment
     except (ValueError, OverflowError):
-        try:
-            return dateparser.parse(text)
-        except (ValueError, OverflowError):
-            return None
+        pass
+    cleaned = _CJK_DATE.sub(lambda m: f"{m[1]}-{m[2]}-{m[3] or ''} ", text)
+    cleaned = _LEADING_WEEKDAY.sub("", cleaned).strip()
+    try:
+        first, second = (cast(datetime, dateparser.parse(cleaned, default=d)) for d in _DEFAULTS)
+    except (ValueError, OverflowError):
+        return None
+    return first if first.date() == second.date() else None
 
 
 def day_of(value: str | None) -> str | None:

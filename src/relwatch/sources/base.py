@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from relwatch.errors import ConfigError, SourceError
@@ -113,6 +113,7 @@ class Page:
     next_url: str | None = None
     etag: str | None = None
     last_modified: str | None = None
+    skipped: list[str] = field(default_factory=list)  # one line per item that could not be read
 
     @property
     def unchanged(self) -> bool:
@@ -148,6 +149,7 @@ async def follow_pages(
                 next_url=next_url,
                 etag=fetched.headers.get("etag"),
                 last_modified=fetched.headers.get("last-modified"),
+                skipped=getattr(artifacts, "skipped", []),
             )
             del artifacts
         del fetched  # neither the body nor the parsed page outlives its staging

@@ -35,6 +35,7 @@ from urllib.parse import urlsplit
 from relwatch.errors import SourceError
 from relwatch.models import Artifact, DateKind, Openness
 from relwatch.sources.base import Option, Page, follow_pages
+from relwatch.sources.items import Parsed, parse_each
 from relwatch.sources.mentions import (
     ELLIPSIS,
     EXCERPT_LIMIT,
@@ -78,8 +79,37 @@ DAY_FORMS = (
     re.compile(rf"{_MONTH}\s+(?P<day>\d{{1,2}}){_ORDINAL},?\s+(?P<year>\d{{4}})", re.IGNORECASE),
     re.compile(rf"(?P<day>\d{{1,2}}){_ORDINAL}\s+{_MONTH},?\s+(?P<year>\d{{4}})", re.IGNORECASE),
     re.compile(r"(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})"),
-    re.compile(r"(?P<year>\d{4})\s*年\s*(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*日"),
+    re.compile(r"(?P<year>\d{4})\s*年\s*(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*[日号]"),
 )
+# Whole-text dates of a month only (`## April 2025`, `2025年4月`, `2025-06`): sections and table
+# cells dated by month keep month precision, `YYYY-MM`, as models.dev dates do.
+MONTH_FORMS = (
+    re.compile(rf"{_MONTH},?\s+(?P<year>\d{{4}})", re.IGNORECASE),
+    re.compile(r"(?P<year>\d{4})-(?P<month>\d{1,2})"),
+    re.compile(r"(?P<year>\d{4})\s*年\s*(?P<month>\d{1,2})\s*月(?:份)?"),
+)
+# `12月26日` in a table under a year heading (`## 2025年`): the year comes from the heading.
+YEARLESS_DAY = re.compile(r"(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*[日号]")
+HEADING_YEAR = re.compile(r"(?<!\d)(?P<year>(?:19|20)\d{2})(?!\d)")
+# Characters that vendors' pages scatter through text and that mean nothing: zero-width spaces and
+# joiners, the byte-order mark, soft hyphens; non-breaking spaces read as spaces.
+INVISIBLE = str.maketrans(
+    {
+        "\u200b": None,
+        "\u200c": None,
+        "\u200d": None,
+        "\u2060": None,
+        "\ufeff": None,
+        "\u00ad": None,
+        "\u00a0": " ",
+        "\u202f": " ",
+        "\u3000": " ",
+    }
+)
+# Release-table date columns: English headers say "release"; Chinese product-update tables say
+# 发布时间 / 发布日期 (release time / date) or 上线时间 (launch time).
+RELEASE_HEADERS = ("release", "发布时间", "发布日期", "上线时间", "上线日期")
+MODEL_HEADERS = ("model", "模型")
 MARKUP = "#*_:： \t"  # heading marks, bold/italic marks and a trailing colon around a date line
 
 HEADING_TAGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
@@ -124,9 +154,9 @@ def fetch(source: SourceConfig, session: SourceSession) -> AsyncIterator[Page]:
 
     def parse_page(fetched: Fetched) -> tuple[list[Artifact], str | None]:
         content_type = fetched.headers.get("content-type", "")
-        # HTML goes in as bytes, so that a charset named only in a <meta> tag is honoured too.
+        # bytes, so that a charset named only in a <meta> tag, or named nowhere, is found too
         artifacts = parse_changelog(
-            fetched.text() if is_text(content_type, fetched.url) else fetched.content,
+            fetched.content,
             url=fetched.url,
             content_type=content_type,
             models=models,
@@ -148,14 +178,17 @@ def parse_changelog(
     tier: Openness = Openness.API,
     section: str | None = None,
     date_selector: str | None = None,
-) -> list[Artifact]:
+) -> Parsed:
     """A release-notes page → one artifact per (model id, day); a release table's row wins over a section.
 
-    `page` is text, or for HTML also the bytes as served: then the charset comes from
-    `content_type`, else from the page's own `<meta>`.
+    A mention that cannot be stored (an id past 512 characters or holding control characters:
+    see `base.check_artifact`) is listed in `skipped`, and the rest of the page kept.
+
+    `page` is text, or the bytes as served: then the charset comes from `content_type`, else
+    from the page's own `<meta>`, else it is sniffed (see `decode_page`).
     """
     if is_text(content_type, url):
-        text = page if isinstance(page, str) else page.decode(charset_of(content_type) or "utf-8", "replace")
+        text = page if isinstance(page, str) else decode_page(page, charset_of(content_type))
         sections, rows = read_text(text)
     else:
         sections, rows = read_html(page, charset=charset_of(content_type), section=section, date_selector=date_selector)
@@ -168,7 +201,7 @@ def parse_changelog(
     for part in sections:
         for artifact in section_artifacts(part, url, models, tier):
             found.setdefault(artifact.external_id, artifact)
-    return list(found.values())
+    return parse_each(found.values(), lambda artifact: artifact, url)
 
 
 def charset_of(content_type: str) -> str | None:
@@ -192,25 +225,50 @@ def is_text(content_type: str, url: str) -> bool:
 # -- dates ----------------------------------------------------------------------------------
 
 
-def parse_day(text: str) -> str | None:
-    """`YYYY-MM-DD` if the whole of `text` (markup aside) is a date in a form release notes use."""
-    cleaned = " ".join(text.split()).strip(MARKUP)
+def parse_day(text: str, year: str | None = None) -> str | None:
+    """`YYYY-MM-DD`, or `YYYY-MM` for a month, if the whole of `text` (markup and invisible
+    characters aside) is a date in a form release notes use; `year` completes `12月26日`."""
+    cleaned = " ".join(text.translate(INVISIBLE).split()).strip(MARKUP)
     for form in DAY_FORMS:
         match = form.fullmatch(cleaned)
         if match:
             return _day(match)
+    for form in MONTH_FORMS:
+        match = form.fullmatch(cleaned)
+        if match:
+            return _month(match)
+    match = YEARLESS_DAY.fullmatch(cleaned) if year else None
+    if match:
+        try:
+            return date(int(year or 0), int(match["month"]), int(match["day"])).isoformat()
+        except ValueError:
+            return None
     return None
+
+
+def heading_year(heading: str | None) -> str | None:
+    """The year a heading names (`2025年`, `Updates in 2025`), for dates written without one."""
+    match = HEADING_YEAR.search(heading.translate(INVISIBLE)) if heading else None
+    return match["year"] if match else None
 
 
 def find_day(text: str) -> str | None:
     """The first date anywhere in `text`."""
-    cleaned = " ".join(text.split())
+    cleaned = " ".join(text.translate(INVISIBLE).split())
     for form in DAY_FORMS:
         for match in form.finditer(cleaned):
             day = _day(match)
             if day:
                 return day
     return None
+
+
+def _month(match: re.Match[str]) -> str | None:
+    month_text = match["month"].lower()
+    month = int(month_text) if month_text.isdigit() else MONTHS.get(month_text)
+    if month is None or not 1 <= month <= 12:
+        return None
+    return f"{int(match['year']):04d}-{month:02d}"
 
 
 def _day(match: re.Match[str]) -> str | None:
@@ -308,6 +366,7 @@ def _artifact(
 
 def read_text(text: str) -> tuple[list[Section], list[Row]]:
     """Date lines start sections; other lines are blocks of the current one; tables are read whole."""
+    text = text.translate(INVISIBLE)
     sections: list[Section] = []
     rows: list[Row] = []
     current: Section | None = None
@@ -384,20 +443,23 @@ def _plain(cell: str) -> str:
 
 
 def _table_rows(header: list[str], body: list[list[Cell]], heading: str | None) -> tuple[list[Row], bool]:
-    """The dated rows of a table whose header has a "release" column, and whether it has one.
+    """The dated rows of a table whose header has a release-date column (`RELEASE_HEADERS`), and
+    whether it has one.
 
-    The model column is the first other one whose header says "model", else the first column.
+    The model column is the first other one whose header says "model" (模型), else the first
+    column. A date without a year (`12月26日`) takes the year of the heading above the table.
     """
-    lowered = [h.lower() for h in header]
-    release = next((i for i, h in enumerate(lowered) if "release" in h), None)
+    lowered = [h.translate(INVISIBLE).lower() for h in header]
+    release = next((i for i, h in enumerate(lowered) if any(word in h for word in RELEASE_HEADERS)), None)
     if release is None:
         return [], False
-    model = next((i for i, h in enumerate(lowered) if "model" in h and i != release), 0)
+    model = next((i for i, h in enumerate(lowered) if any(w in h for w in MODEL_HEADERS) and i != release), 0)
+    year = heading_year(heading)
     rows = []
     for cells in body:
         if len(cells) <= max(release, model):
             continue
-        day = parse_day(cells[release][0])
+        day = parse_day(cells[release][0], year)
         if day is None:
             continue
         named = {header[i] or f"column {i + 1}": text for i, (text, _) in enumerate(cells[: len(header)])}
@@ -413,21 +475,88 @@ def read_html(
 ) -> tuple[list[Section], list[Row]]:
     from bs4 import BeautifulSoup  # imported here: slow to import, needed only when a page is read
 
-    if isinstance(markup, bytes):
-        soup = BeautifulSoup(markup, "html.parser", from_encoding=charset)
-    else:
-        soup = BeautifulSoup(markup, "html.parser")
+    soup = BeautifulSoup(decode_page(markup, charset) if isinstance(markup, bytes) else markup, "html.parser")
     rows, release_tables = read_html_tables(soup)
     if section:
         return _select_sections(soup, section, date_selector, release_tables), rows
     if date_selector:
         chosen = {id(el) for el in _select(soup, date_selector, "date_selector")}
         return _walk_sections(soup, lambda tag: id(tag) in chosen, release_tables), rows
-    return _walk_sections(soup, is_date_heading, release_tables), rows
+    texts = short_texts(soup)
+
+    def is_heading(tag: Tag) -> bool:
+        text = texts.get(id(tag))
+        return tag.name in DATE_HEADING_TAGS and text is not None and parse_day(text) is not None
+
+    return _walk_sections(soup, is_heading, release_tables), rows
 
 
 def is_date_heading(tag: Tag) -> bool:
     return tag.name in DATE_HEADING_TAGS and parse_day(tag.get_text(" ")) is not None
+
+
+SHORT_TEXT = 80  # longer than any date heading, so a longer text is never one
+
+
+def short_texts(root: Tag, limit: int = SHORT_TEXT) -> dict[int, str]:
+    """The text of every tag under `root` whose text is at most `limit` characters, by `id(tag)`.
+
+    Built children first in one pass, so that telling date headings apart costs the page's size,
+    not its size times its depth (asking each tag for its text walks its whole subtree).
+    """
+    from bs4.element import CData, NavigableString, Tag
+
+    texts: dict[int, str] = {}
+    stack: list[tuple[Tag, bool]] = [(root, False)]
+    while stack:
+        tag, children_done = stack.pop()
+        if not children_done:
+            stack.append((tag, True))
+            stack.extend((child, False) for child in tag.contents if isinstance(child, Tag))
+            continue
+        parts: list[str] = []
+        total = 0
+        for child in tag.contents:
+            if isinstance(child, Tag):
+                part = texts.get(id(child))
+                if part is None:
+                    break
+            elif type(child) in (NavigableString, CData):
+                part = str(child)
+            else:
+                continue
+            parts.append(part)
+            total += len(part)
+            if total > limit:
+                break
+        else:
+            texts[id(tag)] = " ".join(parts)
+    return texts
+
+
+CHARSET_IN_MARKUP = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?([A-Za-z0-9_.:-]{1,40})""", re.IGNORECASE)
+
+
+def decode_page(content: bytes, declared: str | None = None) -> str:
+    """A page's bytes → text: the declared charset, else a `<meta>` charset, else UTF-8, else
+    GB 18030 (the superset of GBK and GB 2312 that Chinese vendors' pages use without saying so),
+    else Windows-1252, which decodes anything."""
+    named = [declared]
+    match = CHARSET_IN_MARKUP.search(content[:4096])
+    if match:
+        named.append(match[1].decode("ascii"))
+    for charset in named:
+        if charset:
+            try:
+                return content.decode(charset, "replace")
+            except LookupError:
+                continue
+    for charset in ("utf-8-sig", "gb18030"):
+        try:
+            return content.decode(charset)
+        except UnicodeDecodeError:
+            continue
+    return content.decode("cp1252", "replace")
 
 
 def read_html_tables(soup: BeautifulSoup) -> tuple[list[Row], list[Tag]]:
@@ -450,24 +579,32 @@ def read_html_tables(soup: BeautifulSoup) -> tuple[list[Row], list[Tag]]:
 
 
 def _walk_sections(soup: BeautifulSoup, is_heading: Callable[[Tag], bool], skip: list[Tag]) -> list[Section]:
-    """Sections from date headings in document order, each running to the next (see module docstring)."""
-    from bs4 import NavigableString, Tag
+    """Sections from date headings in document order, each running to the next (see module docstring).
+
+    One pass in document order, linear in the page's size whatever its depth: a heading, a
+    skipped table or page chrome is not entered, and each text node gets its block element from
+    the walk instead of looking through its ancestors.
+    """
+    from bs4.element import NavigableString, Tag
 
     sections: list[Section] = []
     current: Section | None = None
-    heading: Tag | None = None
     last_block: Tag | None = None
     last_rank = 0  # of the last h1–h6: a date in a p, strong or dt sits at that level
-    for node in soup.descendants:
+    skipped = {id(tag) for tag in skip}
+    closed: set[int] = set()  # tags whose contents the walk leaves out
+    for node, block in _preorder(soup, lambda tag: id(tag) not in closed):
         if isinstance(node, Tag):
-            if _within(node, [heading, *skip]) or _in_chrome(node):
+            if node.name in CHROME_TAGS or id(node) in skipped:
+                closed.add(id(node))
                 continue
             rank = _rank(node)
             if is_heading(node):
-                heading, last_block = node, None
+                closed.add(id(node))
+                last_block = None
                 last_rank = rank or last_rank
                 current = Section(
-                    heading=_cell_text(node), day=_element_day(node) or "", anchor=node.get("id"), rank=last_rank
+                    heading=_cell_text(node), day=_element_day(node) or "", anchor=_anchor(node), rank=last_rank
                 )
                 sections.append(current)
             elif rank:
@@ -475,42 +612,65 @@ def _walk_sections(soup: BeautifulSoup, is_heading: Callable[[Tag], bool], skip:
                 if current is not None and current.rank and rank <= current.rank:
                     current = None
             continue
-        if current is None or type(node) is not NavigableString:
-            continue
-        if _within(node, [heading, *skip]) or _in_chrome(node):
-            continue
-        last_block = _add_fragment(current, node, last_block)
+        if current is not None and type(node) is NavigableString:
+            last_block = _add_fragment(current, node, block, last_block)
     return [s for s in sections if s.day]
+
+
+def _preorder(root: Tag, enter: Callable[[Tag], bool]) -> Iterator[tuple[Any, Tag | None]]:
+    """Every node under `root` in document order, with its nearest block element (or None).
+
+    A tag's children are walked only if `enter(tag)`, asked once the caller has seen the tag.
+    Iterative, so that no depth of nesting reaches Python's recursion limit.
+    """
+    from bs4 import Tag
+
+    start = root if root.name in BLOCK_TAGS else None
+    stack: list[tuple[Any, Tag | None]] = [(child, start) for child in reversed(root.contents)]
+    while stack:
+        node, block = stack.pop()
+        yield node, block
+        if isinstance(node, Tag) and enter(node):
+            inner = node if node.name in BLOCK_TAGS else block
+            stack.extend((child, inner) for child in reversed(node.contents))
 
 
 def _select_sections(soup: BeautifulSoup, selector: str, date_selector: str | None, skip: list[Tag]) -> list[Section]:
     """Each element `selector` picks is a section, dated by `date_selector` inside it (else its first date heading)."""
-    from bs4 import NavigableString
+    from bs4.element import NavigableString, Tag
 
     sections = []
+    skipped = {id(tag) for tag in skip}
     for element in _select(soup, selector, "section"):
         if date_selector:
             date_element = _select_one(element, date_selector)
         else:
             date_element = next((t for t in element.find_all(True) if t.name == "time" or is_date_heading(t)), None)
         day = _element_day(date_element) if date_element is not None else None
-        if day is None or date_element is None:
+        if day is None or date_element is None or _in_chrome(element):
             continue
-        current = Section(heading=_cell_text(date_element), day=day, anchor=element.get("id"))
+        current = Section(heading=_cell_text(date_element), day=day, anchor=_anchor(element))
         last_block = None
-        for node in element.descendants:
-            if type(node) is NavigableString and not _within(node, [date_element, *skip]) and not _in_chrome(node):
-                last_block = _add_fragment(current, node, last_block)
+        closed = {id(date_element)}
+
+        def enter(tag: Tag, closed: set[int] = closed) -> bool:
+            return id(tag) not in closed
+
+        for node, block in _preorder(element, enter):
+            if isinstance(node, Tag):
+                if node.name in CHROME_TAGS or id(node) in skipped:
+                    closed.add(id(node))
+            elif type(node) is NavigableString:
+                last_block = _add_fragment(current, node, block, last_block)
         sections.append(current)
     return sections
 
 
-def _add_fragment(section: Section, node: Any, last_block: Tag | None) -> Tag | None:
+def _add_fragment(section: Section, node: Any, block: Tag | None, last_block: Tag | None) -> Tag | None:
     """Append a text node to the section's current block, or start a block when its block element changes."""
-    block = next((p for p in node.parents if p.name in BLOCK_TAGS), None)
     if block is not last_block or not section.blocks:
         section.blocks.append([])
-    section.blocks[-1].append(re.sub(r"\s+", " ", str(node)))
+    section.blocks[-1].append(re.sub(r"\s+", " ", str(node).translate(INVISIBLE)))
     return block
 
 
@@ -537,13 +697,13 @@ def _select_one(element: Tag, selector: str) -> Tag | None:
     return found[0] if found else None
 
 
-def _within(node: Any, containers: list[Tag | None]) -> bool:
-    parents = {id(p) for p in node.parents}
-    return any(c is not None and (c is node or id(c) in parents) for c in containers)
-
-
 def _in_chrome(node: Any) -> bool:
     return any(p.name in CHROME_TAGS for p in node.parents) or getattr(node, "name", None) in CHROME_TAGS
+
+
+def _anchor(tag: Tag) -> str | None:
+    value = tag.get("id")
+    return value if isinstance(value, str) and value else None
 
 
 def _rank(tag: Tag) -> int:
@@ -551,4 +711,4 @@ def _rank(tag: Tag) -> int:
 
 
 def _cell_text(tag: Tag) -> str:
-    return " ".join(tag.get_text(" ").split())
+    return " ".join(tag.get_text(" ").translate(INVISIBLE).split())

@@ -2,28 +2,35 @@
 
 `GET url` (its scheme and host replaced by `base_url`'s when one is set), parsed by feedparser.
 One artifact per model id and day: `external_id` is `<model id>@<YYYY-MM-DD>`, the day of the
-entry's date (`published`, else `updated`, in UTC). Entries without a readable date are skipped
-and counted nowhere: without a day there is no key to file them under. Two entries of one day
-that name the same model give one artifact, from the first of them in feed order.
+entry's date (`published`, else `updated`, in UTC). Two entries of one day that name the same
+model give one artifact, from the first of them in feed order.
 
-Fields relied on (feedparser's names): each entry's `published_parsed` / `updated_parsed`;
-`title`, `summary` and `content[].value` are searched for ids when present; `link` and `id`
-are kept when present.
+Dates are read from the entry's own text, not from feedparser's parsed struct: feedparser fills
+what a date lacks from the current time (`2016/6/29 15:07:41` got the machine's month) and drops
+dates with no zone or a localised weekday (`Mo, 25 Jun 2018 …`). RFC 822 dates are read by the
+standard library (it knows the US zone names), anything else by `relwatch.dates` (dateutil,
+never completed from today); a date without a zone is UTC. An entry whose date cannot be read
+is skipped and listed in the page's `skipped`: without a day there is no key to file it under.
+
+Fields relied on (feedparser's names): each entry's raw `published` / `updated`; `title`,
+`summary` and `content[].value` are searched for ids when present; `link` and `id` are kept
+when present.
 """
 
 from __future__ import annotations
 
-import calendar
+import importlib
 import io
 import re
-import time
 from collections.abc import AsyncIterator, Iterable, Mapping
+from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any
 
-from relwatch.dates import day_of, normalise_time
+from relwatch.dates import day_of, iso_utc, normalise_time
 from relwatch.errors import SourceError
 from relwatch.models import Artifact, DateKind, Openness
 from relwatch.sources.base import Page, follow_pages, text_or_none
+from relwatch.sources.items import Parsed, check_artifact
 from relwatch.sources.mentions import compile_models, mention_options, model_ids, page_url
 
 if TYPE_CHECKING:
@@ -56,9 +63,14 @@ def parse_feed(
     models: re.Pattern[str],
     tier: Openness = Openness.API,
     content_type: str | None = None,
-) -> list[Artifact]:
-    """A feed document → one artifact per (model id, day); SourceError if it is not a feed at all."""
-    import feedparser  # imported here: it is slow to import and only a sync reading a feed needs it
+) -> Parsed:
+    """A feed document → one artifact per (model id, day); SourceError if it is not a feed at all.
+
+    An entry without a readable date, or whose artifacts cannot be stored, is listed in `skipped`.
+    """
+    # imported here: it is slow to import and only a sync reading a feed needs it (by name, as it
+    # ships no type hints)
+    feedparser: Any = importlib.import_module("feedparser")
 
     # content-location resolves relative links; a missing content-type would itself make the feed "bozo".
     headers = {"content-location": url, "content-type": content_type or "application/xml"}
@@ -69,22 +81,35 @@ def parse_feed(
         reason = parsed.get("bozo_exception") if parsed.get("version") else "not an RSS or Atom document"
         raise SourceError(f"cannot read the feed at {url}: {reason}")
     found: dict[str, Artifact] = {}
-    for entry in entries:
-        for artifact in entry_artifacts(entry, models, tier):
+    skipped: list[str] = []
+    for index, entry in enumerate(entries):
+        try:
+            artifacts = entry_artifacts(entry, models, tier)
+            for artifact in artifacts:
+                check_artifact(artifact)
+        except ValueError as exc:
+            title = text_or_none(entry.get("title")) or "untitled"
+            skipped.append(f"entry {index + 1} ({title[:80]!r}) of {url}: {exc}")
+            continue
+        for artifact in artifacts:
             found.setdefault(artifact.external_id, artifact)
-    return list(found.values())
+    return Parsed(found.values(), skipped)
 
 
 def entry_artifacts(entry: dict[str, Any], models: re.Pattern[str], tier: Openness) -> list[Artifact]:
-    """One artifact per distinct model id that `entry` mentions; none if it has no date."""
+    """One artifact per distinct model id that `entry` mentions; ValueError if it has no readable
+    date (an entry without one that mentions no model gives nothing, silently)."""
+    ids = list(dict.fromkeys(i for text in entry_texts(entry) for i in model_ids(text, models)))
+    if not ids:
+        return []
     date = entry_date(entry)
     day = day_of(date)
     if day is None:
-        return []
+        given = text_or_none(dict.get(entry, "published")) or text_or_none(dict.get(entry, "updated"))
+        raise ValueError(f"unreadable date {given[:60]!r}" if given else "no date")
     title = text_or_none(entry.get("title"))
     entry_id = text_or_none(entry.get("id"))
     link = text_or_none(entry.get("link"))
-    ids = list(dict.fromkeys(i for text in entry_texts(entry) for i in model_ids(text, models)))
     raw = {
         "id": entry_id,
         "title": title,
@@ -108,16 +133,30 @@ def entry_artifacts(entry: dict[str, Any], models: re.Pattern[str], tier: Openne
 
 
 def entry_date(entry: dict[str, Any]) -> str | None:
-    """`published`, else `updated`, as ISO UTC.
+    """The raw `published`, else `updated`, read by `read_feed_date`, as ISO UTC; None if neither reads.
 
     Read with `dict.get`: feedparser's own lookup maps a missing `updated` to `published`
     with a deprecation warning.
     """
-    for key in ("published_parsed", "updated_parsed"):
-        value = dict.get(entry, key)
-        if isinstance(value, time.struct_time):
-            return normalise_time(calendar.timegm(value))
+    for key in ("published", "updated"):
+        value = text_or_none(dict.get(entry, key))
+        date = read_feed_date(value) if value else None
+        if date:
+            return date
     return None
+
+
+def read_feed_date(text: str) -> str | None:
+    """A feed's date text → ISO UTC: RFC 822 (any weekday word, US zone names) by the standard
+    library, else ISO 8601, slashed or CJK dates by `relwatch.dates`; no zone means UTC."""
+    try:
+        moment = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return normalise_time(text)
+    try:
+        return iso_utc(moment)
+    except (OverflowError, ValueError):
+        return None
 
 
 def entry_texts(entry: dict[str, Any]) -> list[str]:

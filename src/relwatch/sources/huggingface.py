@@ -11,10 +11,11 @@ from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
-from relwatch.dates import normalise_time
+from relwatch.dates import normalise_time, read_time
 from relwatch.errors import SourceError
 from relwatch.models import Artifact, DateKind
 from relwatch.sources.base import Option, Page, follow_pages, int_or_none, text_or_none
+from relwatch.sources.items import Parsed, parse_each, table
 
 if TYPE_CHECKING:
     from relwatch.config import SourceConfig
@@ -46,7 +47,9 @@ EXPAND = (
     "likes",
 )
 # Repositories older than the Hub's creation-date records all carry this value: "unknown".
-UNKNOWN_CREATED_AT = "2022-03-02T23:29:04.000Z"
+# Repositories older than the Hub's 2022-03-02 migration carry one of these two placeholder
+# creation times (both seen in recorded listings): the creation date is unknown.
+UNKNOWN_CREATED_AT = frozenset({"2022-03-02T23:29:04.000Z", "2022-03-02T23:29:05.000Z"})
 
 
 def listing_url(base_url: str, org: str, page_size: int) -> str:
@@ -62,24 +65,30 @@ def fetch(source: SourceConfig, session: SourceSession) -> AsyncIterator[Page]:
         payload = fetched.json()
         if not isinstance(payload, list):
             raise SourceError(f"expected a JSON array of models from {fetched.url}")
-        return parse_models(payload, source.base_url), fetched.links().get("next")
+        return parse_models(payload, source.base_url, fetched.url), fetched.links().get("next")
 
     return follow_pages(session, url, parse_page)
 
 
-def parse_models(items: list[Any], base_url: str = DEFAULT_BASE_URL) -> list[Artifact]:
-    """A listing page (or a list of single-model bodies) → artifacts; non-model items are skipped."""
-    return [parse_model(item, base_url) for item in items if isinstance(item, dict) and _repo_id(item)]
+def parse_models(items: list[Any], base_url: str = DEFAULT_BASE_URL, where: str = "the page") -> Parsed:
+    """A listing page (or a list of single-model bodies) → artifacts; non-model items are left out,
+    items that cannot be read are left out and listed in `skipped` (see `base.parse_each`)."""
+
+    def parse(item: Any) -> Artifact | None:
+        return parse_model(item, base_url) if isinstance(item, dict) and _repo_id(item) else None
+
+    return parse_each(items, parse, where)
 
 
 def parse_model(item: dict[str, Any], base_url: str = DEFAULT_BASE_URL) -> Artifact:
+    """One model object → an artifact; ValueError for a `createdAt` that is no readable time."""
     repo_id = _repo_id(item)
     assert repo_id is not None
-    card = item.get("cardData") if isinstance(item.get("cardData"), dict) else {}
+    card = table(item.get("cardData"))
     tags = [t for t in item.get("tags") or [] if isinstance(t, str)]
     created = item.get("createdAt")
     extra: dict[str, Any] = {}
-    if created == UNKNOWN_CREATED_AT:
+    if created in UNKNOWN_CREATED_AT:
         created = None
         extra["created_before"] = "2022-03-02"
     gated = item.get("gated")
@@ -99,7 +108,7 @@ def parse_model(item: dict[str, Any], base_url: str = DEFAULT_BASE_URL) -> Artif
         external_id=repo_id,
         name=repo_id.rsplit("/", 1)[-1],
         url=f"{base_url}/{repo_id}",
-        date=normalise_time(created),
+        date=read_time(created),
         date_kind=DateKind.REPO_CREATED,
         modified_at=normalise_time(item.get("lastModified")),
         licence=_licence(tags, card),

@@ -11,19 +11,27 @@ about every other field.
 The server (as the SDK enforces it) serves at most 50 items a page and no item past the 3,000th of
 one query. An organisation with more models is read up to that window: sorted by `last_modified`,
 the window holds the most recently changed repositories, which is where a new release shows up.
+
+The SDK validates `sort=last_modified` only for datasets, so the server may refuse it for models
+(a 400, or a `success: false` answer naming the sort): the listing is then read again without it.
+Quota refusals (HTTP 200 `{"success": false, "code": "QuotaLimitExceed"}`, or a 403) end the
+source as rate-limited, with the code in the message. The `owner` filter is checked, not trusted:
+an item of another owner is skipped and counted.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
-from datetime import timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-from relwatch.dates import normalise_time
-from relwatch.errors import SourceError
+from relwatch.dates import iso_utc, normalise_time, read_time
+from relwatch.errors import RateLimited, SourceError
 from relwatch.models import Artifact, DateKind
 from relwatch.sources.base import Option, Page, follow_pages, int_or_none, text_or_none
+from relwatch.sources.items import Parsed, parse_each
 
 if TYPE_CHECKING:
     from relwatch.config import SourceConfig
@@ -47,15 +55,20 @@ OPTIONS = {
 
 # Times without an offset (the legacy API's) mean China Standard Time, UTC+8 all year since 1991.
 SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")
+# A quota refusal's `code` (`QuotaLimitExceed`; throttling and rate-limit codes read the same).
+QUOTA_CODE = re.compile(r"quota|throttl|rate.?limit", re.IGNORECASE)
+# How long a quota refusal parks the source: ModelScope states no reset time, so one hour.
+QUOTA_WAIT = timedelta(hours=1)
 
 
-def listing_url(base_url: str, org: str, page_size: int, page_number: int = 1) -> str:
-    params = [
-        ("owner", org),
-        ("sort", "last_modified"),
-        ("page_number", str(page_number)),
-        ("page_size", str(page_size)),
-    ]
+class SortRefused(SourceError):
+    """The server refused `sort=last_modified` for models."""
+
+
+def listing_url(base_url: str, org: str, page_size: int, page_number: int = 1, *, sort: bool = True) -> str:
+    """The listing page `page_number` of `org`, newest change first unless `sort` is false."""
+    params = [("owner", org), ("sort", "last_modified")] if sort else [("owner", org)]
+    params += [("page_number", str(page_number)), ("page_size", str(page_size))]
     return f"{base_url}/openapi/v1/models?{urlencode(params)}"
 
 
@@ -71,30 +84,70 @@ def next_page_number(page_number: int, page_size: int, total_count: int | None, 
     return page_number + 1 if page_number * page_size < total_count else None
 
 
-def fetch(source: SourceConfig, session: SourceSession) -> AsyncIterator[Page]:
+async def fetch(source: SourceConfig, session: SourceSession) -> AsyncIterator[Page]:
+    """The listing sorted by `last_modified`; read again unsorted if the first page refuses the sort."""
+    try:
+        async for page in _listing(source, session, sort=True):
+            yield page
+            del page  # as follow_pages: no page is held while the next is awaited
+        return
+    except SortRefused:
+        pass
+    async for page in _listing(source, session, sort=False):
+        yield page
+        del page
+
+
+async def _listing(source: SourceConfig, session: SourceSession, *, sort: bool) -> AsyncIterator[Page]:
     org = source.option("org")
     page_size = source.option("page_size")
+    first = listing_url(source.base_url, org, page_size, sort=sort)
 
     def parse_page(fetched: Fetched) -> tuple[list[Artifact], str | None]:
-        models, total_count = unwrap(fetched.json(), fetched.url)
+        models, total_count = unwrap(fetched.json(), fetched.url, sorted_request=sort and fetched.url == first)
         following = next_page_number(_page_number(fetched.url), page_size, total_count, len(models))
-        next_url = listing_url(source.base_url, org, page_size, following) if following else None
-        return parse_models(models, source.base_url), next_url
+        next_url = listing_url(source.base_url, org, page_size, following, sort=sort) if following else None
+        return parse_models(models, source.base_url, owner=org, where=fetched.url), next_url
 
-    return follow_pages(session, listing_url(source.base_url, org, page_size), parse_page)
+    try:
+        async for page in follow_pages(session, first, parse_page):
+            yield page
+            del page
+    except RateLimited:
+        raise
+    except SourceError as exc:
+        # the http layer reports a status it does not retry as "HTTP <status> from <url>"
+        if str(exc).startswith("HTTP 403 "):
+            raise quota_refused(first, "HTTP 403") from None
+        if sort and str(exc).startswith(("HTTP 400 ", "HTTP 422 ")) and f" {first}" in str(exc):
+            raise SortRefused(str(exc)) from None
+        raise
 
 
-def unwrap(payload: Any, url: str) -> tuple[list[Any], int | None]:
+def quota_refused(url: str, code: str, now: datetime | None = None) -> RateLimited:
+    """The rate-limit error for a quota refusal of `url`, parking the source for `QUOTA_WAIT`."""
+    until = iso_utc((now or datetime.now(UTC)) + QUOTA_WAIT)
+    return RateLimited(f"ModelScope quota refused {url} ({code}): retrying after {until}", until)
+
+
+def unwrap(payload: Any, url: str, *, sorted_request: bool = False) -> tuple[list[Any], int | None]:
     """The envelope → (model items, total_count).
 
     Accepts `{"success", "request_id", "data": {...}}`, the same without `success`, the SDK's
-    PascalCase variants (`Data`, `Models`, `TotalCount`) and a bare data object.
+    PascalCase variants (`Data`, `Models`, `TotalCount`) and a bare data object. A `success: false`
+    answer raises RateLimited for a quota code, SortRefused when `sorted_request` and it names
+    the sort, else SourceError with the server's message.
     """
     if not isinstance(payload, dict):
         raise SourceError(f"expected a JSON object from {url}")
     if payload.get("success", payload.get("Success")) is False:
-        message = payload.get("message") or payload.get("Message") or "no message"
-        raise SourceError(f"ModelScope refused {url}: {message}")
+        message = str(payload.get("message") or payload.get("Message") or "no message")[:200]
+        code = str(payload.get("code") or payload.get("Code") or "")[:80]
+        if QUOTA_CODE.search(code):
+            raise quota_refused(url, code)
+        if sorted_request and "sort" in f"{code} {message}".lower():
+            raise SortRefused(f"ModelScope refused the sort at {url}: {message}")
+        raise SourceError(f"ModelScope refused {url}: {message}" + (f" ({code})" if code else ""))
     data = payload.get("data", payload.get("Data", payload))
     if not isinstance(data, dict):
         raise SourceError(f"expected a 'data' object in the response from {url}")
@@ -105,13 +158,27 @@ def unwrap(payload: Any, url: str) -> tuple[list[Any], int | None]:
     return models, int_or_none(total)
 
 
-def parse_models(items: list[Any], base_url: str = DEFAULT_BASE_URL) -> list[Artifact]:
-    """A page's model items → artifacts; items without an `owner/name` id are skipped."""
-    return [parse_model(item, base_url) for item in items if isinstance(item, dict) and _repo_id(item)]
+def parse_models(
+    items: list[Any], base_url: str = DEFAULT_BASE_URL, *, owner: str | None = None, where: str = "the page"
+) -> Parsed:
+    """A page's model items → artifacts; items without an `owner/name` id are left out; items of
+    another owner than `owner` (any case) and items that cannot be read are listed in `skipped`."""
+
+    def parse(item: Any) -> Artifact | None:
+        repo_id = _repo_id(item) if isinstance(item, dict) else None
+        if repo_id is None:
+            return None
+        item_owner = repo_id.split("/", 1)[0]
+        if owner is not None and item_owner.lower() != owner.lower():
+            raise ValueError(f"'{repo_id[:120]}' belongs to '{item_owner[:60]}', not '{owner}'")
+        return parse_model(item, base_url)
+
+    return parse_each(items, parse, where)
 
 
 def parse_model(item: dict[str, Any], base_url: str = DEFAULT_BASE_URL) -> Artifact:
-    """One item → an artifact. Relies on `id` only; every other field may be missing or odd."""
+    """One item → an artifact. Relies on `id` only; every other field may be missing or odd, but a
+    `created_at` that is present and no readable time raises ValueError."""
     repo_id = _repo_id(item)
     assert repo_id is not None
     name = repo_id.rsplit("/", 1)[-1]
@@ -129,7 +196,7 @@ def parse_model(item: dict[str, Any], base_url: str = DEFAULT_BASE_URL) -> Artif
         external_id=repo_id,
         name=name,
         url=f"{base_url}/models/{repo_id}",
-        date=normalise_time(item.get("created_at"), SHANGHAI),
+        date=read_time(item.get("created_at"), SHANGHAI),
         date_kind=DateKind.REPO_CREATED,
         modified_at=normalise_time(item.get("last_modified"), SHANGHAI),
         licence=licence.lower() if licence else None,

@@ -1,17 +1,25 @@
 """models.dev: a curated catalogue of API models with release dates and an open-weights flag.
 
-`GET {base_url}/api.json` answers `{<provider id>: {id, name, npm, env, doc, api?, models:
-{<model id>: Model}}}` (anomalyco/models.dev `packages/core/src/generate.ts`). One source reads
-one provider key: the vendor's own first-party API (`google`, `alibaba`, `deepseek`, `mistral`,
-`openai`, `anthropic`, …). Such an API may also serve other labs' models (Alibaba's lists DeepSeek,
-GLM and Kimi models); the `family` option keeps only the vendor's own, e.g. `'^(qwen|qwq|qvq)'`.
+`GET {base_url}/catalog.json` answers `{"models": {<lab>/<id>: lab metadata}, "providers":
+{<provider id>: {id, name, npm, env, doc, api?, models: {<model id>: offer}}}}`: the providers
+part is `api.json` (anomalyco/models.dev `packages/core/src/generate.ts`), the models part is
+`models.json`, the provider-agnostic lab metadata (licence, links, weights, parameters, family,
+dates; no cost). A bare `api.json` payload (providers at the top) is read the same way, without
+lab metadata. One source reads one provider key: the vendor's own first-party API (`google`,
+`alibaba`, `deepseek`, `mistral`, `openai`, `anthropic`, …). Such an API may also serve other
+labs' models (Alibaba's lists DeepSeek, GLM and Kimi models); the `family` option keeps only
+the vendor's own, e.g. `'^(qwen|qwq|qvq)'`.
 
 The parser relies on the provider key and its `models` table; every model field is optional.
 `release_date` is models.dev's curated "first public release date", `YYYY-MM-DD` or `YYYY-MM`
-(the month precision is kept); `open_weights` is its open-weights flag. models.dev keeps
-`license`, `links`, `weights` (and `parameters`) in its provider-agnostic `models.json` and
-leaves at least the first three out of `api.json` (its generator test "repository provider JSON
-excludes model-only metadata"); they are read here when an entry carries them.
+(the month precision is kept); `open_weights` is its open-weights flag. `license`, `links`,
+`weights` and `parameters` are in `models.json` only (the generator test "repository provider
+JSON excludes model-only metadata"), so each offer is joined to its lab entry: by the offer's
+`canonical`/`canonical_id`/`canonical_model_id`/`base_model` path when it carries one (the
+generator sets it for an offer built on a lab file), else `<provider>/<model id>`, else the one
+lab entry whose id part equals the model id. Offer fields win; the lab entry fills what the
+offer lacks. Which of those path fields a published `catalog.json` offer carries is unconfirmed
+offline, hence the fallbacks. The offer's `cost` (USD per 1M tokens) is kept in `extra["cost"]`.
 """
 
 from __future__ import annotations
@@ -26,6 +34,7 @@ from relwatch.dates import normalise_time
 from relwatch.errors import SourceError
 from relwatch.models import Artifact, DateKind, Openness
 from relwatch.sources.base import Option, Page, follow_pages, int_or_none, strings, text_or_none
+from relwatch.sources.items import Parsed, parse_each, table
 
 if TYPE_CHECKING:
     from relwatch.config import SourceConfig
@@ -50,22 +59,38 @@ OPTIONS = {
 LINK_KINDS_FOR_URL = ("announcement", "model_card", "blog", "docs")
 
 
+JOIN_FIELDS = ("canonical", "canonical_id", "canonical_model_id", "base_model")
+
+
 def catalogue_url(base_url: str) -> str:
-    return f"{base_url}/api.json"
+    return f"{base_url}/catalog.json"
 
 
 def fetch(source: SourceConfig, session: SourceSession) -> AsyncIterator[Page]:
+    provider = source.option("provider")
+
     def parse_page(fetched: Fetched) -> tuple[list[Artifact], str | None]:
-        models = provider_models(fetched.json(), source.option("provider"), fetched.url)
-        return parse_models(models, source.option("family")), None
+        payload = fetched.json()
+        models = provider_models(payload, provider, fetched.url)
+        labs = lab_models(payload)
+        return parse_models(models, source.option("family"), labs=labs, provider=provider, where=fetched.url), None
 
     return follow_pages(session, catalogue_url(source.base_url), parse_page)
 
 
+def lab_models(payload: Any) -> dict[str, Any]:
+    """The `models` table of a `catalog.json` (lab metadata keyed `<lab>/<id>`); empty for `api.json`."""
+    labs = payload.get("models") if isinstance(payload, dict) and isinstance(payload.get("providers"), dict) else None
+    return labs if isinstance(labs, dict) else {}
+
+
 def provider_models(payload: Any, provider: str, where: str) -> dict[str, Any]:
-    """The `models` table of one provider: the part of the shape this source relies on."""
+    """The `models` table of one provider (in `providers` of `catalog.json`, or at the top of
+    `api.json`): the part of the shape this source relies on. SourceError naming `where` else."""
     if not isinstance(payload, dict):
         raise SourceError(f"expected a JSON object of providers from {where}")
+    if isinstance(payload.get("providers"), dict):
+        payload = payload["providers"]
     entry = payload.get(provider)
     if not isinstance(entry, dict):
         close = difflib.get_close_matches(provider, [k for k in payload if isinstance(k, str)], n=3)
@@ -77,21 +102,62 @@ def provider_models(payload: Any, provider: str, where: str) -> dict[str, Any]:
     return models
 
 
-def parse_models(models: dict[str, Any], family: str | None = None) -> list[Artifact]:
-    """A provider's `models` table → artifacts, keyed by model id; `family` is a regex that must
-    be found in the model's `family` (models without one are then left out)."""
+def parse_models(
+    models: dict[str, Any],
+    family: str | None = None,
+    *,
+    labs: dict[str, Any] | None = None,
+    provider: str | None = None,
+    where: str = "the catalogue",
+) -> Parsed:
+    """A provider's `models` table → artifacts, keyed by model id, each joined to its lab entry in
+    `labs` (see the module docstring); `family` is a regex that must be found in the model's
+    `family` (models without one are then left out). An entry that cannot be read is listed in
+    `skipped`."""
     pattern = re.compile(family) if family else None
-    artifacts = []
-    for model_id, item in models.items():
-        if not isinstance(item, dict) or not isinstance(model_id, str) or not model_id:
-            continue
+    by_name = _by_model_name(labs or {})
+
+    def parse(entry: tuple[Any, Any]) -> Artifact | None:
+        model_id, offer = entry
+        if not isinstance(offer, dict) or not isinstance(model_id, str) or not model_id:
+            return None
+        lab_key = _lab_key(model_id, offer, labs or {}, provider, by_name)
+        lab = table((labs or {}).get(lab_key)) if lab_key else {}
+        item = {**lab, **offer}
         if pattern and not pattern.search(text_or_none(item.get("family")) or ""):
-            continue
-        artifacts.append(parse_model(model_id, item))
-    return artifacts
+            return None
+        artifact = parse_model(model_id, item)
+        if lab_key:
+            artifact.extra["lab_model"] = lab_key
+        return artifact
+
+    return parse_each(models.items(), parse, where)
+
+
+def _by_model_name(labs: dict[str, Any]) -> dict[str, str | None]:
+    """Lab entries by their id part (`qwen3-max` → `alibaba/qwen3-max`); None where two labs share it."""
+    found: dict[str, str | None] = {}
+    for key in labs:
+        if isinstance(key, str) and "/" in key:
+            name = key.split("/", 1)[1].lower()
+            found[name] = None if name in found else key
+    return found
+
+
+def _lab_key(
+    model_id: str, offer: dict[str, Any], labs: dict[str, Any], provider: str | None, by_name: dict[str, str | None]
+) -> str | None:
+    for field in JOIN_FIELDS:
+        path = text_or_none(offer.get(field))
+        if path and path in labs:
+            return path
+    if provider and f"{provider}/{model_id}" in labs:
+        return f"{provider}/{model_id}"
+    return by_name.get(model_id.lower())
 
 
 def parse_model(model_id: str, item: dict[str, Any]) -> Artifact:
+    """One (joined) model entry → an artifact; every field is optional and read leniently."""
     links = [link for link in _list(item.get("links")) if isinstance(link, dict) and text_or_none(link.get("url"))]
     open_weights = item.get("open_weights") is True
     return Artifact(
@@ -129,14 +195,15 @@ def _weights_ref(weights: Any, links: list[dict[str, Any]]) -> str | None:
 def _first_link(links: list[dict[str, Any]], kinds: tuple[str, ...]) -> str | None:
     for kind in kinds:
         for link in links:
-            if link.get("type") == kind:
-                return link["url"]
+            url = text_or_none(link.get("url"))
+            if link.get("type") == kind and url:
+                return url
     return None
 
 
 def _extra(item: dict[str, Any]) -> dict[str, Any]:
-    modalities = item.get("modalities") if isinstance(item.get("modalities"), dict) else {}
-    limit = item.get("limit") if isinstance(item.get("limit"), dict) else {}
+    modalities = table(item.get("modalities"))
+    limit = table(item.get("limit"))
     extra = {
         "status": text_or_none(item.get("status")),
         "input_modalities": strings(modalities.get("input")),
@@ -144,8 +211,19 @@ def _extra(item: dict[str, Any]) -> dict[str, Any]:
         "context_limit": int_or_none(limit.get("context")),
         "knowledge": _date(item.get("knowledge")),
         "canonical": text_or_none(item.get("canonical")),  # the models.json entry it inherits from
+        "cost": _cost(item.get("cost")),
     }
-    return {key: value for key, value in extra.items() if value not in (None, [])}
+    return {key: value for key, value in extra.items() if value not in (None, [], {})}
+
+
+def _cost(value: Any) -> dict[str, float]:
+    """models.dev's `cost` table → its flat prices, USD per 1M tokens (`input`, `output`,
+    `cache_read`, …); context tiers and non-numbers are left out."""
+    return {
+        key: float(price)
+        for key, price in table(value).items()
+        if isinstance(key, str) and isinstance(price, int | float) and not isinstance(price, bool)
+    }
 
 
 def _date(value: Any) -> str | None:

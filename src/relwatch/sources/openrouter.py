@@ -17,10 +17,11 @@ from collections.abc import AsyncIterator, Sequence
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
-from relwatch.dates import normalise_time
+from relwatch.dates import normalise_time, read_time
 from relwatch.errors import SourceError
 from relwatch.models import Artifact, DateKind, Openness
 from relwatch.sources.base import Option, Page, follow_pages, int_or_none, strings, text_or_none
+from relwatch.sources.items import Parsed, parse_each, table
 
 if TYPE_CHECKING:
     from relwatch.config import SourceConfig
@@ -52,7 +53,7 @@ def fetch(source: SourceConfig, session: SourceSession) -> AsyncIterator[Page]:
     def parse_page(fetched: Fetched) -> tuple[list[Artifact], str | None]:
         payload = fetched.json()
         items = listing_items(payload, fetched.url)
-        return parse_models(items, author, source.base_url), next_page_url(payload, source.base_url)
+        return parse_models(items, author, source.base_url, fetched.url), next_page_url(payload, source.base_url)
 
     return follow_pages(session, listing_url(source.base_url), parse_page)
 
@@ -61,7 +62,8 @@ def listing_items(payload: Any, where: str) -> list[Any]:
     """The `data` array of a listing; the one part of the shape this source cannot do without."""
     if not isinstance(payload, dict) or not isinstance(payload.get("data"), list):
         raise SourceError(f"expected a JSON object with a 'data' array of models from {where}")
-    return payload["data"]
+    items: list[Any] = payload["data"]
+    return items
 
 
 def next_page_url(payload: dict[str, Any], base_url: str = DEFAULT_BASE_URL) -> str | None:
@@ -78,13 +80,14 @@ def next_page_url(payload: dict[str, Any], base_url: str = DEFAULT_BASE_URL) -> 
     return urlunsplit(parts._replace(query=urlencode(query)))
 
 
-def parse_models(items: list[Any], author: str, base_url: str = DEFAULT_BASE_URL) -> list[Artifact]:
+def parse_models(items: list[Any], author: str, base_url: str = DEFAULT_BASE_URL, where: str = "the page") -> Parsed:
     """The models of `author` in one listing page.
 
     Relies on each item's `id` (`author/slug`, sometimes `author/slug:variant`); items without
     one are skipped. A variant (`:free`, `:thinking`) whose base id is in the same page is folded
     into the base's `extra["variants"]`; a variant alone is kept. `~author/…-latest` aliases are
-    skipped: they point at another listed model.
+    skipped: they point at another listed model. An item that cannot be read is left out and
+    listed in `skipped` (see `base.parse_each`).
     """
     models = [item for item in items if isinstance(item, dict) and _model_id(item)]
     ids = {_model_id(item) for item in models}
@@ -100,10 +103,11 @@ def parse_models(items: list[Any], author: str, base_url: str = DEFAULT_BASE_URL
             variants.setdefault(base, []).append(variant)
             continue
         kept.append(item)
-    return [parse_model(item, base_url, variants.get(item["id"], [])) for item in kept]
+    return parse_each(kept, lambda item: parse_model(item, base_url, variants.get(item["id"], [])), where)
 
 
 def parse_model(item: dict[str, Any], base_url: str = DEFAULT_BASE_URL, variants: Sequence[str] = ()) -> Artifact:
+    """One model object → an artifact; ValueError for a `created` that is no readable time."""
     model_id = _model_id(item)
     assert model_id is not None
     hf_id = item.get("hugging_face_id")
@@ -111,7 +115,7 @@ def parse_model(item: dict[str, Any], base_url: str = DEFAULT_BASE_URL, variants
         external_id=model_id,
         name=display_name(item.get("name"), model_id),
         url=f"{base_url}/{model_id}",
-        date=normalise_time(item.get("created")),
+        date=read_time(item.get("created")),
         date_kind=DateKind.LISTED,
         tier_hint=Openness.API,
         weights_ref=hf_id.strip() if isinstance(hf_id, str) and hf_id.strip() else None,
@@ -129,8 +133,8 @@ def display_name(name: Any, model_id: str) -> str:
 
 
 def _extra(item: dict[str, Any], variants: Sequence[str]) -> dict[str, Any]:
-    architecture = item.get("architecture") if isinstance(item.get("architecture"), dict) else {}
-    pricing = item.get("pricing") if isinstance(item.get("pricing"), dict) else {}
+    architecture = table(item.get("architecture"))
+    pricing = table(item.get("pricing"))
     extra = {
         "modality": text_or_none(architecture.get("modality")),
         "input_modalities": strings(architecture.get("input_modalities")),

@@ -1,0 +1,87 @@
+"""What every parser shares for reading one upstream item at a time.
+
+A page's items are read one by one: an item that cannot be read (an impossible date, a number
+out of range, an id too long or holding control characters) is skipped and named in the page's
+`skipped` list, and the rest of the page is kept. One bad upstream item never costs a source its
+whole page, nor a sync its run.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+
+from relwatch.errors import SourceError
+from relwatch.models import Artifact
+
+MAX_ID_LENGTH = 512  # far above any real repository, model or tag id (the Hub caps a repo id at 96)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]")
+_INT64 = (-(2**63), 2**63 - 1)
+
+
+def table(value: Any) -> dict[str, Any]:
+    """A JSON object field as a dict; anything else (missing, a list, a string) as an empty one."""
+    return value if isinstance(value, dict) else {}
+
+
+class Parsed(list[Artifact]):
+    """The artifacts of one page, and `skipped`: one line per item that could not be read."""
+
+    def __init__(self, artifacts: Iterable[Artifact] = (), skipped: Iterable[str] = ()) -> None:
+        super().__init__(artifacts)
+        self.skipped = list(skipped)
+
+
+Item = TypeVar("Item")
+
+
+def parse_each(items: Iterable[Item], parse: Callable[[Item], Artifact | None], where: str) -> Parsed:
+    """`parse` applied to each item; an item it returns None for is left out on purpose.
+
+    An item that `parse` cannot read (it raises ValueError, TypeError, KeyError, AttributeError,
+    OverflowError, UnicodeError or SourceError) or whose artifact `check_artifact` refuses is
+    skipped, and `skipped` says which and why: one bad upstream item never costs the rest of its page
+    (rule from the nightly-sync hardening: a poison item is counted, not fatal).
+    """
+    parsed = Parsed()
+    for index, item in enumerate(items):
+        try:
+            artifact = parse(item)
+            if artifact is not None:
+                check_artifact(artifact)
+        except (ValueError, TypeError, KeyError, AttributeError, OverflowError, UnicodeError, SourceError) as exc:
+            parsed.skipped.append(f"item {index + 1} of {where}: {exc}")
+            continue
+        if artifact is not None:
+            parsed.append(artifact)
+    return parsed
+
+
+def check_artifact(artifact: Artifact) -> None:
+    """ValueError when an artifact cannot be stored or shown safely.
+
+    Its id must be 1..512 characters without control, bidirectional or zero-width characters; its
+    id, name and url must be valid Unicode (no lone surrogate); its numbers must fit SQLite's
+    signed 64-bit integers.
+    """
+    check_id(artifact.external_id)
+    for text in (artifact.name, artifact.url):
+        if text is not None:
+            text.encode("utf-8")
+    for number in (artifact.parameters, artifact.downloads, artifact.likes):
+        if number is not None and not _INT64[0] <= number <= _INT64[1]:
+            raise ValueError(f"number {number} is out of range for '{artifact.external_id[:80]}'")
+
+
+def check_id(external_id: str) -> str:
+    """`external_id` itself, or ValueError naming what is wrong with it (see `check_artifact`)."""
+    if not external_id or len(external_id) > MAX_ID_LENGTH:
+        raise ValueError(f"id of {len(external_id)} characters (1 to {MAX_ID_LENGTH} allowed)")
+    if _CONTROL.search(external_id):
+        raise ValueError(f"id {external_id[:80].encode('unicode_escape').decode()} holds control characters")
+    try:
+        external_id.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError(f"id {external_id[:80].encode('unicode_escape').decode()} is not valid Unicode") from None
+    return external_id
