@@ -13,7 +13,20 @@ import pytest
 from tests.loopback import HfHub, Loopback
 
 RELWATCH = str(Path(sys.executable).parent / "relwatch")
+# Public recordings and captures live beside the clone, not in it (CI checks `shared/` out there).
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 FAST_SETTINGS = {"timeout": 5.0, "retries": 3, "backoff": 0.01, "max_backoff": 0.05, "max_wait": 2.0}
+
+
+def shared_path(*parts: str) -> Path:
+    """`../shared/<parts>`: public test data. Missing: the test fails under CI=true, else skips (one line)."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        reason = f"public test data not found: {path} (check out shared/ beside the repository)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason, pytrace=False)
+        pytest.skip(reason)
+    return path
 
 
 @pytest.fixture

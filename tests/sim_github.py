@@ -11,7 +11,8 @@ import json
 from typing import Any
 from urllib.parse import urlencode
 
-from tests.loopback import FIXTURES, Loopback, Reply, Request, json_reply, with_etag
+from tests.loopback import Loopback, Reply, Request, json_reply, with_etag
+from tests.public_data import github_release
 
 MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 30
@@ -19,7 +20,7 @@ DEFAULT_PER_PAGE = 30
 
 def gh_template() -> dict[str, Any]:
     """The real recorded release object."""
-    return json.loads((FIXTURES / "github" / "release_v1.0.0.json").read_text())
+    return github_release()
 
 
 def gh_releases(repo: str, count: int) -> list[dict[str, Any]]:

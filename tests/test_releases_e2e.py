@@ -7,8 +7,9 @@ import pytest
 
 from tests.conftest import query, run, write_config
 from tests.loopback import HfHub, Reply, hf_template, json_reply, with_etag
+from tests.public_data import fixture_json
 
-OPENROUTER_CAPTURE = "fixtures/openrouter/models_2026-05-15.json"
+OPENROUTER_CAPTURE = "openrouter/models_2026-05-15.json"
 NOTES = "March 16, 2025\n\nReleased ernie-4.5 and ernie-x1 on Qianfan, through the API.\n"
 
 
@@ -22,9 +23,8 @@ def hub_item(repo_id, created, licence="apache-2.0", gated=False):
 
 
 def openrouter_items():
-    from pathlib import Path
 
-    capture = json.loads((Path(__file__).parent / OPENROUTER_CAPTURE).read_text())["data"]
+    capture = fixture_json(OPENROUTER_CAPTURE)["data"]
     wanted = {
         "baidu/ernie-4.5-300b-a47b": 1742428800,
         "google/gemini-2.5-pro": 1750169544,
