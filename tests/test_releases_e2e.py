@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from tests.conftest import query, run, write_config
+from tests.conftest import invoke, query, write_config
 from tests.loopback import HfHub, Reply, hf_template, json_reply, with_etag
 from tests.public_data import fixture_json
 
@@ -79,7 +79,7 @@ def world(tmp_path, loopback):
 def relwatch(world, env, *args):
     _, config, db = world
     configured = ["--config", str(config)] if args[0] in ("sync", "reclassify") else []
-    return run([*args, *configured, "--db", str(db)], env)
+    return invoke([*args, *configured, "--db", str(db)], env)
 
 
 def test_closed_then_open_across_sources(world, env):
@@ -103,7 +103,7 @@ def test_closed_then_open_across_sources(world, env):
     assert second.returncode == 0, second.stderr
     assert json.loads(second.stdout)["totals"]["tier_changes"] == 1
 
-    shown = json.loads(run(["show", "baidu/ernie-4.5", "-f", "json", "--db", str(db)], env).stdout)
+    shown = json.loads(invoke(["show", "baidu/ernie-4.5", "-f", "json", "--db", str(db)], env).stdout)
     assert shown["tier"] == "open"
     assert shown["artifact_count"] == 4
     assert (shown["first_closed_at"], shown["first_open_at"][:10]) == ("2025-03-16", "2025-06-30")
