@@ -2,7 +2,7 @@
 
 Serves `/repos/OWNER/NAME/releases` and, as GitHub's next links point there,
 `/repositories/ID/releases`; at most 100 releases a page, `Link` headers in the shape of the
-recorded ones (fixtures/github/link_headers_paginate-issues.json), and ETags.
+recorded ones (../shared/payloads/github_link_header_pagination_octokit-fixture.json), and ETags.
 """
 
 from __future__ import annotations
