@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
+from subprocess import CompletedProcess
 
 import pytest
 
@@ -52,11 +54,11 @@ def test_in_process_run_answers_like_the_installed_command(
 
 
 def test_in_process_run_uses_only_the_given_environment(
-    tmp_path: Path, env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+    cli: Callable[..., CompletedProcess[str]], env: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("XDG_DATA_HOME", "/nonexistent/real-user-data")
     before = dict(os.environ)
-    result = invoke(["list"], env)  # the default database lives under the environment's XDG_DATA_HOME
+    result = cli("list")  # the default database lives under the environment's XDG_DATA_HOME
     assert result.returncode != 0
     assert env["XDG_DATA_HOME"] in result.stderr and "/nonexistent/real-user-data" not in result.stderr
     assert dict(os.environ) == before
