@@ -9,8 +9,8 @@ Data is deterministic: vendor `k` publishes under org `labKKKK`, with model line
 real ones (`lab0003-lm-2.5-7b-instruct-gguf` belongs to family `lab0003-lm-2.5`), licences from
 permissive to non-commercial, gated repos, quantised and fine-tuned derivatives with
 `base_model:` tags, and a few fine-tunes of another lab's model. Listing items are the real
-`google/flan-t5-xxl` item of tests/fixtures/huggingface/listing_projected.json with these fields
-replaced, so each is about 2.5 KB, like a real `expand=cardData` item.
+`google/flan-t5-xxl` model info recorded in ../shared/payloads, projected onto the `expand` fields,
+with these fields replaced, so each is about 2.5 KB, like a real `expand=cardData` item.
 
 Counts drift like the real Hub's: `Hub.night` (0 at first) moves every repository's `downloads`
 (a rolling 30-day count) and `likes` by a deterministic amount per night, and nothing else, so a
@@ -35,7 +35,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures"
+from relwatch.sources.huggingface import EXPAND
+
+PAYLOADS = Path(__file__).resolve().parents[2] / "shared" / "payloads"  # public recordings, beside the clone
 HF_MAX_PAGE = 1000
 START = date(2026, 5, 1)  # the newest release of every lab is near this day
 
@@ -202,8 +204,8 @@ class HfItems:
     """Renders `Repo`s as listing items, reusing the fixture item's constant parts."""
 
     def __init__(self) -> None:
-        items = json.loads((FIXTURES / "huggingface" / "listing_projected.json").read_text())
-        template = next(item for item in items if item["id"] == "google/flan-t5-xxl")
+        model = json.loads((PAYLOADS / "hf_model_info_google_flan-t5-xxl.json").read_text())
+        template = {key: model[key] for key in ("_id", "id", *EXPAND) if key in model}
         self.template_tags = [t for t in template["tags"] if not t.startswith(("license:", "text2text", "t5"))]
         card = template["cardData"]
         self.cards = {
@@ -339,7 +341,7 @@ class Hub:
 
 def openrouter_catalogue(labs: list[int], repos: int, per_lab: int) -> bytes:
     """`{"data": [...]}`: `api_models` of each lab, shaped like the recorded catalogue's first item."""
-    recorded = json.loads((FIXTURES / "openrouter" / "models_2026-05-15.json").read_text())["data"]
+    recorded = json.loads((PAYLOADS / "openrouter_api_v1_models_2026-05-15.json").read_text())["data"]
     template = recorded[0]
     models = [
         template

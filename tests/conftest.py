@@ -4,7 +4,7 @@ import os
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +13,20 @@ import pytest
 from tests.loopback import HfHub, Loopback
 
 RELWATCH = str(Path(sys.executable).parent / "relwatch")
+# Public recordings and captures live beside the clone, not in it (CI checks `shared/` out there).
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 FAST_SETTINGS = {"timeout": 5.0, "retries": 3, "backoff": 0.01, "max_backoff": 0.05, "max_wait": 2.0}
+
+
+def shared_path(*parts: str) -> Path:
+    """`../shared/<parts>`: public test data. Missing: the test fails under CI=true, else skips (one line)."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        reason = f"public test data not found: {path} (check out shared/ beside the repository)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason, pytrace=False)
+        pytest.skip(reason)
+    return path
 
 
 @pytest.fixture
@@ -60,6 +73,8 @@ def env(tmp_path: Path) -> dict[str, str]:
         {
             "HOME": str(tmp_path / "home"),
             "XDG_DATA_HOME": str(tmp_path / "data"),
+            "XDG_CONFIG_HOME": str(tmp_path / "config"),
+            "XDG_CACHE_HOME": str(tmp_path / "cache"),
             "NO_COLOR": "1",
             "COLUMNS": "200",
             "TERM": "dumb",
@@ -71,6 +86,36 @@ def env(tmp_path: Path) -> dict[str, str]:
 def run(args: list[str], env: dict[str, str], timeout: float = 60) -> subprocess.CompletedProcess[str]:
     """Run the installed `relwatch` command."""
     return subprocess.run([RELWATCH, *args], env=env, capture_output=True, text=True, timeout=timeout)
+
+
+def invoke(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """Run relwatch in this process (Typer's CliRunner) with exactly `env` as the environment.
+
+    Same result shape as `run` (returncode, stdout, stderr as text), at a fraction of the cost of
+    spawning the command. An exception the command does not turn into an exit is raised here.
+    For what needs a real process (signals, locks, the installed entry point), use `run`.
+    """
+    from typer.testing import CliRunner
+
+    from relwatch.cli import app  # imported late: the CLI module may move
+
+    overrides: dict[str, str | None] = {key: None for key in os.environ if key not in env}
+    overrides.update(env)
+    result = CliRunner(env=overrides).invoke(app, args, prog_name="relwatch")
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return subprocess.CompletedProcess(["relwatch", *args], result.exit_code, result.stdout, result.stderr)
+
+
+@pytest.fixture
+def cli(env: dict[str, str]) -> Callable[..., subprocess.CompletedProcess[str]]:
+    """`cli("list", "--db", path)`: relwatch in process, in the isolated `env` (no tokens, tmp HOME/XDG,
+    NO_COLOR, COLUMNS=200). Pass `env=` to run with another environment."""
+
+    def call(*args: str, env: dict[str, str] = env) -> subprocess.CompletedProcess[str]:
+        return invoke(list(args), env)
+
+    return call
 
 
 def query(db: Path, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:

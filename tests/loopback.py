@@ -16,11 +16,8 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
-
-FIXTURES = Path(__file__).parent / "fixtures"
 
 
 @dataclass
@@ -90,12 +87,12 @@ class Loopback:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), RequestHandler)
         self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        # a short poll: `stop` (shutdown) waits for the serving loop to notice, which is once a poll
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
 
     @property
     def url(self) -> str:
-        host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://127.0.0.1:{self.server.server_port}"
 
     def start(self) -> Loopback:
         self.thread.start()
@@ -153,9 +150,10 @@ class Loopback:
 
 
 def hf_template() -> dict[str, Any]:
-    """The real flan-t5-xxl item, projected as the listing returns it."""
-    items = json.loads((FIXTURES / "huggingface" / "listing_projected.json").read_text())
-    return next(item for item in items if item["id"] == "google/flan-t5-xxl")
+    """The real flan-t5-xxl item (read from ../shared), projected as the listing returns it."""
+    from tests.public_data import hf_listing_item, hf_model  # after conftest, which this module feeds
+
+    return hf_listing_item(hf_model("google/flan-t5-xxl"))
 
 
 def hf_models(org: str, count: int, *, start_day: int = 0) -> list[dict[str, Any]]:

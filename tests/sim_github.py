@@ -2,7 +2,7 @@
 
 Serves `/repos/OWNER/NAME/releases` and, as GitHub's next links point there,
 `/repositories/ID/releases`; at most 100 releases a page, `Link` headers in the shape of the
-recorded ones (fixtures/github/link_headers_paginate-issues.json), and ETags.
+recorded ones (../shared/payloads/github_link_header_pagination_octokit-fixture.json), and ETags.
 """
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ import json
 from typing import Any
 from urllib.parse import urlencode
 
-from tests.loopback import FIXTURES, Loopback, Reply, Request, json_reply, with_etag
+from tests.loopback import Loopback, Reply, Request, json_reply, with_etag
+from tests.public_data import github_release
 
 MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 30
@@ -19,7 +20,7 @@ DEFAULT_PER_PAGE = 30
 
 def gh_template() -> dict[str, Any]:
     """The real recorded release object."""
-    return json.loads((FIXTURES / "github" / "release_v1.0.0.json").read_text())
+    return github_release()
 
 
 def gh_releases(repo: str, count: int) -> list[dict[str, Any]]:

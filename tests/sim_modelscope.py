@@ -11,7 +11,8 @@ import json
 import uuid
 from typing import Any
 
-from tests.loopback import FIXTURES, Loopback, Reply, Request, json_reply, with_etag
+from tests.loopback import Loopback, Reply, Request, json_reply, with_etag
+from tests.public_data import fixture_json
 
 MAX_PAGE_SIZE = 50
 WINDOW = 3000
@@ -19,7 +20,7 @@ WINDOW = 3000
 
 def ms_template() -> dict[str, Any]:
     """The first item of the hand-written Qwen page (see fixtures/modelscope/ORIGINS.md)."""
-    payload = json.loads((FIXTURES / "modelscope" / "models_Qwen.json").read_text())
+    payload = fixture_json("modelscope/models_Qwen.json")
     return payload["data"]["models"][0]
 
 

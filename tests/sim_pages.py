@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from tests.loopback import FIXTURES, Loopback, Reply, Request, with_etag
+from tests.loopback import Loopback, Reply, Request, with_etag
+from tests.public_data import fixture_bytes
 
 
 class Pages:
@@ -20,7 +19,7 @@ class Pages:
 
     def serve_fixture(self, path: str, fixture: str, content_type: str) -> None:
         """`fixture` is a path under tests/fixtures, e.g. 'feed/google_cloud_blog_ai_ml.rss.xml'."""
-        self.serve(path, (FIXTURES / Path(fixture)).read_bytes(), content_type)
+        self.serve(path, fixture_bytes(fixture), content_type)
 
     def handle(self, request: Request) -> Reply:
         body, content_type = self.bodies[request.path]

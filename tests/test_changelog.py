@@ -9,9 +9,9 @@ from relwatch.models import DateKind, Openness
 from relwatch.sources.changelog import is_text, parse_changelog, parse_day, read_text
 from relwatch.sources.mentions import compile_models, find_mentions, sentence_around
 from tests.conftest import query, run, write_config
+from tests.public_data import fixture_text
 from tests.sim_pages import Pages
 
-FIXTURES = Path(__file__).parent / "fixtures" / "changelog"
 GOOGLE = compile_models(r"(?:gemini|imagen)-[0-9a-z.\-]+", ignore_case=True)
 ERNIE = compile_models(r"ernie-[0-9a-z.\-]+", ignore_case=True)
 CHANGELOG = "https://ai.google.dev/gemini-api/docs/changelog"
@@ -22,7 +22,7 @@ SOURCE_ROWS = "SELECT * FROM artifacts LEFT JOIN artifact_payloads ON artifact_i
 
 
 def page(name: str) -> str:
-    return (FIXTURES / name).read_text(encoding="utf-8")
+    return fixture_text(f"changelog/{name}")
 
 
 def parse(

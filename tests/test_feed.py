@@ -1,5 +1,4 @@
 import json
-from pathlib import Path
 
 import pytest
 
@@ -9,9 +8,9 @@ from relwatch.models import DateKind, Openness
 from relwatch.sources.feed import parse_feed
 from relwatch.sources.mentions import compile_models, page_url
 from tests.conftest import query, run, write_config
+from tests.public_data import fixture_bytes
 from tests.sim_pages import Pages
 
-FIXTURES = Path(__file__).parent / "fixtures" / "feed"
 GEMINI = compile_models(r"gemini-[0-9a-z.\-]+", ignore_case=True)
 BLOG = "https://cloudblog.withgoogle.com/products/ai-machine-learning/rss"
 BLOG_POST = (
@@ -23,7 +22,7 @@ NOTES_PAGE = "https://docs.cloud.google.com/vertex-ai/generative-ai/docs/release
 
 
 def fixture(name: str) -> bytes:
-    return (FIXTURES / name).read_bytes()
+    return fixture_bytes(f"feed/{name}")
 
 
 def rss(*items: str) -> bytes:

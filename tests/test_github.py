@@ -1,7 +1,6 @@
 """GitHub releases: the parser on the recorded release, the Link headers, and the real command end to end."""
 
 import json
-from pathlib import Path
 
 import httpx
 import pytest
@@ -12,16 +11,16 @@ from relwatch.http import Fetched
 from relwatch.models import DateKind
 from relwatch.sources.github import names_a_model, parse_release, parse_releases, releases_url
 from tests.conftest import query, run, write_config
+from tests.public_data import fixture_json
 from tests.sim_github import GitHubApi, gh_releases
 
-FIXTURES = Path(__file__).parent / "fixtures" / "github"
 REPO_WEB = "https://github.com/octokit-fixture-org/tmp-scenario-release-assets-20220719044014639-1reww"
 REPO = "acme-ai/acme-models"
 SOURCE_ID = f"acme/github/{REPO}"
 
 
 def load(name):
-    return json.loads((FIXTURES / name).read_text())
+    return fixture_json(f"github/{name}")
 
 
 # -- parser ---------------------------------------------------------------------------------

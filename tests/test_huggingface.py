@@ -1,17 +1,14 @@
-import json
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
 from relwatch.models import DateKind
 from relwatch.sources.huggingface import EXPAND, listing_url, parse_model, parse_models
-
-FIXTURES = Path(__file__).parent / "fixtures" / "huggingface"
+from tests.public_data import fixture_json
 
 
 def load(name):
-    return json.loads((FIXTURES / name).read_text())
+    return fixture_json(f"huggingface/{name}")
 
 
 def test_flan_t5_full_body():

@@ -17,13 +17,13 @@ from relwatch.sources.openrouter import (
 )
 from tests.conftest import query, run, write_config
 from tests.loopback import Loopback, Reply, Request, json_reply, with_etag
+from tests.public_data import fixture_json, openrouter_recording
 
-FIXTURES = Path(__file__).parent / "fixtures" / "openrouter"
-SNAPSHOT = Path(__file__).parent.parent / "snapshots" / "openrouter-2026-05-15"
+SNAPSHOT_CONFIG = Path(__file__).parent / "fixtures" / "openrouter" / "sources.toml"
 
 
 def capture():
-    return json.loads((FIXTURES / "models_2026-05-15.json").read_text())
+    return fixture_json("openrouter/models_2026-05-15.json")
 
 
 def models_of(author):
@@ -113,7 +113,7 @@ def test_author_matches_case_insensitively():
 
 
 def test_documentation_example_without_hugging_face_id():
-    payload = json.loads((FIXTURES / "models_openapi_example.json").read_text())
+    payload = fixture_json("openrouter/models_openapi_example.json")
     [model] = parse_models(listing_items(payload, "example"), "openai", "http://127.0.0.1:9")
     assert model.external_id == "openai/gpt-4"
     assert model.name == "GPT-4"
@@ -300,7 +300,7 @@ def test_a_payload_of_the_wrong_shape_fails_only_that_sync(tmp_path, quiet_env, 
 def expected_counts_from_capture():
     """Per vendor of the snapshot's sources.toml: ids under its authors, less `:variant` twins."""
     ids = {m["id"] for m in capture()["data"]}
-    config = tomllib.loads((SNAPSHOT / "sources.toml").read_text())
+    config = tomllib.loads(SNAPSHOT_CONFIG.read_text())
     counts = {}
     for vendor, table in config["vendors"].items():
         authors = {s["author"] for s in table["sources"]}
@@ -310,8 +310,8 @@ def expected_counts_from_capture():
 
 def test_snapshot_replays_with_no_network(tmp_path, quiet_env):
     db = tmp_path / "x.db"
-    config = SNAPSHOT / "sources.toml"
-    synced = run(["sync", "--replay", str(SNAPSHOT), "--config", str(config), "--db", str(db)], quiet_env)
+    config, recording = SNAPSHOT_CONFIG, openrouter_recording(tmp_path / "recording")
+    synced = run(["sync", "--replay", str(recording), "--config", str(config), "--db", str(db)], quiet_env)
     assert synced.returncode == 0, synced.stderr + synced.stdout
     assert query(db, "SELECT mode, status, sources_ok FROM sync_runs") == [("replay", "ok", 21)]
     counts = dict(query(db, "SELECT vendor_id, count(*) FROM artifacts WHERE kind = 'openrouter' GROUP BY vendor_id"))

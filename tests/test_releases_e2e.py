@@ -5,10 +5,11 @@ import json
 
 import pytest
 
-from tests.conftest import query, run, write_config
+from tests.conftest import invoke, query, write_config
 from tests.loopback import HfHub, Reply, hf_template, json_reply, with_etag
+from tests.public_data import fixture_json
 
-OPENROUTER_CAPTURE = "fixtures/openrouter/models_2026-05-15.json"
+OPENROUTER_CAPTURE = "openrouter/models_2026-05-15.json"
 NOTES = "March 16, 2025\n\nReleased ernie-4.5 and ernie-x1 on Qianfan, through the API.\n"
 
 
@@ -22,9 +23,8 @@ def hub_item(repo_id, created, licence="apache-2.0", gated=False):
 
 
 def openrouter_items():
-    from pathlib import Path
 
-    capture = json.loads((Path(__file__).parent / OPENROUTER_CAPTURE).read_text())["data"]
+    capture = fixture_json(OPENROUTER_CAPTURE)["data"]
     wanted = {
         "baidu/ernie-4.5-300b-a47b": 1742428800,
         "google/gemini-2.5-pro": 1750169544,
@@ -79,7 +79,7 @@ def world(tmp_path, loopback):
 def relwatch(world, env, *args):
     _, config, db = world
     configured = ["--config", str(config)] if args[0] in ("sync", "reclassify") else []
-    return run([*args, *configured, "--db", str(db)], env)
+    return invoke([*args, *configured, "--db", str(db)], env)
 
 
 def test_closed_then_open_across_sources(world, env):
@@ -103,7 +103,7 @@ def test_closed_then_open_across_sources(world, env):
     assert second.returncode == 0, second.stderr
     assert json.loads(second.stdout)["totals"]["tier_changes"] == 1
 
-    shown = json.loads(run(["show", "baidu/ernie-4.5", "-f", "json", "--db", str(db)], env).stdout)
+    shown = json.loads(invoke(["show", "baidu/ernie-4.5", "-f", "json", "--db", str(db)], env).stdout)
     assert shown["tier"] == "open"
     assert shown["artifact_count"] == 4
     assert (shown["first_closed_at"], shown["first_open_at"][:10]) == ("2025-03-16", "2025-06-30")

@@ -25,6 +25,7 @@ from relwatch.report import TIMELINE_LEFT, month_starts, releases_in_comparison,
 from relwatch.store import Store
 from tests.conftest import run, write_config
 from tests.loopback import HfHub, hf_template, json_reply, with_etag
+from tests.public_data import fixture_json
 
 HERE = Path(__file__).parent
 ARTIFACTS = HERE.parent / "test-artifacts"
@@ -298,7 +299,7 @@ def hub_repo(repo_id: str, created: str, licence: str) -> dict[str, Any]:
 
 
 def test_a_report_of_a_synced_database(tmp_path, loopback, env):
-    capture = json.loads((HERE / "fixtures/openrouter/models_2026-05-15.json").read_text())["data"]
+    capture = fixture_json("openrouter/models_2026-05-15.json")["data"]
     hub = HfHub(loopback)
     hub.orgs["google"] = [hub_repo("google/gemma-3-27b-it", "2025-03-10T08:00:00.000Z", "gemma")]
     hub.orgs["baidu"] = [hub_repo("baidu/ERNIE-4.5-300B-A47B-PT", "2025-06-30T02:00:00.000Z", "apache-2.0")]
