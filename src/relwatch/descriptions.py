@@ -192,6 +192,7 @@ DESCRIPTIONS: dict[str, TableDescription] = {
             "gone": "Artifacts a complete listing no longer held.",
             "suspect": "Why the result looks wrong, e.g. 'returned 0 items, 40 last time'.",
             "error": "The failure, in one line.",
+            "shared": "Pages answered by another source's response to the same URL in the same sync.",
         },
     },
     "http_validators": {
