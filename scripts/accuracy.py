@@ -24,8 +24,8 @@ from itertools import combinations
 from pathlib import Path
 
 from relwatch.classify import VendorRules, artifact_tier, derivative_of, family_for, weights_evidence
-from relwatch.models import Openness
 from relwatch.config import load_config
+from relwatch.models import Openness
 from relwatch.releases import vendor_rules
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
