@@ -23,7 +23,14 @@ from dataclasses import dataclass, field, replace
 from itertools import combinations
 from pathlib import Path
 
-from relwatch.classify import VendorRules, artifact_tier, derivative_of, family_for, weights_evidence
+from relwatch.classify import (
+    VendorRules,
+    artifact_tier,
+    derivative_of,
+    evidence_labels,
+    family_for,
+    weights_evidence,
+)
 from relwatch.config import load_config
 from relwatch.models import Openness
 from relwatch.releases import vendor_rules
@@ -239,13 +246,16 @@ def classify_rows(
     org_vendors: dict[str, str],
 ) -> tuple[list[str | None], list[bool], list[str | None]]:
     """Per row: its family, whether it is a derivative, and the tier of the release it is in."""
-    families: list[str | None] = []
-    derived: list[bool] = []
-    own: list[str | None] = []
+    by_vendor: dict[str, list[dict[str, object]]] = {}
     for row, label in zip(rows, labels, strict=True):
-        rule = rules.get(label["vendor"], VendorRules(key=label["vendor"]))
-        families.append(family_for(row, rule))
-        derived.append(derivative_of(row, rule, org_vendors) is not None)
+        by_vendor.setdefault(label["vendor"], []).append(row)
+    found: dict[object, tuple[str | None, str | None]] = {}
+    for vendor, members in by_vendor.items():
+        found |= evidence_labels(members, rules.get(vendor, VendorRules(key=vendor)), org_vendors)
+    families = [found[row["id"]][0] for row in rows]
+    derived = [found[row["id"]][1] is not None for row in rows]
+    own: list[str | None] = []
+    for row in rows:
         tier = artifact_tier(row)[0]
         evidence = weights_evidence(row)
         if evidence is not None and (tier is None or evidence.tier.rank < tier.rank):

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -167,12 +167,15 @@ def weights_evidence(row: Mapping[str, Any]) -> Evidence | None:
 
 
 def family_for(row: Mapping[str, Any], rules: VendorRules) -> str | None:
+    """The family a row's own name gives: an override first, then the model name an announcement
+    states; a catalogue's family field only when the id gives none (models.dev's `gemini-flash`
+    or `qwen` is a hint, never the key)."""
     name = row.get("external_id") or row.get("name") or ""
-    for pattern, family in rules.overrides:
-        if pattern.search(name) or pattern.search(row.get("name") or ""):
-            return family
-    if row.get("family_hint"):
-        hinted = family_of(row["family_hint"])
+    overridden = _override(row, rules)
+    if overridden:
+        return overridden
+    if row.get("family_hint") and row["kind"] not in CATALOGUE_KINDS:
+        hinted = family_of(row["family_hint"])  # a changelog's or feed's own model name
         if is_model_like(hinted):
             return hinted
     relations = _json(row.get("extra"), {}).get("base_model_relations", {})
@@ -181,18 +184,94 @@ def family_for(row: Mapping[str, Any], rules: VendorRules) -> str | None:
             return family_of(base)
     # feeds, changelogs and GitHub name the model in `name`; hubs and catalogues in their ids
     family = family_of(row.get("name") or name) if row["kind"] in ANNOUNCING_KINDS else family_of(name)
-    return family if is_model_like(family) else None
+    if is_model_like(family):
+        return family
+    hinted = family_of(row["family_hint"]) if row.get("family_hint") else ""
+    return hinted if is_model_like(hinted) else None
+
+
+def _override(row: Mapping[str, Any], rules: VendorRules) -> str | None:
+    name = row.get("external_id") or row.get("name") or ""
+    for pattern, family in rules.overrides:
+        if pattern.search(name) or pattern.search(row.get("name") or ""):
+            return family
+    return None
 
 
 def derivative_of(row: Mapping[str, Any], rules: VendorRules, org_vendors: Mapping[str, str]) -> str | None:
-    """The vendor (or hub org) whose model a hub repository is built on, when it is not this vendor's."""
-    if row["kind"] not in HUB_KINDS:
-        return None
-    for base in _json(row.get("base_models"), []):
-        org = _org(base)
-        if org and org not in rules.orgs:
-            return org_vendors.get(org, org)
-    return None
+    """The vendor (or hub org) whose model a repository is built on, when it is not this vendor's
+    (its own `base_model`, or a catalogue entry's name: `perplexity/llama-3.1-sonar-…`).
+    `evidence_labels` also follows chains through the vendor's stored repositories."""
+    return evidence_labels([row], rules, org_vendors)[row["id"]][1]
+
+
+# Lines whose name in another vendor's catalogue id says the model is built on them (the first
+# word of `nvidia/llama-3.1-nemotron-70b-instruct`, `cognitivecomputations/dolphin-mixtral-8x22b`).
+FOREIGN_LINES = re.compile(r"^(?P<line>llama|mistral|mixtral|qwen|qwq|deepseek|gemma)(\d|$)")
+LINE_VENDORS = {
+    "llama": "meta",
+    "mistral": "mistral",
+    "mixtral": "mistral",
+    "qwen": "alibaba",
+    "qwq": "alibaba",
+    "deepseek": "deepseek",
+    "gemma": "google",
+}
+
+
+def evidence_labels(
+    rows: Sequence[Mapping[str, Any]], rules: VendorRules, org_vendors: Mapping[str, str]
+) -> dict[Any, tuple[str | None, str | None]]:
+    """Per artifact id: (family, derivative-of vendor), from the sources' evidence, then names.
+
+    - A quantised copy (or adapter, merge) of a stored repository of the vendor joins that
+      repository's release; so does a fine-tune whose own name gives no family.
+    - A catalogue entry whose `weights_ref` (OpenRouter's `hugging_face_id`, models.dev's weights
+      link) names a stored repository joins that repository's release.
+    - A repository is a derivative when a `base_model` chain through the vendor's stored
+      repositories reaches another organisation (`allenai/Llama-3.1-Tulu-3-405B` →
+      `…-405B-SFT` → Meta); a catalogue entry when its weights are, or its name starts with
+      another vendor's line.
+    Pure: `rows` are one vendor's stored artifacts (`base_models`/`extra` as JSON or decoded).
+    """
+    hub = {str(row["external_id"]).lower(): row for row in rows if row["kind"] in HUB_KINDS}
+    names = {row["id"]: family_for(row, rules) for row in rows}
+
+    def linked(row: Mapping[str, Any]) -> list[tuple[str, str | None, Mapping[str, Any] | None]]:
+        if row["kind"] in HUB_KINDS:
+            relations = _json(row.get("extra"), {}).get("base_model_relations", {})
+            return [(base, relations.get(base), hub.get(base.lower())) for base in _json(row.get("base_models"), [])]
+        ref = row.get("weights_ref")
+        return [(ref, "weights", hub.get(ref.lower()))] if ref else []
+
+    def family(row: Mapping[str, Any], seen: frozenset[Any]) -> str | None:
+        own = names[row["id"]]
+        if _override(row, rules):
+            return own
+        for _, relation, target in linked(row):
+            if target is None or target["id"] in seen:
+                continue
+            if relation in BASE_FAMILY_RELATIONS or relation == "weights" or own is None:
+                return family(target, seen | {row["id"]})
+        return own
+
+    def derived(row: Mapping[str, Any], seen: frozenset[Any]) -> str | None:
+        for ref, _, target in linked(row):
+            org = _org(ref)
+            if org and org not in rules.orgs and target is None:
+                return org_vendors.get(org, org)
+            if target is not None and target["id"] not in seen:
+                found = derived(target, seen | {row["id"]})
+                if found:
+                    return found
+        if row["kind"] in HUB_KINDS:
+            return None
+        name = str(row.get("external_id") or row.get("name") or "").rsplit("/", 1)[-1].lower()
+        match = FOREIGN_LINES.match(name)
+        vendor = LINE_VENDORS[match["line"]] if match else None
+        return vendor if vendor and vendor != rules.key else None
+
+    return {row["id"]: (family(row, frozenset()), derived(row, frozenset())) for row in rows}
 
 
 def label_artifacts(
@@ -201,11 +280,14 @@ def label_artifacts(
     """Label every artifact of one vendor and group them into releases."""
     labels: list[ArtifactLabel] = []
     members: dict[str, list[tuple[Mapping[str, Any], ArtifactLabel, Evidence | None]]] = {}
-    for stored in rows:
-        row = {**stored, "extra": _json(stored.get("extra"), {}), "base_models": _json(stored.get("base_models"), [])}
+    decoded = [
+        {**stored, "extra": _json(stored.get("extra"), {}), "base_models": _json(stored.get("base_models"), [])}
+        for stored in rows
+    ]
+    evidence = evidence_labels(decoded, rules, org_vendors)
+    for row in decoded:
         tier, klass, reason = artifact_tier(row)
-        derived = derivative_of(row, rules, org_vendors)
-        family = family_for(row, rules)
+        family, derived = evidence[row["id"]]
         release_id = f"{rules.key}/{family}" if family and not derived and not row.get("gone_at") else None
         label = ArtifactLabel(
             artifact_id=row["id"],
