@@ -262,15 +262,15 @@ def classify_rows(
             tier = evidence.tier
         own.append(tier.value if tier is not None else None)
     best: dict[tuple[str, str], str] = {}
-    for label, family, tier in zip(labels, families, own, strict=True):
-        if family is None or tier is None or label["source"] != "huggingface":
+    for label, family, value in zip(labels, families, own, strict=True):
+        if family is None or value is None or label["source"] != "huggingface":
             continue
         key = (label["vendor"], family)
-        if key not in best or Openness(tier).rank < Openness(best[key]).rank:
-            best[key] = tier
+        if key not in best or Openness(value).rank < Openness(best[key]).rank:
+            best[key] = value
     tiers = [
-        best.get((label["vendor"], family), tier) if family and label["source"] != "huggingface" else tier
-        for label, family, tier in zip(labels, families, own, strict=True)
+        best.get((label["vendor"], family), value) if family and label["source"] != "huggingface" else value
+        for label, family, value in zip(labels, families, own, strict=True)
     ]
     return families, derived, tiers
 

@@ -127,7 +127,10 @@ NONCOMMERCIAL = {
 }
 # Fallbacks for ids not in the tables, tried in order.
 PATTERNS: list[tuple[re.Pattern[str], LicenceClass]] = [
-    (re.compile(r"(^|[-_\s])nc([-_\s]|$)|non[-_ ]?commercial|research|non[-_ ]?production"), LicenceClass.NONCOMMERCIAL),
+    (
+        re.compile(r"(^|[-_\s])nc([-_\s]|$)|non[-_ ]?commercial|research|non[-_ ]?production"),
+        LicenceClass.NONCOMMERCIAL,
+    ),
     (re.compile(r"rail|llama|gemma|qwen|tongyi|deepseek|hunyuan|glm|community|custom"), LicenceClass.RESTRICTED),
 ]
 # What a `license_link` (for `license: other`) says, tried in order against the lower-cased URL.
