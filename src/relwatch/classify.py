@@ -207,7 +207,7 @@ def derivative_of(row: Mapping[str, Any], rules: VendorRules, org_vendors: Mappi
 
 # Lines whose name in another vendor's catalogue id says the model is built on them (the first
 # word of `nvidia/llama-3.1-nemotron-70b-instruct`, `cognitivecomputations/dolphin-mixtral-8x22b`).
-FOREIGN_LINES = re.compile(r"^(?P<line>llama|mistral|mixtral|qwen|qwq|deepseek|gemma)(\d|$)")
+FOREIGN_LINES = re.compile(r"^(?P<line>llama|mistral|mixtral|qwen|qwq|deepseek|gemma)(?=[-_.\d]|$)")
 LINE_VENDORS = {
     "llama": "meta",
     "mistral": "mistral",
@@ -264,8 +264,8 @@ def evidence_labels(
                 found = derived(target, seen | {row["id"]})
                 if found:
                     return found
-        if row["kind"] in HUB_KINDS:
-            return None
+        if row["kind"] in HUB_KINDS and not any(target is None for _, _, target in linked(row)):
+            return None  # a hub repo whose chain is known; one built on an unstored own repo is read by name
         name = str(row.get("external_id") or row.get("name") or "").rsplit("/", 1)[-1].lower()
         match = FOREIGN_LINES.match(name)
         vendor = LINE_VENDORS[match["line"]] if match else None
