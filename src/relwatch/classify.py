@@ -5,7 +5,8 @@ Release dates follow this precedence (DESIGN.md, "dates"):
 2. the earliest first-party artifact: a hub repository's creation date;
 3. a curated catalogue's release date (models.dev);
 4. the earliest third-party listing (OpenRouter's `created`);
-5. the day relwatch first saw it.
+5. the day relwatch first saw it, unless a hub repository of the release has an unknown
+   creation date (the Hub's pre-2022 placeholder): then the date stays unknown.
 An announcement is preferred over a repository date because repositories are often created days
 before they go public. When an earlier candidate precedes the chosen date by more than
 `EARLIER_EVIDENCE_DAYS` (a changelog that only mentions a model in a later deprecation notice,
@@ -344,7 +345,7 @@ def build_release(
 
 def _set_dates(release: Release, group: list[tuple[Mapping[str, Any], ArtifactLabel, Evidence | None]]) -> None:
     def earliest(predicate: Any) -> str | None:
-        dates = [row["date"] for row, label, _ in group if row.get("date") and predicate(row, label)]
+        dates = [row["date"] for row, label, _ in group if _known_date(row) and predicate(row, label)]
         return min(dates, key=_sortable) if dates else None
 
     release.announced_at = earliest(lambda r, _: r["kind"] in ANNOUNCING_KINDS and not _is_farewell(r))
@@ -356,8 +357,11 @@ def _set_dates(release: Release, group: list[tuple[Mapping[str, Any], ArtifactLa
         ("first-party artifact", earliest(lambda r, _: r["kind"] in HUB_KINDS)),
         ("catalogue release date", earliest(lambda r, _: r["kind"] in CATALOGUE_KINDS)),
         ("third-party listing", earliest(lambda r, _: r["kind"] not in HUB_KINDS | ANNOUNCING_KINDS | CATALOGUE_KINDS)),
-        ("first seen", release.first_seen),
     ]
+    if not any(row["kind"] in HUB_KINDS and not _known_date(row) for row, _, _ in group):
+        # a repository of unknown age (the Hub's pre-2022 placeholder) may be years old: the day
+        # relwatch first saw it says nothing, so such a release keeps an unknown date
+        candidates.append(("first seen", release.first_seen))
     known = [(source, value) for source, value in candidates if value]
     if not known:
         return
@@ -366,6 +370,18 @@ def _set_dates(release: Release, group: list[tuple[Mapping[str, Any], ArtifactLa
     if (_as_date(chosen) - _as_date(earliest_value)).days > EARLIER_EVIDENCE_DAYS:
         source, chosen = f"{earliest_source} (earlier than the {source})", earliest_value
     release.date, release.date_source = chosen, source
+
+
+# The Hub's `createdAt` for repositories older than its records (both values occur):
+# the creation date is unknown, not 2 March 2022.
+HUB_UNKNOWN_CREATED = ("2022-03-02T23:29:04", "2022-03-02T23:29:05")
+
+
+def _known_date(row: Mapping[str, Any]) -> str | None:
+    value = row.get("date")
+    if not value or (row["kind"] in HUB_KINDS and str(value).startswith(HUB_UNKNOWN_CREATED)):
+        return None
+    return str(value)
 
 
 FAREWELL = re.compile(r"deprecat|shut(ting)?[ -]?down|retir|discontinu|sunset|下线|停止")
