@@ -77,14 +77,16 @@ def catalogue(index, model_id, *, weights=None):
 def test_a_catalogue_entry_joins_the_hub_repo_its_weights_link_names():
     rules = VendorRules(key="liquid", orgs=frozenset({"liquidai"}))
     rows = [hub(1, "LiquidAI/LFM2-2.6B"), catalogue(2, "liquid/lfm-2.2-6b", weights="LiquidAI/LFM2-2.6B")]
-    labels, [release] = label_artifacts(rows, rules, {})
+    [release] = label_artifacts(rows, rules, {})[1]
     assert release.id == "liquid/lfm2" and release.artifact_count == 2
     assert release.tier is Openness.OPEN
 
 
 def test_an_open_model_known_only_from_a_catalogue_weights_link_is_not_api():
     rules = VendorRules(key="stepfun", orgs=frozenset({"stepfun-ai"}))
-    [release] = label_artifacts([catalogue(1, "stepfun/step-3.5-flash", weights="stepfun-ai/Step-3.5-Flash")], rules, {})[1]
+    [release] = label_artifacts(
+        [catalogue(1, "stepfun/step-3.5-flash", weights="stepfun-ai/Step-3.5-Flash")], rules, {}
+    )[1]
     assert release.tier is Openness.OPEN_RESTRICTED
 
 
