@@ -20,6 +20,7 @@ import json
 import sys
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from itertools import combinations
 from pathlib import Path
 
@@ -182,9 +183,27 @@ def halves(path: Path = LABELS_2) -> dict[str, list[dict[str, str]]]:
     }
 
 
-def second_set_row(index: int, label: dict[str, str]) -> dict[str, object]:
-    """The stored artifact for a row of the second set (adds the catalogue's weights pointer)."""
-    return artifact_row(label) | {"id": index, "weights_ref": label["hugging_face_id"] or None}
+CAPTURES = DATA.parent.parent.parent / "shared" / "captures" / "openrouter"
+
+
+def listed_dates() -> dict[str, str]:
+    """OpenRouter id → its `created` (ISO), from the shared monthly captures, first seen wins."""
+    dates: dict[str, str] = {}
+    for capture in sorted(CAPTURES.glob("openrouter_models_*.json")):
+        for item in json.loads(capture.read_text(encoding="utf-8")).get("data", []):
+            if isinstance(item.get("created"), int):
+                dates.setdefault(item["id"], datetime.fromtimestamp(item["created"], UTC).isoformat())
+    return dates
+
+
+def second_set_row(index: int, label: dict[str, str], listed: dict[str, str]) -> dict[str, object]:
+    """The stored artifact for a row of the second set: adds the catalogue's weights pointer and
+    listing date (hub rows stay undated: the set does not record creation dates)."""
+    return artifact_row(label) | {
+        "id": index,
+        "weights_ref": label["hugging_face_id"] or None,
+        "date": listed.get(label["id"]) if label["source"] != "huggingface" else None,
+    }
 
 
 def evaluate_second(name: str, labels: list[dict[str, str]]) -> SetScores:
@@ -199,7 +218,8 @@ def evaluate_second(name: str, labels: list[dict[str, str]]) -> SetScores:
         if vendor not in rules or org not in rules[vendor].orgs:
             base = rules.get(vendor, VendorRules(key=vendor))
             rules[vendor] = replace(base, orgs=base.orgs | {org})
-    rows = [second_set_row(index, label) for index, label in enumerate(labels)]
+    listed = listed_dates()
+    rows = [second_set_row(index, label, listed) for index, label in enumerate(labels)]
     families, derived, tiers = classify_rows(rows, labels, rules, org_vendors)
     scores = SetScores(name=name, rows=len(labels))
     scores.precision, scores.recall, scores.f1 = pairwise_scores(

@@ -140,3 +140,33 @@ def test_an_undated_repo_takes_the_date_of_the_rest_of_its_release():
     ]
     [release] = label_artifacts(rows, rules, {})[1]
     assert release.date == "2022-11-10T00:00:00.000Z"
+
+
+def test_size_words_of_one_launch_are_one_release_and_launches_apart_are_not():
+    rules = VendorRules(key="ai21", orgs=frozenset({"ai21labs"}))
+    rows = [
+        catalogue(1, "ai21/jamba-1-5-mini") | {"date": "2024-08-22T00:00:00Z"},
+        catalogue(2, "ai21/jamba-1-5-large") | {"date": "2024-08-22T00:00:00Z"},
+        catalogue(3, "ai21/jamba-2-mini") | {"date": "2025-01-01T00:00:00Z"},
+        catalogue(4, "ai21/jamba-2-large") | {"date": "2025-03-01T00:00:00Z"},
+        hub(5, "ai21labs/AI21-Jamba-1.5-Mini", date="2024-08-21T00:00:00Z"),
+    ]
+    found = evidence_labels(rows, rules, {})
+    assert [found[i][0] for i in range(1, 6)] == [
+        "jamba-1.5",
+        "jamba-1.5",
+        "jamba-mini-2",
+        "jamba-2-large",
+        "jamba-1.5",
+    ]
+
+
+def test_a_bare_stem_keeps_its_size_word_siblings_apart():
+    rules = VendorRules(key="openai", orgs=frozenset())
+    day = {"date": "2025-08-07T00:00:00Z"}
+    rows = [
+        catalogue(1, "openai/gpt-5") | day,
+        catalogue(2, "openai/gpt-5-mini") | day,
+        catalogue(3, "openai/gpt-5-nano") | day,
+    ]
+    assert [evidence_labels(rows, rules, {})[i][0] for i in (1, 2, 3)] == ["gpt-5", "gpt-5-mini", "gpt-5-nano"]

@@ -272,7 +272,40 @@ def evidence_labels(
         vendor = LINE_VENDORS[match["line"]] if match else None
         return vendor if vendor and vendor != rules.key else None
 
-    return {row["id"]: (family(row, frozenset()), derived(row, frozenset())) for row in rows}
+    found = {row["id"]: (family(row, frozenset()), derived(row, frozenset())) for row in rows}
+    merged = co_released({key: [row for row in rows if found[row["id"]][0] == key] for key, _ in found.values() if key})
+    return {key: (merged.get(family, family) if family else None, vendor) for key, (family, vendor) in found.items()}
+
+
+# Size words that tell checkpoints of one launch apart (`granite-4.0-h-micro`/`-h-tiny`/`-h-small`,
+# `jamba-1.5-mini`/`-large`, `nova-lite`/`-micro`/`-pro`): one release when launched together.
+SIZE_WORDS = frozenset({"nano", "micro", "tiny", "mini", "lite", "small", "medium", "large", "pro", "huge"})
+CO_RELEASE_DAYS = 7
+
+
+def co_released(members: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[str, str]:
+    """Families that differ only by a size word, first dated within `CO_RELEASE_DAYS` of each
+    other, → their shared stem (`jamba-1.5-mini`, `jamba-1.5-large` → `jamba-1.5`). Nothing
+    merges when a family has no known date or the stem is a family itself. Pure."""
+    stems: dict[str, list[str]] = {}
+    for family in members:
+        stem, _, word = family.rpartition("-")
+        if stem and word in SIZE_WORDS and re.search(r"\d", stem):
+            stems.setdefault(stem, []).append(family)
+    merged: dict[str, str] = {}
+    for stem, families in stems.items():
+        dates = [_first_date(members[family]) for family in families]
+        if len(families) < 2 or stem in members or None in dates:
+            continue  # `gpt-5` with `gpt-5-mini`: the bare stem is a model of its own
+        known = [day for day in dates if day is not None]
+        if (max(known) - min(known)).days <= CO_RELEASE_DAYS:
+            merged |= {family: stem for family in families}
+    return merged
+
+
+def _first_date(rows: Sequence[Mapping[str, Any]]) -> date | None:
+    dates = [_as_date(value) for value in (_known_date(row) for row in rows) if value]
+    return min(dates, default=None)
 
 
 def label_artifacts(

@@ -34,6 +34,7 @@ DATE_PARTS = re.compile(r"^\d{2}$")
 SNAPSHOT = re.compile(r"^((2\d)(0[1-9]|1[0-2])|(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])|00\d|\d{6}|\d{8})$")
 MONTH_YEAR = re.compile(r"^(0[1-9]|1[0-2])$")  # `command-r-08-2024`: a month, then the year
 YEAR = re.compile(r"^20\d\d$")
+VERSION = re.compile(r"^v?\d+\.\d+$")
 # Publisher names written before the line's own name: `Meta-Llama-3.1-8B` is `llama-3.1`,
 # `Tencent-Hunyuan-Large` `hunyuan-large`, `NVIDIA-Nemotron-Nano-9B-v2` `nemotron-nano-v2`,
 # `c4ai-command-r-plus` `command-r-plus`, `AI21-Jamba-1.5-Mini` `jamba-1.5`.
@@ -107,8 +108,8 @@ def family_of(name: str) -> str:
             index += 1
             dropped = True
             continue
-        if kept and len(token) == 1 and token.isalpha() and dropped:
-            index += 1  # a letter after a size: `Molmo-7B-D`, `-7B-O`
+        if kept and len(token) == 1 and token.isalpha() and (dropped or (VERSION.match(kept[-1]) and following)):
+            index += 1  # a letter after a size or version: `Molmo-7B-D`, `granite-4.0-h-small`
             continue
         if kept and kept[-1] == "distill" and token in AFTER_DISTILL:
             index += 1
