@@ -155,7 +155,7 @@ def test_size_words_of_one_launch_are_one_release_and_launches_apart_are_not():
     assert [found[i][0] for i in range(1, 6)] == [
         "jamba-1.5",
         "jamba-1.5",
-        "jamba-mini-2",
+        "jamba-2-mini",
         "jamba-2-large",
         "jamba-1.5",
     ]
