@@ -257,9 +257,14 @@ def evidence_labels(
         return own
 
     def derived(row: Mapping[str, Any], seen: frozenset[Any]) -> str | None:
-        for ref, _, target in linked(row):
+        for ref, relation, target in linked(row):
             org = _org(ref)
-            if org and org not in rules.orgs and target is None:
+            if relation == "weights" and target is None:
+                # weights in another configured vendor's org; an org nobody configured says nothing
+                other = org_vendors.get(org or "")
+                if other and other != rules.key:
+                    return other
+            elif org and org not in rules.orgs and target is None:
                 return org_vendors.get(org, org)
             if target is not None and target["id"] not in seen:
                 found = derived(target, seen | {row["id"]})
