@@ -170,3 +170,17 @@ def test_a_bare_stem_keeps_its_size_word_siblings_apart():
         catalogue(3, "openai/gpt-5-nano") | day,
     ]
     assert [evidence_labels(rows, rules, {})[i][0] for i in (1, 2, 3)] == ["gpt-5", "gpt-5-mini", "gpt-5-nano"]
+
+
+def test_one_name_spelt_two_ways_across_sources_is_one_release():
+    rules = VendorRules(key="google", orgs=frozenset({"google"}))
+    rows = [
+        catalogue(1, "google/gemini-flash-1.5"),
+        catalogue(2, "google/gemini-1.5-flash"),
+        catalogue(3, "google/gemini-flash"),
+    ]
+    found = evidence_labels(rows, rules, {})
+    assert found[1][0] == found[2][0] == "gemini-flash-1.5" and found[3][0] == "gemini-flash"
+    liquid = VendorRules(key="liquid", orgs=frozenset({"liquidai"}))
+    found = evidence_labels([catalogue(1, "liquid/lfm-2-24b-a2b"), hub(2, "LiquidAI/LFM2-1.2B")], liquid, {})
+    assert found[1][0] == found[2][0] == "lfm2"

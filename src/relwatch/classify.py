@@ -278,8 +278,26 @@ def evidence_labels(
         return vendor if vendor and vendor != rules.key else None
 
     found = {row["id"]: (family(row, frozenset()), derived(row, frozenset())) for row in rows}
-    merged = co_released({key: [row for row in rows if found[row["id"]][0] == key] for key, _ in found.values() if key})
+    members = {key: [row for row in rows if found[row["id"]][0] == key] for key, _ in found.values() if key}
+    merged = co_released(members) | same_spelling(members)
     return {key: (merged.get(family, family) if family else None, vendor) for key, (family, vendor) in found.items()}
+
+
+def same_spelling(members: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[str, str]:
+    """Families that are one name written two ways across sources (`gemini-flash-1.5` and
+    `gemini-1.5-flash`; `lfm-2` and `lfm2`) → the spelling a hub repository uses, else the
+    first. Words are compared as a multiset, a version glued to a name counting apart. Pure."""
+    spellings: dict[tuple[str, ...], list[str]] = {}
+    for family in members:
+        words = tuple(sorted(re.findall(r"[a-z]+|\d+(?:\.\d+)*", family)))
+        spellings.setdefault(words, []).append(family)
+    merged: dict[str, str] = {}
+    for families in spellings.values():
+        if len(families) > 1:
+            hubbed = [f for f in families if any(row["kind"] in HUB_KINDS for row in members[f])]
+            chosen = (hubbed or families)[0]
+            merged |= {family: chosen for family in families if family != chosen}
+    return merged
 
 
 # Size words that tell checkpoints of one launch apart (`granite-4.0-h-micro`/`-h-tiny`/`-h-small`,
