@@ -35,6 +35,11 @@ from relwatch.models import Openness
         ("ByteDance-Seed/Seed-OSS-36B-Base-woSyn", "seed-oss"),
         ("internlm/internlm-xcomposer2d5-7b-4bit", "internlm-xcomposer2.5"),
         ("RekaAI/reka-edge-2603", "reka-edge"),
+        ("Qwen/Qwen3-Omni-30B-A3B-Captioner", "qwen3-omni"),
+        ("google/t5gemma-s-s-ul2", "t5gemma"),
+        ("google/t5gemma-ml-ml-prefixlm-it", "t5gemma"),
+        ("google/t5gemma-2b-2b-ul2", "t5gemma"),
+        ("ibm-granite/granite-4.0-h-small", "granite-4.0-small"),
     ],
 )
 def test_the_kinds_of_miss(name, family):

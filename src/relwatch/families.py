@@ -27,7 +27,7 @@ QUANT = re.compile(
 ROLE = re.compile(
     r"^(it|instruct|instruction|base|chat|thinking|think|nothinking|sft|dpo|rl|ft|hf|pretrain|pretrained|"
     r"preview|exp|experimental|latest|beta|alpha|release|generate|text|mix|distilled|high|customtools|"
-    r"mpo|grpo|ppo|zero|wosyn|twin)$"
+    r"mpo|grpo|ppo|zero|wosyn|twin|captioner|ul2|prefixlm)$"
 )
 DATE_PARTS = re.compile(r"^\d{2}$")
 # A four-digit snapshot is a date, YYMM (`2507`) or MMDD (`0924`, `1206`); `r1-1776` is a name.
@@ -71,6 +71,10 @@ def family_of(name: str) -> str:
     while index < len(tokens):
         token = tokens[index]
         following = tokens[index + 1] if index + 1 < len(tokens) else ""
+        if kept and token == following and (len(token) <= 2 or SIZE.match(token)):
+            index += 2  # encoder and decoder sizes: `t5gemma-s-s-ul2`, `-ml-ml-`, `-2b-2b-`
+            dropped = True
+            continue
         if kept and MONTH_YEAR.match(token) and YEAR.match(following):
             index += 2  # a month-year snapshot: `command-r7b-12-2024`
             dropped = True
