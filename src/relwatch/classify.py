@@ -278,7 +278,10 @@ def evidence_labels(
         return vendor if vendor and vendor != rules.key else None
 
     found = {row["id"]: (family(row, frozenset()), derived(row, frozenset())) for row in rows}
-    members = {key: [row for row in rows if found[row["id"]][0] == key] for key, _ in found.values() if key}
+    members: dict[str, list[Mapping[str, Any]]] = {}
+    for row in rows:
+        if found[row["id"]][0]:
+            members.setdefault(str(found[row["id"]][0]), []).append(row)
     merged = co_released(members) | same_spelling(members)
     return {key: (merged.get(family, family) if family else None, vendor) for key, (family, vendor) in found.items()}
 
