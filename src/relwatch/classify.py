@@ -238,12 +238,17 @@ def evidence_labels(
     hub = {str(row["external_id"]).lower(): row for row in rows if row["kind"] in HUB_KINDS}
     names = {row["id"]: family_for(row, rules) for row in rows}
 
-    def linked(row: Mapping[str, Any]) -> list[tuple[str, str | None, Mapping[str, Any] | None]]:
+    def links_of(row: Mapping[str, Any]) -> list[tuple[str, str | None, Mapping[str, Any] | None]]:
         if row["kind"] in HUB_KINDS:
             relations = _json(row.get("extra"), {}).get("base_model_relations", {})
             return [(base, relations.get(base), hub.get(base.lower())) for base in _json(row.get("base_models"), [])]
         ref = row.get("weights_ref")
         return [(ref, "weights", hub.get(ref.lower()))] if ref else []
+
+    links = {row["id"]: links_of(row) for row in rows}
+
+    def linked(row: Mapping[str, Any]) -> list[tuple[str, str | None, Mapping[str, Any] | None]]:
+        return links[row["id"]]
 
     def family(row: Mapping[str, Any], seen: frozenset[Any]) -> str | None:
         own = names[row["id"]]
@@ -403,8 +408,10 @@ def build_release(
 
 
 def _set_dates(release: Release, group: list[tuple[Mapping[str, Any], ArtifactLabel, Evidence | None]]) -> None:
+    known_dates = [(row, label, _known_date(row)) for row, label, _ in group]
+
     def earliest(predicate: Any) -> str | None:
-        dates = [row["date"] for row, label, _ in group if _known_date(row) and predicate(row, label)]
+        dates = [known for row, label, known in known_dates if known and predicate(row, label)]
         return min(dates, key=_sortable) if dates else None
 
     release.announced_at = earliest(lambda r, _: r["kind"] in ANNOUNCING_KINDS and not _is_farewell(r))
@@ -417,7 +424,7 @@ def _set_dates(release: Release, group: list[tuple[Mapping[str, Any], ArtifactLa
         ("catalogue release date", earliest(lambda r, _: r["kind"] in CATALOGUE_KINDS)),
         ("third-party listing", earliest(lambda r, _: r["kind"] not in HUB_KINDS | ANNOUNCING_KINDS | CATALOGUE_KINDS)),
     ]
-    if not any(row["kind"] in HUB_KINDS and not _known_date(row) for row, _, _ in group):
+    if not any(row["kind"] in HUB_KINDS and not known for row, _, known in known_dates):
         # a repository of unknown age (the Hub's pre-2022 placeholder) may be years old: the day
         # relwatch first saw it says nothing, so such a release keeps an unknown date
         candidates.append(("first seen", release.first_seen))
