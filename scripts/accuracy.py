@@ -1,11 +1,15 @@
-"""Family-grouping and tier accuracy of relwatch's classifier on the hand-labelled set.
+"""Family-grouping and tier accuracy of relwatch's classifier on the hand-labelled sets.
 
     python scripts/accuracy.py [--misses N]
 
-Reads tests/data/labelled_models.csv (real model ids, labelled by hand; see ORIGINS.md beside
-it), labels each row with the same functions a sync uses, and prints the accuracy of families
-(exact key), of the grouping (pairwise F1: two rows that share a family should share one after
-classification, and only those), of tiers, of derivative detection, and the misses.
+Reads tests/data/labelled_models.csv and tests/data/labelled_models_2.csv (real model ids,
+labelled by hand; see ORIGINS.md and ORIGINS_2.md beside them), labels each row with the same
+functions a sync uses, and prints the accuracy of families (exact key), of the grouping (pairwise
+precision, recall and F1: two rows that share a family should share one after classification,
+and only those), of tiers, of derivative detection, and the misses. The second set is also
+scored for cross-source joins (a catalogue entry in the same release as the hub repository it
+names) and for quantised or format copies left as releases of their own, on its tune and
+held-out halves (organisations alternate by name).
 """
 
 from __future__ import annotations
@@ -16,14 +20,23 @@ import json
 import sys
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from itertools import combinations
 from pathlib import Path
 
-from relwatch.classify import VendorRules, artifact_tier, derivative_of, family_for
+from relwatch.classify import (
+    VendorRules,
+    artifact_tier,
+    evidence_labels,
+    weights_evidence,
+)
 from relwatch.config import load_config
+from relwatch.models import Openness
 from relwatch.releases import vendor_rules
 
-LABELS = Path(__file__).resolve().parent.parent / "tests" / "data" / "labelled_models.csv"
+DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
+LABELS = DATA / "labelled_models.csv"
+LABELS_2 = DATA / "labelled_models_2.csv"
 
 
 @dataclass
@@ -72,7 +85,8 @@ def artifact_row(label: dict[str, str]) -> dict[str, object]:
 
 
 def evaluate(path: Path = LABELS, *, overrides: bool = True) -> Scores:
-    """Scores with the default config's rules; `overrides=False` measures the name grammar alone."""
+    """Scores with the default config's rules, grouping from evidence as a sync does;
+    `overrides=False` measures the grammar and the evidence without the family overrides."""
     rules, org_vendors = vendor_rules(load_config())
     if not overrides:
         rules = {key: replace(rule, overrides=()) for key, rule in rules.items()}
@@ -81,12 +95,16 @@ def evaluate(path: Path = LABELS, *, overrides: bool = True) -> Scores:
         labels = [row for row in csv.DictReader(handle) if not row["id"].startswith("~")]
     scores = Scores(rows=len(labels))
     predicted: list[str | None] = []
-    for label in labels:
-        row = artifact_row(label)
-        vendor_rules_ = rules.get(label["vendor"], VendorRules(key=label["vendor"]))
-        family = family_for(row, vendor_rules_)
+    rows = [artifact_row(label) | {"id": index} for index, label in enumerate(labels)]
+    by_vendor: dict[str, list[dict[str, object]]] = {}
+    for row, label in zip(rows, labels, strict=True):
+        by_vendor.setdefault(label["vendor"], []).append(row)
+    found: dict[object, tuple[str | None, str | None]] = {}
+    for vendor, members in by_vendor.items():
+        found |= evidence_labels(members, rules.get(vendor, VendorRules(key=vendor)), org_vendors)
+    for row, label in zip(rows, labels, strict=True):
+        family, derived = found[row["id"]]
         tier = artifact_tier(row)[0]
-        derived = derivative_of(row, vendor_rules_, org_vendors)
         predicted.append(family)
         if family == label["expected_family"]:
             scores.family_hits += 1
@@ -108,18 +126,176 @@ def evaluate(path: Path = LABELS, *, overrides: bool = True) -> Scores:
 
 def pairwise_f1(truth: list[tuple[str, str | None]], guess: list[tuple[str, str | None]]) -> float:
     """F1 over pairs of rows: a pair is positive when both rows are in the same group."""
-    same_truth = {pair for pair in combinations(range(len(truth)), 2) if truth[pair[0]] == truth[pair[1]]}
-    same_guess = {
-        pair
-        for pair in combinations(range(len(guess)), 2)
-        if guess[pair[0]] == guess[pair[1]] and guess[pair[0]][1] is not None
-    }
+    return pairwise_scores(truth, guess)[2]
+
+
+def pairwise_scores(
+    truth: list[tuple[str, str | None]], guess: list[tuple[str, str | None]]
+) -> tuple[float, float, float]:
+    """(precision, recall, F1) over pairs of rows; a group keyed `None` groups nothing."""
+    same_truth = _pairs(truth)
+    same_guess = _pairs(guess)
     if not same_truth and not same_guess:
-        return 1.0
+        return 1.0, 1.0, 1.0
     hits = len(same_truth & same_guess)
     precision = hits / len(same_guess) if same_guess else 0.0
     recall = hits / len(same_truth) if same_truth else 0.0
-    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
+
+
+def _pairs(keys: list[tuple[str, str | None]]) -> set[tuple[int, int]]:
+    groups: dict[tuple[str, str], list[int]] = {}
+    for index, (vendor, family) in enumerate(keys):
+        if family is not None:
+            groups.setdefault((vendor, family), []).append(index)
+    return {pair for members in groups.values() for pair in combinations(members, 2)}
+
+
+@dataclass
+class SetScores:
+    """Figures on one half of the second labelled set (see ORIGINS_2.md)."""
+
+    name: str
+    rows: int = 0
+    precision: float = 0.0
+    recall: float = 0.0
+    f1: float = 0.0
+    family_hits: int = 0
+    tier_hits: int = 0
+    derivative_hits: int = 0
+    joins: int = 0
+    joinable: int = 0
+    variant_releases: int = 0
+    variants: int = 0
+    family_misses: list[tuple[str, str, str | None]] = field(default_factory=list)
+    tier_miss_ids: list[tuple[str, str, str]] = field(default_factory=list)
+    derivative_miss_ids: list[tuple[str, str]] = field(default_factory=list)
+    join_miss_ids: list[tuple[str, str]] = field(default_factory=list)
+
+
+def halves(path: Path = LABELS_2) -> dict[str, list[dict[str, str]]]:
+    """The second set split by organisation: sorted vendor keys alternate tune, held-out."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        labels = list(csv.DictReader(handle))
+    vendors = sorted({label["vendor"] for label in labels})
+    tune = set(vendors[0::2])
+    return {
+        "tune": [label for label in labels if label["vendor"] in tune],
+        "held-out": [label for label in labels if label["vendor"] not in tune],
+    }
+
+
+CAPTURES = DATA.parent.parent.parent / "shared" / "captures" / "openrouter"
+
+
+def listed_dates() -> dict[str, str]:
+    """OpenRouter id → its `created` (ISO), from the shared monthly captures, first seen wins."""
+    dates: dict[str, str] = {}
+    for capture in sorted(CAPTURES.glob("openrouter_models_*.json")):
+        for item in json.loads(capture.read_text(encoding="utf-8")).get("data", []):
+            if isinstance(item.get("created"), int):
+                dates.setdefault(item["id"], datetime.fromtimestamp(item["created"], UTC).isoformat())
+    return dates
+
+
+def second_set_row(index: int, label: dict[str, str], listed: dict[str, str]) -> dict[str, object]:
+    """The stored artifact for a row of the second set: adds the catalogue's weights pointer and
+    listing date (hub rows stay undated: the set does not record creation dates)."""
+    return artifact_row(label) | {
+        "id": index,
+        "weights_ref": label["hugging_face_id"] or None,
+        "date": listed.get(label["id"]) if label["source"] != "huggingface" else None,
+    }
+
+
+def evaluate_second(name: str, labels: list[dict[str, str]]) -> SetScores:
+    """Scores one half of the second set with the default config, grammar and evidence only."""
+    rules, org_vendors = vendor_rules(load_config())
+    rules = {key: replace(rule, overrides=()) for key, rule in rules.items()}
+    org_vendors = dict(org_vendors)
+    for label in labels:
+        if label["source"] == "huggingface" and label["vendor"] not in rules:
+            org_vendors.setdefault(label["id"].split("/", 1)[0].lower(), label["vendor"])
+    for org, vendor in org_vendors.items():
+        if vendor not in rules or org not in rules[vendor].orgs:
+            base = rules.get(vendor, VendorRules(key=vendor))
+            rules[vendor] = replace(base, orgs=base.orgs | {org})
+    listed = listed_dates()
+    rows = [second_set_row(index, label, listed) for index, label in enumerate(labels)]
+    families, derived, tiers = classify_rows(rows, labels, rules, org_vendors)
+    scores = SetScores(name=name, rows=len(labels))
+    scores.precision, scores.recall, scores.f1 = pairwise_scores(
+        [(lbl["vendor"], lbl["expected_family"]) for lbl in labels],
+        [(lbl["vendor"], families[i]) for i, lbl in enumerate(labels)],
+    )
+    hub_index = {lbl["id"].lower(): i for i, lbl in enumerate(labels) if lbl["source"] == "huggingface"}
+    for i, label in enumerate(labels):
+        if families[i] == label["expected_family"]:
+            scores.family_hits += 1
+        else:
+            scores.family_misses.append((label["id"], label["expected_family"], families[i]))
+        if tiers[i] == label["expected_tier"]:
+            scores.tier_hits += 1
+        else:
+            scores.tier_miss_ids.append((label["id"], label["expected_tier"], str(tiers[i])))
+        if derived[i] == (label["derivative"] == "yes"):
+            scores.derivative_hits += 1
+        else:
+            scores.derivative_miss_ids.append((label["id"], label["derivative"]))
+        target = hub_index.get(label["same_release_as"].lower()) if label["same_release_as"] else None
+        if target is not None:
+            scores.joinable += 1
+            if families[i] is not None and families[i] == families[target]:
+                scores.joins += 1
+            else:
+                scores.join_miss_ids.append((label["id"], label["same_release_as"]))
+        if label["variant"] == "yes":
+            scores.variants += 1
+            own = {
+                families[j]
+                for j, other in enumerate(labels)
+                if other["vendor"] == label["vendor"] and other["variant"] == "no" and j != i
+            }
+            if families[i] not in own:
+                scores.variant_releases += 1
+    return scores
+
+
+def classify_rows(
+    rows: list[dict[str, object]],
+    labels: list[dict[str, str]],
+    rules: dict[str, VendorRules],
+    org_vendors: dict[str, str],
+) -> tuple[list[str | None], list[bool], list[str | None]]:
+    """Per row: its family, whether it is a derivative, and the tier of the release it is in."""
+    by_vendor: dict[str, list[dict[str, object]]] = {}
+    for row, label in zip(rows, labels, strict=True):
+        by_vendor.setdefault(label["vendor"], []).append(row)
+    found: dict[object, tuple[str | None, str | None]] = {}
+    for vendor, members in by_vendor.items():
+        found |= evidence_labels(members, rules.get(vendor, VendorRules(key=vendor)), org_vendors)
+    families = [found[row["id"]][0] for row in rows]
+    derived = [found[row["id"]][1] is not None for row in rows]
+    own: list[str | None] = []
+    for row in rows:
+        tier = artifact_tier(row)[0]
+        evidence = weights_evidence(row)
+        if evidence is not None and (tier is None or evidence.tier.rank < tier.rank):
+            tier = evidence.tier
+        own.append(tier.value if tier is not None else None)
+    best: dict[tuple[str, str], str] = {}
+    for label, family, value in zip(labels, families, own, strict=True):
+        if family is None or value is None or label["source"] != "huggingface":
+            continue
+        key = (label["vendor"], family)
+        if key not in best or Openness(value).rank < Openness(best[key]).rank:
+            best[key] = value
+    tiers = [
+        best.get((label["vendor"], family), value) if family and label["source"] != "huggingface" else value
+        for label, family, value in zip(labels, families, own, strict=True)
+    ]
+    return families, derived, tiers
 
 
 def main() -> int:
@@ -129,7 +305,7 @@ def main() -> int:
     scores = evaluate()
     grammar = evaluate(overrides=False)
     print(f"rows:                  {scores.rows}")
-    print(f"family, grammar alone: {grammar.family_accuracy:.1%}  (without sources.toml's family overrides)")
+    print(f"family, no overrides:  {grammar.family_accuracy:.1%}  (without sources.toml's family overrides)")
     print(f"family (exact key):    {scores.family_accuracy:.1%}  ({scores.family_hits}/{scores.rows})")
     print(f"grouping (pairwise F1): {scores.grouping_f1:.1%}")
     print(f"tier:                  {scores.tier_accuracy:.1%}  ({scores.tier_hits}/{scores.rows})")
@@ -142,7 +318,30 @@ def main() -> int:
         print(f"  {expected} → {got}: {count}")
     for repo, expected, got in scores.tier_miss_ids[: args.misses]:
         print(f"  {repo}: {expected} → {got}")
+    for half, labels in halves().items():
+        print_second(evaluate_second(half, labels), args.misses)
     return 0
+
+
+def print_second(scores: SetScores, misses: int) -> None:
+    """The figures of one half of the second set, then its misses."""
+    print(f"\n== labelled_models_2.csv, {scores.name} half: {scores.rows} rows (grammar and evidence, no overrides)")
+    print(f"grouping P/R/F1:       {scores.precision:.3f} / {scores.recall:.3f} / {scores.f1:.3f}")
+    print(f"family (exact key):    {scores.family_hits / scores.rows:.1%}  ({scores.family_hits}/{scores.rows})")
+    print(f"tier:                  {scores.tier_hits / scores.rows:.1%}  ({scores.tier_hits}/{scores.rows})")
+    print(f"derivative flag:       {scores.derivative_hits / scores.rows:.1%}")
+    print(f"hub↔catalogue joins:   {scores.joins} of {scores.joinable}")
+    print(f"variant releases:      {scores.variant_releases} of {scores.variants} quantised/format copies")
+    for title, items in (
+        ("family misses (id: expected → got)", [f"{a}: {b} → {c}" for a, b, c in scores.family_misses]),
+        ("tier misses (id: expected → got)", [f"{a}: {b} → {c}" for a, b, c in scores.tier_miss_ids]),
+        ("derivative misses (id: expected)", [f"{a}: {b}" for a, b in scores.derivative_miss_ids]),
+        ("join misses (catalogue id: hub repo)", [f"{a}: {b}" for a, b in scores.join_miss_ids]),
+    ):
+        if items:
+            print(f"{title}:")
+            for item in items[:misses]:
+                print(f"  {item}")
 
 
 if __name__ == "__main__":

@@ -5,7 +5,8 @@ Release dates follow this precedence (DESIGN.md, "dates"):
 2. the earliest first-party artifact: a hub repository's creation date;
 3. a curated catalogue's release date (models.dev);
 4. the earliest third-party listing (OpenRouter's `created`);
-5. the day relwatch first saw it.
+5. the day relwatch first saw it, unless a hub repository of the release has an unknown
+   creation date (the Hub's pre-2022 placeholder): then the date stays unknown.
 An announcement is preferred over a repository date because repositories are often created days
 before they go public. When an earlier candidate precedes the chosen date by more than
 `EARLIER_EVIDENCE_DAYS` (a changelog that only mentions a model in a later deprecation notice,
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -166,12 +167,15 @@ def weights_evidence(row: Mapping[str, Any]) -> Evidence | None:
 
 
 def family_for(row: Mapping[str, Any], rules: VendorRules) -> str | None:
+    """The family a row's own name gives: an override first, then the model name an announcement
+    states; a catalogue's family field only when the id gives none (models.dev's `gemini-flash`
+    or `qwen` is a hint, never the key)."""
     name = row.get("external_id") or row.get("name") or ""
-    for pattern, family in rules.overrides:
-        if pattern.search(name) or pattern.search(row.get("name") or ""):
-            return family
-    if row.get("family_hint"):
-        hinted = family_of(row["family_hint"])
+    overridden = _override(row, rules)
+    if overridden:
+        return overridden
+    if row.get("family_hint") and row["kind"] not in CATALOGUE_KINDS:
+        hinted = family_of(row["family_hint"])  # a changelog's or feed's own model name
         if is_model_like(hinted):
             return hinted
     relations = _json(row.get("extra"), {}).get("base_model_relations", {})
@@ -180,18 +184,158 @@ def family_for(row: Mapping[str, Any], rules: VendorRules) -> str | None:
             return family_of(base)
     # feeds, changelogs and GitHub name the model in `name`; hubs and catalogues in their ids
     family = family_of(row.get("name") or name) if row["kind"] in ANNOUNCING_KINDS else family_of(name)
-    return family if is_model_like(family) else None
+    if is_model_like(family):
+        return family
+    hinted = family_of(row["family_hint"]) if row.get("family_hint") else ""
+    return hinted if is_model_like(hinted) else None
+
+
+def _override(row: Mapping[str, Any], rules: VendorRules) -> str | None:
+    name = row.get("external_id") or row.get("name") or ""
+    for pattern, family in rules.overrides:
+        if pattern.search(name) or pattern.search(row.get("name") or ""):
+            return family
+    return None
 
 
 def derivative_of(row: Mapping[str, Any], rules: VendorRules, org_vendors: Mapping[str, str]) -> str | None:
-    """The vendor (or hub org) whose model a hub repository is built on, when it is not this vendor's."""
-    if row["kind"] not in HUB_KINDS:
-        return None
-    for base in _json(row.get("base_models"), []):
-        org = _org(base)
-        if org and org not in rules.orgs:
-            return org_vendors.get(org, org)
-    return None
+    """The vendor (or hub org) whose model a repository is built on, when it is not this vendor's
+    (its own `base_model`, or a catalogue entry's name: `perplexity/llama-3.1-sonar-…`).
+    `evidence_labels` also follows chains through the vendor's stored repositories."""
+    return evidence_labels([row], rules, org_vendors)[row["id"]][1]
+
+
+# Lines whose name in another vendor's catalogue id says the model is built on them (the first
+# word of `nvidia/llama-3.1-nemotron-70b-instruct`, `cognitivecomputations/dolphin-mixtral-8x22b`).
+FOREIGN_LINES = re.compile(r"^(?P<line>llama|mistral|mixtral|qwen|qwq|deepseek|gemma)(?=[-_.\d]|$)")
+LINE_VENDORS = {
+    "llama": "meta",
+    "mistral": "mistral",
+    "mixtral": "mistral",
+    "qwen": "alibaba",
+    "qwq": "alibaba",
+    "deepseek": "deepseek",
+    "gemma": "google",
+}
+
+
+def evidence_labels(
+    rows: Sequence[Mapping[str, Any]], rules: VendorRules, org_vendors: Mapping[str, str]
+) -> dict[Any, tuple[str | None, str | None]]:
+    """Per artifact id: (family, derivative-of vendor), from the sources' evidence, then names.
+
+    - A quantised copy (or adapter, merge) of a stored repository of the vendor joins that
+      repository's release; so does a fine-tune whose own name gives no family.
+    - A catalogue entry whose `weights_ref` (OpenRouter's `hugging_face_id`, models.dev's weights
+      link) names a stored repository joins that repository's release.
+    - A repository is a derivative when a `base_model` chain through the vendor's stored
+      repositories reaches another organisation (`allenai/Llama-3.1-Tulu-3-405B` →
+      `…-405B-SFT` → Meta); a catalogue entry when its weights are, or its name starts with
+      another vendor's line.
+    Pure: `rows` are one vendor's stored artifacts (`base_models`/`extra` as JSON or decoded).
+    """
+    hub = {str(row["external_id"]).lower(): row for row in rows if row["kind"] in HUB_KINDS}
+    names = {row["id"]: family_for(row, rules) for row in rows}
+
+    def links_of(row: Mapping[str, Any]) -> list[tuple[str, str | None, Mapping[str, Any] | None]]:
+        if row["kind"] in HUB_KINDS:
+            relations = _json(row.get("extra"), {}).get("base_model_relations", {})
+            return [(base, relations.get(base), hub.get(base.lower())) for base in _json(row.get("base_models"), [])]
+        ref = row.get("weights_ref")
+        return [(ref, "weights", hub.get(ref.lower()))] if ref else []
+
+    links = {row["id"]: links_of(row) for row in rows}
+
+    def linked(row: Mapping[str, Any]) -> list[tuple[str, str | None, Mapping[str, Any] | None]]:
+        return links[row["id"]]
+
+    def family(row: Mapping[str, Any], seen: frozenset[Any]) -> str | None:
+        own = names[row["id"]]
+        if _override(row, rules):
+            return own
+        for _, relation, target in linked(row):
+            if target is None or target["id"] in seen:
+                continue
+            if relation in BASE_FAMILY_RELATIONS or relation == "weights" or own is None:
+                return family(target, seen | {row["id"]})
+        return own
+
+    def derived(row: Mapping[str, Any], seen: frozenset[Any]) -> str | None:
+        for ref, relation, target in linked(row):
+            org = _org(ref)
+            if relation == "weights" and target is None:
+                # weights in another configured vendor's org; an org nobody configured says nothing
+                other = org_vendors.get(org or "")
+                if other and other != rules.key:
+                    return other
+            elif org and org not in rules.orgs and target is None:
+                return org_vendors.get(org, org)
+            if target is not None and target["id"] not in seen:
+                found = derived(target, seen | {row["id"]})
+                if found:
+                    return found
+        if row["kind"] in HUB_KINDS and not any(target is None for _, _, target in linked(row)):
+            return None  # a hub repo whose chain is known; one built on an unstored own repo is read by name
+        name = str(row.get("external_id") or row.get("name") or "").rsplit("/", 1)[-1].lower()
+        match = FOREIGN_LINES.match(name)
+        vendor = LINE_VENDORS[match["line"]] if match else None
+        return vendor if vendor and vendor != rules.key else None
+
+    found = {row["id"]: (family(row, frozenset()), derived(row, frozenset())) for row in rows}
+    members: dict[str, list[Mapping[str, Any]]] = {}
+    for row in rows:
+        if found[row["id"]][0]:
+            members.setdefault(str(found[row["id"]][0]), []).append(row)
+    merged = co_released(members) | same_spelling(members)
+    return {key: (merged.get(family, family) if family else None, vendor) for key, (family, vendor) in found.items()}
+
+
+def same_spelling(members: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[str, str]:
+    """Families that are one name written two ways across sources (`gemini-flash-1.5` and
+    `gemini-1.5-flash`; `lfm-2` and `lfm2`) → the spelling a hub repository uses, else the
+    first. Words are compared as a multiset, a version glued to a name counting apart. Pure."""
+    spellings: dict[tuple[str, ...], list[str]] = {}
+    for family in members:
+        words = tuple(sorted(re.findall(r"[a-z]+|\d+(?:\.\d+)*", family)))
+        spellings.setdefault(words, []).append(family)
+    merged: dict[str, str] = {}
+    for families in spellings.values():
+        if len(families) > 1:
+            hubbed = [f for f in families if any(row["kind"] in HUB_KINDS for row in members[f])]
+            chosen = (hubbed or families)[0]
+            merged |= {family: chosen for family in families if family != chosen}
+    return merged
+
+
+# Size words that tell checkpoints of one launch apart (`granite-4.0-h-micro`/`-h-tiny`/`-h-small`,
+# `jamba-1.5-mini`/`-large`, `nova-lite`/`-micro`/`-pro`): one release when launched together.
+SIZE_WORDS = frozenset({"nano", "micro", "tiny", "mini", "lite", "small", "medium", "large", "pro", "huge"})
+CO_RELEASE_DAYS = 7
+
+
+def co_released(members: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[str, str]:
+    """Families that differ only by a size word, first dated within `CO_RELEASE_DAYS` of each
+    other, → their shared stem (`jamba-1.5-mini`, `jamba-1.5-large` → `jamba-1.5`). Nothing
+    merges when a family has no known date or the stem is a family itself. Pure."""
+    stems: dict[str, list[str]] = {}
+    for family in members:
+        stem, _, word = family.rpartition("-")
+        if stem and word in SIZE_WORDS and re.search(r"\d", stem):
+            stems.setdefault(stem, []).append(family)
+    merged: dict[str, str] = {}
+    for stem, families in stems.items():
+        dates = [_first_date(members[family]) for family in families]
+        if len(families) < 2 or stem in members or None in dates:
+            continue  # `gpt-5` with `gpt-5-mini`: the bare stem is a model of its own
+        known = [day for day in dates if day is not None]
+        if (max(known) - min(known)).days <= CO_RELEASE_DAYS:
+            merged |= {family: stem for family in families}
+    return merged
+
+
+def _first_date(rows: Sequence[Mapping[str, Any]]) -> date | None:
+    dates = [_as_date(value) for value in (_known_date(row) for row in rows) if value]
+    return min(dates, default=None)
 
 
 def label_artifacts(
@@ -200,11 +344,14 @@ def label_artifacts(
     """Label every artifact of one vendor and group them into releases."""
     labels: list[ArtifactLabel] = []
     members: dict[str, list[tuple[Mapping[str, Any], ArtifactLabel, Evidence | None]]] = {}
-    for stored in rows:
-        row = {**stored, "extra": _json(stored.get("extra"), {}), "base_models": _json(stored.get("base_models"), [])}
+    decoded = [
+        {**stored, "extra": _json(stored.get("extra"), {}), "base_models": _json(stored.get("base_models"), [])}
+        for stored in rows
+    ]
+    evidence = evidence_labels(decoded, rules, org_vendors)
+    for row in decoded:
         tier, klass, reason = artifact_tier(row)
-        derived = derivative_of(row, rules, org_vendors)
-        family = family_for(row, rules)
+        family, derived = evidence[row["id"]]
         release_id = f"{rules.key}/{family}" if family and not derived and not row.get("gone_at") else None
         label = ArtifactLabel(
             artifact_id=row["id"],
@@ -260,8 +407,10 @@ def build_release(
 
 
 def _set_dates(release: Release, group: list[tuple[Mapping[str, Any], ArtifactLabel, Evidence | None]]) -> None:
+    known_dates = [(row, label, _known_date(row)) for row, label, _ in group]
+
     def earliest(predicate: Any) -> str | None:
-        dates = [row["date"] for row, label, _ in group if row.get("date") and predicate(row, label)]
+        dates = [known for row, label, known in known_dates if known and predicate(row, label)]
         return min(dates, key=_sortable) if dates else None
 
     release.announced_at = earliest(lambda r, _: r["kind"] in ANNOUNCING_KINDS and not _is_farewell(r))
@@ -273,8 +422,11 @@ def _set_dates(release: Release, group: list[tuple[Mapping[str, Any], ArtifactLa
         ("first-party artifact", earliest(lambda r, _: r["kind"] in HUB_KINDS)),
         ("catalogue release date", earliest(lambda r, _: r["kind"] in CATALOGUE_KINDS)),
         ("third-party listing", earliest(lambda r, _: r["kind"] not in HUB_KINDS | ANNOUNCING_KINDS | CATALOGUE_KINDS)),
-        ("first seen", release.first_seen),
     ]
+    if not any(row["kind"] in HUB_KINDS and not known for row, _, known in known_dates):
+        # a repository of unknown age (the Hub's pre-2022 placeholder) may be years old: the day
+        # relwatch first saw it says nothing, so such a release keeps an unknown date
+        candidates.append(("first seen", release.first_seen))
     known = [(source, value) for source, value in candidates if value]
     if not known:
         return
@@ -283,6 +435,18 @@ def _set_dates(release: Release, group: list[tuple[Mapping[str, Any], ArtifactLa
     if (_as_date(chosen) - _as_date(earliest_value)).days > EARLIER_EVIDENCE_DAYS:
         source, chosen = f"{earliest_source} (earlier than the {source})", earliest_value
     release.date, release.date_source = chosen, source
+
+
+# The Hub's `createdAt` for repositories older than its records (both values occur):
+# the creation date is unknown, not 2 March 2022.
+HUB_UNKNOWN_CREATED = ("2022-03-02T23:29:04", "2022-03-02T23:29:05")
+
+
+def _known_date(row: Mapping[str, Any]) -> str | None:
+    value = row.get("date")
+    if not value or (row["kind"] in HUB_KINDS and str(value).startswith(HUB_UNKNOWN_CREATED)):
+        return None
+    return str(value)
 
 
 FAREWELL = re.compile(r"deprecat|shut(ting)?[ -]?down|retir|discontinu|sunset|下线|停止")

@@ -13,24 +13,32 @@ import re
 from functools import lru_cache
 
 SIZE = re.compile(
-    r"^(\d+(\.\d+)?[bmkt]|e\d+(\.\d+)?b|a\d+(\.\d+)?b|\d+x\d+(\.\d+)?[bm]|\d+(\.\d+)?b-a\d+(\.\d+)?b|\d+k|\d+e|"
+    r"^(\d+(\.\d+)?[bmkt]|e\d+(\.\d+)?b|a\d+(\.\d+)?[bm]|\d+x\d+(\.\d+)?[bm]|\d+(\.\d+)?b-a\d+(\.\d+)?b|\d+k|\d+e|"
     r"xxl|xl|tiny)$"
 )
 # `DeepSeek-R1-Distill-Qwen-32B` is `deepseek-r1-distill`: the base it was distilled into is a variant.
 AFTER_DISTILL = {"qwen", "llama"}
 QUANT = re.compile(
     r"^(gguf|ggml|awq|gptq|exl2|mlx|onnx|mlc|fp8|fp16|bf16|fp4|nvfp4|mxfp4|int4|int8|w4a16|w8a8|w4a8|"
-    r"bnb|4bit|8bit|3bit|6bit|\d+bit|q\d(_[a-z0-9]+)*|iq\d(_[a-z0-9]+)*|qat|quantized|dynamic|"
+    r"bnb|\d+bits?|q\d(_[a-z0-9]+)*|iq\d(_[a-z0-9]+)*|qat|quantized|dynamic|"
     r"paddle|pt|hf|original|safetensors|torch|pytorch|jax|flax|tf|keras|transformers|diffusers|"
     r"dwq|unsloth|mlx\d*|litert)$"
 )
 ROLE = re.compile(
     r"^(it|instruct|instruction|base|chat|thinking|think|nothinking|sft|dpo|rl|ft|hf|pretrain|pretrained|"
-    r"preview|exp|experimental|latest|beta|alpha|release|generate|text|mix|distilled|high|customtools)$"
+    r"preview|exp|experimental|latest|beta|alpha|release|generate|text|mix|distilled|high|customtools|"
+    r"mpo|grpo|ppo|zero|wosyn|twin|captioner|ul2|prefixlm)$"
 )
 DATE_PARTS = re.compile(r"^\d{2}$")
-SNAPSHOT = re.compile(r"^(\d{4}|00\d|\d{6}|\d{8}|20\d\d)$")
-NOISE_PREFIXES = ("meta", "tencent")  # `Meta-Llama-3.1-8B` is `llama-3.1`, `Tencent-Hunyuan-Large` `hunyuan-large`
+# A four-digit snapshot is a date, YYMM (`2507`) or MMDD (`0924`, `1206`); `r1-1776` is a name.
+SNAPSHOT = re.compile(r"^((2\d)(0[1-9]|1[0-2])|(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])|00\d|\d{6}|\d{8})$")
+MONTH_YEAR = re.compile(r"^(0[1-9]|1[0-2])$")  # `command-r-08-2024`: a month, then the year
+YEAR = re.compile(r"^20\d\d$")
+VERSION = re.compile(r"^v?\d+\.\d+$")
+# Publisher names written before the line's own name: `Meta-Llama-3.1-8B` is `llama-3.1`,
+# `Tencent-Hunyuan-Large` `hunyuan-large`, `NVIDIA-Nemotron-Nano-9B-v2` `nemotron-nano-v2`,
+# `c4ai-command-r-plus` `command-r-plus`, `AI21-Jamba-1.5-Mini` `jamba-1.5`.
+NOISE_PREFIXES = ("meta", "tencent", "nvidia", "c4ai", "ai21")
 # Lines whose version is glued to the name on the hubs (`Qwen2.5`) but not always elsewhere (`qwen-2.5`).
 GLUED_VERSIONS = {"qwen"}
 BRANDS = {
@@ -54,12 +62,27 @@ def family_of(name: str) -> str:
     base = re.sub(r"\s*\([^)]*\)", "", base)  # `Claude Opus 4.7 (Fast)`, `Cobuddy (free)`
     base = re.sub(r"[\s_]+(?![a-z0-9]*_)", "-", base) if " " in base else base
     base = re.sub(r"(?<=\d)_(?=\d)", ".", base)  # phi-1_5 → phi-1.5
+    base = re.sub(r"(?<=[a-z]\d)d(?=\d)", ".", base)  # internlm-xcomposer2d5 → internlm-xcomposer2.5
     tokens = [t for t in re.split(r"-+", base) if t]
     tokens = _merge_split_versions(tokens)
     kept: list[str] = []
+    dropped = False
     index = 0
     while index < len(tokens):
         token = tokens[index]
+        following = tokens[index + 1] if index + 1 < len(tokens) else ""
+        if kept and token == following and (len(token) <= 2 or SIZE.match(token)):
+            index += 2  # encoder and decoder sizes: `t5gemma-s-s-ul2`, `-ml-ml-`, `-2b-2b-`
+            dropped = True
+            continue
+        if kept and MONTH_YEAR.match(token) and YEAR.match(following):
+            index += 2  # a month-year snapshot: `command-r7b-12-2024`
+            dropped = True
+            continue
+        if kept and YEAR.match(token):
+            index += 1  # a bare year: `-2024`
+            dropped = True
+            continue
         if kept and QUANT.match(token):
             break  # formats and quantisations come last: `-GPTQ-Int4`, `-litert-lm`, `-q4_0-gguf`
         if kept and DATE_PARTS.match(token) and index + 1 < len(tokens) and DATE_PARTS.match(tokens[index + 1]):
@@ -69,12 +92,16 @@ def family_of(name: str) -> str:
             kept[-1] += token
             index += 1
             continue
-        if kept and index == len(tokens) - 1 and re.fullmatch(r"[1-9]\d\d", token):
-            break  # a trailing resolution or checkpoint number: `paligemma-3b-mix-224`
+        if dropped and index == len(tokens) - 1 and re.fullmatch(r"[1-9]\d\d", token):
+            break  # a trailing resolution or checkpoint number: `paligemma-3b-mix-224`, not `aya-101`
         if SNAPSHOT.match(token) and kept:
             index += 1
             while index < len(tokens) and DATE_PARTS.match(tokens[index]):
                 index += 1  # 2024-08-06, preview-05-20
+            continue
+        if token == "exp" and kept and not any(c.isdigit() for c in "".join(kept)) and SNAPSHOT.match(following):
+            kept += [token, following]  # `gemini-exp-1206` is its own model, not the bare brand
+            index += 2
             continue
         if token in ("preview", "exp") and kept:
             index += 1
@@ -83,6 +110,10 @@ def family_of(name: str) -> str:
             continue
         if kept and (SIZE.match(token) or ROLE.match(token)):
             index += 1
+            dropped = True
+            continue
+        if kept and len(token) == 1 and token.isalpha() and (dropped or (VERSION.match(kept[-1]) and following)):
+            index += 1  # a letter after a size or version: `Molmo-7B-D`, `granite-4.0-h-small`
             continue
         if kept and kept[-1] == "distill" and token in AFTER_DISTILL:
             index += 1

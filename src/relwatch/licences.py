@@ -61,6 +61,17 @@ PERMISSIVE = {
     "cdla-permissive-2.0",
     "odbl",
     "cc-by-sa",
+    # the rest of the Hub's own licence list (huggingface.co/docs/hub/repositories-licenses)
+    "ms-pl",
+    "etalab-2.0",
+    "ofl-1.1",
+    "lppl-1.3c",
+    "cdla-sharing-1.0",
+    "gfdl",
+    "lgpl-lr",
+    "open-mdw",
+    "openmdw-1.0",
+    "openmdw-1.1",
 }
 RESTRICTED = {
     "gemma",
@@ -90,6 +101,7 @@ RESTRICTED = {
     "apple-ascl",
     "jamba-open-model-license",
     "falcon-llm-license",
+    "cc",  # the Hub's "Creative Commons family": which variant (NC? ND?) is not said
 }
 NONCOMMERCIAL = {
     "cc-by-nc-2.0",
@@ -110,10 +122,15 @@ NONCOMMERCIAL = {
     "llama-research",
     "cc-by-nc",
     "deepfloyd-if-license",
+    "h-research",
+    "exaone",  # EXAONE AI Model License Agreement: research and non-commercial use only
 }
 # Fallbacks for ids not in the tables, tried in order.
 PATTERNS: list[tuple[re.Pattern[str], LicenceClass]] = [
-    (re.compile(r"(^|[-_])nc([-_]|$)|non[-_ ]?commercial|research|non[-_ ]?production"), LicenceClass.NONCOMMERCIAL),
+    (
+        re.compile(r"(^|[-_\s])nc([-_\s]|$)|non[-_ ]?commercial|research|non[-_ ]?production"),
+        LicenceClass.NONCOMMERCIAL,
+    ),
     (re.compile(r"rail|llama|gemma|qwen|tongyi|deepseek|hunyuan|glm|community|custom"), LicenceClass.RESTRICTED),
 ]
 # What a `license_link` (for `license: other`) says, tried in order against the lower-cased URL.

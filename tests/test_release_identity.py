@@ -1,0 +1,191 @@
+"""Release identity beyond the tuned vendors: the name grammar's kinds of miss, grouping from the
+sources' evidence, derivative chains, the Hub's licence list and its unknown creation dates."""
+
+import json
+
+import pytest
+
+from relwatch.classify import VendorRules, evidence_labels, label_artifacts
+from relwatch.families import family_of
+from relwatch.licences import LicenceClass, classify_licence
+from relwatch.models import Openness
+
+
+@pytest.mark.parametrize(
+    ("name", "family"),
+    [
+        ("ibm-granite/granite-3.1-1b-a400m-instruct", "granite-3.1"),
+        ("ibm-granite/granite-3.1-8b-instruct", "granite-3.1"),
+        ("baichuan-inc/Baichuan2-7B-Chat-4bits", "baichuan2"),
+        ("01-ai/Yi-34B-Chat-8bits", "yi"),
+        ("nvidia/NVIDIA-Nemotron-Nano-9B-v2", "nemotron-nano-v2"),
+        ("nvidia/nemotron-nano-9b-v2", "nemotron-nano-v2"),
+        ("CohereForAI/c4ai-command-r-plus-08-2024", "command-r-plus"),
+        ("cohere/command-r-plus-04-2024", "command-r-plus"),
+        ("cohere/command-r7b-12-2024", "command-r7b"),
+        ("ai21labs/AI21-Jamba-Large-1.7", "jamba-large-1.7"),
+        ("perplexity/r1-1776", "r1-1776"),
+        ("CohereForAI/aya-101", "aya-101"),
+        ("gemini-exp-1206", "gemini-exp-1206"),
+        ("gemini-exp-1121", "gemini-exp-1121"),
+        ("XiaomiMiMo/MiMo-7B-RL-Zero", "mimo"),
+        ("OpenGVLab/InternVL2_5-8B-MPO", "internvl2.5"),
+        ("allenai/OLMo-7B-Twin-2T", "olmo"),
+        ("allenai/Molmo-7B-D-0924", "molmo"),
+        ("ByteDance-Seed/Seed-OSS-36B-Base-woSyn", "seed-oss"),
+        ("internlm/internlm-xcomposer2d5-7b-4bit", "internlm-xcomposer2.5"),
+        ("RekaAI/reka-edge-2603", "reka-edge"),
+        ("Qwen/Qwen3-Omni-30B-A3B-Captioner", "qwen3-omni"),
+        ("google/t5gemma-s-s-ul2", "t5gemma"),
+        ("google/t5gemma-ml-ml-prefixlm-it", "t5gemma"),
+        ("google/t5gemma-2b-2b-ul2", "t5gemma"),
+        ("ibm-granite/granite-4.0-h-small", "granite-4.0-small"),
+    ],
+)
+def test_the_kinds_of_miss(name, family):
+    assert family_of(name) == family
+
+
+def hub(index, repo, *, base=None, relation="finetune", date="2025-01-01T00:00:00.000Z", **fields):
+    return {
+        "id": index,
+        "kind": "huggingface",
+        "external_id": repo,
+        "name": repo.split("/")[-1],
+        "date": date,
+        "date_kind": "repo-created",
+        "licence": "apache-2.0",
+        "gated": 0,
+        "base_models": json.dumps([base] if base else []),
+        "extra": json.dumps({"base_model_relations": {base: relation}} if base else {}),
+        "first_seen": "2026-11-20T00:00:00Z",
+        **fields,
+    }
+
+
+def catalogue(index, model_id, *, weights=None):
+    return {
+        "id": index,
+        "kind": "openrouter",
+        "external_id": model_id,
+        "name": model_id.split("/")[-1],
+        "date": "2025-02-01T00:00:00Z",
+        "date_kind": "listed",
+        "tier_hint": "api",
+        "weights_ref": weights,
+        "base_models": "[]",
+        "extra": "{}",
+        "first_seen": "2026-11-20T00:00:00Z",
+    }
+
+
+def test_a_catalogue_entry_joins_the_hub_repo_its_weights_link_names():
+    rules = VendorRules(key="liquid", orgs=frozenset({"liquidai"}))
+    rows = [hub(1, "LiquidAI/LFM2-2.6B"), catalogue(2, "liquid/lfm-2.2-6b", weights="LiquidAI/LFM2-2.6B")]
+    [release] = label_artifacts(rows, rules, {})[1]
+    assert release.id == "liquid/lfm2" and release.artifact_count == 2
+    assert release.tier is Openness.OPEN
+
+
+def test_an_open_model_known_only_from_a_catalogue_weights_link_is_not_api():
+    rules = VendorRules(key="stepfun", orgs=frozenset({"stepfun-ai"}))
+    [release] = label_artifacts(
+        [catalogue(1, "stepfun/step-3.5-flash", weights="stepfun-ai/Step-3.5-Flash")], rules, {}
+    )[1]
+    assert release.tier is Openness.OPEN_RESTRICTED
+
+
+def test_a_quantised_copy_joins_its_base_and_derivatives_follow_chains():
+    rules = VendorRules(key="allenai", orgs=frozenset({"allenai"}))
+    rows = [
+        hub(1, "allenai/Llama-3.1-Tulu-3-405B-SFT", base="meta-llama/Llama-3.1-405B"),
+        hub(2, "allenai/Llama-3.1-Tulu-3-405B", base="allenai/Llama-3.1-Tulu-3-405B-SFT"),
+        hub(3, "allenai/Llama-3.1-Tulu-3-405B-AWQ", base="allenai/Llama-3.1-Tulu-3-405B", relation="quantized"),
+        catalogue(4, "allenai/llama-3.1-tulu-3-405b"),
+        hub(5, "allenai/OLMo-2-1124-7B"),
+        hub(6, "allenai/OLMo-2-1124-7B-GGUF", base="allenai/OLMo-2-1124-7B", relation="quantized"),
+    ]
+    found = evidence_labels(rows, rules, {"meta-llama": "meta"})
+    assert [found[i][1] for i in range(1, 7)] == ["meta", "meta", "meta", "meta", None, None]
+    assert found[6][0] == found[5][0] == "olmo-2"
+
+
+def test_catalogue_names_that_start_with_another_vendors_line_are_derivatives():
+    rules = VendorRules(key="perplexity", orgs=frozenset({"perplexity-ai"}))
+    found = evidence_labels(
+        [catalogue(1, "perplexity/llama-3.1-sonar-large-128k-online"), catalogue(2, "perplexity/sonar-pro")], rules, {}
+    )
+    assert found[1][1] == "meta" and found[2][1] is None
+
+
+@pytest.mark.parametrize(
+    "licence", ["ms-pl", "etalab-2.0", "ofl-1.1", "lppl-1.3c", "cdla-sharing-1.0", "gfdl", "lgpl-lr", "openmdw-1.1"]
+)
+def test_the_hubs_own_licence_list_is_recognised(licence):
+    assert classify_licence(licence)[0] is LicenceClass.PERMISSIVE
+
+
+def test_a_licence_known_by_name_only_is_classified_by_name():
+    assert classify_licence("other", name="exaone")[0] is LicenceClass.NONCOMMERCIAL
+    assert classify_licence("other", name="EXAONE AI Model License Agreement 1.1 - NC")[0] is LicenceClass.NONCOMMERCIAL
+
+
+@pytest.mark.parametrize("placeholder", ["2022-03-02T23:29:04.000Z", "2022-03-02T23:29:05.000Z"])
+def test_a_repo_of_unknown_age_never_dates_its_release_by_first_seen(placeholder):
+    rules = VendorRules(key="google", orgs=frozenset({"google"}))
+    [release] = label_artifacts([hub(1, "google/flan-t5-xxl", date=placeholder)], rules, {})[1]
+    assert release.date is None
+
+
+def test_an_undated_repo_takes_the_date_of_the_rest_of_its_release():
+    rules = VendorRules(key="google", orgs=frozenset({"google"}))
+    rows = [
+        hub(1, "google/flan-t5-xxl", date="2022-03-02T23:29:05.000Z"),
+        hub(2, "google/flan-t5-xl", date="2022-11-10T00:00:00.000Z"),
+    ]
+    [release] = label_artifacts(rows, rules, {})[1]
+    assert release.date == "2022-11-10T00:00:00.000Z"
+
+
+def test_size_words_of_one_launch_are_one_release_and_launches_apart_are_not():
+    rules = VendorRules(key="ai21", orgs=frozenset({"ai21labs"}))
+    rows = [
+        catalogue(1, "ai21/jamba-1-5-mini") | {"date": "2024-08-22T00:00:00Z"},
+        catalogue(2, "ai21/jamba-1-5-large") | {"date": "2024-08-22T00:00:00Z"},
+        catalogue(3, "ai21/jamba-2-mini") | {"date": "2025-01-01T00:00:00Z"},
+        catalogue(4, "ai21/jamba-2-large") | {"date": "2025-03-01T00:00:00Z"},
+        hub(5, "ai21labs/AI21-Jamba-1.5-Mini", date="2024-08-21T00:00:00Z"),
+    ]
+    found = evidence_labels(rows, rules, {})
+    assert [found[i][0] for i in range(1, 6)] == [
+        "jamba-1.5",
+        "jamba-1.5",
+        "jamba-2-mini",
+        "jamba-2-large",
+        "jamba-1.5",
+    ]
+
+
+def test_a_bare_stem_keeps_its_size_word_siblings_apart():
+    rules = VendorRules(key="openai", orgs=frozenset())
+    day = {"date": "2025-08-07T00:00:00Z"}
+    rows = [
+        catalogue(1, "openai/gpt-5") | day,
+        catalogue(2, "openai/gpt-5-mini") | day,
+        catalogue(3, "openai/gpt-5-nano") | day,
+    ]
+    assert [evidence_labels(rows, rules, {})[i][0] for i in (1, 2, 3)] == ["gpt-5", "gpt-5-mini", "gpt-5-nano"]
+
+
+def test_one_name_spelt_two_ways_across_sources_is_one_release():
+    rules = VendorRules(key="google", orgs=frozenset({"google"}))
+    rows = [
+        catalogue(1, "google/gemini-flash-1.5"),
+        catalogue(2, "google/gemini-1.5-flash"),
+        catalogue(3, "google/gemini-flash"),
+    ]
+    found = evidence_labels(rows, rules, {})
+    assert found[1][0] == found[2][0] == "gemini-flash-1.5" and found[3][0] == "gemini-flash"
+    liquid = VendorRules(key="liquid", orgs=frozenset({"liquidai"}))
+    found = evidence_labels([catalogue(1, "liquid/lfm-2-24b-a2b"), hub(2, "LiquidAI/LFM2-1.2B")], liquid, {})
+    assert found[1][0] == found[2][0] == "lfm2"
