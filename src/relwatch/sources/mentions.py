@@ -12,9 +12,13 @@ backticks) are read fragment by fragment and do not have that problem.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import pairwise
+from typing import Protocol
 from urllib.parse import urlsplit, urlunsplit
+
+import re2  # type: ignore[import-untyped]
 
 from relwatch.models import Openness
 from relwatch.sources.base import Option
@@ -54,11 +58,39 @@ class Mention:
     end: int
 
 
-def compile_models(pattern: str, ignore_case: bool) -> re.Pattern[str]:
-    return re.compile(pattern, re.IGNORECASE if ignore_case else 0)
+class MatchLike(Protocol):
+    """The part of a match object that mentions use (from `re` or `re2`)."""
+
+    def start(self) -> int: ...
+    def end(self) -> int: ...
 
 
-def find_mentions(text: str, models: re.Pattern[str]) -> list[Mention]:
+class Models(Protocol):
+    """A compiled `models` pattern: linear-time (RE2) in the shipped code, any `re`-like object in tests."""
+
+    def finditer(self, text: str) -> Iterator[MatchLike]: ...
+    def match(self, text: str, pos: int = ...) -> MatchLike | None: ...
+    def fullmatch(self, text: str) -> MatchLike | None: ...
+
+
+def compile_models(pattern: str, ignore_case: bool) -> Models:
+    """`pattern` compiled with RE2, so matching a page is linear in its size (issue 11/16).
+
+    Raises ValueError with RE2's reason if RE2 cannot compile it (backreferences, look-around);
+    config.py checks every `models` pattern this way when the config is read.
+    """
+    options = re2.Options()
+    options.case_sensitive = not ignore_case
+    options.log_errors = False
+    try:
+        compiled: Models = re2.compile(pattern, options)
+    except re2.error as exc:
+        reason = exc.args[0].decode("utf-8", "replace") if exc.args and isinstance(exc.args[0], bytes) else str(exc)
+        raise ValueError(reason) from None
+    return compiled
+
+
+def find_mentions(text: str, models: Models) -> list[Mention]:
     """Every id in `text`, in order, with repeats."""
     mentions = []
     for match in models.finditer(text):
@@ -72,12 +104,12 @@ def find_mentions(text: str, models: re.Pattern[str]) -> list[Mention]:
     return mentions
 
 
-def model_ids(text: str, models: re.Pattern[str]) -> list[str]:
+def model_ids(text: str, models: Models) -> list[str]:
     """The distinct ids in `text`, in the order they first appear."""
     return list(dict.fromkeys(m.model_id for m in find_mentions(text, models)))
 
 
-def split_runs(text: str, start: int, end: int, models: re.Pattern[str]) -> list[tuple[int, int]]:
+def split_runs(text: str, start: int, end: int, models: Models) -> list[tuple[int, int]]:
     """Cut a match where the pattern starts again inside it, so run-together ids come apart.
 
     A position counts as a new start only if it follows a letter or digit (not a separator
@@ -93,7 +125,7 @@ def split_runs(text: str, start: int, end: int, models: re.Pattern[str]) -> list
     return list(pairwise(bounds))
 
 
-def normalise_id(raw: str, models: re.Pattern[str]) -> str | None:
+def normalise_id(raw: str, models: Models) -> str | None:
     """Lower-case `raw` without trailing punctuation; None unless the pattern still matches all of it."""
     text = raw.rstrip(TRAILING)
     if not text or not models.fullmatch(text):
