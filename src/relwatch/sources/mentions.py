@@ -45,6 +45,7 @@ def mention_options(page: str, example_url: str, where: str) -> dict[str, Option
 
 TRAILING = ".,;:!?)]}'\"`*-"  # what ends a sentence or a bracket around an id, never the id
 EXCERPT_LIMIT = 200
+MAX_ID_LENGTH = 200  # characters: a longer "id" is page noise or a hostile host, never a model
 SENTENCE_END = re.compile(r"[.!?](?=\s)|[。！？]|\n")
 ELLIPSIS = "…"
 
@@ -69,7 +70,7 @@ class Models(Protocol):
     """A compiled `models` pattern: linear-time (RE2) in the shipped code, any `re`-like object in tests."""
 
     def finditer(self, text: str) -> Iterator[MatchLike]: ...
-    def match(self, text: str, pos: int = ...) -> MatchLike | None: ...
+    def match(self, text: str) -> MatchLike | None: ...
     def fullmatch(self, text: str) -> MatchLike | None: ...
 
 
@@ -114,13 +115,18 @@ def split_runs(text: str, start: int, end: int, models: Models) -> list[tuple[in
 
     A position counts as a new start only if it follows a letter or digit (not a separator
     inside an id) and the pattern matches there but not one character earlier: a loose pattern
-    that matches at every letter of a word is never cut.
+    that matches at every letter of a word is never cut. Each test looks at most MAX_ID_LENGTH
+    characters ahead, so a page-long match is cut in time linear in its length.
     """
-    cuts = [
-        p
-        for p in range(start + 1, end)
-        if text[p - 1].isalnum() and models.match(text, p) and not models.match(text, p - 1)
-    ]
+
+    starts: dict[int, bool] = {}
+
+    def starts_at(position: int) -> bool:  # on a slice: RE2 re-encodes whatever text it is given
+        if position not in starts:
+            starts[position] = models.match(text[position : min(end, position + MAX_ID_LENGTH)]) is not None
+        return starts[position]
+
+    cuts = [p for p in range(start + 1, end) if text[p - 1].isalnum() and starts_at(p) and not starts_at(p - 1)]
     bounds = [start, *cuts, end]
     return list(pairwise(bounds))
 
@@ -128,7 +134,7 @@ def split_runs(text: str, start: int, end: int, models: Models) -> list[tuple[in
 def normalise_id(raw: str, models: Models) -> str | None:
     """Lower-case `raw` without trailing punctuation; None unless the pattern still matches all of it."""
     text = raw.rstrip(TRAILING)
-    if not text or not models.fullmatch(text):
+    if not text or len(text) > MAX_ID_LENGTH or not models.fullmatch(text):
         return None
     return text.lower()
 
