@@ -10,7 +10,7 @@ import time
 import pytest
 
 from tests.conftest import query, run, write_config
-from tests.loopback import hf_models
+from tests.loopback import Reply, hf_models
 
 
 def trickle_headers(conn):
@@ -116,3 +116,47 @@ def test_a_next_link_to_another_host_is_not_fetched_or_stored(tmp_path, env, hub
     (error,) = query(db, "SELECT error FROM source_runs")[0]
     assert "next link http://localhost:" in error and "not followed" in error
     assert query(db, "SELECT count(*) FROM artifacts") == [(0,)]
+
+
+@pytest.mark.parametrize("value", ["\u00b9\u00b2", "9" * 20, "inf", "nan", "-3"])
+def test_a_malformed_retry_after_falls_back_to_backoff(tmp_path, env, hub, value):
+    hub.orgs["acme-ai"] = hf_models("acme-ai", 3)
+    hub.loopback.fail_next("/api/models", Reply(status=429, headers={"Retry-After": value}))
+    config = write_config(
+        tmp_path / "sources.toml", {"acme": [{"kind": "huggingface", "org": "acme-ai", "base_url": hub.loopback.url}]}
+    )
+    result = run(["sync", "--config", str(config), "--db", str(tmp_path / "r.db"), "--json"], env, timeout=30)
+    assert result.returncode == 0, result.stderr
+    assert len(hub.loopback.log) == 2
+    assert query(tmp_path / "r.db", "SELECT count(*) FROM artifacts") == [(3,)]
+
+
+def test_a_token_echo_is_neither_stored_nor_recorded(tmp_path, env, hub):
+    secret = "hf_echoedsecret123"
+    hub.orgs["acme-ai"] = hf_models("acme-ai", 2)
+    original = hub.handle
+
+    def echo(request):
+        reply = original(request)
+        echoed = request.headers.get("authorization", "")
+        items = json.loads(reply.body)
+        items[0]["cardData"] = {"seen": echoed}
+        reply.body = json.dumps(items).encode()
+        reply.headers.update({"Set-Cookie": f"t={secret}", "X-Echo": echoed})
+        return reply
+
+    hub.loopback.route("/api/models", echo)
+    config = write_config(
+        tmp_path / "sources.toml",
+        {"acme": [{"kind": "huggingface", "org": "acme-ai", "base_url": hub.loopback.url, "send_token": True}]},
+    )
+    rec = tmp_path / "rec"
+    db = tmp_path / "r.db"
+    result = run(
+        ["sync", "--config", str(config), "--db", str(db), "--json", "--record", str(rec)], {**env, "HF_TOKEN": secret}
+    )
+    assert result.returncode == 0, result.stderr
+    assert hub.loopback.log[0].headers["authorization"] == f"Bearer {secret}"
+    assert secret.encode() not in db.read_bytes()
+    recorded = "".join(p.read_text() for p in rec.iterdir())
+    assert secret not in recorded and "set-cookie" not in recorded.lower() and "[redacted]" in recorded
