@@ -314,18 +314,16 @@ class SourceSession:
         await self.http.sleep(seconds)
 
     async def _send_once(self, url: str, headers: dict[str, str]) -> Fetched:
-        """One attempt, redirects included, under the request deadline (and the source's)."""
-        now = self.http.clock()
-        remaining = min(self.deadline, now + self.http.settings.request_deadline) - now
+        """One attempt, redirects included, within what is left of the source's deadline."""
+        remaining = self.deadline - self.http.clock()
         if remaining <= 0:
             raise DeadlineExceeded(f"{host_of(url)}: this source's deadline passed before the request to {url}")
         try:
             async with asyncio.timeout(remaining):
                 return await self._follow(url, headers)
         except TimeoutError:
-            which = "request" if remaining < self.deadline - now else "source"
             raise DeadlineExceeded(
-                f"{host_of(url)}: no complete answer to {url} within the {which} deadline of {remaining:.0f} s"
+                f"{host_of(url)}: no complete answer to {url} within the source deadline ({remaining:.0f} s left)"
             ) from None
 
     async def _follow(self, url: str, headers: dict[str, str]) -> Fetched:
@@ -356,11 +354,17 @@ class SourceSession:
     async def _exchange(self, url: str, headers: dict[str, str]) -> Fetched | str:
         """One request: a Fetched, or the Location of a redirect to follow."""
         host = urlsplit(url).hostname or ""
-        async with self.http.host_limit(host):
+        async with self.http.host_limit(host):  # the request deadline starts once the request may go
             self.stats.requests += 1
+            limit = self.http.settings.request_deadline
             try:
-                async with self.http.client.stream("GET", url, headers=headers) as response:
-                    return await self._answer(url, response)
+                async with asyncio.timeout(limit):
+                    async with self.http.client.stream("GET", url, headers=headers) as response:
+                        return await self._answer(url, response)
+            except TimeoutError:
+                raise DeadlineExceeded(
+                    f"{host_of(url)}: no complete answer to {url} within the request deadline of {limit:g} s"
+                ) from None
             except httpx.ConnectError as exc:
                 raise _connect_error(url, exc) from None
             except httpx.TimeoutException:
