@@ -25,6 +25,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import httpx
 import orjson
 from hub import HfItems, lab_repos, org_name
 from workload import Workload, write_config
@@ -32,7 +33,6 @@ from workload import Workload, write_config
 from relwatch.config import parse_config
 from relwatch.dates import now_iso
 from relwatch.http import Fetched
-from relwatch.lean_httpx import httpx
 from relwatch.releases import reclassify
 from relwatch.sources.base import Page
 from relwatch.sources.huggingface import listing_url, parse_models

@@ -104,3 +104,55 @@ def test_config_from_environment(tmp_path, env):
     result = run(["vendors"], {**env, "RELWATCH_CONFIG": str(path), "RELWATCH_DB": str(tmp_path / "x.db")})
     assert result.returncode == 2
     assert "env.toml: vendor 'acme', source 1 (huggingface): missing key 'org'" in result.stderr
+
+
+FEED = '[vendors.g]\n[[vendors.g.sources]]\nkind = "feed"\nurl = "https://blog.example/feed"\nmodels = {models}\n'
+
+
+@pytest.mark.parametrize(
+    ("setting", "value"),
+    [
+        ("timeout", "0"),
+        ("timeout", "nan"),
+        ("request_deadline", "inf"),
+        ("source_deadline", "-1"),
+        ("retries", "21"),
+        ("max_response_bytes", "1"),
+        ("max_pages", "0"),
+        ("per_host", "1000"),
+    ],
+)
+def test_settings_out_of_range_are_refused(setting, value):
+    text = f"[settings]\n{setting} = {value}\n" + FEED.format(models="'gemini-[0-9.]+'")
+    with pytest.raises(ConfigError, match=rf"\[settings\], key '{setting}': .* is out of range \("):
+        parse_config(text, "t.toml")
+
+
+def test_retries_as_a_float_is_a_type_error():
+    with pytest.raises(ConfigError, match="key 'retries': expected an integer"):
+        parse_config("[settings]\nretries = 1e9\n" + FEED.format(models="'a'"), "t.toml")
+
+
+def test_a_pattern_re2_cannot_compile_names_file_vendor_and_key():
+    with pytest.raises(ConfigError, match=r"t\.toml: vendor 'g', source 1 \(feed\), key 'models': .*RE2"):
+        parse_config(FEED.format(models=r"'(a)\1'"), "t.toml")
+
+
+def test_a_backtracking_pattern_is_matched_in_linear_time():
+    config = parse_config(FEED.format(models="'(a+)+$'"), "t.toml")
+    from relwatch.sources.mentions import compile_models
+
+    models = compile_models(config.sources[0].option("models"), ignore_case=True)
+    assert models.fullmatch("a" * 100_000 + "b") is None  # catastrophic for a backtracking engine
+
+
+def test_tokens_go_to_official_origins_and_opted_in_mirrors_only():
+    text = (
+        '[vendors.m]\n[[vendors.m.sources]]\nkind = "huggingface"\norg = "m"\n'
+        '[[vendors.m.sources]]\nkind = "github"\nrepo = "m/x"\nbase_url = "http://mirror.example"\n'
+        '[[vendors.m.sources]]\nkind = "modelscope"\norg = "m"\nbase_url = "http://ms.example"\nsend_token = true\n'
+    )
+    config = parse_config(text, "t.toml")
+    assert config.settings.token_base_urls == {"https://huggingface.co", "http://ms.example"}
+    with pytest.raises(ConfigError, match="key 'send_token': expected true/false"):
+        parse_config(text.replace("send_token = true", 'send_token = "yes"'), "t.toml")

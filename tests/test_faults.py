@@ -225,7 +225,8 @@ def test_a_redirect_to_another_host_drops_the_token(tmp_path, env, loopback):
         target = other.url.replace("127.0.0.1", "localhost")
         loopback.route("/api/models", lambda r: Reply(status=307, headers={"Location": f"{target}{r.raw_path}"}))
         config = write_config(
-            tmp_path / "sources.toml", {"acme": [{"kind": "huggingface", "org": "acme-ai", "base_url": loopback.url}]}
+            tmp_path / "sources.toml",
+            {"acme": [{"kind": "huggingface", "org": "acme-ai", "base_url": loopback.url, "send_token": True}]},
         )
         result = sync(tmp_path / "r.db", config, {**env, "HF_TOKEN": "hf_topsecret"})
         assert result.returncode == 0, result.stderr

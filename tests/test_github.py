@@ -255,16 +255,16 @@ def test_prereleases_option_leaves_them_out(tmp_path, env, api):
 
 @pytest.mark.parametrize("variable", ["GITHUB_TOKEN", "GH_TOKEN"])
 def test_token_goes_as_bearer_to_the_configured_host_only(tmp_path, env, loopback, variable):
-    # next links name the same server as "localhost": another host name, so no token goes there
+    # next links name the same server as "localhost": another origin, so they are not followed at all
     port = loopback.url.rsplit(":", 1)[1]
     api = GitHubApi(loopback, REPO, link_base=f"http://localhost:{port}")
     api.releases = gh_releases(REPO, 150)
     secret = "ghp_secretvalue123"
-    result = sync(tmp_path, {**env, variable: secret}, github_config(tmp_path, api))
-    assert result.returncode == 0, result.stderr
+    result = sync(tmp_path, {**env, variable: secret}, github_config(tmp_path, api, send_token=True))
+    assert result.returncode == 1
+    assert f"next link http://localhost:{port}/" in result.stderr
     assert [(r.headers["host"].split(":")[0], r.headers.get("authorization")) for r in loopback.log] == [
         ("127.0.0.1", f"Bearer {secret}"),
-        ("localhost", None),
     ]
     assert secret not in result.stdout + result.stderr
     assert secret.encode() not in (tmp_path / "r.db").read_bytes()

@@ -206,6 +206,7 @@ class PagedServer:
     def __init__(self, total: int):
         self.items = [{"id": f"Qwen/m-{i:05d}"} for i in range(total)]
         self.urls: list[str] = []
+        self.max_pages = 1000
 
     async def get(self, url: str, headers: dict[str, str] | None = None) -> Fetched:
         self.urls.append(url)
@@ -321,6 +322,9 @@ def test_second_sync_is_answered_by_304s_and_adds_nothing(tmp_path, env, hub):
 
 def test_token_is_sent_as_bearer(tmp_path, env, hub):
     config = qwen_config(tmp_path, hub, count=3)
+    config.write_text(
+        config.read_text().replace('kind = "modelscope"', 'kind = "modelscope"\nsend_token = true')
+    )  # a loopback mirror
     assert sync(tmp_path, {**env, "MODELSCOPE_API_TOKEN": "ms-secret-1"}, config).returncode == 0
     assert [r.headers.get("authorization") for r in hub.loopback.log] == ["Bearer ms-secret-1"]
 

@@ -278,7 +278,11 @@ def test_sync_follows_links_next_across_pages(tmp_path, quiet_env, loopback):
 def test_token_is_sent_to_its_host_and_never_stored(tmp_path, quiet_env, loopback):
     OpenRouterSim(loopback)
     secret = "sk-or-v1-secretvalue123"
-    result = sync(tmp_path, {**quiet_env, "OPENROUTER_API_KEY": secret}, three_vendors(tmp_path, loopback))
+    config = three_vendors(tmp_path, loopback)
+    config.write_text(
+        config.read_text().replace('kind = "openrouter"', 'kind = "openrouter"\nsend_token = true')
+    )  # a loopback mirror
+    result = sync(tmp_path, {**quiet_env, "OPENROUTER_API_KEY": secret}, config)
     assert result.returncode == 0, result.stderr
     assert all(r.headers.get("authorization") == f"Bearer {secret}" for r in loopback.log)
     assert secret.encode() not in (tmp_path / "r.db").read_bytes()

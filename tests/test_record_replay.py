@@ -89,3 +89,29 @@ def test_bad_recording_folder_is_one_line(tmp_path, env, hub):
         result.stderr.strip()
         == f"relwatch: error: no recording at {tmp_path / 'nope'} (expected a folder of *.json exchanges)"
     )
+
+
+def test_recording_again_into_a_folder_numbers_after_the_highest_file(tmp_path, env, hub):
+    hub.orgs["acme-ai"] = hf_models("acme-ai", 3)
+    config = write_config(
+        tmp_path / "sources.toml", {"acme": [{"kind": "huggingface", "org": "acme-ai", "base_url": hub.loopback.url}]}
+    )
+    rec = tmp_path / "rec"
+    rec.mkdir()
+    (rec / "00007.json").write_text("{}")  # a gap below: a count of files would write 00002.json, then 00007
+    (rec / "00001.json").write_text("{}")
+    result = run(["sync", "--config", str(config), "--db", str(tmp_path / "a.db"), "--record", str(rec)], env)
+    assert result.returncode == 0, result.stderr
+    assert (rec / "00007.json").read_text() == "{}" and (rec / "00001.json").read_text() == "{}"
+    assert sorted(p.name for p in rec.iterdir())[2] == "00008.json"
+
+
+def test_recording_into_a_file_is_one_line(tmp_path, env, hub):
+    config = write_config(
+        tmp_path / "sources.toml", {"acme": [{"kind": "huggingface", "org": "acme-ai", "base_url": hub.loopback.url}]}
+    )
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    result = run(["sync", "--config", str(config), "--db", str(tmp_path / "r.db"), "--record", str(blocker)], env)
+    assert result.returncode != 0
+    assert result.stderr.strip() == f"relwatch: error: cannot record into {blocker}: File exists"

@@ -148,6 +148,9 @@ def test_retries_transient_errors_then_succeeds(tmp_path, env, hub):
 
 def test_token_is_sent_to_its_host_and_never_stored(tmp_path, env, hub):
     config = two_orgs(tmp_path, hub)
+    config.write_text(
+        config.read_text().replace('kind = "huggingface"', 'kind = "huggingface"\nsend_token = true')
+    )  # a loopback mirror
     secret = "hf_secretvalue123"
     hub.loopback.route("/api/models", lambda request: json_reply({"error": "boom"}, status=500))
     result = sync(tmp_path, {**env, "HF_TOKEN": secret}, config)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import tomllib
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ from relwatch.sources.base import check_type
 
 CONFIG_ENV = "RELWATCH_CONFIG"
 VENDOR_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
-COMMON_SOURCE_KEYS = {"kind", "base_url"}
+COMMON_SOURCE_KEYS = {"kind", "base_url", "send_token"}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -26,6 +27,13 @@ class SourceConfig:
     base_url: str
     options: dict[str, Any]
     id: str  # stable: `vendor/kind/identity`, e.g. `google/huggingface/google`
+    send_token: bool = False  # a `base_url` other than the kind's official https origin gets a token only if set
+    official: bool = False  # `base_url` is the kind's own https origin (DEFAULT_BASE_URL)
+
+    @property
+    def token_allowed(self) -> bool:
+        """Whether the kind's token may go to `base_url` (issue 11: tokens go to official origins only)."""
+        return self.official or self.send_token
 
     def option(self, key: str) -> Any:
         return self.options.get(key)
@@ -42,15 +50,38 @@ class VendorConfig:
 
 @dataclass(frozen=True, kw_only=True)
 class HttpSettings:
-    """The `[settings]` table: how politely and how patiently a sync talks to hosts."""
+    """The `[settings]` table: how politely and how patiently a sync talks to hosts.
 
-    timeout: float = 30.0  # seconds per request
-    retries: int = 4  # further attempts after a connect error, timeout, 429 or 5xx
+    Times are seconds, sizes bytes. Each key's allowed range is in SETTING_RANGES.
+    """
+
+    timeout: float = 30.0  # seconds without progress on connect, one read or one write
+    request_deadline: float = 120.0  # seconds for one request: connect, headers and body together
+    source_deadline: float = 900.0  # seconds for one source: all its pages, retries and waits
+    sync_deadline: float = 3600.0  # seconds for the whole sync
+    retries: int = 4  # further attempts after a timeout, reset, 429 or 5xx
     backoff: float = 1.0  # seconds before the first retry; doubles each time, plus jitter
     max_backoff: float = 60.0
-    max_wait: float = 120.0  # a longer Retry-After skips the source until then instead
+    max_wait: float = 120.0  # a longer Retry-After parks the source until then (7 days at most)
     per_host: int = 4  # requests in flight to one host
-    max_response_bytes: int = 64 * 1024 * 1024
+    max_response_bytes: int = 32 * 1024 * 1024  # decoded bytes of one response
+    max_pages: int = 1000  # pages of one listing; past it the listing is read as incomplete
+    token_base_urls: frozenset[str] = frozenset()  # not a key: the base URLs a token may go to
+
+
+SETTING_RANGES: dict[str, tuple[float, float]] = {
+    "timeout": (0.1, 3600.0),
+    "request_deadline": (1.0, 86400.0),
+    "source_deadline": (1.0, 7 * 86400.0),
+    "sync_deadline": (1.0, 7 * 86400.0),
+    "retries": (0, 20),
+    "backoff": (0.0, 3600.0),
+    "max_backoff": (0.0, 86400.0),
+    "max_wait": (0.0, 7 * 86400.0),
+    "per_host": (1, 64),
+    "max_response_bytes": (1024, 1024**3),
+    "max_pages": (1, 100_000),
+}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -114,7 +145,8 @@ def parse_config(text: str, where: str) -> Config:
         vendors[key] = _parse_vendor(key, table, where)
     _check_unique_ids(vendors, where)
     settings = _parse_settings(data.get("settings", {}), where)
-    return Config(path=where, vendors=vendors, settings=settings)
+    allowed = frozenset(s.base_url for v in vendors.values() for s in v.sources if s.token_allowed)
+    return Config(path=where, vendors=vendors, settings=replace(settings, token_base_urls=allowed))
 
 
 def _parse_settings(table: Any, where: str) -> HttpSettings:
@@ -123,15 +155,16 @@ def _parse_settings(table: Any, where: str) -> HttpSettings:
     defaults = HttpSettings()
     values: dict[str, Any] = {}
     for key, value in table.items():
-        if not hasattr(defaults, key):
-            allowed = ", ".join(f.name for f in fields(HttpSettings))
+        if key not in SETTING_RANGES:
+            allowed = ", ".join(f.name for f in fields(HttpSettings) if f.name in SETTING_RANGES)
             raise ConfigError(f"{at}: unknown key '{key}' (allowed: {allowed})")
         expected = type(getattr(defaults, key))
         if expected is float and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
         _typed(value, expected, f"{at}, key '{key}'")
-        if value < 0 or (key in ("per_host", "max_response_bytes") and value < 1):
-            raise ConfigError(f"{at}, key '{key}': {value} is out of range")
+        low, high = SETTING_RANGES[key]
+        if not (math.isfinite(value) and low <= value <= high):
+            raise ConfigError(f"{at}, key '{key}': {value} is out of range ({low:g} to {high:g})")
         values[key] = value
     return HttpSettings(**values)
 
@@ -193,18 +226,37 @@ def _parse_source(vendor: str, index: int, table: Any, vendor_at: str) -> Source
             options[key] = option.default
             continue
         options[key] = option.check(table[key], f"{at}, key '{key}'")
+        if option.type == "regex":
+            _check_linear(options[key], f"{at}, key '{key}'")
     identity = options[spec.IDENTITY]
     default_base_url = spec.DEFAULT_BASE_URL or _origin(identity)
     base_url = _typed(table.get("base_url", default_base_url), str, f"{at}, key 'base_url'")
     if not re.match(r"^https?://[^/\s]+", base_url):
         raise ConfigError(f"{at}, key 'base_url': '{base_url}' is not an http(s) URL")
+    send_token = _typed(table.get("send_token", False), bool, f"{at}, key 'send_token'")
+    official = (
+        bool(spec.TOKEN_ENV) and base_url.rstrip("/") == spec.DEFAULT_BASE_URL and base_url.startswith("https://")
+    )
     return SourceConfig(
         vendor=vendor,
         kind=kind,
         base_url=base_url.rstrip("/"),
         options=options,
         id=f"{vendor}/{kind}/{identity}",
+        send_token=send_token,
+        official=official,
     )
+
+
+def _check_linear(pattern: str, at: str) -> None:
+    """Patterns are matched with RE2 (linear time), so `(a+)+$` cannot hang a sync: one RE2 cannot
+    compile (a backreference, a look-around) is a config error here, not a failure mid-sync."""
+    from relwatch.sources.mentions import compile_models
+
+    try:
+        compile_models(pattern, ignore_case=False)
+    except ValueError as exc:
+        raise ConfigError(f"{at}: pattern {pattern!r} is not supported by the linear-time matcher RE2: {exc}") from None
 
 
 def _origin(url: str) -> str:

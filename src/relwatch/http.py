@@ -1,31 +1,61 @@
-"""The one shared HTTP client: retries, conditional requests, limits, auth, recording."""
+"""The one shared HTTP client: retries, deadlines, conditional requests, limits, tokens, recording.
+
+Rules a host cannot bend (issue 11, "hostile hosts"):
+
+- every request has a total deadline (connect, headers, interim responses and body together),
+  every source one for all its pages and waits, the whole sync one (`[settings]` in config.py);
+- the size cap counts decoded bytes while decoding, through any nesting of gzip/deflate;
+- a token goes only to the origin (scheme, host, port) its source may send it to, never along a
+  redirect to another origin; a token the host echoes is redacted before anything keeps it;
+- DNS failures and refused connections are reported at once, not retried.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import random
+import socket
 import time
-from collections.abc import Awaitable, Callable
+import zlib
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+import httpx
 import orjson
-from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt
-from tenacity.wait import wait_exponential_jitter
 
 from relwatch import __version__
 from relwatch.config import HttpSettings
 from relwatch.errors import RateLimited, SourceError
-from relwatch.lean_httpx import httpx
-from relwatch.ratelimit import wait_seconds
+from relwatch.ratelimit import PARK_LIMIT, is_secondary_limit, wait_seconds
 from relwatch.recording import Recorder, ReplayTransport
 
 USER_AGENT = f"relwatch/{__version__} (AI model release tracker)"
 RETRY_STATUSES = {408, 429, 500, 502, 503, 504}
+REDIRECT_STATUSES = {301, 302, 303, 307, 308}
+MAX_REDIRECTS = 10
+DECODED_CHUNK = 64 * 1024  # bytes one decoding step may produce: what bounds memory on a bomb
+ACCEPT_ENCODING = "gzip, deflate"
+SECRET_HEADERS = {"authorization", "set-cookie", "cookie", "proxy-authorization", "www-authenticate"}
+REDACTED = "[redacted]"
 
 Sleep = Callable[[float], Awaitable[None]]
+Clock = Callable[[], float]
+
+
+class DeadlineExceeded(SourceError):
+    """A request, a source or the whole sync ran past its deadline; the message names the host."""
+
+
+class HttpStatusError(SourceError):
+    """A final answer that is neither 2xx nor 304; `status` lets a caller treat some as an end."""
+
+    def __init__(self, message: str, status: int):
+        super().__init__(message)
+        self.status = status
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -50,12 +80,14 @@ class Fetched:
     remembered: Validator | None = None  # set when the server answered 304
 
     def text(self) -> str:
+        """The body decoded with the charset of `Content-Type` (UTF-8 by default); SourceError if not text."""
         try:
             return self.content.decode(self._charset())
         except (UnicodeDecodeError, LookupError):
             raise SourceError(f"response from {self.url} is not valid {self._charset()} text") from None
 
     def json(self) -> Any:
+        """The body parsed as JSON; SourceError naming the URL and position if it is not."""
         text = self.text()
         try:
             return orjson.loads(text)
@@ -68,10 +100,10 @@ class Fetched:
         if not header:
             return {}
         parsed = httpx.Response(200, headers={"link": header}).links
-        return {rel: urljoin(self.url, link["url"]) for rel, link in parsed.items() if "url" in link}
+        return {str(rel): urljoin(self.url, link["url"]) for rel, link in parsed.items() if "url" in link}
 
     def _charset(self) -> str:
-        content_type = self.headers.get("content-type", "")
+        content_type: str = self.headers.get("content-type", "")
         for part in content_type.split(";")[1:]:
             key, _, value = part.strip().partition("=")
             if key.lower() == "charset" and value:
@@ -79,15 +111,36 @@ class Fetched:
         return "utf-8"
 
 
+def origin(url: str) -> tuple[str, str, int | None]:
+    """(scheme, host, port) of `url`, the port made explicit for http and https."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    if port is None:
+        port = {"http": 80, "https": 443}.get(scheme)
+    return scheme, (parts.hostname or "").lower(), port
+
+
+def host_of(url: str) -> str:
+    """`host` or `host:port` of `url`, for messages."""
+    return urlsplit(url).netloc.rpartition("@")[2] or url
+
+
 class _Retryable(Exception):
-    def __init__(self, status: int, url: str, wait: float | None):
-        super().__init__(f"HTTP {status} from {url}")
-        self.status = status
+    def __init__(self, message: str, wait: float | None):
+        super().__init__(message)
         self.wait = wait
 
 
 class Http:
-    """One `httpx.AsyncClient` for a whole sync, with a concurrency limit per host."""
+    """One `httpx.AsyncClient` for a whole sync, with a concurrency limit per host.
+
+    `transport` replaces the network (tests pass `httpx.MockTransport`); `sleep` and `clock`
+    (monotonic seconds) are what waits and deadlines use; `wall` gives epoch seconds.
+    """
 
     def __init__(
         self,
@@ -96,17 +149,24 @@ class Http:
         record_to: Path | None = None,
         replay_from: Path | None = None,
         sleep: Sleep = asyncio.sleep,
+        transport: httpx.AsyncBaseTransport | None = None,
+        clock: Clock = time.monotonic,
+        wall: Clock = time.time,
     ):
         self.settings = settings
         self.recorder = Recorder(record_to) if record_to else None
         self.replaying = replay_from is not None
-        transport = ReplayTransport(replay_from) if replay_from is not None else None
+        if replay_from is not None:
+            transport = ReplayTransport(replay_from)
         self.sleep = sleep
+        self.clock = clock
+        self.wall = wall
+        self.deadline = clock() + settings.sync_deadline
         self.client = httpx.AsyncClient(
             transport=transport,
             timeout=httpx.Timeout(settings.timeout),
-            follow_redirects=True,
-            headers={"User-Agent": USER_AGENT},
+            follow_redirects=False,
+            headers={"User-Agent": USER_AGENT, "Accept-Encoding": ACCEPT_ENCODING},
         )
         self._host_limits: dict[str, asyncio.Semaphore] = {}
         self.responses: dict[tuple[str, str | None], asyncio.Future[Fetched]] = {}
@@ -125,9 +185,17 @@ class Http:
     def session(
         self, base_url: str, *, token: str | None = None, validators: dict[str, Validator] | None = None
     ) -> SourceSession:
-        return SourceSession(self, base_url, token, validators or {})
+        """A session for one source read from `base_url`.
+
+        The token is used only if `base_url` is one the config allows a token for
+        (`HttpSettings.token_base_urls`: a kind's official https origin, or a source with
+        `send_token = true`), and then only for requests to that exact origin.
+        """
+        allowed = base_url.rstrip("/") in self.settings.token_base_urls
+        return SourceSession(self, base_url, token if allowed else None, validators or {})
 
     def host_limit(self, host: str) -> asyncio.Semaphore:
+        """The semaphore that keeps at most `per_host` requests in flight to `host`."""
         if host not in self._host_limits:
             self._host_limits[host] = asyncio.Semaphore(self.settings.per_host)
         return self._host_limits[host]
@@ -135,28 +203,48 @@ class Http:
 
 @dataclass(kw_only=True)
 class SessionStats:
+    """What one source's reads cost: requests, unchanged answers, shared answers, decoded bytes."""
+
     requests: int = 0
     not_modified: int = 0
     shared: int = 0  # answered by another source's response to the same URL, with no request
     bytes: int = 0
+    waited: float = 0.0  # seconds slept on retries and rate limits
     wait_until: str | None = None
 
 
 class SourceSession:
-    """One source's view of the client: its token, its validators and its counters."""
+    """One source's view of the client: its token, its validators, its deadline and its counters."""
 
     def __init__(self, http: Http, base_url: str, token: str | None, validators: dict[str, Validator]):
         self.http = http
-        self.token_host = urlsplit(base_url).hostname
+        self.base_url = base_url
+        self.token_origin = origin(base_url)
         self.token = token
         self.validators = validators
         self.stats = SessionStats()
+        self.deadline = min(http.deadline, http.clock() + http.settings.source_deadline)
+
+    @property
+    def max_pages(self) -> int:
+        """The page cap of one listing (`max_pages` in `[settings]`)."""
+        return self.http.settings.max_pages
+
+    def authorised(self, url: str) -> bool:
+        """Whether a request to `url` carries the token: only to the token's exact origin."""
+        return bool(self.token) and origin(url) == self.token_origin
 
     async def get(self, url: str, *, headers: dict[str, str] | None = None) -> Fetched:
         """GET `url`; sources that ask for a URL already in flight (a catalogue filtered by vendor)
-        share that response, and one that already holds its ETag counts it unchanged."""
+        share that response, and one that already holds its ETag counts it unchanged.
+
+        Raises SourceError (HttpStatusError, DeadlineExceeded, RateLimited) with one line naming
+        the URL or host.
+        """
+        if self.token and any(c in self.token for c in "\r\n"):
+            raise SourceError("token contains a line break: check the environment variable that holds it")
         remembered = self.validators.get(url) if self.http.conditional else None
-        authorised = bool(self.token) and urlsplit(url).hostname == self.token_host
+        authorised = self.authorised(url)
         key = (url, self.token if authorised else None)
         shared = self.http.responses.get(key)
         if shared is not None:
@@ -168,11 +256,11 @@ class SourceSession:
             if fetched.status == 200:
                 self.stats.shared += 1
                 return fetched
-            return await self._get(url, headers, remembered, authorised)
+            return await self._get(url, headers, remembered)
         future: asyncio.Future[Fetched] = asyncio.get_running_loop().create_future()
         self.http.responses[key] = future
         try:
-            fetched = await self._get(url, headers, remembered, authorised)
+            fetched = await self._get(url, headers, remembered)
         except BaseException as exc:
             future.set_exception(exc)
             future.exception()  # retrieved here, whether or not another source waits on it
@@ -183,9 +271,7 @@ class SourceSession:
         future.set_result(fetched)
         return fetched
 
-    async def _get(
-        self, url: str, headers: dict[str, str] | None, remembered: Validator | None, authorised: bool
-    ) -> Fetched:
+    async def _get(self, url: str, headers: dict[str, str] | None, remembered: Validator | None) -> Fetched:
         settings = self.http.settings
         request_headers = dict(headers or {})
         if remembered is not None:
@@ -193,28 +279,16 @@ class SourceSession:
                 request_headers["If-None-Match"] = remembered.etag
             if remembered.last_modified:
                 request_headers["If-Modified-Since"] = remembered.last_modified
-        if authorised:
-            request_headers["Authorization"] = f"Bearer {self.token}"
-
-        retrying = AsyncRetrying(
-            retry=retry_if_exception_type((httpx.TransportError, _Retryable)),
-            wait=self._wait,
-            stop=stop_after_attempt(settings.retries + 1),
-            sleep=self.http.sleep,
-            reraise=True,
-        )
-        try:
-            async for attempt in retrying:
-                with attempt:
-                    fetched = await self._send_once(url, request_headers)
-        except _Retryable as exc:
-            raise SourceError(f"{exc} after {settings.retries + 1} attempts") from None
-        except httpx.TimeoutException:
-            raise SourceError(f"timed out reading {url} after {settings.retries + 1} attempts") from None
-        except httpx.TransportError as exc:
-            reason = type(exc).__name__
-            raise SourceError(f"cannot read {url}: {reason} after {settings.retries + 1} attempts") from None
-
+        attempts = settings.retries + 1
+        for attempt in range(1, attempts + 1):
+            try:
+                fetched = await self._send_once(url, request_headers)
+                break
+            except _Retryable as exc:
+                if attempt == attempts:
+                    raise SourceError(f"{exc} after {attempts} attempts") from None
+                wait = exc.wait if exc.wait is not None else self._backoff(attempt)
+                await self._wait(url, wait)
         if fetched.status == 304:
             if remembered is None:
                 raise SourceError(f"HTTP 304 from {url} to a request that had no validators")
@@ -222,59 +296,236 @@ class SourceSession:
             return Fetched(url=url, status=304, headers=fetched.headers, content=b"", remembered=remembered)
         return fetched
 
-    def _wait(self, retry_state: Any) -> float:
-        exc = retry_state.outcome.exception() if retry_state.outcome else None
-        if isinstance(exc, _Retryable) and exc.wait is not None:
-            return exc.wait
+    def _backoff(self, attempt: int) -> float:
+        """Seconds before retry `attempt` (1-based): `backoff`·2^(attempt-1) plus up to one `backoff`
+        of jitter, at most `max_backoff`."""
         settings = self.http.settings
-        backoff = wait_exponential_jitter(initial=settings.backoff, max=settings.max_backoff, jitter=settings.backoff)
-        return backoff(retry_state)
+        wait: float = settings.backoff * 2.0 ** (attempt - 1) + random.uniform(0.0, settings.backoff)
+        return min(settings.max_backoff, wait)
+
+    async def _wait(self, url: str, seconds: float) -> None:
+        """Sleep before a retry, unless that would run past the source's deadline."""
+        if self.http.clock() + seconds > self.deadline:
+            raise DeadlineExceeded(
+                f"{host_of(url)}: waiting {seconds:.0f} s more would pass this source's deadline "
+                f"(source_deadline / sync_deadline in [settings])"
+            )
+        self.stats.waited += seconds
+        await self.http.sleep(seconds)
 
     async def _send_once(self, url: str, headers: dict[str, str]) -> Fetched:
-        settings = self.http.settings
+        """One attempt, redirects included, within what is left of the source's deadline."""
+        remaining = self.deadline - self.http.clock()
+        if remaining <= 0:
+            raise DeadlineExceeded(f"{host_of(url)}: this source's deadline passed before the request to {url}")
+        try:
+            async with asyncio.timeout(remaining):
+                return await self._follow(url, headers)
+        except TimeoutError:
+            raise DeadlineExceeded(
+                f"{host_of(url)}: no complete answer to {url} within the source deadline ({remaining:.0f} s left)"
+            ) from None
+
+    async def _follow(self, url: str, headers: dict[str, str]) -> Fetched:
+        seen = [url]
+        target = url
+        while True:
+            send = dict(headers)
+            if self.authorised(target):
+                send["Authorization"] = f"Bearer {self.token}"
+            response = await self._exchange(target, send)
+            if isinstance(response, Fetched):
+                if target != url:
+                    response = Fetched(
+                        url=response.url, status=response.status, headers=response.headers, content=response.content
+                    )
+                self._record(url, response)
+                return response
+            location = urljoin(target, response)
+            if urlsplit(location).scheme not in ("http", "https"):
+                raise SourceError(f"redirect from {target} to a non-http URL")
+            if location in seen:
+                raise SourceError(f"redirect loop at {location}")
+            if len(seen) > MAX_REDIRECTS:
+                raise SourceError(f"more than {MAX_REDIRECTS} redirects from {url}")
+            seen.append(location)
+            target = location
+
+    async def _exchange(self, url: str, headers: dict[str, str]) -> Fetched | str:
+        """One request: a Fetched, or the Location of a redirect to follow."""
         host = urlsplit(url).hostname or ""
-        async with self.http.host_limit(host):
+        async with self.http.host_limit(host):  # the request deadline starts once the request may go
             self.stats.requests += 1
-            async with self.http.client.stream("GET", url, headers=headers) as response:
-                now = time.time()
-                wait = wait_seconds(response.headers, now)
-                if response.status_code in RETRY_STATUSES or _is_github_quota(response):
-                    self._check_wait(url, response.status_code, wait, now)
-                    raise _Retryable(response.status_code, url, wait)
-                if response.status_code != 304 and not 200 <= response.status_code < 300:
-                    raise SourceError(f"HTTP {response.status_code} from {url}")
-                content = await self._read_capped(response, url, settings.max_response_bytes)
+            limit = self.http.settings.request_deadline
+            try:
+                async with asyncio.timeout(limit):
+                    async with self.http.client.stream("GET", url, headers=headers) as response:
+                        return await self._answer(url, response)
+            except TimeoutError:
+                raise DeadlineExceeded(
+                    f"{host_of(url)}: no complete answer to {url} within the request deadline of {limit:g} s"
+                ) from None
+            except httpx.ConnectError as exc:
+                raise _connect_error(url, exc) from None
+            except httpx.TimeoutException:
+                raise _Retryable(f"timed out reading {url}", None) from None
+            except httpx.TransportError as exc:
+                raise _Retryable(f"cannot read {url}: {_transport_reason(exc)}", None) from None
+
+    async def _answer(self, url: str, response: httpx.Response) -> Fetched | str:
+        status = response.status_code
+        if status in REDIRECT_STATUSES:
+            location: str | None = response.headers.get("location")
+            if not location:
+                raise SourceError(f"HTTP {status} from {url} without a Location")
+            return location
+        now = self.http.wall()
+        wait = wait_seconds(response.headers, now, limited=status == 429)
+        if status in RETRY_STATUSES or (status == 403 and is_secondary_limit(response.headers, wait)):
+            self._check_wait(url, status, wait, now)
+            raise _Retryable(f"HTTP {status} from {url}", wait)
+        if status != 304 and not 200 <= status < 300:
+            raise HttpStatusError(f"HTTP {status} from {url}", status)
+        content = await self._read_capped(response, url, self.http.settings.max_response_bytes)
         if wait is not None and response.headers.get("x-ratelimit-remaining") == "0":
-            self.stats.wait_until = _iso(now + wait)
-        final_url = str(response.url)
-        if self.http.recorder is not None:
-            self.http.recorder.record(url, response.status_code, response.headers, content)
-        return Fetched(url=final_url, status=response.status_code, headers=response.headers, content=content)
+            self.stats.wait_until = _iso(now + min(wait, PARK_LIMIT))
+        return Fetched(
+            url=str(response.url), status=status, headers=self._clean_headers(response.headers), content=content
+        )
 
     def _check_wait(self, url: str, status: int, wait: float | None, now: float) -> None:
-        """A host that asks for a longer wait than a sync should spend is left until then."""
+        """A host that asks for a longer wait than a sync should spend is left until then (7 days at most)."""
         if wait is not None and wait > self.http.settings.max_wait:
-            until = _iso(now + wait)
+            until = _iso(now + min(wait, PARK_LIMIT))
             self.stats.wait_until = until
             raise RateLimited(f"HTTP {status} from {url}: the host asks to wait until {until}", until)
 
     async def _read_capped(self, response: httpx.Response, url: str, cap: int) -> bytes:
-        declared = response.headers.get("content-length")
-        if declared and declared.isdigit() and int(declared) > cap:
+        declared = response.headers.get("content-length", "")
+        encodings = [e.strip().lower() for e in response.headers.get("content-encoding", "").split(",") if e.strip()]
+        if declared.isascii() and declared.isdigit() and int(declared) > cap:
             raise SourceError(f"response from {url} is {int(declared):,} bytes, over the {cap:,}-byte cap")
-        chunks = []
+        if response.is_stream_consumed:  # a transport that handed over a body already read and decoded
+            encodings = []
+        decoder = Decoder(encodings, url)
+        chunks: list[bytes] = []
         total = 0
-        async for chunk in response.aiter_bytes():
-            total += len(chunk)
-            if total > cap:
-                raise SourceError(f"response from {url} exceeds the {cap:,}-byte cap")
-            chunks.append(chunk)
+        async for raw in _raw_chunks(response):
+            for chunk in decoder.feed(raw):
+                total += len(chunk)
+                if total > cap:
+                    raise SourceError(f"response from {url} exceeds the {cap:,}-byte cap once decoded")
+                chunks.append(chunk)
+        decoder.finish()
         self.stats.bytes += total
-        return b"".join(chunks)
+        return self._redact(b"".join(chunks))
+
+    def _clean_headers(self, headers: httpx.Headers) -> httpx.Headers:
+        """Headers without credentials or cookies, and with any token echo redacted."""
+        return httpx.Headers(
+            [
+                (name, self._redact_text(value))
+                for name, value in headers.multi_items()
+                if name.lower() not in SECRET_HEADERS
+            ]
+        )
+
+    def _redact(self, body: bytes) -> bytes:
+        if self.token and self.token.encode() in body:
+            return body.replace(self.token.encode(), REDACTED.encode())
+        return body
+
+    def _redact_text(self, text: str) -> str:
+        return text.replace(self.token, REDACTED) if self.token else text
+
+    def _record(self, url: str, fetched: Fetched) -> None:
+        if self.http.recorder is not None:
+            self.http.recorder.record(url, fetched.status, fetched.headers, fetched.content)
 
 
-def _is_github_quota(response: httpx.Response) -> bool:
-    return response.status_code == 403 and response.headers.get("x-ratelimit-remaining") == "0"
+class Decoder:
+    """Streams a body through its `Content-Encoding` layers (applied in order, undone in reverse),
+    never producing more than DECODED_CHUNK bytes per step, so a cap can stop a bomb early.
+
+    Raises SourceError naming the URL for an encoding it does not know or a body that is not valid.
+    """
+
+    def __init__(self, encodings: list[str], url: str):
+        self.url = url
+        self.layers: list[tuple[str, Any]] = []
+        for encoding in reversed([e for e in encodings if e != "identity"]):
+            if encoding in ("gzip", "x-gzip"):
+                self.layers.append(("gzip", zlib.decompressobj(16 + zlib.MAX_WBITS)))
+            elif encoding == "deflate":
+                self.layers.append(("deflate", None))  # zlib-wrapped or raw: decided by the first bytes
+            else:
+                raise SourceError(f"response from {url} uses content-encoding '{encoding}', which relwatch cannot read")
+
+    def feed(self, data: bytes) -> Iterator[bytes]:
+        """Decoded pieces of `data`, each at most DECODED_CHUNK bytes."""
+        return self._through(0, data)
+
+    def _through(self, index: int, data: bytes) -> Iterator[bytes]:
+        if index == len(self.layers):
+            if data:
+                yield data
+            return
+        name, engine = self.layers[index]
+        if engine is None:
+            engine = zlib.decompressobj(zlib.MAX_WBITS if data[:1] and data[0] & 0x0F == 8 else -zlib.MAX_WBITS)
+            self.layers[index] = (name, engine)
+        pending = data
+        while True:
+            try:
+                out = engine.decompress(pending, DECODED_CHUNK)
+            except zlib.error:
+                raise SourceError(f"body from {self.url} is not valid {name}") from None
+            pending = engine.unconsumed_tail
+            if out:
+                yield from self._through(index + 1, out)
+            if not pending and len(out) < DECODED_CHUNK:
+                return
+
+    def finish(self) -> None:
+        """Raise SourceError if a layer's stream was cut short."""
+        for name, engine in self.layers:
+            if name == "gzip" and engine is not None and not engine.eof:
+                raise SourceError(f"body from {self.url} is not valid {name} (it ends early)")
+
+
+async def _raw_chunks(response: httpx.Response) -> AsyncIterator[bytes]:
+    """The body as sent (still encoded), or the body a transport already read."""
+    if response.is_stream_consumed:
+        yield response.content
+        return
+    async for chunk in response.aiter_raw():
+        yield chunk
+
+
+def _connect_error(url: str, exc: httpx.ConnectError) -> SourceError | _Retryable:
+    """DNS failures and refused connections are reported at once; other connect errors are retried."""
+    host = urlsplit(url).hostname or url
+    cause: BaseException | None = exc
+    while cause is not None:
+        if isinstance(cause, socket.gaierror):
+            return SourceError(f"cannot resolve host {host}")
+        if isinstance(cause, ConnectionRefusedError):
+            return SourceError(f"connection refused by {host_of(url)}")
+        cause = cause.__cause__ or cause.__context__
+    text = str(exc)
+    if "Name or service not known" in text or "nodename nor servname" in text or "Temporary failure in name" in text:
+        return SourceError(f"cannot resolve host {host}")
+    if "Connection refused" in text or "Errno 111" in text:
+        return SourceError(f"connection refused by {host_of(url)}")
+    return _Retryable(f"cannot connect to {host_of(url)}", None)
+
+
+def _transport_reason(exc: httpx.TransportError) -> str:
+    if isinstance(exc, httpx.RemoteProtocolError):
+        return f"the host broke the HTTP protocol ({exc})"
+    if isinstance(exc, httpx.ReadError):
+        return "the connection was reset"
+    return type(exc).__name__
 
 
 def _iso(timestamp: float) -> str:

@@ -10,22 +10,46 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from pathlib import Path
 from typing import Any
 
-from relwatch.errors import NotRecorded, RelwatchError
-from relwatch.lean_httpx import httpx
+import httpx
 
-DROPPED_HEADERS = {"content-encoding", "content-length", "transfer-encoding", "connection"}
+from relwatch.errors import NotRecorded, RelwatchError
+
+DROPPED_HEADERS = {
+    "content-encoding",
+    "content-length",
+    "transfer-encoding",
+    "connection",
+    "authorization",
+    "proxy-authorization",
+    "set-cookie",
+    "cookie",
+}
+NUMBERED = re.compile(r"([0-9]{1,9})\.json", re.ASCII)
 
 
 class Recorder:
+    """Writes each exchange to the next free number in `folder`: numbering continues from the
+    highest existing `NNNNN.json`, so an earlier recording is never overwritten.
+
+    Raises RelwatchError (one line naming the folder) if the folder cannot be created or written.
+    """
+
     def __init__(self, folder: Path):
         self.folder = folder
-        folder.mkdir(parents=True, exist_ok=True)
-        self.count = len(list(folder.glob("*.json")))
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            names = [p.name for p in folder.iterdir()]
+        except OSError as exc:
+            raise RelwatchError(f"cannot record into {folder}: {exc.strerror or exc}") from None
+        numbers = [int(m[1]) for m in map(NUMBERED.fullmatch, names) if m]
+        self.count = max(numbers, default=0)
 
     def record(self, url: str, status: int, headers: httpx.Headers, body: bytes) -> None:
+        """Write one exchange; credentials and cookies are never written."""
         self.count += 1
         exchange: dict[str, Any] = {
             "method": "GET",
@@ -38,7 +62,11 @@ class Recorder:
         except UnicodeDecodeError:
             exchange["body_base64"] = base64.b64encode(body).decode("ascii")
         path = self.folder / f"{self.count:05d}.json"
-        path.write_text(json.dumps(exchange, ensure_ascii=False, indent=1), encoding="utf-8")
+        try:
+            with path.open("x", encoding="utf-8") as file:
+                file.write(json.dumps(exchange, ensure_ascii=False, indent=1))
+        except OSError as exc:
+            raise RelwatchError(f"cannot record into {self.folder}: {exc.strerror or exc}") from None
 
 
 def load_recording(folder: Path) -> dict[str, dict[str, Any]]:
@@ -60,7 +88,7 @@ def load_recording(folder: Path) -> dict[str, dict[str, Any]]:
 class ReplayTransport(httpx.AsyncBaseTransport):
     """Answers requests from a recording; a URL it does not hold raises NotRecorded."""
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path) -> None:
         self.exchanges = load_recording(folder)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
@@ -71,4 +99,6 @@ class ReplayTransport(httpx.AsyncBaseTransport):
             body = base64.b64decode(exchange["body_base64"])
         else:
             body = exchange.get("body", "").encode("utf-8")
-        return httpx.Response(exchange["status"], headers=exchange.get("headers", {}), content=body, request=request)
+        return httpx.Response(
+            exchange["status"], headers=exchange.get("headers", {}), stream=httpx.ByteStream(body), request=request
+        )

@@ -14,8 +14,9 @@ A source module defines:
 
 from __future__ import annotations
 
+import asyncio
 import re
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Collection
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -25,7 +26,7 @@ from relwatch.models import Artifact, Openness
 if TYPE_CHECKING:
     from relwatch.http import Fetched, SourceSession
 
-MAX_PAGES = 10_000
+MAX_PAGES = 1000  # the default of `max_pages` in [settings]: pages of one listing before it counts as incomplete
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -114,6 +115,7 @@ class Page:
     etag: str | None = None
     last_modified: str | None = None
     skipped: list[str] = field(default_factory=list)  # one line per item that could not be read
+    incomplete: str | None = None  # set on a listing's last page when the listing did not end: why
 
     @property
     def unchanged(self) -> bool:
@@ -124,24 +126,42 @@ ParsePage = Callable[["Fetched"], tuple[list[Artifact], str | None]]
 
 
 async def follow_pages(
-    session: SourceSession, url: str, parse_page: ParsePage, *, headers: dict[str, str] | None = None
+    session: SourceSession,
+    url: str,
+    parse_page: ParsePage,
+    *,
+    headers: dict[str, str] | None = None,
+    end_statuses: Collection[int] = (),
 ) -> AsyncIterator[Page]:
     """Request `url`, then each next URL that `parse_page` finds, until there is none.
 
     A page answered 304 is not parsed: its next URL and item ids come from the last sync.
+    Parsing runs in a worker thread, off the event loop. The listing ends *incomplete* (the last
+    page yielded has `incomplete` set, so nothing is marked gone) when a next URL repeats one
+    already read, when `session.max_pages` pages were read, or when a page after the first
+    answers a status in `end_statuses` (GitHub: 422 past 1,000 results; that answer is yielded
+    as an empty page). A next URL on another origin (scheme, host, port) is not followed:
+    SourceError naming the link.
     """
+    from relwatch.http import HttpStatusError, origin
+
+    start = origin(url)
     seen: set[str] = set()
     while url:
-        if url in seen or len(seen) >= MAX_PAGES:
-            raise SourceError(f"pagination loops or runs past {MAX_PAGES} pages at {url}")
         seen.add(url)
-        fetched = await session.get(url, headers=headers)
+        try:
+            fetched = await session.get(url, headers=headers)
+        except HttpStatusError as exc:
+            if exc.status not in end_statuses or len(seen) == 1:
+                raise
+            yield Page(url=url, artifacts=[], item_ids=[], incomplete=f"{exc}: the listing ends there")
+            return
         if fetched.remembered is not None:
             page = Page(
                 url=url, artifacts=None, item_ids=fetched.remembered.item_ids, next_url=fetched.remembered.next_url
             )
         else:
-            artifacts, next_url = parse_page(fetched)
+            artifacts, next_url = await asyncio.to_thread(parse_page, fetched)
             page = Page(
                 url=url,
                 artifacts=artifacts,
@@ -154,5 +174,11 @@ async def follow_pages(
             del artifacts
         del fetched  # neither the body nor the parsed page outlives its staging
         url = page.next_url or ""
+        if url and origin(url) != start:
+            raise SourceError(f"next link {url} leads to another origin than the listing's: not followed")
+        if url in seen:
+            page.incomplete, url = f"pagination loops back to {url}", ""
+        elif url and len(seen) >= session.max_pages:
+            page.incomplete, url = f"pagination runs past {session.max_pages} pages (max_pages) at {url}", ""
         yield page
         del page

@@ -12,9 +12,13 @@ backticks) are read fragment by fragment and do not have that problem.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import pairwise
+from typing import Protocol
 from urllib.parse import urlsplit, urlunsplit
+
+import re2  # type: ignore[import-untyped]
 
 from relwatch.models import Openness
 from relwatch.sources.base import Option
@@ -41,6 +45,7 @@ def mention_options(page: str, example_url: str, where: str) -> dict[str, Option
 
 TRAILING = ".,;:!?)]}'\"`*-"  # what ends a sentence or a bracket around an id, never the id
 EXCERPT_LIMIT = 200
+MAX_ID_LENGTH = 200  # characters: a longer "id" is page noise or a hostile host, never a model
 SENTENCE_END = re.compile(r"[.!?](?=\s)|[。！？]|\n")
 ELLIPSIS = "…"
 
@@ -54,11 +59,39 @@ class Mention:
     end: int
 
 
-def compile_models(pattern: str, ignore_case: bool) -> re.Pattern[str]:
-    return re.compile(pattern, re.IGNORECASE if ignore_case else 0)
+class MatchLike(Protocol):
+    """The part of a match object that mentions use (from `re` or `re2`)."""
+
+    def start(self) -> int: ...
+    def end(self) -> int: ...
 
 
-def find_mentions(text: str, models: re.Pattern[str]) -> list[Mention]:
+class Models(Protocol):
+    """A compiled `models` pattern: linear-time (RE2) in the shipped code, any `re`-like object in tests."""
+
+    def finditer(self, text: str) -> Iterator[MatchLike]: ...
+    def match(self, text: str) -> MatchLike | None: ...
+    def fullmatch(self, text: str) -> MatchLike | None: ...
+
+
+def compile_models(pattern: str, ignore_case: bool) -> Models:
+    """`pattern` compiled with RE2, so matching a page is linear in its size (issue 11/16).
+
+    Raises ValueError with RE2's reason if RE2 cannot compile it (backreferences, look-around);
+    config.py checks every `models` pattern this way when the config is read.
+    """
+    options = re2.Options()
+    options.case_sensitive = not ignore_case
+    options.log_errors = False
+    try:
+        compiled: Models = re2.compile(pattern, options)
+    except re2.error as exc:
+        reason = exc.args[0].decode("utf-8", "replace") if exc.args and isinstance(exc.args[0], bytes) else str(exc)
+        raise ValueError(reason) from None
+    return compiled
+
+
+def find_mentions(text: str, models: Models) -> list[Mention]:
     """Every id in `text`, in order, with repeats."""
     mentions = []
     for match in models.finditer(text):
@@ -72,31 +105,36 @@ def find_mentions(text: str, models: re.Pattern[str]) -> list[Mention]:
     return mentions
 
 
-def model_ids(text: str, models: re.Pattern[str]) -> list[str]:
+def model_ids(text: str, models: Models) -> list[str]:
     """The distinct ids in `text`, in the order they first appear."""
     return list(dict.fromkeys(m.model_id for m in find_mentions(text, models)))
 
 
-def split_runs(text: str, start: int, end: int, models: re.Pattern[str]) -> list[tuple[int, int]]:
+def split_runs(text: str, start: int, end: int, models: Models) -> list[tuple[int, int]]:
     """Cut a match where the pattern starts again inside it, so run-together ids come apart.
 
     A position counts as a new start only if it follows a letter or digit (not a separator
     inside an id) and the pattern matches there but not one character earlier: a loose pattern
-    that matches at every letter of a word is never cut.
+    that matches at every letter of a word is never cut. Each test looks at most MAX_ID_LENGTH
+    characters ahead, so a page-long match is cut in time linear in its length.
     """
-    cuts = [
-        p
-        for p in range(start + 1, end)
-        if text[p - 1].isalnum() and models.match(text, p) and not models.match(text, p - 1)
-    ]
+
+    starts: dict[int, bool] = {}
+
+    def starts_at(position: int) -> bool:  # on a slice: RE2 re-encodes whatever text it is given
+        if position not in starts:
+            starts[position] = models.match(text[position : min(end, position + MAX_ID_LENGTH)]) is not None
+        return starts[position]
+
+    cuts = [p for p in range(start + 1, end) if text[p - 1].isalnum() and starts_at(p) and not starts_at(p - 1)]
     bounds = [start, *cuts, end]
     return list(pairwise(bounds))
 
 
-def normalise_id(raw: str, models: re.Pattern[str]) -> str | None:
+def normalise_id(raw: str, models: Models) -> str | None:
     """Lower-case `raw` without trailing punctuation; None unless the pattern still matches all of it."""
     text = raw.rstrip(TRAILING)
-    if not text or not models.fullmatch(text):
+    if not text or len(text) > MAX_ID_LENGTH or not models.fullmatch(text):
         return None
     return text.lower()
 
