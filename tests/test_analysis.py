@@ -1,7 +1,8 @@
 """compare's figures on hand-built releases whose answers are known."""
 
 from relwatch.analysis import as_day, closed_then_open, compare_releases, days_between, periods_between
-from relwatch.compare_view import flat_rows, metric_rows, timeline_lines
+from relwatch.compare_view import flat_rows, timeline
+from relwatch.figures_text import metric_rows
 
 
 def release(vendor, family, date, tier, **fields):
@@ -104,7 +105,7 @@ def test_per_period_and_timeline():
         {"vendor": "google", "period": "2025-Q1", "releases": 1, "open_weights": 1, "open_share": 1.0},
         {"vendor": "baidu", "period": "2025-Q1", "releases": 2, "open_weights": 1, "open_share": 0.5},
     ]
-    lines = timeline_lines(result, colour=False)
+    lines = timeline(result).lines
     assert lines[:3] == ["       │2025", "google │R  RAA . .", "baidu  │OA A   . A"]
     assert flat_rows(result) == result.periods
 

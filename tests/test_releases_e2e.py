@@ -175,4 +175,4 @@ def test_unknown_vendor_lists_the_stored_ones(world, env):
     result = relwatch(world, env, "compare", "google", "nobody")
     assert result.returncode == 2
     assert result.stderr.strip().endswith("(stored: baidu, google)")
-    assert relwatch(world, env, "compare", "google", "google").returncode == 1
+    assert relwatch(world, env, "compare", "google", "google").returncode == 2

@@ -4,7 +4,7 @@ import io
 import subprocess
 import sys
 
-from relwatch.render import Format, output_rows, plain_table
+from relwatch.render import Format, Result, Table, emit, plain_table
 
 ROWS = [
     {"vendor": "google", "name": "Gemma 3", "artifacts": 41, "gated": False},
@@ -44,7 +44,7 @@ def test_nothing_to_show():
 
 
 def test_a_pipe_gets_the_plain_table(capsys):
-    output_rows(ROWS, Format.table, columns=["vendor", "artifacts"], title="Releases")
+    emit(Result([Table(ROWS, ["vendor", "artifacts"], "Releases")]), Format.table)
     assert capsys.readouterr().out == plain_table(ROWS, ["vendor", "artifacts"], "Releases") + "\n"
 
 
@@ -54,15 +54,15 @@ def test_a_terminal_gets_the_rich_table(monkeypatch):
     monkeypatch.setattr(sys, "stdout", terminal)
     monkeypatch.setenv("COLUMNS", "80")
     monkeypatch.setenv("NO_COLOR", "1")
-    output_rows(ROWS, Format.table, columns=["vendor", "artifacts"], title="Releases")
+    emit(Result([Table(ROWS, ["vendor", "artifacts"], "Releases")]), Format.table)
     assert "│ google │        41 │" in terminal.getvalue().splitlines()
 
 
 def test_a_table_on_a_pipe_does_not_import_rich():
     code = (
         "import sys\n"
-        "from relwatch.render import Format, output_rows\n"
-        "output_rows([{'a': 1}], Format.table, title='T')\n"
+        "from relwatch.render import Format, Result, Table, emit\n"
+        "emit(Result([Table([{'a': 1}], title='T')]), Format.table)\n"
         "print('rich' in sys.modules)\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

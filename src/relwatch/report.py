@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any
 
 from relwatch.analysis import OPEN_TIERS, TIERS, Comparison, VendorFigures, as_day, per_period, select_releases
-from relwatch.compare_view import MARKS, metric_rows
+from relwatch.figures_text import MARKS, metric_rows
 from relwatch.render import human_count
 
 UNKNOWN = "unknown"

@@ -1,4 +1,4 @@
-"""What each command shows: rows shaped for `render`, the sync progress and summary."""
+"""What each command shows: `render.Result`s for the query commands, the sync progress and summary."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import re
 import sys
 from typing import TYPE_CHECKING, Any
 
-from relwatch.errors import RelwatchError
-from relwatch.render import Format, console, format_rows, human_count, print_table, print_text
+from relwatch.errors import UsageError
+from relwatch.render import Format, Markdown, Result, Table, human_count, one_line, terminal
 
 if TYPE_CHECKING:
     from relwatch.config import Config, SourceConfig
@@ -29,7 +29,7 @@ def window(since: str | None, until: str | None, months: int = 24) -> tuple[str,
         year, month = divmod(last.year * 12 + last.month - 1 - months, 12)
         start = date(year, month + 1, min(last.day, monthrange(year, month + 1)[1])).isoformat()
     if start > end:
-        raise RelwatchError(f"--since {start} is after --until {end}")
+        raise UsageError(f"--since {start} is after --until {end}")
     return start, end
 
 
@@ -42,7 +42,7 @@ def diff_start(store: Any, since: str) -> tuple[dict[str, Any], str]:
     elif since.isdigit():
         run = store.sync_run(int(since))
         if run is None:
-            raise RelwatchError(f"--since {since}: no sync run with that id")
+            raise UsageError(f"--since {since}: no sync run with that id")
     else:
         day = check_day(since, "--since")
         return {"moment": day}, f"since {day}"
@@ -50,11 +50,24 @@ def diff_start(store: Any, since: str) -> tuple[dict[str, Any], str]:
 
 
 def check_day(value: str | None, option: str) -> str | None:
+    """`value` if it is a real calendar day written YYYY-MM-DD (2025-02-30 is not); raises UsageError."""
+    from datetime import date
+
     if value is None:
         return None
-    if not DAY.match(value):
-        raise RelwatchError(f"{option} '{value}' is not a day (YYYY-MM-DD)")
-    return value
+    if DAY.match(value):
+        try:
+            date.fromisoformat(value)
+        except ValueError:
+            pass
+        else:
+            return value
+    raise UsageError(f"{option} {quoted(value)} is not a day (YYYY-MM-DD)")
+
+
+def quoted(value: str) -> str:
+    """A user's or upstream value for a one-line message: in quotes, control characters escaped."""
+    return "'" + one_line(value) + "'"
 
 
 ARTIFACT_COLUMNS = [
@@ -178,15 +191,17 @@ def summary_rows(result: SyncResult) -> list[dict[str, Any]]:
     ]
 
 
-def print_sync_summary(result: SyncResult) -> None:
+def sync_summary(result: SyncResult) -> Result:
+    """The run summary: a row per source, then a line of totals; JSON is `SyncResult.as_dict()`."""
     totals = result.as_dict()["totals"]
     assert isinstance(totals, dict)
-    print_table(summary_rows(result), title=f"Sync run {result.run_id} ({result.mode})")
-    print_text(
+    line = (
         f"{totals['sources']} sources: {totals['failed']} failed, {totals['suspect']} suspect; "
         f"{totals['requests']} requests, {totals['not_modified']} answered 304; "
         f"{totals['items']} items, {totals['new']} new, {totals['updated']} updated, {totals['gone']} gone"
     )
+    table = Table(summary_rows(result), title=f"Sync run {result.run_id} ({result.mode})")
+    return Result([table, Markdown([line])], document=result.as_dict())
 
 
 class RichSyncProgress:
@@ -197,10 +212,10 @@ class RichSyncProgress:
 
         self.progress = Progress(
             SpinnerColumn(),
-            TextColumn("{task.description}"),
-            TextColumn("{task.fields[state]}"),
+            TextColumn("{task.description}", markup=False),
+            TextColumn("{task.fields[state]}", markup=False),
             TimeElapsedColumn(),
-            console=console(stderr=True),
+            console=terminal(sys.stderr),
             transient=True,
         )
         self.tasks: dict[str, Any] = {}
@@ -231,9 +246,9 @@ def tier_filter(tiers: list[str] | None, *, open_: bool, closed: bool) -> list[s
             chosen.append(Openness(tier).value)
         except ValueError:
             known = ", ".join(t.value for t in Openness)
-            raise RelwatchError(f"--tier '{tier}' is not a tier (one of: {known})") from None
+            raise UsageError(f"--tier '{tier}' is not a tier (one of: {known})") from None
     if open_ and closed:
-        raise RelwatchError("--open and --closed exclude each other")
+        raise UsageError("--open and --closed exclude each other")
     if open_ or closed:  # --open: every tier with weights; --closed: every tier without
         chosen += [t.value for t in Openness if t.has_weights == open_]
     return chosen or None
@@ -273,35 +288,30 @@ def find_release(store: Any, wanted: str) -> dict[str, Any]:
         assert found is not None
         return found
     if matches:
-        raise RelwatchError(f"'{wanted}' matches several releases: {', '.join(matches)}")
-    raise RelwatchError(f"no release '{wanted}' (try `relwatch list --family {wanted}`)")
+        raise UsageError(f"{quoted(wanted)} matches several releases: {', '.join(matches)}")
+    raise UsageError(f"no release {quoted(wanted)} (try `relwatch list --family <family>`)")
 
 
-def print_release(detail: dict[str, Any], fmt: Format) -> None:
+SHOWN_ARTIFACT_COLUMNS = ["kind", "external_id", "date", "tier", "licence", "parameters"]
+
+
+def release_result(detail: dict[str, Any]) -> Result:
+    """`show`: the facts, the evidence and the artifacts; JSON is the whole detail, CSV the artifacts."""
     facts = release_facts(detail)
-    if fmt == Format.json:
-        sys.stdout.write(json.dumps({**detail, "closed_to_open_days": facts["closed → open (days)"]}, indent=2) + "\n")
-        return
-    if fmt == Format.csv:
-        sys.stdout.write((format_rows(detail["artifacts"], fmt) or "") + "\n")
-        return
     evidence = [{"tier": e["tier"], "artifact": e["artifact"], "reason": e["reason"]} for e in detail["evidence"]]
-    if fmt == Format.markdown:
-        lines = [f"## {detail['name']} ({detail['id']})", ""]
-        lines += [f"- **{key}**: {value}" for key, value in facts.items() if value not in (None, "")]
-        parts = [
-            "\n".join(lines),
-            format_rows(evidence, fmt, title="Evidence"),
-            format_rows(detail["artifacts"], fmt, title="Artifacts"),
-        ]
-        sys.stdout.write("\n\n".join(p for p in parts if p) + "\n")
-        return
-    print_table([{"": key, "value": value} for key, value in facts.items()], title=f"{detail['name']} ({detail['id']})")
-    print_table(evidence, title="Evidence")
-    rows = [
+    heading = f"{detail['name']} ({detail['id']})"
+    artifacts = [
         {**a, "date": (a["date"] or "")[:10], "parameters": human_count(a["parameters"])} for a in detail["artifacts"]
     ]
-    print_table(rows, columns=["kind", "external_id", "date", "tier", "licence", "parameters"], title="Artifacts")
+    return Result(
+        [
+            Table([{"": key, "value": value} for key, value in facts.items()], title=heading),
+            Table(evidence, title="Evidence"),
+            Table(artifacts, columns=SHOWN_ARTIFACT_COLUMNS, title="Artifacts"),
+        ],
+        document={**detail, "closed_to_open_days": facts["closed → open (days)"]},
+        records=Table(detail["artifacts"]),
+    )
 
 
 def release_facts(detail: dict[str, Any]) -> dict[str, Any]:
