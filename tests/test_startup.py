@@ -49,7 +49,6 @@ def test_no_arguments_print_the_help_as_a_usage_error(env):
     [
         ["list"],
         ["list", "--artifacts"],
-        ["show", "google/gemma-3"],
         ["compare", "google", "baidu"],
         ["diff"],
     ],

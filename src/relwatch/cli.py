@@ -55,7 +55,11 @@ def document_format(value: str | Format) -> Format:
 FormatOption = Annotated[
     Format,
     typer.Option(
-        "--format", "-f", help=f"Output format: {', '.join(DOCUMENT_FORMATS)}.", parser=document_format, metavar="FORMAT"
+        "--format",
+        "-f",
+        help=f"Output format: {', '.join(DOCUMENT_FORMATS)}.",
+        parser=document_format,
+        metavar="FORMAT",
     ),
 ]
 VendorsArgument = Annotated[
