@@ -337,11 +337,12 @@ def compare(
     from relwatch.errors import UsageError
 
     with user_errors():
+        window = checked_window(since, until, modality)
         store = open_store(db, must_exist=True)
         chosen = stored_vendors(store, vendors)
         if len(chosen) < 2:
             raise UsageError("compare needs at least two different vendors")
-        comparison, _ = comparison_of(store, chosen, since, until, modality, pipeline, by.value if by else None)
+        comparison, _ = comparison_of(store, chosen, window, modality, pipeline, by.value if by else None)
     colour = fmt == Format.table and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     emit(comparison_result(comparison, colour=colour), fmt)
 
@@ -370,9 +371,10 @@ def report(
     from relwatch.report import render_report
 
     with user_errors():
+        window = checked_window(since, until, modality)
         store = open_store(db, must_exist=True)
         chosen = stored_vendors(store, vendors)
-        comparison, rows = comparison_of(store, chosen, since, until, modality, pipeline, None)
+        comparison, rows = comparison_of(store, chosen, window, modality, pipeline, None)
     title = f"{' vs '.join(chosen)}: open and closed releases, {comparison.since} → {comparison.until}"
     page = render_report(comparison, rows, title=title, generated_at=now_iso())
     if str(output) == "-":
@@ -385,23 +387,28 @@ def report(
     sys.stderr.write(f"relwatch: wrote {output} ({len(chosen)} vendors, {comparison.since} → {comparison.until})\n")
 
 
-def comparison_of(
-    store: "Store",
-    vendors: list[str],
-    since: str | None,
-    until: str | None,
-    modality: str | None,
-    pipeline: str | None,
-    by: str | None,
-) -> tuple["Comparison", list[dict[str, Any]]]:
-    """The figures `compare` and `report` show, from the database; raises UsageError on a bad option."""
+def checked_window(since: str | None, until: str | None, modality: str | None) -> tuple[str, str]:
+    """The (since, until) days of `compare` and `report`; raises UsageError on a bad day or modality."""
     from relwatch import views
-    from relwatch.analysis import MODALITIES, compare_releases
+    from relwatch.analysis import MODALITIES
     from relwatch.errors import UsageError
 
     if modality and modality not in MODALITIES:
         raise UsageError(f"--modality {views.quoted(modality)} is not one of: {', '.join(MODALITIES)}")
-    window = views.window(since, until)
+    return views.window(since, until)
+
+
+def comparison_of(
+    store: "Store",
+    vendors: list[str],
+    window: tuple[str, str],
+    modality: str | None,
+    pipeline: str | None,
+    by: str | None,
+) -> tuple["Comparison", list[dict[str, Any]]]:
+    """The figures `compare` and `report` show, from the database, over `window` (since, until)."""
+    from relwatch.analysis import compare_releases
+
     rows = store.list_releases(vendors=vendors)
     comparison = compare_releases(
         rows, vendors, since=window[0], until=window[1], by=by, pipeline=pipeline, modality=modality
@@ -453,13 +460,13 @@ def vendors(
 
     Example: relwatch vendors --format markdown
     """
-    from relwatch.render import Result, Table
-    from relwatch.views import vendor_rows
+    from relwatch.render import Result
+    from relwatch.views import vendor_table
 
     with user_errors():
         cfg = load(config)
         health = health_of(db)
-    emit(Result([Table(vendor_rows(cfg, health), title="Vendors")]), fmt)
+    emit(Result([vendor_table(cfg, health, fmt)]), fmt)
 
 
 @app.command()
@@ -473,11 +480,11 @@ def sources(
 
     Example: relwatch sources google --format json
     """
-    from relwatch.render import Result, Table
-    from relwatch.views import source_rows
+    from relwatch.render import Result
+    from relwatch.views import source_table
 
     with user_errors():
         cfg = load(config)
         chosen = cfg.resolve_vendors(vendors)
         health = health_of(db)
-    emit(Result([Table(source_rows(cfg, health, chosen), title="Sources")]), fmt)
+    emit(Result([source_table(cfg, health, chosen, fmt)]), fmt)

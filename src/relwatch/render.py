@@ -215,15 +215,25 @@ def write_terminal(result: Result, console: Console) -> None:
 
 
 def rich_table(table: Table) -> Any:
-    """A rich Table whose cells are Text (never markup), wrapped at word boundaries, long words cut with `…`."""
+    """A rich Table of Text cells (never markup) that fits the console: wrapped at word boundaries.
+
+    rich gives way on the widest columns first; a word longer than its column ends in `…`, and
+    URLs show as host and the start of the path. Headers wrap at their underscores.
+    """
+    from rich import box
     from rich.table import Table as RichTable
     from rich.text import Text
 
     columns = table.names()
-    drawn = RichTable(title=Text(safe(table.title)) if table.title else None, header_style="bold")
+    drawn = RichTable(
+        title=Text(safe(table.title)) if table.title else None,
+        header_style="bold",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+    )
     for column in columns:
         justify: Literal["right", "left"] = "right" if is_numeric(table.rows, column) else "left"
-        drawn.add_column(Text(safe(column)), justify=justify, overflow="ellipsis", min_width=min(len(column), 6))
+        drawn.add_column(Text(safe(column.replace("_", " "))), justify=justify, overflow="ellipsis")
     for row in table.rows:
         drawn.add_row(*[Text(short_urls(one_line(row.get(c)))) for c in columns])
     return drawn

@@ -127,6 +127,7 @@ def artifact_rows(rows: list[dict[str, Any]], fmt: Format) -> list[dict[str, Any
 
 
 def vendor_rows(config: Config, health: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A row per configured vendor: its source kinds, stored artifacts, last success and failing sources."""
     by_vendor: dict[str, list[dict[str, Any]]] = {}
     for row in health:
         by_vendor.setdefault(row["vendor"], []).append(row)
@@ -150,7 +151,30 @@ def vendor_rows(config: Config, health: list[dict[str, Any]]) -> list[dict[str, 
     return rows
 
 
+SOURCE_TABLE_COLUMNS = ["source", "status", "artifacts", "last_success", "failures_in_a_row", "last_error"]
+VENDOR_TABLE_COLUMNS = ["vendor", "name", "sources", "artifacts", "last_success", "failing"]
+
+
+def source_table(config: Config, health: list[dict[str, Any]], vendors: list[str], fmt: Format) -> Table:
+    """`sources`: every column for programs; on a table, the ones that fit 80 columns, days without times."""
+    rows = source_rows(config, health, vendors)
+    if fmt != Format.table:
+        return Table(rows, title="Sources")
+    shown = [{**row, "last_success": (row["last_success"] or "")[:10]} for row in rows]
+    return Table(shown, columns=SOURCE_TABLE_COLUMNS, title="Sources")
+
+
+def vendor_table(config: Config, health: list[dict[str, Any]], fmt: Format) -> Table:
+    """`vendors`: every column for programs; on a table, the ones that fit 80 columns, days without times."""
+    rows = vendor_rows(config, health)
+    if fmt != Format.table:
+        return Table(rows, title="Vendors")
+    shown = [{**row, "last_success": (row["last_success"] or "")[:10]} for row in rows]
+    return Table(shown, columns=VENDOR_TABLE_COLUMNS, title="Vendors")
+
+
 def source_rows(config: Config, health: list[dict[str, Any]], vendors: list[str]) -> list[dict[str, Any]]:
+    """A row per source of `vendors`: its stored health, or `never synced`."""
     known = {r["source"]: r for r in health}
     rows = []
     for vendor in vendors:
