@@ -42,9 +42,12 @@ class Format(StrEnum):
 DOCUMENT_FORMATS = [f.value for f in Format if f != Format.atom]
 NOTHING = "(nothing to show)"
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+CONTROL_BUT_LAYOUT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 URL = re.compile(r"https?://([^/\s]+)(/[^\s]*)?")
 URL_PATH_KEPT = 24
+GAP = 2  # spaces between two columns of a terminal table
+SHORT_CELL = 10  # a cell this wide (a day, a tier) keeps its width while longer ones give way
 
 
 @dataclass(frozen=True)
@@ -140,10 +143,13 @@ def csv_text(table: Table) -> str:
 
 
 def csv_cell(value: Any) -> str:
-    """One CSV cell: numbers as they are; text starting with = + - @ tab or CR prefixed with `'`."""
+    """One CSV cell: numbers as they are; text starting with = + - @ tab or CR prefixed with `'`.
+
+    Control characters other than tab and line breaks are escaped, as everywhere.
+    """
     if isinstance(value, int | float) and not isinstance(value, bool):
         return str(value)
-    text = plain(value)
+    text = safe(plain(value), CONTROL_BUT_LAYOUT)
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
@@ -197,7 +203,7 @@ def write_terminal(result: Result, console: Console) -> None:
 
     for block in result.blocks:
         if isinstance(block, Table):
-            console.print(rich_table(block))
+            console.print(rich_table(block, console.width))
             if not block.rows:
                 console.print(Text(NOTHING))
         elif isinstance(block, Markdown):
@@ -214,29 +220,50 @@ def write_terminal(result: Result, console: Console) -> None:
                 console.print(text)
 
 
-def rich_table(table: Table) -> Any:
-    """A rich Table of Text cells (never markup) that fits the console: wrapped at word boundaries.
+def rich_table(table: Table, width: int) -> Any:
+    """A rich Table of Text cells (never markup) that fits `width` columns, wrapped at word boundaries.
 
-    rich gives way on the widest columns first; a word longer than its column ends in `…`, and
-    URLs show as host and the start of the path. Headers wrap at their underscores.
+    The widest columns give way first (`column_widths`); a word longer than its column ends in `…`,
+    and URLs show as host and the start of the path. Headers wrap at their underscores.
     """
-    from rich import box
     from rich.table import Table as RichTable
     from rich.text import Text
 
     columns = table.names()
+    headers = [safe(column.replace("_", " ")) for column in columns]
+    cells = [[short_urls(one_line(row.get(c))) for c in columns] for row in table.rows]
     drawn = RichTable(
         title=Text(safe(table.title)) if table.title else None,
-        header_style="bold",
-        box=box.SIMPLE_HEAD,
+        header_style="bold underline",
+        box=None,
         pad_edge=False,
+        padding=(0, 1),
     )
-    for column in columns:
+    widths = column_widths(headers, cells, width - GAP * max(len(columns) - 1, 0))
+    for index, (column, header) in enumerate(zip(columns, headers, strict=True)):
         justify: Literal["right", "left"] = "right" if is_numeric(table.rows, column) else "left"
-        drawn.add_column(Text(safe(column.replace("_", " "))), justify=justify, overflow="ellipsis")
-    for row in table.rows:
-        drawn.add_row(*[Text(short_urls(one_line(row.get(c)))) for c in columns])
+        drawn.add_column(Text(header), justify=justify, overflow="ellipsis", max_width=widths[index])
+    for row in cells:
+        drawn.add_row(*[Text(cell) for cell in row])
     return drawn
+
+
+def column_widths(headers: Sequence[str], cells: Sequence[Sequence[str]], room: int) -> list[int]:
+    """Widths that fit `room`: each column's widest cell, then the widest column loses a character at a time.
+
+    First no column goes below its natural width up to `SHORT_CELL` (a day, a tier stay whole);
+    then, if that is not enough, none below its longest header word.
+    """
+    natural = [max([text_width(h), *(text_width(row[i]) for row in cells)]) for i, h in enumerate(headers)]
+    header_words = [max(text_width(word) for word in h.split() or [""]) for h in headers]
+    widths = list(natural)
+    for floors in ([max(f, min(n, SHORT_CELL)) for f, n in zip(header_words, natural, strict=True)], header_words):
+        while sum(widths) > room:
+            candidates = [i for i, w in enumerate(widths) if w > floors[i]]
+            if not candidates:
+                break
+            widths[max(candidates, key=lambda i: widths[i])] -= 1
+    return widths
 
 
 def terminal(stream: IO[str] | None = None) -> Console:
@@ -272,9 +299,9 @@ def text_width(text: str) -> int:
     return sum(2 if east_asian_width(char) in "WF" else 1 for char in text)
 
 
-def safe(text: str) -> str:
+def safe(text: str, control: re.Pattern[str] = CONTROL) -> str:
     """`text` with every control character (C0, DEL, C1) written as a visible escape like `\\x1b`."""
-    return CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    return control.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def one_line(value: Any) -> str:
