@@ -138,3 +138,17 @@ def test_the_default_window_is_24_months():
     assert window(None, "2026-08-31") == ("2024-08-31", "2026-08-31")
     assert window(None, "2024-02-29") == ("2022-02-28", "2024-02-29")
     assert window("2025-01-01", "2025-12-31") == ("2025-01-01", "2025-12-31")
+
+
+def test_every_year_gets_a_label_even_when_it_starts_in_a_tight_spot():
+    from relwatch.compare_view import _axis
+
+    labels = ["2024-11", "2024-12", "2025-01", "2025-02", "2025-03", "2025-04", "2025-05"]
+    assert _axis(labels, [1] * len(labels)) == "2024  2025"  # 2025 above 2025-02, the first cell with room
+
+
+def test_the_timeline_legend_names_every_mark():
+    from relwatch.compare_view import LEGEND
+    from relwatch.figures_text import MARKS
+
+    assert all(f"{mark} " in LEGEND for mark in [*MARKS.values(), "+", "."])

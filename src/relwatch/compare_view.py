@@ -99,13 +99,13 @@ def comparison_result(comparison: Comparison, *, colour: bool) -> Result:
 
 
 def _axis(labels: list[str], widths: list[int]) -> str:
-    """Year labels above the cells where each year starts, where there is room for them."""
+    """Year labels above the cells: at the cell where each year starts, or the first one of that year with room."""
     axis = ""
     offset = 0
     for index, (label, width) in enumerate(zip(labels, widths, strict=True)):
         year = label[:4]
-        starts_year = index == 0 or labels[index - 1][:4] != year
-        if starts_year and offset >= len(axis) + (1 if axis else 0):
+        labelled = year in axis.split()
+        if not labelled and offset >= len(axis) + (1 if axis else 0):
             axis = axis.ljust(offset) + year
         offset += width + 1
     return axis
