@@ -102,10 +102,9 @@ def _axis(labels: list[str], widths: list[int]) -> str:
     """Year labels above the cells: at the cell where each year starts, or the first one of that year with room."""
     axis = ""
     offset = 0
-    for index, (label, width) in enumerate(zip(labels, widths, strict=True)):
+    for label, width in zip(labels, widths, strict=True):
         year = label[:4]
-        labelled = year in axis.split()
-        if not labelled and offset >= len(axis) + (1 if axis else 0):
+        if year not in axis.split() and offset >= len(axis) + (1 if axis else 0):
             axis = axis.ljust(offset) + year
         offset += width + 1
     return axis
