@@ -1,5 +1,6 @@
 """Every command explains itself, exits with its documented code, and prints upstream values as text."""
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -11,7 +12,7 @@ from relwatch import __version__
 from relwatch.cli import app
 from relwatch.config import load_config
 from relwatch.store import Store, sync_lock
-from tests.conftest import RELWATCH, run
+from tests.conftest import RELWATCH, run, write_config
 
 COMMANDS = sorted(command.name or command.callback.__name__ for command in app.registered_commands)
 
@@ -164,3 +165,20 @@ def test_errors_escape_control_characters_and_markup(cli, db):
 def test_every_help_states_the_real_exit_codes(cli):
     code, out, _ = cli("--help")
     assert code == 0 and "2 bad config or usage" in " ".join(out.split()) and "130 interrupted" in out
+
+
+def test_a_failed_source_exits_1_with_one_line_per_source(cli, tmp_path):
+    vendors = {"acme": [{"kind": "huggingface", "org": "acme", "base_url": "http://127.0.0.1:9"}]}
+    config = write_config(tmp_path / "sources.toml", vendors, {"retries": 1})
+    code, out, err = cli("sync", "--quiet", "--config", str(config), "--db", str(tmp_path / "f.db"))
+    assert code == 1 and out == ""
+    lines = err.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("relwatch: acme")
+
+
+def test_sync_prints_its_summary_as_json(cli, tmp_path):
+    vendors = {"acme": [{"kind": "huggingface", "org": "acme", "base_url": "http://127.0.0.1:9"}]}
+    config = write_config(tmp_path / "sources.toml", vendors, {"retries": 1})
+    code, out, _ = cli("sync", "--format", "json", "--config", str(config), "--db", str(tmp_path / "f.db"))
+    summary = json.loads(out)
+    assert code == 1 and summary["totals"]["failed"] == 1
