@@ -249,13 +249,14 @@ def rich_table(table: Table, width: int) -> Any:
 
 
 def column_widths(headers: Sequence[str], cells: Sequence[Sequence[str]], room: int) -> list[int]:
-    """Widths that fit `room`: each column's widest cell, then the widest column loses a character at a time.
+    """Widths that fit `room`: each column's widest cell (headers wrap at spaces), then the widest column
+    loses a character at a time.
 
     First no column goes below its natural width up to `SHORT_CELL` (a day, a tier stay whole);
     then, if that is not enough, none below its longest header word.
     """
-    natural = [max([text_width(h), *(text_width(row[i]) for row in cells)]) for i, h in enumerate(headers)]
     header_words = [max(text_width(word) for word in h.split() or [""]) for h in headers]
+    natural = [max([header_words[i], *(text_width(row[i]) for row in cells)]) for i in range(len(headers))]
     widths = list(natural)
     for floors in ([max(f, min(n, SHORT_CELL)) for f, n in zip(header_words, natural, strict=True)], header_words):
         while sum(widths) > room:
