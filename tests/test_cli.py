@@ -182,3 +182,22 @@ def test_sync_prints_its_summary_as_json(cli, tmp_path):
     code, out, _ = cli("sync", "--format", "json", "--config", str(config), "--db", str(tmp_path / "f.db"))
     summary = json.loads(out)
     assert code == 1 and summary["totals"]["failed"] == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "start"),
+    [
+        (["diff", "-f", "atom"], '<?xml version="1.0" encoding="utf-8"?>'),
+        (["diff", "-f", "json"], '{\n  "title": "relwatch: changes since the first sync",\n  "count": 0'),
+        (["diff", "-f", "csv"], "at,vendor_id,type,subject,old_value,new_value,release_id,source_id,sync_run_id\n"),
+        (["diff", "-f", "markdown"], "# relwatch: changes since the first sync\n\nNothing changed.\n"),
+        (["list", "-f", "csv"], "id,vendor,name,family,tier,date,"),
+        (["list", "-f", "json"], "[]\n"),
+        (["list", "-f", "markdown"], "### Releases\n\n| id | vendor |"),
+        (["list"], "Releases\nvendor  name  tier  date  licence_class  largest  artifacts  seen_on\n(nothing to show)\n"),
+        (["vendors", "-f", "csv"], "vendor,name,aliases,sources,artifacts,last_success,failing\ngoogle,Google,"),
+    ],
+)
+def test_every_command_writes_through_one_output_layer(cli, db, args, start):
+    code, out, err = cli(*args, "--db", db)
+    assert (code, err) == (0, "") and out.startswith(start)
