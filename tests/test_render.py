@@ -159,3 +159,20 @@ def test_tables_fit_the_terminal_without_breaking_a_word(width, monkeypatch):
 def test_urls_in_terminal_tables_are_shortened(width, monkeypatch):
     text = on_terminal(Result([Table([{"n": 1, "error": LONG_URL}])]), width, monkeypatch)
     assert "https://" not in text and "huggingface.co/api/models" in text
+
+
+@pytest.mark.parametrize("terminal", [False, True])
+def test_the_sync_summary_prints_a_hostile_error_as_text(terminal, monkeypatch):
+    from relwatch.sync import SourceOutcome, SyncResult
+    from relwatch.views import sync_summary
+
+    outcome = SourceOutcome(source="x/feed[/]", vendor="x", kind="feed", status="failed", error=HOSTILE_ROWS[0]["note"])
+    result = SyncResult(run_id=7, mode="live", started_at="2026-01-01T00:00:00Z", outcomes=[outcome])
+    if terminal:
+        text = on_terminal(sync_summary(result), 80, monkeypatch)
+    else:
+        out = io.StringIO()
+        emit(sync_summary(result), Format.table, out=out)
+        text = out.getvalue()
+    assert "x/feed[/]" in text and "\\x1b" in text
+    assert not {"\x1b", "\x07", "\x9b"} & set(text)
