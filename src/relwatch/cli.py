@@ -175,7 +175,8 @@ def sync(
 ) -> None:
     """Fetch every configured source (or those of VENDORS) and store what changed.
 
-    --format json prints the run summary as JSON.
+    With --format json, the run summary is printed as JSON.
+
     Example: relwatch sync google baidu
     """
     import asyncio
