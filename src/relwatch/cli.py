@@ -127,6 +127,7 @@ def emit(result: "Result", fmt: Format | str) -> None:
 
 
 def load(config_path: Path | None) -> "Config":
+    """The config at --config (or the built-in one); raises ConfigError."""
     from relwatch.config import load_config
 
     return load_config(config_path)
@@ -214,6 +215,7 @@ def sync(
 
 @contextmanager
 def sync_progress(enabled: bool) -> Iterator[Any]:
+    """A per-source progress display on stderr while a sync runs, or None when `enabled` is false."""
     if not enabled:
         yield None
         return
@@ -310,6 +312,7 @@ def reclassify(
 
 
 class Period(StrEnum):
+    """The periods `compare --by` groups by."""
     month = "month"
     quarter = "quarter"
     year = "year"

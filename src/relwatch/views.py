@@ -111,10 +111,12 @@ RELEASE_TABLE_COLUMNS = ["vendor", "name", "tier", "date", "licence_class", "lar
 
 
 def artifact_columns(fmt: Format) -> list[str]:
+    """The artifact columns shown: a short set on a table, every column otherwise."""
     return ARTIFACT_TABLE_COLUMNS if fmt == Format.table else ARTIFACT_COLUMNS
 
 
 def artifact_rows(rows: list[dict[str, Any]], fmt: Format) -> list[dict[str, Any]]:
+    """Stored artifacts shaped for `fmt`: gated as a boolean; on a table, days and human counts."""
     shaped = []
     for row in rows:
         row = dict(row)
@@ -199,6 +201,7 @@ def source_rows(config: Config, health: list[dict[str, Any]], vendors: list[str]
 
 
 def summary_rows(result: SyncResult) -> list[dict[str, Any]]:
+    """A row per source of a sync run: status, requests, 304s, items, new, updated, gone, the error."""
     return [
         {
             "source": o.source,
@@ -262,6 +265,7 @@ class RichSyncProgress:
 
 
 def tier_filter(tiers: list[str] | None, *, open_: bool, closed: bool) -> list[str] | None:
+    """The tiers --tier, --open and --closed ask for (None: all); raises UsageError on an unknown tier."""
     from relwatch.models import Openness
 
     chosen: list[str] = []
@@ -279,10 +283,12 @@ def tier_filter(tiers: list[str] | None, *, open_: bool, closed: bool) -> list[s
 
 
 def release_columns(fmt: Format) -> list[str]:
+    """The release columns shown: a short set on a table, every column otherwise."""
     return RELEASE_TABLE_COLUMNS if fmt == Format.table else RELEASE_COLUMNS
 
 
 def release_rows(rows: list[dict[str, Any]], fmt: Format) -> list[dict[str, Any]]:
+    """Stored releases shaped for `fmt`: lists decoded (space-joined for CSV and Markdown); on a table, short cells."""
     shaped = []
     for row in rows:
         row = dict(row)
@@ -301,6 +307,7 @@ def release_rows(rows: list[dict[str, Any]], fmt: Format) -> list[dict[str, Any]
 
 
 def find_release(store: Any, wanted: str) -> dict[str, Any]:
+    """The release `wanted` names (its id, or a family with one release); raises UsageError otherwise."""
     from relwatch.releases import release_detail
 
     detail = release_detail(store, wanted)
@@ -339,6 +346,7 @@ def release_result(detail: dict[str, Any]) -> Result:
 
 
 def release_facts(detail: dict[str, Any]) -> dict[str, Any]:
+    """A release's facts as label → value, including the closed → open lag in days."""
     from relwatch.analysis import days_between
 
     lag = None
@@ -361,6 +369,7 @@ def release_facts(detail: dict[str, Any]) -> dict[str, Any]:
 
 
 def reclassify_rows(report: Any) -> list[dict[str, Any]]:
+    """A row per change a reclassification made: new or removed releases, tier changes, relabelled artifacts."""
     rows = [{"change": "new release", "release": r, "from": None, "to": None} for r in report.new_releases]
     rows += [{"change": "tier changed", "release": r, "from": a, "to": b} for r, a, b in report.tier_changes]
     rows += [{"change": "release removed", "release": r, "from": None, "to": None} for r in report.removed_releases]
