@@ -67,7 +67,7 @@ def traffic_since(server: HubServer, before: Counters) -> Counters:
 
 def relwatch_sync(server: HubServer, config: Path, db: Path, env: dict[str, str]) -> SyncRun:
     before = server.counters.snapshot()
-    run = relwatch(["sync", "--config", str(config), "--db", str(db), "--json"], env)
+    run = relwatch(["sync", "--config", str(config), "--db", str(db), "--format", "json"], env)
     return SyncRun(run=run, traffic=traffic_since(server, before))
 
 
@@ -151,8 +151,8 @@ def sync_figures(opts: Options, folder: Path, profiler: Profiler) -> list[Line]:
     if opts.profile:
         env = clean_env(folder)
         db = folder / "profiled.db"
-        profiler.relwatch("sync_full", ["sync", "--config", str(configs["default"]), "--db", str(db), "--json"], env)
-        profiler.relwatch("sync_resync", ["sync", "--config", str(configs["default"]), "--db", str(db), "--json"], env)
+        profiler.relwatch("sync_full", ["sync", "--config", str(configs["default"]), "--db", str(db), "--format", "json"], env)
+        profiler.relwatch("sync_resync", ["sync", "--config", str(configs["default"]), "--db", str(db), "--format", "json"], env)
     server.stop()
     return sync_lines(opts, runs, written)
 
@@ -249,9 +249,9 @@ def nightly_figures(opts: Options, folder: Path, profiler: Profiler) -> list[Lin
     if opts.profile:
         env, db = clean_env(folder), folder / "profiled.db"
         hub.night = 0
-        profiler.relwatch("nightly_first", ["sync", "--config", str(config), "--db", str(db), "--json"], env)
+        profiler.relwatch("nightly_first", ["sync", "--config", str(config), "--db", str(db), "--format", "json"], env)
         hub.night = 1
-        profiler.relwatch("nightly_night", ["sync", "--config", str(config), "--db", str(db), "--json"], env)
+        profiler.relwatch("nightly_night", ["sync", "--config", str(config), "--db", str(db), "--format", "json"], env)
     server.stop()
     return nightly_lines(opts, nights[1:])
 

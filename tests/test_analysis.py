@@ -1,7 +1,8 @@
 """compare's figures on hand-built releases whose answers are known."""
 
 from relwatch.analysis import as_day, closed_then_open, compare_releases, days_between, periods_between
-from relwatch.compare_view import flat_rows, metric_rows, timeline_lines
+from relwatch.compare_view import flat_rows, timeline
+from relwatch.figures_text import metric_rows
 
 
 def release(vendor, family, date, tier, **fields):
@@ -104,7 +105,7 @@ def test_per_period_and_timeline():
         {"vendor": "google", "period": "2025-Q1", "releases": 1, "open_weights": 1, "open_share": 1.0},
         {"vendor": "baidu", "period": "2025-Q1", "releases": 2, "open_weights": 1, "open_share": 0.5},
     ]
-    lines = timeline_lines(result, colour=False)
+    lines = timeline(result).lines
     assert lines[:3] == ["       │2025", "google │R  RAA . .", "baidu  │OA A   . A"]
     assert flat_rows(result) == result.periods
 
@@ -137,3 +138,17 @@ def test_the_default_window_is_24_months():
     assert window(None, "2026-08-31") == ("2024-08-31", "2026-08-31")
     assert window(None, "2024-02-29") == ("2022-02-28", "2024-02-29")
     assert window("2025-01-01", "2025-12-31") == ("2025-01-01", "2025-12-31")
+
+
+def test_every_year_gets_a_label_even_when_it_starts_in_a_tight_spot():
+    from relwatch.compare_view import _axis
+
+    labels = ["2024-11", "2024-12", "2025-01", "2025-02", "2025-03", "2025-04", "2025-05"]
+    assert _axis(labels, [1] * len(labels)) == "2024  2025"  # 2025 above 2025-02, the first cell with room
+
+
+def test_the_timeline_legend_names_every_mark():
+    from relwatch.compare_view import LEGEND
+    from relwatch.figures_text import MARKS
+
+    assert all(f"{mark} " in LEGEND for mark in [*MARKS.values(), "+", "."])

@@ -399,7 +399,7 @@ def changelog_config(tmp_path, loopback) -> tuple[Path, Pages]:
 
 
 def sync(tmp_path, env, config):
-    return run(["sync", "--config", str(config), "--db", str(tmp_path / "r.db"), "--json"], env)
+    return run(["sync", "--config", str(config), "--db", str(tmp_path / "r.db"), "--format", "json"], env)
 
 
 def test_sync_stores_changelog_sections_and_table_rows(tmp_path, env, loopback):

@@ -34,7 +34,7 @@ def setup(tmp_path, hub):
 
 
 def sync(db, config, env, *extra, timeout=60):
-    return run(["sync", "--config", str(config), "--db", str(db), "--json", *extra], env, timeout=timeout)
+    return run(["sync", "--config", str(config), "--db", str(db), "--format", "json", *extra], env, timeout=timeout)
 
 
 def artifacts(db):

@@ -226,7 +226,7 @@ def feeds_config(tmp_path, loopback):
 
 
 def sync(tmp_path, env, config):
-    return run(["sync", "--config", str(config), "--db", str(tmp_path / "r.db"), "--json"], env)
+    return run(["sync", "--config", str(config), "--db", str(tmp_path / "r.db"), "--format", "json"], env)
 
 
 def test_sync_stores_feed_mentions_and_rereads_them_with_304s(tmp_path, env, loopback):

@@ -196,7 +196,7 @@ def github_config(tmp_path, api, **options):
 
 
 def sync(tmp_path, env, config):
-    return run(["sync", "--config", str(config), "--db", str(tmp_path / "r.db"), "--json"], env)
+    return run(["sync", "--config", str(config), "--db", str(tmp_path / "r.db"), "--format", "json"], env)
 
 
 def test_sync_follows_link_headers_and_stores_published_releases(tmp_path, env, api):

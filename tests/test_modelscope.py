@@ -272,7 +272,7 @@ def qwen_config(tmp_path, hub, count=120):
 
 
 def sync(tmp_path, env, config):
-    return run(["sync", "--config", str(config), "--db", str(tmp_path / "r.db"), "--json"], env)
+    return run(["sync", "--config", str(config), "--db", str(tmp_path / "r.db"), "--format", "json"], env)
 
 
 def test_sync_reads_every_numbered_page_into_sqlite(tmp_path, env, hub):

@@ -207,7 +207,7 @@ def test_sync_through_loopback(tmp_path, env, loopback):
             "mistral": [{"kind": "modelsdev", "provider": "mistral", "family": "^mistral-", "base_url": loopback.url}],
         },
     )
-    args = ["sync", "--config", str(config), "--db", str(tmp_path / "r.db"), "--json"]
+    args = ["sync", "--config", str(config), "--db", str(tmp_path / "r.db"), "--format", "json"]
     first = run(args, env)
     assert first.returncode == 0, first.stderr
     assert json.loads(first.stdout)["totals"]["new"] == 6

@@ -211,7 +211,7 @@ def three_vendors(tmp_path, loopback):
 
 
 def sync(tmp_path, env, config):
-    return run(["sync", "--config", str(config), "--db", str(tmp_path / "r.db"), "--json"], env)
+    return run(["sync", "--config", str(config), "--db", str(tmp_path / "r.db"), "--format", "json"], env)
 
 
 def test_sync_stores_each_authors_models(tmp_path, quiet_env, loopback):

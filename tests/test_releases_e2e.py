@@ -84,7 +84,7 @@ def relwatch(world, env, *args):
 
 def test_closed_then_open_across_sources(world, env):
     hub, _, db = world
-    first = relwatch(world, env, "sync", "--json")
+    first = relwatch(world, env, "sync", "--format", "json")
     assert first.returncode == 0, first.stderr + first.stdout
     releases = {r["id"]: r for r in json.loads(relwatch(world, env, "list", "-f", "json").stdout)}
     assert releases["baidu/ernie-4.5"]["tier"] == "api"
@@ -99,7 +99,7 @@ def test_closed_then_open_across_sources(world, env):
         hub_item("baidu/ERNIE-4.5-300B-A47B-PT", "2025-06-30T02:00:00.000Z"),
         hub_item("baidu/ERNIE-4.5-0.3B-Paddle", "2025-06-30T02:00:00.000Z"),
     ]
-    second = relwatch(world, env, "sync", "--json")
+    second = relwatch(world, env, "sync", "--format", "json")
     assert second.returncode == 0, second.stderr
     assert json.loads(second.stdout)["totals"]["tier_changes"] == 1
 
@@ -175,4 +175,4 @@ def test_unknown_vendor_lists_the_stored_ones(world, env):
     result = relwatch(world, env, "compare", "google", "nobody")
     assert result.returncode == 2
     assert result.stderr.strip().endswith("(stored: baidu, google)")
-    assert relwatch(world, env, "compare", "google", "google").returncode == 1
+    assert relwatch(world, env, "compare", "google", "google").returncode == 2

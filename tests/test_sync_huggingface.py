@@ -19,7 +19,7 @@ def two_orgs(tmp_path, hub):
 
 
 def sync(tmp_path, env, config, *extra):
-    return run(["sync", "--config", str(config), "--db", str(tmp_path / "r.db"), "--json", *extra], env)
+    return run(["sync", "--config", str(config), "--db", str(tmp_path / "r.db"), "--format", "json", *extra], env)
 
 
 def test_sync_stores_every_repository_of_every_page(tmp_path, env, hub):
@@ -178,7 +178,7 @@ def test_list_shows_stored_artifacts_in_every_format(tmp_path, env, hub):
     table = run([*base, "acme", "--limit", "3"], env)
     assert table.returncode == 0 and "acme-ai/model-0024" in table.stdout
     bad = run([*base, "--since", "last week"], env)
-    assert bad.returncode == 1 and "--since 'last week' is not a day" in bad.stderr
+    assert bad.returncode == 2 and "--since 'last week' is not a day" in bad.stderr
     unknown = run([*base, "nobody"], env)
     assert unknown.returncode == 2 and "unknown vendor 'nobody'" in unknown.stderr
 

@@ -1,3 +1,3 @@
-from relwatch.entry import main
+from relwatch.cli import main
 
 main(prog_name="python -m relwatch")

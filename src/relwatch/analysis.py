@@ -70,10 +70,12 @@ def as_day(value: str) -> date:
 
 
 def days_between(earlier: str, later: str) -> int:
+    """Whole days from `earlier` to `later` (ISO days or times; negative when `later` comes first)."""
     return (as_day(later) - as_day(earlier)).days
 
 
 def period_of(value: str, by: str) -> str:
+    """The period label of an ISO day for `by` (month, quarter, year): `2025-03`, `2025-Q1`, `2025`."""
     day = as_day(value)
     if by == "month":
         return f"{day.year}-{day.month:02d}"
@@ -97,6 +99,7 @@ def periods_between(since: date, until: date, by: str) -> list[str]:
 
 
 def decoded(row: dict[str, Any]) -> dict[str, Any]:
+    """A release row with its JSON list columns (licences, kinds, pipeline tags, evidence) decoded."""
     out = dict(row)
     for key in ("licences", "kinds", "pipeline_tags", "evidence"):
         if isinstance(out.get(key), str):
@@ -129,6 +132,7 @@ def select_releases(
 
 @dataclass(kw_only=True)
 class ReleaseRef:
+    """A release named in a figure: its id, name, day, tier and size (parameters) where known."""
     id: str
     name: str
     date: str | None
@@ -138,6 +142,7 @@ class ReleaseRef:
 
 @dataclass(kw_only=True)
 class ClosedThenOpen:
+    """A release served closed first and published with weights later; `lag_days` between the two."""
     id: str
     name: str
     first_closed_at: str
@@ -147,6 +152,7 @@ class ClosedThenOpen:
 
 @dataclass(kw_only=True)
 class VendorFigures:
+    """One vendor's figures over the window; shares are fractions (0–1), None with nothing to share."""
     vendor: str
     releases: int = 0
     open_weights: int = 0
@@ -291,6 +297,7 @@ def _share(part: float, whole: float) -> float | None:
 
 @dataclass(kw_only=True)
 class Comparison:
+    """The result of `compare_releases`: each vendor's figures, per-period rows and the timeline marks."""
     since: str
     until: str
     by: str | None

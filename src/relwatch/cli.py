@@ -1,8 +1,8 @@
-"""Commands only: parse options, call the core, hand the result to `render`.
+"""The `relwatch` command: parse options, call the core, hand the result to `render.emit`.
 
 No `from __future__ import annotations` here: typer reads every command's annotations on each run,
 and an annotation kept as a string costs it an `eval` (about 5 ms a run for this module).
-`relwatch.entry` is the console script; it comes here for everything but the top-level help.
+`main` is the console script: the Typer app, plus the exits a shell expects on Ctrl-C and a closed pipe.
 """
 
 import sys
@@ -14,19 +14,28 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
-from relwatch.render import Format
+from relwatch import __version__
+from relwatch.render import DOCUMENT_FORMATS, Format
 
 if TYPE_CHECKING:
     from relwatch.analysis import Comparison
     from relwatch.config import Config
+    from relwatch.render import Result
     from relwatch.store import Store
+
+EXIT_CODES_HELP = (
+    "Exit codes: 0 success; 1 a source failed or looks suspect; 2 bad config or usage; 3 another sync is running;"
+    " 130 interrupted."
+)
 
 app = typer.Typer(
     name="relwatch",
     help="Track AI model releases by vendor: who ships open weights, who keeps models closed.",
+    epilog=EXIT_CODES_HELP,
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode=None,
+    pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -34,54 +43,129 @@ DB_HELP = "SQLite database file [env RELWATCH_DB; default: the user data directo
 CONFIG_HELP = "sources.toml to use [env RELWATCH_CONFIG; default: the built-in one]"
 DbOption = Annotated[Path | None, typer.Option("--db", help=DB_HELP, show_default=False)]
 ConfigOption = Annotated[Path | None, typer.Option("--config", "-c", help=CONFIG_HELP, show_default=False)]
-FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+
+
+def document_format(value: str | Format) -> Format:
+    """`--format` of every command but diff: one of `DOCUMENT_FORMATS`; typer.BadParameter (exit 2) otherwise."""
+    if value in DOCUMENT_FORMATS:
+        return Format(value)
+    raise typer.BadParameter(f"{value!r} is not one of {', '.join(DOCUMENT_FORMATS)}.")
+
+
+FormatOption = Annotated[
+    Format,
+    typer.Option(
+        "--format",
+        "-f",
+        help=f"Output format: {', '.join(DOCUMENT_FORMATS)}.",
+        parser=document_format,
+        metavar="FORMAT",
+    ),
+]
 VendorsArgument = Annotated[
     list[str] | None, typer.Argument(help="Vendor keys or aliases; all when none are given.", show_default=False)
 ]
 
-EXIT_CODES_HELP = (
-    "Exit codes: 0 success; 1 a source failed or looks suspect; 2 bad config or usage; 3 another sync is running."
-)
+
+def main(prog_name: str | None = None) -> None:
+    """The console script: run the command line in `sys.argv` (`prog_name` names it in usage lines)."""
+    app(prog_name=prog_name)
+
+
+def show_version(value: bool) -> None:
+    """`--version`: print the version and stop."""
+    if value:
+        sys.stdout.write(f"relwatch {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def top_level(
+    version: Annotated[
+        bool, typer.Option("--version", help="Print the version and exit.", callback=show_version, is_eager=True)
+    ] = False,
+) -> None:
+    """Track AI model releases by vendor: who ships open weights, who keeps models closed."""
 
 
 @contextmanager
 def user_errors() -> Iterator[None]:
-    """Turn relwatch's own errors into one line on stderr and a documented exit code."""
-    from relwatch.errors import EXIT_LOCKED, EXIT_SOURCES_FAILED, EXIT_USAGE, ConfigError, RelwatchError, SyncLocked
+    """Turn relwatch's own errors into one line on stderr and the exit code their class carries.
+
+    Ctrl-C exits 130 with one line; a reader that closes the pipe early (`compare … | head -1`)
+    ends the command quietly (exit 0): what is left of the output goes nowhere.
+    """
+    import os
+
+    from relwatch.errors import EXIT_INTERRUPTED, EXIT_OK, RelwatchError
 
     try:
         yield
-    except ConfigError as exc:
-        fail(str(exc), EXIT_USAGE)
-    except SyncLocked as exc:
-        fail(str(exc), EXIT_LOCKED)
     except RelwatchError as exc:
-        fail(str(exc), EXIT_SOURCES_FAILED)
+        fail(str(exc), exc.exit_code)
+    except KeyboardInterrupt:
+        fail("interrupted", EXIT_INTERRUPTED)
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise typer.Exit(EXIT_OK) from None
 
 
 def fail(message: str, code: int) -> NoReturn:
-    sys.stderr.write(f"relwatch: error: {message}\n")
+    """One line on stderr (control characters escaped), then exit `code`."""
+    from relwatch.render import safe
+
+    sys.stderr.write(f"relwatch: error: {safe(message)}\n")
     raise typer.Exit(code)
 
 
+def emit(result: "Result", fmt: Format | str) -> None:
+    """Write a command's result in `fmt` through the one output layer."""
+    from relwatch.render import emit as write
+
+    with user_errors():
+        write(result, fmt)
+
+
 def load(config_path: Path | None) -> "Config":
+    """The config at --config (or the built-in one); raises ConfigError."""
     from relwatch.config import load_config
 
     return load_config(config_path)
 
 
 def open_store(db: Path | None, *, must_exist: bool) -> "Store":
+    """The database at --db (or the default path); raises UsageError when `must_exist` and there is none."""
+    from relwatch.errors import UsageError
     from relwatch.store import Store, resolve_db_path
 
     path = resolve_db_path(db)
+    if must_exist and not path.exists():
+        raise UsageError(f"no database at {path}: run `relwatch sync` first, or pass --db")
     return Store.open_existing(path) if must_exist else Store(path)
+
+
+def stored_vendors(store: "Store", names: list[str] | None) -> list[str]:
+    """Vendor keys for `names` (all when None) from the database; raises UsageError naming the vendors it holds."""
+    from relwatch.errors import ConfigError, UsageError
+    from relwatch.views import quoted
+
+    if not names:
+        return store.resolve_vendors(None)
+    keys: list[str] = []
+    for name in names:
+        try:
+            keys += store.resolve_vendors([name])
+        except ConfigError:
+            held = ", ".join(store.resolve_vendors(None)) or "none yet"
+            raise UsageError(f"unknown vendor {quoted(name)} in the database {store.path} (stored: {held})") from None
+    return list(dict.fromkeys(keys))
 
 
 @app.command(epilog=EXIT_CODES_HELP)
 def sync(
     vendors: VendorsArgument = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors (for cron).")] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the run summary as JSON.")] = False,
+    fmt: FormatOption = Format.table,
     record: Annotated[Path | None, typer.Option(help="Keep every response of this sync in DIR.", metavar="DIR")] = None,
     replay: Annotated[
         Path | None, typer.Option(help="Sync from a recording in DIR, without the network.", metavar="DIR")
@@ -91,43 +175,44 @@ def sync(
 ) -> None:
     """Fetch every configured source (or those of VENDORS) and store what changed.
 
+    With --format json, the run summary is printed as JSON.
+
     Example: relwatch sync google baidu
     """
     import asyncio
 
+    from relwatch.errors import EXIT_USAGE
+    from relwatch.render import safe
     from relwatch.store import resolve_db_path, sync_lock
     from relwatch.sync import run_sync
 
     if record and replay:
-        fail("--record and --replay cannot be used together", 2)
+        fail("--record and --replay cannot be used together", EXIT_USAGE)
     with user_errors():
         cfg = load(config)
         chosen = cfg.resolve_vendors(vendors)
         path = resolve_db_path(db)
         with sync_lock(path):
             store = open_store(path, must_exist=False)
-            show_progress = not quiet and not as_json and sys.stderr.isatty()
+            show_progress = not quiet and fmt == Format.table and sys.stderr.isatty()
             with sync_progress(show_progress) as progress:
                 result = asyncio.run(
                     run_sync(cfg, store, chosen, record_to=record, replay_from=replay, progress=progress)
                 )
     from relwatch import views
 
-    if as_json:
-        import json
-
-        sys.stdout.write(json.dumps(result.as_dict(), indent=2) + "\n")
-    elif not quiet:
-        views.print_sync_summary(result)
+    if fmt != Format.table or not quiet:
+        emit(views.sync_summary(result), fmt)
     for outcome in result.outcomes:
         if outcome.status == "failed" or (quiet and outcome.suspect):
             problem = outcome.error or f"suspect: {outcome.suspect}"
-            sys.stderr.write(f"relwatch: {outcome.source}: {problem}\n")
+            sys.stderr.write(f"relwatch: {safe(outcome.source)}: {safe(problem)}\n")
     raise typer.Exit(result.exit_code)
 
 
 @contextmanager
 def sync_progress(enabled: bool) -> Iterator[Any]:
+    """A per-source progress display on stderr while a sync runs, or None when `enabled` is false."""
     if not enabled:
         yield None
         return
@@ -156,24 +241,25 @@ def list_(
     Example: relwatch list qwen --open --since 2025-01-01 --format csv
     """
     from relwatch import views
-    from relwatch.render import output_rows
+    from relwatch.render import Result, Table
 
     with user_errors():
-        store = open_store(db, must_exist=True)
-        filters = {
-            "vendors": store.resolve_vendors(vendors) if vendors else None,
+        filters: dict[str, Any] = {
             "tiers": views.tier_filter(tier, open_=open_, closed=closed),
             "family": family,
             "since": views.check_day(since, "--since"),
             "until": views.check_day(until, "--until"),
             "limit": limit,
         }
+        store = open_store(db, must_exist=True)
+        filters["vendors"] = stored_vendors(store, vendors) if vendors else None
         if artifacts:
             rows = views.artifact_rows(store.list_artifacts(**filters), fmt)
-            output_rows(rows, fmt, columns=views.artifact_columns(fmt), title="Artifacts")
+            table = Table(rows, columns=views.artifact_columns(fmt), title="Artifacts")
         else:
             rows = views.release_rows(store.list_releases(**filters), fmt)
-            output_rows(rows, fmt, columns=views.release_columns(fmt), title="Releases")
+            table = Table(rows, columns=views.release_columns(fmt), title="Releases")
+    emit(Result([table]), fmt)
 
 
 @app.command()
@@ -191,7 +277,7 @@ def show(
     with user_errors():
         store = open_store(db, must_exist=True)
         detail = views.find_release(store, release)
-    views.print_release(detail, fmt)
+    emit(views.release_result(detail), fmt)
 
 
 @app.command()
@@ -207,7 +293,7 @@ def reclassify(
     Example: relwatch reclassify google
     """
     from relwatch.releases import reclassify as rebuild
-    from relwatch.render import output_rows
+    from relwatch.render import Result, Table
     from relwatch.store import resolve_db_path, sync_lock
     from relwatch.views import reclassify_rows
 
@@ -215,12 +301,15 @@ def reclassify(
         cfg = load(config)
         chosen = cfg.resolve_vendors(vendors)
         path = resolve_db_path(db)
+        store = open_store(path, must_exist=True)
         with sync_lock(path):
-            report = rebuild(open_store(path, must_exist=True), cfg, chosen)
-    output_rows(reclassify_rows(report), fmt, title=f"Reclassified {len(chosen)} vendors: {report.releases} releases")
+            report = rebuild(store, cfg, chosen)
+    title = f"Reclassified {len(chosen)} vendors: {report.releases} releases"
+    emit(Result([Table(reclassify_rows(report), title=title)]), fmt)
 
 
 class Period(StrEnum):
+    """The periods `compare --by` groups by."""
     month = "month"
     quarter = "quarter"
     year = "year"
@@ -245,17 +334,18 @@ def compare(
     """
     import os
 
-    from relwatch.compare_view import print_comparison
-    from relwatch.errors import RelwatchError
+    from relwatch.compare_view import comparison_result
+    from relwatch.errors import UsageError
 
     with user_errors():
+        window = checked_window(since, until, modality)
         store = open_store(db, must_exist=True)
-        chosen = store.resolve_vendors(vendors)
+        chosen = stored_vendors(store, vendors)
         if len(chosen) < 2:
-            raise RelwatchError("compare needs at least two different vendors")
-        comparison, _ = comparison_of(store, chosen, since, until, modality, pipeline, by.value if by else None)
+            raise UsageError("compare needs at least two different vendors")
+        comparison, _ = comparison_of(store, chosen, window, modality, pipeline, by.value if by else None)
     colour = fmt == Format.table and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-    print_comparison(comparison, fmt, colour=colour)
+    emit(comparison_result(comparison, colour=colour), fmt)
 
 
 @app.command()
@@ -278,12 +368,14 @@ def report(
     Example: relwatch report google baidu alibaba --since 2025-01-01 -o report.html
     """
     from relwatch.dates import now_iso
+    from relwatch.errors import EXIT_USAGE
     from relwatch.report import render_report
 
     with user_errors():
+        window = checked_window(since, until, modality)
         store = open_store(db, must_exist=True)
-        chosen = store.resolve_vendors(vendors)
-        comparison, rows = comparison_of(store, chosen, since, until, modality, pipeline, None)
+        chosen = stored_vendors(store, vendors)
+        comparison, rows = comparison_of(store, chosen, window, modality, pipeline, None)
     title = f"{' vs '.join(chosen)}: open and closed releases, {comparison.since} → {comparison.until}"
     page = render_report(comparison, rows, title=title, generated_at=now_iso())
     if str(output) == "-":
@@ -292,27 +384,32 @@ def report(
     try:
         output.write_text(page, encoding="utf-8")
     except OSError as exc:
-        fail(f"cannot write {output}: {exc.strerror}", 2)
+        fail(f"cannot write {output}: {exc.strerror}", EXIT_USAGE)
     sys.stderr.write(f"relwatch: wrote {output} ({len(chosen)} vendors, {comparison.since} → {comparison.until})\n")
+
+
+def checked_window(since: str | None, until: str | None, modality: str | None) -> tuple[str, str]:
+    """The (since, until) days of `compare` and `report`; raises UsageError on a bad day or modality."""
+    from relwatch import views
+    from relwatch.analysis import MODALITIES
+    from relwatch.errors import UsageError
+
+    if modality and modality not in MODALITIES:
+        raise UsageError(f"--modality {views.quoted(modality)} is not one of: {', '.join(MODALITIES)}")
+    return views.window(since, until)
 
 
 def comparison_of(
     store: "Store",
     vendors: list[str],
-    since: str | None,
-    until: str | None,
+    window: tuple[str, str],
     modality: str | None,
     pipeline: str | None,
     by: str | None,
 ) -> tuple["Comparison", list[dict[str, Any]]]:
-    """The figures `compare` and `report` show, from the database."""
-    from relwatch import views
-    from relwatch.analysis import MODALITIES, compare_releases
-    from relwatch.errors import RelwatchError
+    """The figures `compare` and `report` show, from the database, over `window` (since, until)."""
+    from relwatch.analysis import compare_releases
 
-    if modality and modality not in MODALITIES:
-        raise RelwatchError(f"--modality '{modality}' is not one of: {', '.join(MODALITIES)}")
-    window = views.window(since, until)
     rows = store.list_releases(vendors=vendors)
     comparison = compare_releases(
         rows, vendors, since=window[0], until=window[1], by=by, pipeline=pipeline, modality=modality
@@ -320,20 +417,12 @@ def comparison_of(
     return comparison, rows
 
 
-class DiffFormat(StrEnum):
-    table = "table"
-    json = "json"
-    csv = "csv"
-    markdown = "markdown"
-    atom = "atom"
-
-
 @app.command()
 def diff(
     vendors: VendorsArgument = None,
     since: Annotated[str, typer.Option(help="'last' (the previous sync run), a sync run id, or a day.")] = "last",
     exit_code: Annotated[bool, typer.Option("--exit-code", help="Exit 1 when anything changed.")] = False,
-    fmt: Annotated[DiffFormat, typer.Option("--format", "-f", help="Output format.")] = DiffFormat.table,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
     db: DbOption = None,
 ) -> None:
     """What changed: new releases, tier changes (closed → open marked), licence and gating changes, gone.
@@ -341,17 +430,25 @@ def diff(
     Example: relwatch sync --quiet && relwatch diff --format markdown | mail -s relwatch me@example.org
     """
     from relwatch.dates import now_iso
-    from relwatch.diff_view import print_diff
+    from relwatch.diff_view import diff_result
     from relwatch.views import diff_start
 
     with user_errors():
         store = open_store(db, must_exist=True)
-        chosen = store.resolve_vendors(vendors) if vendors else None
+        chosen = stored_vendors(store, vendors) if vendors else None
         start, described = diff_start(store, since)
         events = store.events_after(**start, vendors=chosen)
-    print_diff(events, fmt.value, f"relwatch: changes {described}", now_iso())
+    emit(diff_result(events, f"relwatch: changes {described}", now_iso()), fmt)
     if exit_code and events:
         raise typer.Exit(1)
+
+
+def health_of(db: Path | None) -> list[dict[str, Any]]:
+    """Each source's stored health; none for a database that does not exist yet (it is not created)."""
+    from relwatch.store import resolve_db_path
+
+    path = resolve_db_path(db)
+    return open_store(path, must_exist=True).source_health() if path.exists() else []
 
 
 @app.command()
@@ -364,13 +461,13 @@ def vendors(
 
     Example: relwatch vendors --format markdown
     """
-    from relwatch.render import output_rows
-    from relwatch.views import vendor_rows
+    from relwatch.render import Result
+    from relwatch.views import vendor_table
 
     with user_errors():
         cfg = load(config)
-        health = open_store(db, must_exist=False).source_health()
-    output_rows(vendor_rows(cfg, health), fmt, title="Vendors")
+        health = health_of(db)
+    emit(Result([vendor_table(cfg, health, fmt)]), fmt)
 
 
 @app.command()
@@ -384,11 +481,11 @@ def sources(
 
     Example: relwatch sources google --format json
     """
-    from relwatch.render import output_rows
-    from relwatch.views import source_rows
+    from relwatch.render import Result
+    from relwatch.views import source_table
 
     with user_errors():
         cfg = load(config)
         chosen = cfg.resolve_vendors(vendors)
-        health = open_store(db, must_exist=False).source_health()
-    output_rows(source_rows(cfg, health, chosen), fmt, title="Sources")
+        health = health_of(db)
+    emit(Result([source_table(cfg, health, chosen, fmt)]), fmt)

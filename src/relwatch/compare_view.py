@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
-from relwatch.analysis import TIERS, Comparison, ReleaseRef, VendorFigures
-from relwatch.render import Format, console, format_rows, human_count, markdown_table, print_table, print_text
+from relwatch.analysis import Comparison
+from relwatch.figures_text import MARKS, metric_rows
+from relwatch.render import Preformatted, Result, Table
 
-MARKS = {
-    "open": "O",
-    "open-restricted": "R",
-    "open-noncommercial": "N",
-    "api": "A",
-    "hosted": "H",
-    "unreleased": "U",
-    "unknown": "?",
-}
 COLOURS = {
     "open": "green",
     "open-restricted": "yellow",
@@ -27,27 +18,10 @@ COLOURS = {
     "unknown": "bright_black",
 }
 MAX_MARKS = 4
-LEGEND = "O open · R open, restricted · N open, non-commercial · A API · H hosted · U unreleased · . none"
-
-
-def metric_rows(comparison: Comparison) -> list[dict[str, Any]]:
-    """One row per figure, one column per vendor."""
-    metrics: list[tuple[str, Any]] = [
-        ("releases", lambda v: v.releases),
-        ("open weights", lambda v: f"{v.open_weights} ({_percent(v.open_share)})"),
-        *[(f"  {tier}", _tier_count(tier)) for tier in TIERS],
-        ("licence mix (open)", lambda v: " · ".join(f"{k} {n}" for k, n in v.licence_mix.items() if n) or "-"),
-        ("open share by parameters", _by_parameters),
-        ("closed first, open later", _closed_then_open),
-        ("still closed", lambda v: _names(v.still_closed)),
-        ("largest open model", lambda v: _release(v.largest_open, size=True)),
-        ("latest closed flagship", lambda v: _release(v.latest_closed_flagship, size=True)),
-        ("median days between releases", lambda v: _number(v.median_days_between_releases)),
-        ("releases per quarter", lambda v: _number(v.releases_per_quarter)),
-        ("latest open release", lambda v: _release(v.latest_open)),
-        ("latest closed release", lambda v: _release(v.latest_closed)),
-    ]
-    return [{"figure": label, **{v.vendor: get(v) for v in comparison.vendors}} for label, get in metrics]
+LEGEND = (
+    "O open · R open, restricted · N open, non-commercial · A API · H hosted · U unreleased · ? unknown"
+    " · + more than shown · . none"
+)
 
 
 def flat_rows(comparison: Comparison) -> list[dict[str, Any]]:
@@ -89,126 +63,59 @@ def period_rows(comparison: Comparison) -> list[dict[str, Any]]:
     return list(table.values())
 
 
-def timeline_lines(comparison: Comparison, *, colour: bool) -> list[str]:
-    """A row per vendor, a column per month (or --by period), a mark per release."""
+def timeline(comparison: Comparison) -> Preformatted:
+    """A row per vendor, a column per month (or --by period), a mark per release, coloured by tier on a terminal."""
     labels = comparison.timeline_labels
     widths = {
         label: min(MAX_MARKS, max([1, *(len(c[label]) for c in comparison.timeline.values())])) for label in labels
     }
     name_width = max(len(v) for v in comparison.timeline)
     lines = [" " * name_width + " │" + _axis(labels, [widths[label] for label in labels])]
+    styles: list[list[tuple[int, int, str]]] = [[]]
     for vendor, cells in comparison.timeline.items():
-        marks = " ".join(_cell(cells[label], widths[label], colour) for label in labels)
-        lines.append(f"{vendor:<{name_width}} │{marks}")
+        line = f"{vendor:<{name_width}} │"
+        spans = []
+        for index, label in enumerate(labels):
+            if index:
+                line += " "
+            text, tiers = _cell(cells[label], widths[label])
+            spans += [(len(line) + i, len(line) + i + 1, COLOURS.get(t, "white")) for i, t in enumerate(tiers)]
+            line += text
+        lines.append(line)
+        styles.append(spans)
     lines.append(LEGEND)
-    return lines
+    return Preformatted(lines, title=f"Timeline by {comparison.by or 'month'}", styles=styles)
 
 
-def print_comparison(comparison: Comparison, fmt: Format, *, colour: bool) -> None:
-    import json
-
-    if fmt == Format.json:
-        sys.stdout.write(json.dumps(comparison.as_dict(), indent=2, ensure_ascii=False) + "\n")
-        return
-    if fmt == Format.csv:
-        sys.stdout.write((format_rows(flat_rows(comparison), fmt) or "") + "\n")
-        return
-    title = f"{' vs '.join(v.vendor for v in comparison.vendors)}, {comparison.since} → {comparison.until}"
-    if fmt == Format.markdown:
-        parts = [markdown_table(metric_rows(comparison), ["figure", *[v.vendor for v in comparison.vendors]], title)]
-        if comparison.periods:
-            parts.append(
-                markdown_table(
-                    period_rows(comparison), ["period", *[v.vendor for v in comparison.vendors]], f"Per {comparison.by}"
-                )
-            )
-        parts.append("```\n" + "\n".join(timeline_lines(comparison, colour=False)) + "\n```")
-        sys.stdout.write("\n\n".join(parts) + "\n")
-        return
-    print_table(metric_rows(comparison), title=title)
+def comparison_result(comparison: Comparison, *, colour: bool) -> Result:
+    """`compare`: the figures, the per-period table with --by, the timeline; JSON is the whole comparison."""
+    vendors = [v.vendor for v in comparison.vendors]
+    title = f"{' vs '.join(vendors)}, {comparison.since} → {comparison.until}"
+    blocks: list[Any] = [Table(metric_rows(comparison), columns=["figure", *vendors], title=title)]
     if comparison.periods:
-        print_table(period_rows(comparison), title=f"Per {comparison.by}")
-    print_text(f"Timeline by {comparison.by or 'month'}", style="bold")
-    lines = timeline_lines(comparison, colour=colour)
-    if colour:
-        print_coloured(lines)
-    else:
-        for line in lines:
-            print_text(line)
-
-
-def print_coloured(lines: list[str]) -> None:
-    """Timeline lines holding rich markup, on a terminal."""
-    from rich.text import Text
-
-    out = console()
-    for line in lines:
-        out.print(Text.from_markup(line))
+        blocks.append(Table(period_rows(comparison), columns=["period", *vendors], title=f"Per {comparison.by}"))
+    blocks.append(timeline(comparison))
+    return Result(blocks, document=comparison.as_dict(), records=Table(flat_rows(comparison)), colour=colour)
 
 
 def _axis(labels: list[str], widths: list[int]) -> str:
-    """Year labels above the cells where each year starts, where there is room for them."""
+    """Year labels above the cells: at the cell where each year starts, or the first one of that year with room."""
     axis = ""
     offset = 0
-    for index, (label, width) in enumerate(zip(labels, widths, strict=True)):
+    for label, width in zip(labels, widths, strict=True):
         year = label[:4]
-        starts_year = index == 0 or labels[index - 1][:4] != year
-        if starts_year and offset >= len(axis) + (1 if axis else 0):
+        if year not in axis.split() and offset >= len(axis) + (1 if axis else 0):
             axis = axis.ljust(offset) + year
         offset += width + 1
     return axis
 
 
-def _cell(tiers: list[str], width: int, colour: bool) -> str:
+def _cell(tiers: list[str], width: int) -> tuple[str, list[str]]:
+    """A cell's marks padded to `width`, and the tier of each mark (`+`: more than fit)."""
     if not tiers:
-        return ".".ljust(width)
+        return ".".ljust(width), []
     shown = tiers[:width]
     text = "".join(MARKS.get(t, "?") for t in shown)
     if len(tiers) > width:
         text = text[:-1] + "+"
-    if colour:
-        text = "".join(f"[{COLOURS.get(t, 'white')}]{mark}[/]" for t, mark in zip(shown, text, strict=False))
-    return text + " " * (width - len(shown))
-
-
-def _by_parameters(v: VendorFigures) -> str:
-    if v.open_share_by_parameters is None:
-        return "-"
-    return f"{_percent(v.open_share_by_parameters)} ({v.sized_releases} of {v.releases} sized)"
-
-
-def _tier_count(tier: str) -> Any:
-    return lambda v: v.by_tier.get(tier, 0)
-
-
-def _closed_then_open(v: VendorFigures) -> str:
-    if not v.closed_then_open:
-        return "-"
-    named = ", ".join(f"{c.name} {c.lag_days} d" for c in v.closed_then_open[:3])
-    more = f" +{len(v.closed_then_open) - 3}" if len(v.closed_then_open) > 3 else ""
-    return f"{len(v.closed_then_open)}, median {_number(v.median_closed_to_open_days)} d ({named}{more})"
-
-
-def _release(ref: ReleaseRef | None, size: bool = False) -> str:
-    if ref is None:
-        return "-"
-    details = [(ref.date or "")[:10]]
-    if size and ref.parameters:
-        details.insert(0, human_count(ref.parameters))
-    return f"{ref.name} ({', '.join(d for d in details if d)})"
-
-
-def _names(names: list[str]) -> str:
-    if not names:
-        return "0"
-    return f"{len(names)}: " + ", ".join(names[:4]) + (" …" if len(names) > 4 else "")
-
-
-def _percent(value: float | None) -> str:
-    return "-" if value is None else f"{value * 100:.0f}%"
-
-
-def _number(value: float | None) -> str:
-    if value is None:
-        return "-"
-    return f"{value:g}"
+    return text + " " * (width - len(shown)), shown

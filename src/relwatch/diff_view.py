@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from relwatch import __version__
 from relwatch.analysis import EVENT_ORDER, group_events, is_opening
-from relwatch.render import Format, format_rows, print_text
+from relwatch.render import Markdown, Result, Table, safe
 
 TITLES = {
     "new-release": "New releases",
@@ -33,7 +32,8 @@ LISTED_NEW_ARTIFACTS = 10
 
 
 def describe(event: dict[str, Any]) -> str:
-    kind, subject = event["type"], event["subject"]
+    """An event in a few words: `subject: old → new`, with ★ where weights were published."""
+    kind, subject = str(event["type"]), str(event["subject"])
     if kind == "new-release":
         return f"{subject} ({event['new_value'] or 'tier unknown'})"
     if kind in ("tier-changed", "licence-changed", "gated-changed"):
@@ -93,7 +93,7 @@ def atom_feed(events: list[dict[str, Any]], title: str, now: str) -> str:
     parts = [
         '<?xml version="1.0" encoding="utf-8"?>',
         '<feed xmlns="http://www.w3.org/2005/Atom">',
-        f"  <title>{escape(title)}</title>",
+        f"  <title>{escape(safe(title))}</title>",
         "  <id>urn:relwatch:diff</id>",
         f"  <updated>{now}</updated>",
         f"  <generator version={quoteattr(__version__)}>relwatch</generator>",
@@ -101,32 +101,26 @@ def atom_feed(events: list[dict[str, Any]], title: str, now: str) -> str:
     for at, entry_id, entry_title, summary in entries:
         parts += [
             "  <entry>",
-            f"    <id>urn:relwatch:{escape(entry_id)}</id>",
-            f"    <title>{escape(entry_title)}</title>",
-            f"    <updated>{escape(at)}</updated>",
+            f"    <id>urn:relwatch:{escape(safe(entry_id))}</id>",
+            f"    <title>{escape(safe(entry_title))}</title>",
+            f"    <updated>{escape(safe(at))}</updated>",
             "    <author><name>relwatch</name></author>",
-            f"    <summary>{escape(summary)}</summary>",
+            f"    <summary>{escape(safe(summary))}</summary>",
             "  </entry>",
         ]
     parts.append("</feed>")
     return "\n".join(parts)
 
 
-def print_diff(events: list[dict[str, Any]], fmt: str, title: str, now: str) -> None:
-    import json
-
-    if fmt == "atom":
-        sys.stdout.write(atom_feed(events, title, now) + "\n")
-    elif fmt == Format.json:
-        grouped = {
-            vendor: {kind: items for kind, items in by_type.items() if items}
-            for vendor, by_type in group_events(events).items()
-        }
-        sys.stdout.write(json.dumps({"title": title, "count": len(events), "vendors": grouped}, indent=2) + "\n")
-    elif fmt == Format.csv:
-        sys.stdout.write((format_rows(events, Format.csv, columns=EVENT_COLUMNS) or "") + "\n")
-    elif fmt == Format.markdown:
-        sys.stdout.write("\n".join(digest_lines(events, title)) + "\n")
-    else:
-        for line in digest_lines(events, title):
-            print_text(line.lstrip("# ").replace("**", ""), style="bold" if line.startswith("#") else None)
+def diff_result(events: list[dict[str, Any]], title: str, now: str) -> Result:
+    """`diff`: the digest (Markdown, or a table's worth of lines), events grouped as JSON, one CSV row each, Atom."""
+    grouped = {
+        vendor: {kind: items for kind, items in by_type.items() if items}
+        for vendor, by_type in group_events(events).items()
+    }
+    return Result(
+        [Markdown(digest_lines(events, title))],
+        document={"title": title, "count": len(events), "vendors": grouped},
+        records=Table(events, columns=EVENT_COLUMNS),
+        feed=atom_feed(events, title, now),
+    )

@@ -1,4 +1,8 @@
-"""Errors that end up as one line for the user, never a traceback, and the exit codes they map to."""
+"""Errors that end up as one line for the user, never a traceback; each class carries its exit code.
+
+The codes are the README's exit-code table: 0 success, 1 a source failed or looks suspect,
+2 bad config or usage, 3 another sync holds the database, 130 interrupted (Ctrl-C).
+"""
 
 from __future__ import annotations
 
@@ -6,13 +10,22 @@ EXIT_OK = 0
 EXIT_SOURCES_FAILED = 1
 EXIT_USAGE = 2
 EXIT_LOCKED = 3
+EXIT_INTERRUPTED = 130
 
 
 class RelwatchError(Exception):
-    """Base of errors whose message is meant for the user as it is."""
+    """Base of errors whose message is meant for the user as it is; exits 1 unless a subclass says otherwise."""
+
+    exit_code = EXIT_SOURCES_FAILED
 
 
-class ConfigError(RelwatchError):
+class UsageError(RelwatchError):
+    """A command line that cannot be run as given: a bad option value, a missing database, an unknown id."""
+
+    exit_code = EXIT_USAGE
+
+
+class ConfigError(UsageError):
     """A problem in a config file, worded as one line naming the file, vendor and key."""
 
 
@@ -34,3 +47,5 @@ class NotRecorded(RelwatchError):
 
 class SyncLocked(RelwatchError):
     """Another sync holds the database."""
+
+    exit_code = EXIT_LOCKED

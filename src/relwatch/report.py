@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any
 
 from relwatch.analysis import OPEN_TIERS, TIERS, Comparison, VendorFigures, as_day, per_period, select_releases
-from relwatch.compare_view import MARKS, metric_rows
+from relwatch.figures_text import MARKS, metric_rows
 from relwatch.render import human_count
 
 UNKNOWN = "unknown"
@@ -158,6 +158,7 @@ def releases_in_comparison(comparison: Comparison, releases: Sequence[dict[str, 
 
 
 def page(title: str, body: str) -> str:
+    """The whole HTML document: head with the CSP and the inline style, then `body`."""
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
@@ -171,6 +172,7 @@ def page(title: str, body: str) -> str:
 
 
 def header_section(comparison: Comparison, *, title: str, generated_at: str, shown: int) -> str:
+    """The title, the facts (window, vendors, releases, when made, filters) and a card per vendor."""
     facts = [
         ("Window", f"{comparison.since} → {comparison.until}"),
         ("Vendors", ", ".join(v.vendor for v in comparison.vendors)),
@@ -218,6 +220,7 @@ def figures_section(comparison: Comparison) -> str:
 
 
 def timeline_section(comparison: Comparison, chosen: Sequence[dict[str, Any]]) -> str:
+    """A timeline chart per vendor: a mark per release, a lane per tier, and the legend."""
     lanes = lane_tiers(chosen)
     charts = []
     for figures in comparison.vendors:
@@ -237,6 +240,7 @@ def timeline_section(comparison: Comparison, chosen: Sequence[dict[str, Any]]) -
 
 
 def share_section(comparison: Comparison, chosen: Sequence[dict[str, Any]]) -> str:
+    """Open share per quarter, a bar chart per vendor."""
     vendors = [v.vendor for v in comparison.vendors]
     rows = per_period(chosen, vendors, since=comparison.since, until=comparison.until, by="quarter")
     charts = [
@@ -258,6 +262,7 @@ def share_section(comparison: Comparison, chosen: Sequence[dict[str, Any]]) -> s
 
 
 def release_section(chosen: Sequence[dict[str, Any]]) -> str:
+    """Every release in the window, a table row each."""
     head = "".join(el("th", esc(name), scope="col", class_=kind) for name, kind in RELEASE_COLUMNS)
     rows = [release_row(r) for r in sorted(chosen, key=lambda r: (r["date"][:10], r["id"]), reverse=True)]
     note = el("p", f"{len(chosen)} releases in the window, newest first; hover a name for its id.", class_="note")
@@ -265,6 +270,7 @@ def release_section(chosen: Sequence[dict[str, Any]]) -> str:
 
 
 def release_row(release: dict[str, Any]) -> str:
+    """One release as a table row: vendor, name, tier badge, day, licence class, size, where it was seen."""
     tier = tier_of(release)
     cells = [
         esc(release["vendor"]),
@@ -280,10 +286,12 @@ def release_row(release: dict[str, Any]) -> str:
 
 
 def section(anchor: str, heading: str, content: str) -> str:
+    """A `<section id=anchor>` with its heading."""
     return el("section", el("h2", esc(heading)) + content, id=anchor)
 
 
 def table(head: str, rows: Sequence[str], *, kind: str) -> str:
+    """A table from its header cells and row markup, classed `kind`."""
     return el("table", el("thead", el("tr", head)) + el("tbody", "".join(rows)), class_=kind)
 
 
@@ -411,10 +419,12 @@ def month_starts(start: date, end: date) -> list[date]:
 
 
 def next_month(year: int, month: int) -> tuple[int, int]:
+    """The (year, month) after this one."""
     return (year + 1, 1) if month == 12 else (year, month + 1)
 
 
 def timeline_mark(release: dict[str, Any], x: float, y: float) -> str:
+    """A release's mark on a timeline at (x, y), its name, day and tier as a tooltip."""
     tier = tier_of(release)
     day = release["date"][:10]
     tip = el("title", esc(f"{release['name']} · {day} · {TIER_NAMES[tier]} ({release['id']})"))
@@ -466,6 +476,7 @@ def glyph(tier: str, x: float, y: float, *, radius: float = MARK_RADIUS) -> str:
 
 
 def legend(lanes: list[str]) -> str:
+    """The tiers drawn on the timelines, each with its mark and name."""
     items = [
         el("li", svg(20, 20, glyph(tier, 10, 10), kind="glyph") + esc(f"{MARKS[tier]} · {TIER_NAMES[tier]}"))
         for tier in lanes
@@ -497,6 +508,7 @@ def share_chart(vendor: str, rows: Sequence[dict[str, Any]]) -> str:
 
 
 def share_grid(width: float, base: float) -> str:
+    """The share chart's gridlines at 0, 50 and 100 %."""
     parts = []
     for share in (0.0, 0.5, 1.0):
         y = base - share * SHARE_PLOT
@@ -579,19 +591,23 @@ def number(value: float) -> str:
 
 
 def esc(value: object) -> str:
+    """Text for HTML, quotes escaped; None → empty."""
     return html.escape("" if value is None else str(value), quote=True)
 
 
 def tier_of(release: dict[str, Any]) -> str:
+    """A release's tier, `unknown` when it has none the report knows."""
     tier = release.get("tier")
     return tier if tier in TIERS else UNKNOWN
 
 
 def is_open(tier: str) -> bool:
+    """Whether `tier` publishes weights."""
     return tier in OPEN_TIERS
 
 
 def percent(value: float | None) -> str:
+    """A share (0–1) as a whole percentage; None → `-`."""
     return "-" if value is None else f"{value * 100:.0f}%"
 
 

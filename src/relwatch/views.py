@@ -1,4 +1,4 @@
-"""What each command shows: rows shaped for `render`, the sync progress and summary."""
+"""What each command shows: `render.Result`s for the query commands, the sync progress and summary."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import re
 import sys
 from typing import TYPE_CHECKING, Any
 
-from relwatch.errors import RelwatchError
-from relwatch.render import Format, console, format_rows, human_count, print_table, print_text
+from relwatch.errors import UsageError
+from relwatch.render import Format, Markdown, Result, Table, human_count, one_line, terminal
 
 if TYPE_CHECKING:
     from relwatch.config import Config, SourceConfig
@@ -29,7 +29,7 @@ def window(since: str | None, until: str | None, months: int = 24) -> tuple[str,
         year, month = divmod(last.year * 12 + last.month - 1 - months, 12)
         start = date(year, month + 1, min(last.day, monthrange(year, month + 1)[1])).isoformat()
     if start > end:
-        raise RelwatchError(f"--since {start} is after --until {end}")
+        raise UsageError(f"--since {start} is after --until {end}")
     return start, end
 
 
@@ -42,7 +42,7 @@ def diff_start(store: Any, since: str) -> tuple[dict[str, Any], str]:
     elif since.isdigit():
         run = store.sync_run(int(since))
         if run is None:
-            raise RelwatchError(f"--since {since}: no sync run with that id")
+            raise UsageError(f"--since {since}: no sync run with that id")
     else:
         day = check_day(since, "--since")
         return {"moment": day}, f"since {day}"
@@ -50,11 +50,24 @@ def diff_start(store: Any, since: str) -> tuple[dict[str, Any], str]:
 
 
 def check_day(value: str | None, option: str) -> str | None:
+    """`value` if it is a real calendar day written YYYY-MM-DD (2025-02-30 is not); raises UsageError."""
+    from datetime import date
+
     if value is None:
         return None
-    if not DAY.match(value):
-        raise RelwatchError(f"{option} '{value}' is not a day (YYYY-MM-DD)")
-    return value
+    if DAY.match(value):
+        try:
+            date.fromisoformat(value)
+        except ValueError:
+            pass
+        else:
+            return value
+    raise UsageError(f"{option} {quoted(value)} is not a day (YYYY-MM-DD)")
+
+
+def quoted(value: str) -> str:
+    """A user's or upstream value for a one-line message: in quotes, control characters escaped."""
+    return "'" + one_line(value) + "'"
 
 
 ARTIFACT_COLUMNS = [
@@ -98,10 +111,12 @@ RELEASE_TABLE_COLUMNS = ["vendor", "name", "tier", "date", "licence_class", "lar
 
 
 def artifact_columns(fmt: Format) -> list[str]:
+    """The artifact columns shown: a short set on a table, every column otherwise."""
     return ARTIFACT_TABLE_COLUMNS if fmt == Format.table else ARTIFACT_COLUMNS
 
 
 def artifact_rows(rows: list[dict[str, Any]], fmt: Format) -> list[dict[str, Any]]:
+    """Stored artifacts shaped for `fmt`: gated as a boolean; on a table, days and human counts."""
     shaped = []
     for row in rows:
         row = dict(row)
@@ -114,6 +129,7 @@ def artifact_rows(rows: list[dict[str, Any]], fmt: Format) -> list[dict[str, Any
 
 
 def vendor_rows(config: Config, health: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A row per configured vendor: its source kinds, stored artifacts, last success and failing sources."""
     by_vendor: dict[str, list[dict[str, Any]]] = {}
     for row in health:
         by_vendor.setdefault(row["vendor"], []).append(row)
@@ -137,7 +153,30 @@ def vendor_rows(config: Config, health: list[dict[str, Any]]) -> list[dict[str, 
     return rows
 
 
+SOURCE_TABLE_COLUMNS = ["source", "status", "artifacts", "last_success", "failures_in_a_row", "last_error"]
+VENDOR_TABLE_COLUMNS = ["vendor", "name", "sources", "artifacts", "last_success", "failing"]
+
+
+def source_table(config: Config, health: list[dict[str, Any]], vendors: list[str], fmt: Format) -> Table:
+    """`sources`: every column for programs; on a table, the ones that fit 80 columns, days without times."""
+    rows = source_rows(config, health, vendors)
+    if fmt != Format.table:
+        return Table(rows, title="Sources")
+    shown = [{**row, "last_success": (row["last_success"] or "")[:10]} for row in rows]
+    return Table(shown, columns=SOURCE_TABLE_COLUMNS, title="Sources")
+
+
+def vendor_table(config: Config, health: list[dict[str, Any]], fmt: Format) -> Table:
+    """`vendors`: every column for programs; on a table, the ones that fit 80 columns, days without times."""
+    rows = vendor_rows(config, health)
+    if fmt != Format.table:
+        return Table(rows, title="Vendors")
+    shown = [{**row, "last_success": (row["last_success"] or "")[:10]} for row in rows]
+    return Table(shown, columns=VENDOR_TABLE_COLUMNS, title="Vendors")
+
+
 def source_rows(config: Config, health: list[dict[str, Any]], vendors: list[str]) -> list[dict[str, Any]]:
+    """A row per source of `vendors`: its stored health, or `never synced`."""
     known = {r["source"]: r for r in health}
     rows = []
     for vendor in vendors:
@@ -162,6 +201,7 @@ def source_rows(config: Config, health: list[dict[str, Any]], vendors: list[str]
 
 
 def summary_rows(result: SyncResult) -> list[dict[str, Any]]:
+    """A row per source of a sync run: status, requests, 304s, items, new, updated, gone, the error."""
     return [
         {
             "source": o.source,
@@ -178,15 +218,17 @@ def summary_rows(result: SyncResult) -> list[dict[str, Any]]:
     ]
 
 
-def print_sync_summary(result: SyncResult) -> None:
+def sync_summary(result: SyncResult) -> Result:
+    """The run summary: a row per source, then a line of totals; JSON is `SyncResult.as_dict()`."""
     totals = result.as_dict()["totals"]
     assert isinstance(totals, dict)
-    print_table(summary_rows(result), title=f"Sync run {result.run_id} ({result.mode})")
-    print_text(
+    line = (
         f"{totals['sources']} sources: {totals['failed']} failed, {totals['suspect']} suspect; "
         f"{totals['requests']} requests, {totals['not_modified']} answered 304; "
         f"{totals['items']} items, {totals['new']} new, {totals['updated']} updated, {totals['gone']} gone"
     )
+    table = Table(summary_rows(result), title=f"Sync run {result.run_id} ({result.mode})")
+    return Result([table, Markdown([line])], document=result.as_dict())
 
 
 class RichSyncProgress:
@@ -197,10 +239,10 @@ class RichSyncProgress:
 
         self.progress = Progress(
             SpinnerColumn(),
-            TextColumn("{task.description}"),
-            TextColumn("{task.fields[state]}"),
+            TextColumn("{task.description}", markup=False),
+            TextColumn("{task.fields[state]}", markup=False),
             TimeElapsedColumn(),
-            console=console(stderr=True),
+            console=terminal(sys.stderr),
             transient=True,
         )
         self.tasks: dict[str, Any] = {}
@@ -223,6 +265,7 @@ class RichSyncProgress:
 
 
 def tier_filter(tiers: list[str] | None, *, open_: bool, closed: bool) -> list[str] | None:
+    """The tiers --tier, --open and --closed ask for (None: all); raises UsageError on an unknown tier."""
     from relwatch.models import Openness
 
     chosen: list[str] = []
@@ -231,19 +274,21 @@ def tier_filter(tiers: list[str] | None, *, open_: bool, closed: bool) -> list[s
             chosen.append(Openness(tier).value)
         except ValueError:
             known = ", ".join(t.value for t in Openness)
-            raise RelwatchError(f"--tier '{tier}' is not a tier (one of: {known})") from None
+            raise UsageError(f"--tier '{tier}' is not a tier (one of: {known})") from None
     if open_ and closed:
-        raise RelwatchError("--open and --closed exclude each other")
+        raise UsageError("--open and --closed exclude each other")
     if open_ or closed:  # --open: every tier with weights; --closed: every tier without
         chosen += [t.value for t in Openness if t.has_weights == open_]
     return chosen or None
 
 
 def release_columns(fmt: Format) -> list[str]:
+    """The release columns shown: a short set on a table, every column otherwise."""
     return RELEASE_TABLE_COLUMNS if fmt == Format.table else RELEASE_COLUMNS
 
 
 def release_rows(rows: list[dict[str, Any]], fmt: Format) -> list[dict[str, Any]]:
+    """Stored releases shaped for `fmt`: lists decoded (space-joined for CSV and Markdown); on a table, short cells."""
     shaped = []
     for row in rows:
         row = dict(row)
@@ -262,38 +307,35 @@ def release_rows(rows: list[dict[str, Any]], fmt: Format) -> list[dict[str, Any]
 
 
 def find_release(store: Any, wanted: str) -> dict[str, Any]:
+    """The release `wanted` names (its id, or a family with one release); raises UsageError otherwise."""
     found: dict[str, Any] = store.find_release(wanted)
     return found
 
 
-def print_release(detail: dict[str, Any], fmt: Format) -> None:
+SHOWN_ARTIFACT_COLUMNS = ["kind", "external_id", "date", "tier", "licence", "parameters"]
+
+
+def release_result(detail: dict[str, Any]) -> Result:
+    """`show`: the facts, the evidence and the artifacts; JSON is the whole detail, CSV the artifacts."""
     facts = release_facts(detail)
-    if fmt == Format.json:
-        sys.stdout.write(json.dumps({**detail, "closed_to_open_days": facts["closed → open (days)"]}, indent=2) + "\n")
-        return
-    if fmt == Format.csv:
-        sys.stdout.write((format_rows(detail["artifacts"], fmt) or "") + "\n")
-        return
     evidence = [{"tier": e["tier"], "artifact": e["artifact"], "reason": e["reason"]} for e in detail["evidence"]]
-    if fmt == Format.markdown:
-        lines = [f"## {detail['name']} ({detail['id']})", ""]
-        lines += [f"- **{key}**: {value}" for key, value in facts.items() if value not in (None, "")]
-        parts = [
-            "\n".join(lines),
-            format_rows(evidence, fmt, title="Evidence"),
-            format_rows(detail["artifacts"], fmt, title="Artifacts"),
-        ]
-        sys.stdout.write("\n\n".join(p for p in parts if p) + "\n")
-        return
-    print_table([{"": key, "value": value} for key, value in facts.items()], title=f"{detail['name']} ({detail['id']})")
-    print_table(evidence, title="Evidence")
-    rows = [
+    heading = f"{detail['name']} ({detail['id']})"
+    artifacts = [
         {**a, "date": (a["date"] or "")[:10], "parameters": human_count(a["parameters"])} for a in detail["artifacts"]
     ]
-    print_table(rows, columns=["kind", "external_id", "date", "tier", "licence", "parameters"], title="Artifacts")
+    return Result(
+        [
+            Table([{"": key, "value": value} for key, value in facts.items()], title=heading),
+            Table(evidence, title="Evidence"),
+            Table(artifacts, columns=SHOWN_ARTIFACT_COLUMNS, title="Artifacts"),
+        ],
+        document={**detail, "closed_to_open_days": facts["closed → open (days)"]},
+        records=Table(detail["artifacts"]),
+    )
 
 
 def release_facts(detail: dict[str, Any]) -> dict[str, Any]:
+    """A release's facts as label → value, including the closed → open lag in days."""
     from relwatch.analysis import days_between
 
     lag = None
@@ -316,6 +358,7 @@ def release_facts(detail: dict[str, Any]) -> dict[str, Any]:
 
 
 def reclassify_rows(report: Any) -> list[dict[str, Any]]:
+    """A row per change a reclassification made: new or removed releases, tier changes, relabelled artifacts."""
     rows = [{"change": "new release", "release": r, "from": None, "to": None} for r in report.new_releases]
     rows += [{"change": "tier changed", "release": r, "from": a, "to": b} for r, a, b in report.tier_changes]
     rows += [{"change": "release removed", "release": r, "from": None, "to": None} for r in report.removed_releases]

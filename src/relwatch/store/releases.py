@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from relwatch.errors import RelwatchError
+from relwatch.errors import UsageError
 from relwatch.models import EventType
 from relwatch.store.core import Database
 
@@ -95,7 +95,7 @@ class ReleaseTables(Database):
     def find_release(self, wanted: str) -> dict[str, Any]:
         """The release `wanted` names, by id or by family key (in any case), as `release_detail`.
 
-        Raises RelwatchError when nothing matches or a family names releases of several vendors.
+        Raises UsageError when nothing matches or a family names releases of several vendors.
         """
         detail = self.release_detail(wanted)
         if detail is not None:
@@ -105,8 +105,8 @@ class ReleaseTables(Database):
             for row in self.conn.execute("SELECT id FROM releases WHERE family = ? ORDER BY id", (wanted.lower(),))
         ]
         if len(matches) > 1:
-            raise RelwatchError(f"'{wanted}' matches several releases: {', '.join(matches)}")
+            raise UsageError(f"'{wanted}' matches several releases: {', '.join(matches)}")
         found = self.release_detail(matches[0]) if matches else None
         if found is None:
-            raise RelwatchError(f"no release '{wanted}' (try `relwatch list --family {wanted}`)")
+            raise UsageError(f"no release '{wanted}' (try `relwatch list --family {wanted}`)")
         return found
