@@ -17,6 +17,7 @@ import random
 import socket
 import time
 import zlib
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -41,6 +42,10 @@ DECODED_CHUNK = 64 * 1024  # bytes one decoding step may produce: what bounds me
 ACCEPT_ENCODING = "gzip, deflate"
 SECRET_HEADERS = {"authorization", "set-cookie", "cookie", "proxy-authorization", "www-authenticate"}
 REDACTED = "[redacted]"
+# Finished 200 answers kept for sources that ask for the same URL a little later (a catalogue
+# read by several vendors' sources whose parsing runs in threads at different speeds): the
+# newest ones, up to this many decoded bytes in all, so memory stays bounded whatever a sync holds.
+RECENT_BYTES = 16 * 1024 * 1024
 
 Sleep = Callable[[float], Awaitable[None]]
 Clock = Callable[[], float]
@@ -170,6 +175,19 @@ class Http:
         )
         self._host_limits: dict[str, asyncio.Semaphore] = {}
         self.responses: dict[tuple[str, str | None], asyncio.Future[Fetched]] = {}
+        self.recent: OrderedDict[tuple[str, str | None], Fetched] = OrderedDict()
+        self._recent_bytes = 0
+
+    def keep_recent(self, key: tuple[str, str | None], fetched: Fetched) -> None:
+        """Keep a finished 200 answer for late askers of the same URL, newest first, within RECENT_BYTES."""
+        if fetched.status != 200 or len(fetched.content) > RECENT_BYTES:
+            return
+        old = self.recent.pop(key, None)
+        self._recent_bytes += len(fetched.content) - (len(old.content) if old else 0)
+        self.recent[key] = fetched
+        while self._recent_bytes > RECENT_BYTES:
+            _, evicted = self.recent.popitem(last=False)
+            self._recent_bytes -= len(evicted.content)
 
     async def __aenter__(self) -> Http:
         return self
@@ -235,8 +253,8 @@ class SourceSession:
         return bool(self.token) and origin(url) == self.token_origin
 
     async def get(self, url: str, *, headers: dict[str, str] | None = None) -> Fetched:
-        """GET `url`; sources that ask for a URL already in flight (a catalogue filtered by vendor)
-        share that response, and one that already holds its ETag counts it unchanged.
+        """GET `url`; sources that ask for a URL in flight or recently answered (a catalogue filtered
+        by vendor) share that response, and one that already holds its ETag counts it unchanged.
 
         Raises SourceError (HttpStatusError, DeadlineExceeded, RateLimited) with one line naming
         the URL or host.
@@ -246,16 +264,16 @@ class SourceSession:
         remembered = self.validators.get(url) if self.http.conditional else None
         authorised = self.authorised(url)
         key = (url, self.token if authorised else None)
-        shared = self.http.responses.get(key)
+        in_flight = self.http.responses.get(key)
+        shared = await in_flight if in_flight is not None else self.http.recent.get(key)
         if shared is not None:
-            fetched = await shared
-            etag = fetched.headers.get("etag")
+            etag = shared.headers.get("etag")
             if remembered is not None and etag and remembered.etag == etag:
                 self.stats.shared += 1
-                return Fetched(url=url, status=304, headers=fetched.headers, content=b"", remembered=remembered)
-            if fetched.status == 200:
+                return Fetched(url=url, status=304, headers=shared.headers, content=b"", remembered=remembered)
+            if shared.status == 200:
                 self.stats.shared += 1
-                return fetched
+                return shared
             return await self._get(url, headers, remembered)
         future: asyncio.Future[Fetched] = asyncio.get_running_loop().create_future()
         self.http.responses[key] = future
@@ -266,9 +284,9 @@ class SourceSession:
             future.exception()  # retrieved here, whether or not another source waits on it
             raise
         finally:
-            # shared while in flight only: sources start together, and no page outlives its use
-            del self.http.responses[key]
+            del self.http.responses[key]  # from now on only `recent` may still hold it
         future.set_result(fetched)
+        self.http.keep_recent(key, fetched)
         return fetched
 
     async def _get(self, url: str, headers: dict[str, str] | None, remembered: Validator | None) -> Fetched:
