@@ -151,8 +151,12 @@ def sync_figures(opts: Options, folder: Path, profiler: Profiler) -> list[Line]:
     if opts.profile:
         env = clean_env(folder)
         db = folder / "profiled.db"
-        profiler.relwatch("sync_full", ["sync", "--config", str(configs["default"]), "--db", str(db), "--format", "json"], env)
-        profiler.relwatch("sync_resync", ["sync", "--config", str(configs["default"]), "--db", str(db), "--format", "json"], env)
+        profiler.relwatch(
+            "sync_full", ["sync", "--config", str(configs["default"]), "--db", str(db), "--format", "json"], env
+        )
+        profiler.relwatch(
+            "sync_resync", ["sync", "--config", str(configs["default"]), "--db", str(db), "--format", "json"], env
+        )
     server.stop()
     return sync_lines(opts, runs, written)
 

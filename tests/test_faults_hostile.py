@@ -153,7 +153,8 @@ def test_a_token_echo_is_neither_stored_nor_recorded(tmp_path, env, hub):
     rec = tmp_path / "rec"
     db = tmp_path / "r.db"
     result = run(
-        ["sync", "--config", str(config), "--db", str(db), "--format", "json", "--record", str(rec)], {**env, "HF_TOKEN": secret}
+        ["sync", "--config", str(config), "--db", str(db), "--format", "json", "--record", str(rec)],
+        {**env, "HF_TOKEN": secret},
     )
     assert result.returncode == 0, result.stderr
     assert hub.loopback.log[0].headers["authorization"] == f"Bearer {secret}"

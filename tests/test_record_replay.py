@@ -23,7 +23,9 @@ def test_a_recorded_sync_replays_to_the_same_rows_without_the_server(tmp_path, e
     )
     recording = tmp_path / "recording"
     live_db, replay_db = tmp_path / "live.db", tmp_path / "replay.db"
-    recorded = run(["sync", "--config", str(config), "--db", str(live_db), "--record", str(recording), "--format", "json"], env)
+    recorded = run(
+        ["sync", "--config", str(config), "--db", str(live_db), "--record", str(recording), "--format", "json"], env
+    )
     assert recorded.returncode == 0, recorded.stderr
     exchanges = [json.loads(p.read_text()) for p in sorted(recording.glob("*.json"))]
     assert len(exchanges) == 4
@@ -32,7 +34,9 @@ def test_a_recorded_sync_replays_to_the_same_rows_without_the_server(tmp_path, e
     assert all("etag" in {k.lower() for k in e["headers"]} for e in exchanges)
 
     hub.loopback.stop()
-    replayed = run(["sync", "--config", str(config), "--db", str(replay_db), "--replay", str(recording), "--format", "json"], env)
+    replayed = run(
+        ["sync", "--config", str(config), "--db", str(replay_db), "--replay", str(recording), "--format", "json"], env
+    )
     assert replayed.returncode == 0, replayed.stderr
     summary = json.loads(replayed.stdout)
     assert summary["mode"] == "replay"
@@ -47,7 +51,9 @@ def test_recording_sends_no_validators_so_every_body_is_kept(tmp_path, env, hub)
     )
     db = tmp_path / "r.db"
     assert run(["sync", "--config", str(config), "--db", str(db)], env).returncode == 0
-    result = run(["sync", "--config", str(config), "--db", str(db), "--record", str(tmp_path / "rec"), "--format", "json"], env)
+    result = run(
+        ["sync", "--config", str(config), "--db", str(db), "--record", str(tmp_path / "rec"), "--format", "json"], env
+    )
     assert json.loads(result.stdout)["totals"]["not_modified"] == 0
     assert "if-none-match" not in hub.loopback.log[-1].headers
     assert json.loads(next((tmp_path / "rec").glob("*.json")).read_text())["body"].startswith("[")
@@ -69,7 +75,9 @@ def test_sources_missing_from_a_recording_are_skipped_not_failed(tmp_path, env, 
     assert (
         run(["sync", "--config", str(one), "--db", str(tmp_path / "a.db"), "--record", str(rec)], env).returncode == 0
     )
-    result = run(["sync", "--config", str(both), "--db", str(tmp_path / "b.db"), "--replay", str(rec), "--format", "json"], env)
+    result = run(
+        ["sync", "--config", str(both), "--db", str(tmp_path / "b.db"), "--replay", str(rec), "--format", "json"], env
+    )
     assert result.returncode == 0, result.stderr
     by_source = {s["source"]: s for s in json.loads(result.stdout)["sources"]}
     assert by_source["acme/huggingface/acme-ai"]["new"] == 3
