@@ -40,6 +40,11 @@ from relwatch.models import Openness
         ("google/t5gemma-ml-ml-prefixlm-it", "t5gemma"),
         ("google/t5gemma-2b-2b-ul2", "t5gemma"),
         ("ibm-granite/granite-4.0-h-small", "granite-4.0-small"),
+        ("nvidia/Llama-3.1-Minitron-4B-Width-Base", "llama-3.1-minitron"),
+        ("nvidia/Llama-3.1-Minitron-4B-Depth-Base", "llama-3.1-minitron"),
+        ("ByteDance-Seed/Seed-Coder-8B-Reasoning", "seed-coder"),
+        ("microsoft/Phi-4-mini-reasoning", "phi-4-mini-reasoning"),
+        ("deepseek-ai/DeepSeek-R1-Zero", "deepseek-r1"),
     ],
 )
 def test_the_kinds_of_miss(name, family):
@@ -116,6 +121,21 @@ def test_catalogue_names_that_start_with_another_vendors_line_are_derivatives():
         [catalogue(1, "perplexity/llama-3.1-sonar-large-128k-online"), catalogue(2, "perplexity/sonar-pro")], rules, {}
     )
     assert found[1][1] == "meta" and found[2][1] is None
+
+
+def test_catalogue_names_that_name_another_vendors_line_after_their_own_are_derivatives():
+    rules = VendorRules(key="nousresearch", orgs=frozenset({"nousresearch"}))
+    found = evidence_labels(
+        [
+            catalogue(1, "nousresearch/hermes-3-llama-3.1-405b"),
+            catalogue(2, "nousresearch/hermes-2-pro-mistral-7b"),
+            catalogue(3, "nousresearch/hermes-4-70b"),
+            catalogue(4, "nousresearch/nous-hermes-llamafied"),
+        ],
+        rules,
+        {},
+    )
+    assert [found[i][1] for i in range(1, 5)] == ["meta", "mistral", None, None]
 
 
 @pytest.mark.parametrize(

@@ -29,6 +29,10 @@ ROLE = re.compile(
     r"preview|exp|experimental|latest|beta|alpha|release|generate|text|mix|distilled|high|customtools|"
     r"mpo|grpo|ppo|zero|wosyn|twin|captioner|ul2|prefixlm)$"
 )
+# Words that tell checkpoints of one launch apart when they follow a size: the pruning axis of
+# `Llama-3.1-Minitron-4B-Width-Base` / `-4B-Depth-Base`, the mode of `Seed-Coder-8B-Reasoning`
+# (beside `-8B-Instruct`) and `nemotron-3-nano-omni-30b-a3b-reasoning`.
+AFTER_SIZE = frozenset({"width", "depth", "reasoning"})
 DATE_PARTS = re.compile(r"^\d{2}$")
 # A four-digit snapshot is a date, YYMM (`2507`) or MMDD (`0924`, `1206`); `r1-1776` is a name.
 SNAPSHOT = re.compile(r"^((2\d)(0[1-9]|1[0-2])|(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])|00\d|\d{6}|\d{8})$")
@@ -116,6 +120,9 @@ def family_of(name: str) -> str:
             index += 1  # a letter after a size or version: `Molmo-7B-D`, `granite-4.0-h-small`
             continue
         if kept and kept[-1] == "distill" and token in AFTER_DISTILL:
+            index += 1
+            continue
+        if dropped and token in AFTER_SIZE:
             index += 1
             continue
         kept.append(token)
