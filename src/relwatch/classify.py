@@ -205,9 +205,10 @@ def derivative_of(row: Mapping[str, Any], rules: VendorRules, org_vendors: Mappi
     return evidence_labels([row], rules, org_vendors)[row["id"]][1]
 
 
-# Lines whose name in another vendor's catalogue id says the model is built on them (the first
-# word of `nvidia/llama-3.1-nemotron-70b-instruct`, `cognitivecomputations/dolphin-mixtral-8x22b`).
-FOREIGN_LINES = re.compile(r"^(?P<line>llama|mistral|mixtral|qwen|qwq|deepseek|gemma)(?=[-_.\d]|$)")
+# Lines whose name in another vendor's catalogue id says the model is built on them, first or
+# after the model's own name (`nvidia/llama-3.1-nemotron-70b-instruct`,
+# `cognitivecomputations/dolphin-mixtral-8x22b`, `nousresearch/hermes-3-llama-3.1-405b`).
+FOREIGN_LINES = re.compile(r"(?:^|[-_])(?P<line>llama|mistral|mixtral|qwen|qwq|deepseek|gemma)(?=[-_.\d]|$)")
 LINE_VENDORS = {
     "llama": "meta",
     "mistral": "mistral",
@@ -277,7 +278,7 @@ def evidence_labels(
         if row["kind"] in HUB_KINDS and not any(target is None for _, _, target in linked(row)):
             return None  # a hub repo whose chain is known; one built on an unstored own repo is read by name
         name = str(row.get("external_id") or row.get("name") or "").rsplit("/", 1)[-1].lower()
-        match = FOREIGN_LINES.match(name)
+        match = FOREIGN_LINES.search(name)
         vendor = LINE_VENDORS[match["line"]] if match else None
         return vendor if vendor and vendor != rules.key else None
 
