@@ -195,12 +195,14 @@ def third_set(path: Path = LABELS_3) -> list[dict[str, str]]:
 
 
 CAPTURES = DATA.parent.parent.parent / "shared" / "captures" / "openrouter"
+LATEST = DATA.parent.parent.parent / "shared" / "payloads" / "openrouter_api_v1_models_2026-05-15.json"
 
 
 def listed_dates() -> dict[str, str]:
-    """OpenRouter id → its `created` (ISO), from the shared monthly captures, first seen wins."""
+    """OpenRouter id → its `created` (ISO), from the shared monthly captures and the 2026-05-15
+    payload (ids listed only there are dated too, as a sync would see them), first seen wins."""
     dates: dict[str, str] = {}
-    for capture in sorted(CAPTURES.glob("openrouter_models_*.json")):
+    for capture in [*sorted(CAPTURES.glob("openrouter_models_*.json")), LATEST]:
         for item in json.loads(capture.read_text(encoding="utf-8")).get("data", []):
             if isinstance(item.get("created"), int):
                 dates.setdefault(item["id"], datetime.fromtimestamp(item["created"], UTC).isoformat())

@@ -45,6 +45,9 @@ from relwatch.models import Openness
         ("ByteDance-Seed/Seed-Coder-8B-Reasoning", "seed-coder"),
         ("microsoft/Phi-4-mini-reasoning", "phi-4-mini-reasoning"),
         ("deepseek-ai/DeepSeek-R1-Zero", "deepseek-r1"),
+        ("CohereForAI/c4ai-command-r-v01", "command-r"),
+        ("cohere/command-r", "command-r"),
+        ("nvidia/parakeet-tdt-0.6b-v2", "parakeet-tdt-v2"),
     ],
 )
 def test_the_kinds_of_miss(name, family):
@@ -184,6 +187,18 @@ def test_size_words_of_one_launch_are_one_release_and_launches_apart_are_not():
         "jamba-2-large",
         "jamba-1.5",
     ]
+
+
+def test_one_launch_listed_up_to_two_weeks_apart_is_one_release():
+    rules = VendorRules(key="bytedance", orgs=frozenset())
+    rows = [
+        catalogue(1, "bytedance-seed/seed-2.0-mini") | {"date": "2026-02-26T18:38:27Z"},
+        catalogue(2, "bytedance-seed/seed-2.0-lite") | {"date": "2026-03-10T15:40:31Z"},
+        catalogue(3, "bytedance-seed/seed-3.0-mini") | {"date": "2026-05-01T00:00:00Z"},
+        catalogue(4, "bytedance-seed/seed-3.0-lite") | {"date": "2026-05-20T00:00:00Z"},
+    ]
+    found = evidence_labels(rows, rules, {})
+    assert [found[i][0] for i in range(1, 5)] == ["seed-2.0", "seed-2.0", "seed-3.0-mini", "seed-3.0-lite"]
 
 
 def test_a_bare_stem_keeps_its_size_word_siblings_apart():

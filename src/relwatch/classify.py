@@ -310,8 +310,10 @@ def same_spelling(members: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[st
 
 # Size words that tell checkpoints of one launch apart (`granite-4.0-h-micro`/`-h-tiny`/`-h-small`,
 # `jamba-1.5-mini`/`-large`, `nova-lite`/`-micro`/`-pro`): one release when launched together.
+# Catalogues list the members of one launch up to two weeks apart (OpenRouter listed
+# `seed-2.0-mini` on 2026-02-26 and `seed-2.0-lite` on 2026-03-10).
 SIZE_WORDS = frozenset({"nano", "micro", "tiny", "mini", "lite", "small", "medium", "large", "pro", "huge"})
-CO_RELEASE_DAYS = 7
+CO_RELEASE_DAYS = 14
 
 
 def co_released(members: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[str, str]:

@@ -39,6 +39,9 @@ SNAPSHOT = re.compile(r"^((2\d)(0[1-9]|1[0-2])|(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[0
 MONTH_YEAR = re.compile(r"^(0[1-9]|1[0-2])$")  # `command-r-08-2024`: a month, then the year
 YEAR = re.compile(r"^20\d\d$")
 VERSION = re.compile(r"^v?\d+\.\d+$")
+# A zero-led checkpoint number is no version of the line: `c4ai-command-r-v01` is `command-r`
+# (the catalogue's `cohere/command-r`), while `-v1`, `-v2`, `-v1.5` stay.
+CHECKPOINT = re.compile(r"^v0\d$")
 # Publisher names written before the line's own name: `Meta-Llama-3.1-8B` is `llama-3.1`,
 # `Tencent-Hunyuan-Large` `hunyuan-large`, `NVIDIA-Nemotron-Nano-9B-v2` `nemotron-nano-v2`,
 # `c4ai-command-r-plus` `command-r-plus`, `AI21-Jamba-1.5-Mini` `jamba-1.5`.
@@ -112,7 +115,7 @@ def family_of(name: str) -> str:
             while index < len(tokens) and DATE_PARTS.match(tokens[index]):
                 index += 1
             continue
-        if kept and (SIZE.match(token) or ROLE.match(token)):
+        if kept and (SIZE.match(token) or ROLE.match(token) or CHECKPOINT.match(token)):
             index += 1
             dropped = True
             continue
