@@ -201,6 +201,19 @@ def test_one_launch_listed_up_to_two_weeks_apart_is_one_release():
     assert [found[i][0] for i in range(1, 5)] == ["seed-2.0", "seed-2.0", "seed-3.0-mini", "seed-3.0-lite"]
 
 
+def test_a_stem_known_only_from_hub_repos_of_the_launch_joins_its_size_word_siblings():
+    rules = VendorRules(key="ibm", orgs=frozenset({"ibm-granite"}))
+    rows = [
+        hub(1, "ibm-granite/granite-4.0-h-tiny", date="2025-10-02T00:00:00.000Z"),
+        hub(2, "ibm-granite/granite-4.0-h-micro", date="2025-10-02T00:00:00.000Z"),
+        hub(3, "ibm-granite/granite-4.0-h-small", date="2025-10-01T00:00:00.000Z"),
+        hub(4, "ibm-granite/granite-4.0-micro", date="2025-10-02T00:00:00.000Z"),
+        hub(5, "ibm-granite/granite-3.3-8b-instruct", date="2025-04-16T00:00:00.000Z"),
+    ]
+    found = evidence_labels(rows, rules, {})
+    assert [found[i][0] for i in range(1, 6)] == ["granite-4.0"] * 4 + ["granite-3.3"]
+
+
 def test_a_bare_stem_keeps_its_size_word_siblings_apart():
     rules = VendorRules(key="openai", orgs=frozenset())
     day = {"date": "2025-08-07T00:00:00Z"}

@@ -319,7 +319,10 @@ CO_RELEASE_DAYS = 14
 def co_released(members: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[str, str]:
     """Families that differ only by a size word, first dated within `CO_RELEASE_DAYS` of each
     other, → their shared stem (`jamba-1.5-mini`, `jamba-1.5-large` → `jamba-1.5`). Nothing
-    merges when a family has no known date or the stem is a family itself. Pure."""
+    merges when a family has no known date. A stem that is a family itself keeps its siblings
+    apart (`gpt-5` beside `gpt-5-mini`) unless it is known only from hub repositories dated with
+    them: `granite-4.0-h-tiny` (a size the grammar drops) launched with `-h-micro` and `-h-small`.
+    Pure."""
     stems: dict[str, list[str]] = {}
     for family in members:
         stem, _, word = family.rpartition("-")
@@ -327,12 +330,16 @@ def co_released(members: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[str,
             stems.setdefault(stem, []).append(family)
     merged: dict[str, str] = {}
     for stem, families in stems.items():
+        if stem in members:
+            if not all(row["kind"] in HUB_KINDS for row in members[stem]):
+                continue  # `gpt-5` with `gpt-5-mini`: the bare stem is a model of its own
+            families = [*families, stem]
         dates = [_first_date(members[family]) for family in families]
-        if len(families) < 2 or stem in members or None in dates:
-            continue  # `gpt-5` with `gpt-5-mini`: the bare stem is a model of its own
+        if len(families) < 2 or None in dates:
+            continue
         known = [day for day in dates if day is not None]
         if (max(known) - min(known)).days <= CO_RELEASE_DAYS:
-            merged |= {family: stem for family in families}
+            merged |= {family: stem for family in families if family != stem}
     return merged
 
 
