@@ -48,6 +48,9 @@ from relwatch.models import Openness
         ("CohereForAI/c4ai-command-r-v01", "command-r"),
         ("cohere/command-r", "command-r"),
         ("nvidia/parakeet-tdt-0.6b-v2", "parakeet-tdt-v2"),
+        ("mistralai/Mixtral-8x22B-Instruct-v0.1", "mixtral"),
+        ("mistralai/Codestral-22B-v0.1", "codestral"),
+        ("nvidia/Llama-3.3-Nemotron-Super-49B-v1.5", "llama-3.3-nemotron-super-v1.5"),
     ],
 )
 def test_the_kinds_of_miss(name, family):

@@ -42,6 +42,9 @@ VERSION = re.compile(r"^v?\d+\.\d+$")
 # A zero-led checkpoint number is no version of the line: `c4ai-command-r-v01` is `command-r`
 # (the catalogue's `cohere/command-r`), while `-v1`, `-v2`, `-v1.5` stay.
 CHECKPOINT = re.compile(r"^v0\d$")
+# Nor is a pre-1.0 number after a size: `Mixtral-8x22B-v0.1` and `mixtral-8x7b-instruct` are one
+# line, `Codestral-22B-v0.1` is `codestral` (`mistral-7b`, whose size is its name, is an override).
+PRE_RELEASE = re.compile(r"^v0\.\d+$")
 # Publisher names written before the line's own name: `Meta-Llama-3.1-8B` is `llama-3.1`,
 # `Tencent-Hunyuan-Large` `hunyuan-large`, `NVIDIA-Nemotron-Nano-9B-v2` `nemotron-nano-v2`,
 # `c4ai-command-r-plus` `command-r-plus`, `AI21-Jamba-1.5-Mini` `jamba-1.5`.
@@ -125,7 +128,7 @@ def family_of(name: str) -> str:
         if kept and kept[-1] == "distill" and token in AFTER_DISTILL:
             index += 1
             continue
-        if dropped and token in AFTER_SIZE:
+        if dropped and (token in AFTER_SIZE or PRE_RELEASE.match(token)):
             index += 1
             continue
         kept.append(token)
