@@ -9,7 +9,8 @@ precision, recall and F1: two rows that share a family should share one after cl
 and only those), of tiers, of derivative detection, and the misses. The second set is also
 scored for cross-source joins (a catalogue entry in the same release as the hub repository it
 names) and for quantised or format copies left as releases of their own, on its tune and
-held-out halves (organisations alternate by name).
+held-out halves (organisations alternate by name); the third set (labelled_models_3.csv,
+ORIGINS_3.md) is scored the same way, as a whole, held out.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from relwatch.releases import vendor_rules
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 LABELS = DATA / "labelled_models.csv"
 LABELS_2 = DATA / "labelled_models_2.csv"
+LABELS_3 = DATA / "labelled_models_3.csv"
 
 
 @dataclass
@@ -154,7 +156,7 @@ def _pairs(keys: list[tuple[str, str | None]]) -> set[tuple[int, int]]:
 
 @dataclass
 class SetScores:
-    """Figures on one half of the second labelled set (see ORIGINS_2.md)."""
+    """Figures on one half of the second labelled set or on the third (ORIGINS_2.md, ORIGINS_3.md)."""
 
     name: str
     rows: int = 0
@@ -186,13 +188,21 @@ def halves(path: Path = LABELS_2) -> dict[str, list[dict[str, str]]]:
     }
 
 
+def third_set(path: Path = LABELS_3) -> list[dict[str, str]]:
+    """The third set, held out as a whole: no rule was tuned on it (ORIGINS_3.md)."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
 CAPTURES = DATA.parent.parent.parent / "shared" / "captures" / "openrouter"
+LATEST = DATA.parent.parent.parent / "shared" / "payloads" / "openrouter_api_v1_models_2026-05-15.json"
 
 
 def listed_dates() -> dict[str, str]:
-    """OpenRouter id → its `created` (ISO), from the shared monthly captures, first seen wins."""
+    """OpenRouter id → its `created` (ISO), from the shared monthly captures and the 2026-05-15
+    payload (ids listed only there are dated too, as a sync would see them), first seen wins."""
     dates: dict[str, str] = {}
-    for capture in sorted(CAPTURES.glob("openrouter_models_*.json")):
+    for capture in [*sorted(CAPTURES.glob("openrouter_models_*.json")), LATEST]:
         for item in json.loads(capture.read_text(encoding="utf-8")).get("data", []):
             if isinstance(item.get("created"), int):
                 dates.setdefault(item["id"], datetime.fromtimestamp(item["created"], UTC).isoformat())
@@ -320,12 +330,13 @@ def main() -> int:
         print(f"  {repo}: {expected} → {got}")
     for half, labels in halves().items():
         print_second(evaluate_second(half, labels), args.misses)
+    print_second(evaluate_second("held-out (whole set)", third_set()), args.misses, LABELS_3.name)
     return 0
 
 
-def print_second(scores: SetScores, misses: int) -> None:
-    """The figures of one half of the second set, then its misses."""
-    print(f"\n== labelled_models_2.csv, {scores.name} half: {scores.rows} rows (grammar and evidence, no overrides)")
+def print_second(scores: SetScores, misses: int, file: str = LABELS_2.name) -> None:
+    """The figures of one half of the second set (or of the third set), then its misses."""
+    print(f"\n== {file}, {scores.name}: {scores.rows} rows (grammar and evidence, no overrides)")
     print(f"grouping P/R/F1:       {scores.precision:.3f} / {scores.recall:.3f} / {scores.f1:.3f}")
     print(f"family (exact key):    {scores.family_hits / scores.rows:.1%}  ({scores.family_hits}/{scores.rows})")
     print(f"tier:                  {scores.tier_hits / scores.rows:.1%}  ({scores.tier_hits}/{scores.rows})")

@@ -38,7 +38,7 @@ from relwatch.models import Openness
         ("baidu/ERNIE-4.5-300B-A47B-Paddle", "ernie-4.5"),
         ("baidu/ernie-4.5-turbo-128k", "ernie-4.5-turbo"),
         ("baidu/ERNIE-4.5-VL-28B-A3B-PT", "ernie-4.5-vl"),
-        ("mistralai/Mixtral-8x7B-Instruct-v0.1", "mixtral-v0.1"),
+        ("mistralai/Mixtral-8x7B-Instruct-v0.1", "mixtral"),
         ("mistralai/Mistral-Small-3.1-24B-Instruct-2503", "mistral-small-3.1"),
         ("openai/gpt-4o-2024-08-06", "gpt-4o"),
         ("anthropic/claude-3-5-sonnet-20241022", "claude-3.5-sonnet"),
@@ -242,7 +242,7 @@ def test_overrides_win_over_the_grammar():
         key="mistral", orgs=frozenset({"mistralai"}), overrides=((re.compile("mixtral-8x22b", re.I), "mixtral-8x22b"),)
     )
     assert family_for(row(1, "huggingface", "mistralai/Mixtral-8x22B-v0.1", None, None), rules) == "mixtral-8x22b"
-    assert family_for(row(2, "huggingface", "mistralai/Mixtral-8x7B-v0.1", None, None), rules) == "mixtral-v0.1"
+    assert family_for(row(2, "huggingface", "mistralai/Mixtral-8x7B-v0.1", None, None), rules) == "mixtral"
 
 
 def test_github_tags_without_a_model_name_form_no_release():

@@ -40,6 +40,17 @@ from relwatch.models import Openness
         ("google/t5gemma-ml-ml-prefixlm-it", "t5gemma"),
         ("google/t5gemma-2b-2b-ul2", "t5gemma"),
         ("ibm-granite/granite-4.0-h-small", "granite-4.0-small"),
+        ("nvidia/Llama-3.1-Minitron-4B-Width-Base", "llama-3.1-minitron"),
+        ("nvidia/Llama-3.1-Minitron-4B-Depth-Base", "llama-3.1-minitron"),
+        ("ByteDance-Seed/Seed-Coder-8B-Reasoning", "seed-coder"),
+        ("microsoft/Phi-4-mini-reasoning", "phi-4-mini-reasoning"),
+        ("deepseek-ai/DeepSeek-R1-Zero", "deepseek-r1"),
+        ("CohereForAI/c4ai-command-r-v01", "command-r"),
+        ("cohere/command-r", "command-r"),
+        ("nvidia/parakeet-tdt-0.6b-v2", "parakeet-tdt-v2"),
+        ("mistralai/Mixtral-8x22B-Instruct-v0.1", "mixtral"),
+        ("mistralai/Codestral-22B-v0.1", "codestral"),
+        ("nvidia/Llama-3.3-Nemotron-Super-49B-v1.5", "llama-3.3-nemotron-super-v1.5"),
     ],
 )
 def test_the_kinds_of_miss(name, family):
@@ -118,6 +129,21 @@ def test_catalogue_names_that_start_with_another_vendors_line_are_derivatives():
     assert found[1][1] == "meta" and found[2][1] is None
 
 
+def test_catalogue_names_that_name_another_vendors_line_after_their_own_are_derivatives():
+    rules = VendorRules(key="nousresearch", orgs=frozenset({"nousresearch"}))
+    found = evidence_labels(
+        [
+            catalogue(1, "nousresearch/hermes-3-llama-3.1-405b"),
+            catalogue(2, "nousresearch/hermes-2-pro-mistral-7b"),
+            catalogue(3, "nousresearch/hermes-4-70b"),
+            catalogue(4, "nousresearch/nous-hermes-llamafied"),
+        ],
+        rules,
+        {},
+    )
+    assert [found[i][1] for i in range(1, 5)] == ["meta", "mistral", None, None]
+
+
 @pytest.mark.parametrize(
     "licence", ["ms-pl", "etalab-2.0", "ofl-1.1", "lppl-1.3c", "cdla-sharing-1.0", "gfdl", "lgpl-lr", "openmdw-1.1"]
 )
@@ -164,6 +190,31 @@ def test_size_words_of_one_launch_are_one_release_and_launches_apart_are_not():
         "jamba-2-large",
         "jamba-1.5",
     ]
+
+
+def test_one_launch_listed_up_to_two_weeks_apart_is_one_release():
+    rules = VendorRules(key="bytedance", orgs=frozenset())
+    rows = [
+        catalogue(1, "bytedance-seed/seed-2.0-mini") | {"date": "2026-02-26T18:38:27Z"},
+        catalogue(2, "bytedance-seed/seed-2.0-lite") | {"date": "2026-03-10T15:40:31Z"},
+        catalogue(3, "bytedance-seed/seed-3.0-mini") | {"date": "2026-05-01T00:00:00Z"},
+        catalogue(4, "bytedance-seed/seed-3.0-lite") | {"date": "2026-05-20T00:00:00Z"},
+    ]
+    found = evidence_labels(rows, rules, {})
+    assert [found[i][0] for i in range(1, 5)] == ["seed-2.0", "seed-2.0", "seed-3.0-mini", "seed-3.0-lite"]
+
+
+def test_a_stem_known_only_from_hub_repos_of_the_launch_joins_its_size_word_siblings():
+    rules = VendorRules(key="ibm", orgs=frozenset({"ibm-granite"}))
+    rows = [
+        hub(1, "ibm-granite/granite-4.0-h-tiny", date="2025-10-02T00:00:00.000Z"),
+        hub(2, "ibm-granite/granite-4.0-h-micro", date="2025-10-02T00:00:00.000Z"),
+        hub(3, "ibm-granite/granite-4.0-h-small", date="2025-10-01T00:00:00.000Z"),
+        hub(4, "ibm-granite/granite-4.0-micro", date="2025-10-02T00:00:00.000Z"),
+        hub(5, "ibm-granite/granite-3.3-8b-instruct", date="2025-04-16T00:00:00.000Z"),
+    ]
+    found = evidence_labels(rows, rules, {})
+    assert [found[i][0] for i in range(1, 6)] == ["granite-4.0"] * 4 + ["granite-3.3"]
 
 
 def test_a_bare_stem_keeps_its_size_word_siblings_apart():

@@ -205,9 +205,10 @@ def derivative_of(row: Mapping[str, Any], rules: VendorRules, org_vendors: Mappi
     return evidence_labels([row], rules, org_vendors)[row["id"]][1]
 
 
-# Lines whose name in another vendor's catalogue id says the model is built on them (the first
-# word of `nvidia/llama-3.1-nemotron-70b-instruct`, `cognitivecomputations/dolphin-mixtral-8x22b`).
-FOREIGN_LINES = re.compile(r"^(?P<line>llama|mistral|mixtral|qwen|qwq|deepseek|gemma)(?=[-_.\d]|$)")
+# Lines whose name in another vendor's catalogue id says the model is built on them, first or
+# after the model's own name (`nvidia/llama-3.1-nemotron-70b-instruct`,
+# `cognitivecomputations/dolphin-mixtral-8x22b`, `nousresearch/hermes-3-llama-3.1-405b`).
+FOREIGN_LINES = re.compile(r"(?:^|[-_])(?P<line>llama|mistral|mixtral|qwen|qwq|deepseek|gemma)(?=[-_.\d]|$)")
 LINE_VENDORS = {
     "llama": "meta",
     "mistral": "mistral",
@@ -277,7 +278,7 @@ def evidence_labels(
         if row["kind"] in HUB_KINDS and not any(target is None for _, _, target in linked(row)):
             return None  # a hub repo whose chain is known; one built on an unstored own repo is read by name
         name = str(row.get("external_id") or row.get("name") or "").rsplit("/", 1)[-1].lower()
-        match = FOREIGN_LINES.match(name)
+        match = FOREIGN_LINES.search(name)
         vendor = LINE_VENDORS[match["line"]] if match else None
         return vendor if vendor and vendor != rules.key else None
 
@@ -309,14 +310,19 @@ def same_spelling(members: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[st
 
 # Size words that tell checkpoints of one launch apart (`granite-4.0-h-micro`/`-h-tiny`/`-h-small`,
 # `jamba-1.5-mini`/`-large`, `nova-lite`/`-micro`/`-pro`): one release when launched together.
+# Catalogues list the members of one launch up to two weeks apart (OpenRouter listed
+# `seed-2.0-mini` on 2026-02-26 and `seed-2.0-lite` on 2026-03-10).
 SIZE_WORDS = frozenset({"nano", "micro", "tiny", "mini", "lite", "small", "medium", "large", "pro", "huge"})
-CO_RELEASE_DAYS = 7
+CO_RELEASE_DAYS = 14
 
 
 def co_released(members: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[str, str]:
     """Families that differ only by a size word, first dated within `CO_RELEASE_DAYS` of each
     other, → their shared stem (`jamba-1.5-mini`, `jamba-1.5-large` → `jamba-1.5`). Nothing
-    merges when a family has no known date or the stem is a family itself. Pure."""
+    merges when a family has no known date. A stem that is a family itself keeps its siblings
+    apart (`gpt-5` beside `gpt-5-mini`) unless it is known only from hub repositories dated with
+    them: `granite-4.0-h-tiny` (a size the grammar drops) launched with `-h-micro` and `-h-small`.
+    Pure."""
     stems: dict[str, list[str]] = {}
     for family in members:
         stem, _, word = family.rpartition("-")
@@ -324,12 +330,16 @@ def co_released(members: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[str,
             stems.setdefault(stem, []).append(family)
     merged: dict[str, str] = {}
     for stem, families in stems.items():
+        if stem in members:
+            if not all(row["kind"] in HUB_KINDS for row in members[stem]):
+                continue  # `gpt-5` with `gpt-5-mini`: the bare stem is a model of its own
+            families = [*families, stem]
         dates = [_first_date(members[family]) for family in families]
-        if len(families) < 2 or stem in members or None in dates:
-            continue  # `gpt-5` with `gpt-5-mini`: the bare stem is a model of its own
+        if len(families) < 2 or None in dates:
+            continue
         known = [day for day in dates if day is not None]
         if (max(known) - min(known)).days <= CO_RELEASE_DAYS:
-            merged |= {family: stem for family in families}
+            merged |= {family: stem for family in families if family != stem}
     return merged
 
 

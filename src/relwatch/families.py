@@ -29,12 +29,22 @@ ROLE = re.compile(
     r"preview|exp|experimental|latest|beta|alpha|release|generate|text|mix|distilled|high|customtools|"
     r"mpo|grpo|ppo|zero|wosyn|twin|captioner|ul2|prefixlm)$"
 )
+# Words that tell checkpoints of one launch apart when they follow a size: the pruning axis of
+# `Llama-3.1-Minitron-4B-Width-Base` / `-4B-Depth-Base`, the mode of `Seed-Coder-8B-Reasoning`
+# (beside `-8B-Instruct`) and `nemotron-3-nano-omni-30b-a3b-reasoning`.
+AFTER_SIZE = frozenset({"width", "depth", "reasoning"})
 DATE_PARTS = re.compile(r"^\d{2}$")
 # A four-digit snapshot is a date, YYMM (`2507`) or MMDD (`0924`, `1206`); `r1-1776` is a name.
 SNAPSHOT = re.compile(r"^((2\d)(0[1-9]|1[0-2])|(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])|00\d|\d{6}|\d{8})$")
 MONTH_YEAR = re.compile(r"^(0[1-9]|1[0-2])$")  # `command-r-08-2024`: a month, then the year
 YEAR = re.compile(r"^20\d\d$")
 VERSION = re.compile(r"^v?\d+\.\d+$")
+# A zero-led checkpoint number is no version of the line: `c4ai-command-r-v01` is `command-r`
+# (the catalogue's `cohere/command-r`), while `-v1`, `-v2`, `-v1.5` stay.
+CHECKPOINT = re.compile(r"^v0\d$")
+# Nor is a pre-1.0 number after a size: `Mixtral-8x22B-v0.1` and `mixtral-8x7b-instruct` are one
+# line, `Codestral-22B-v0.1` is `codestral` (`mistral-7b`, whose size is its name, is an override).
+PRE_RELEASE = re.compile(r"^v0\.\d+$")
 # Publisher names written before the line's own name: `Meta-Llama-3.1-8B` is `llama-3.1`,
 # `Tencent-Hunyuan-Large` `hunyuan-large`, `NVIDIA-Nemotron-Nano-9B-v2` `nemotron-nano-v2`,
 # `c4ai-command-r-plus` `command-r-plus`, `AI21-Jamba-1.5-Mini` `jamba-1.5`.
@@ -108,7 +118,7 @@ def family_of(name: str) -> str:
             while index < len(tokens) and DATE_PARTS.match(tokens[index]):
                 index += 1
             continue
-        if kept and (SIZE.match(token) or ROLE.match(token)):
+        if kept and (SIZE.match(token) or ROLE.match(token) or CHECKPOINT.match(token)):
             index += 1
             dropped = True
             continue
@@ -116,6 +126,9 @@ def family_of(name: str) -> str:
             index += 1  # a letter after a size or version: `Molmo-7B-D`, `granite-4.0-h-small`
             continue
         if kept and kept[-1] == "distill" and token in AFTER_DISTILL:
+            index += 1
+            continue
+        if dropped and (token in AFTER_SIZE or PRE_RELEASE.match(token)):
             index += 1
             continue
         kept.append(token)
