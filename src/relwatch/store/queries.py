@@ -114,14 +114,23 @@ class Queries(Database):
         return rows[0] if rows else None
 
     def events_after(
-        self, *, run_id: int | None = None, moment: str | None = None, vendors: list[str] | None = None
+        self,
+        *,
+        run_id: int | None = None,
+        moment: str | None = None,
+        vendors: list[str] | None = None,
+        event_id: int | None = None,
     ) -> list[dict[str, Any]]:
-        """Events of sync runs after `run_id` and events without a run at or after `moment`, oldest first.
+        """Events of sync runs after `run_id` and events without a run at or after `moment`, oldest first;
+        with `event_id`, the events after that one (`diff --since delivered`).
 
-        With neither, every event.
+        With none, every event.
         """
         where, params = _filters(vendors, None, None, None, None)
-        if run_id is not None:
+        if event_id is not None:
+            where.append("id > :event")
+            params["event"] = event_id
+        elif run_id is not None:
             where.append("(sync_run_id > :run OR (sync_run_id IS NULL AND at >= :moment))")
             params.update(run=run_id, moment=moment or "")
         elif moment:
