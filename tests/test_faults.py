@@ -519,10 +519,10 @@ def test_every_command_on_a_corrupt_database_is_one_line(setup, env, cli):
 
 @pytest.fixture
 def small_mount(tmp_path):
-    """A 1 MiB tmpfs at tmp_path/mnt (needs root and mount); skipped with the reason when it cannot be made."""
+    """An 8 MiB tmpfs at tmp_path/mnt (needs root and mount); skipped with the reason when it cannot be made."""
     point = tmp_path / "mnt"
     point.mkdir()
-    made = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(point)], capture_output=True)
+    made = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(point)], capture_output=True)
     if made.returncode != 0:
         pytest.skip(f"cannot mount a small tmpfs here: {made.stderr.decode().strip() or 'mount failed'}")
     yield point
@@ -531,19 +531,16 @@ def small_mount(tmp_path):
 
 def _fill(folder):
     """Fill the file system of `folder` to the last byte."""
-    with open(folder / "filler", "wb") as handle:
-        try:
-            while True:
-                handle.write(b"\0" * 65536)
-                handle.flush()
-        except OSError:
-            pass
-        try:
-            while True:
-                handle.write(b"\0")
-                handle.flush()
-        except OSError:
-            pass
+    fd = os.open(folder / "filler", os.O_WRONLY | os.O_CREAT)
+    try:
+        for size in (65536, 1):
+            try:
+                while os.write(fd, b"\0" * size):
+                    pass
+            except OSError:
+                pass
+    finally:
+        os.close(fd)
 
 
 def test_disk_full_fails_the_sources_with_one_line_each_and_keeps_what_was_stored(small_mount, setup, env, hub):

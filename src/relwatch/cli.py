@@ -147,12 +147,12 @@ def open_store(db: Path | None, *, must_exist: bool, write: bool = False) -> "St
     """The database at --db (or the default path): read-only (`mode=ro`) when it `must_exist`
     unless `write`, created and migrated otherwise. Raises UsageError when `must_exist` and there
     is none (nothing is created), DatabaseFault when the file cannot be used."""
-    from relwatch.errors import UsageError
     from relwatch.store import Store, resolve_db_path
+    from relwatch.store.core import check_target
 
     path = resolve_db_path(db)
-    if must_exist and not path.exists():
-        raise UsageError(f"no database at {path}: run `relwatch sync` first, or pass --db")
+    if must_exist:
+        check_target(path, write=False)
     return Store.open_existing(path, readonly=not write) if must_exist else Store(path)
 
 
