@@ -341,18 +341,17 @@ def reclassify(
     Run it after editing family overrides in sources.toml or upgrading relwatch.
     Example: relwatch reclassify google
     """
-    from relwatch.errors import UsageError
     from relwatch.releases import reclassify as rebuild
     from relwatch.render import Result, Table
     from relwatch.store import resolve_db_path, sync_lock
+    from relwatch.store.core import check_target
     from relwatch.views import reclassify_rows
 
     with user_errors():
         cfg = load(config)
         chosen = cfg.resolve_vendors(vendors)
         path = resolve_db_path(db)
-        if not path.exists():
-            raise UsageError(f"no database at {path}: run `relwatch sync` first, or pass --db")
+        check_target(path, write=False)
         with sync_lock(path):
             store = open_store(path, must_exist=True, write=True)
             report = rebuild(store, cfg, chosen)
@@ -577,13 +576,13 @@ def accept_drop(source_ids: list[str], db: Path | None) -> None:
     from relwatch.errors import UsageError
     from relwatch.render import safe
     from relwatch.store import resolve_db_path, sync_lock
+    from relwatch.store.core import check_target
 
     with user_errors():
         if len(source_ids) != 1:
             raise UsageError("usage: relwatch sources accept SOURCE_ID (one source id, as `relwatch sources` lists it)")
         path = resolve_db_path(db)
-        if not path.exists():
-            raise UsageError(f"no database at {path}: run `relwatch sync` first, or pass --db")
+        check_target(path, write=False)
         with sync_lock(path):
             store = open_store(path, must_exist=True, write=True)
             source = source_ids[0]
