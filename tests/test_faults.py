@@ -7,7 +7,7 @@ import signal
 import sqlite3
 import subprocess
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -625,29 +625,37 @@ def test_a_database_under_proc_is_one_line(setup, env, cli):
     assert len(_summary_lines(result)) == 1 and result.stderr.startswith("relwatch: error: database /proc/relwatch-test.db")
 
 
+def _digest(cli, db, *vendors):
+    """The events of `diff --since delivered` (JSON), flattened, oldest first."""
+    result = cli("diff", "--since", "delivered", *vendors, "--db", str(db), "-f", "json")
+    assert result.returncode == 0, result.stderr
+    grouped = json.loads(result.stdout)["vendors"]
+    return sorted((e for kinds in grouped.values() for events in kinds.values() for e in events), key=lambda e: e["id"])
+
+
 def test_the_digest_loses_nothing_across_a_failed_source_and_a_failed_delivery(setup, env, hub, cli):
     db, config = setup
     assert sync(db, config, env).returncode == 0
-    digest = ["diff", "--since", "delivered", "--db", str(db), "-f", "json"]
-    first = json.loads(cli(*digest).stdout)
-    assert len(first) > 0
-    assert json.loads(cli(*digest).stdout) == []  # delivered: not again
+    assert len(_digest(cli, db)) > 0
+    assert _digest(cli, db) == []  # delivered: not again
     # a night when one source fails: `sync` exits 1, the digest still holds the other's news
-    hub.orgs["beta-lab"].append(hf_models("beta-lab", 14, start_day=40)[13])
+    hub.orgs["beta-lab"].insert(0, hf_models("beta-lab", 14, start_day=40)[0])
     fail_acme_with(hub, lambda r: Reply(status=500))
     assert sync(db, config, env).returncode == 1
-    hub.orgs["acme-ai"].append(hf_models("acme-ai", 26)[25])
+    hub.orgs["acme-ai"].insert(0, hf_models("acme-ai", 26)[0])
     hub.loopback.route("/api/models", hub.handle)
-    # the digest of that night cannot be written (stdout is a full device): nothing is advanced
+    # that night's digest cannot be written (stdout is a full device): nothing is advanced
     with open("/dev/full", "w") as full:
-        failed = subprocess.run([RELWATCH, *digest], env=env, stdout=full, stderr=subprocess.PIPE, text=True)
-    assert failed.returncode != 0 and "Traceback" not in failed.stderr
+        failed = subprocess.run(
+            [RELWATCH, "diff", "--since", "delivered", "--db", str(db)], env=env, stdout=full, stderr=subprocess.PIPE, text=True
+        )
+    assert failed.returncode == 1 and "Traceback" not in failed.stderr, failed.stderr
     # the next night's sync works; the digest then holds both nights
     assert sync(db, config, env).returncode == 0
-    subjects = [e["subject"] for e in json.loads(cli(*digest).stdout) if e["type"] == "new-artifact"]
-    assert sorted(subjects) == ["acme-ai/acme-ai-model-25", "beta-lab/beta-lab-model-13"]
-    assert json.loads(cli(*digest).stdout) == []
-    assert json.loads(cli("diff", "--since", "delivered", "beta", "--db", str(db), "-f", "json").stdout) != []
+    new = [e["subject"] for e in _digest(cli, db) if e["type"] == "new-artifact"]
+    assert sorted(new) == ["acme-ai/model-0025", "beta-lab/model-0013"]
+    assert _digest(cli, db) == []
+    assert _digest(cli, db, "beta") != []  # a digest of other vendors keeps its own cursor
 
 
 def test_a_parked_source_is_reported_every_night_and_fails_the_second(setup, env, hub):
@@ -658,9 +666,10 @@ def test_a_parked_source_is_reported_every_night_and_fails_the_second(setup, env
     assert first.returncode == 0
     assert [line for line in first.stderr.splitlines() if ACME in line and "parked until" in line]
     # the next night: still parked, for longer than a night now
+    night_before = (datetime.now(UTC) - timedelta(hours=13)).strftime("%Y-%m-%dT%H:%M:%SZ")
     conn = sqlite3.connect(db)
     with conn:
-        conn.execute("UPDATE source_runs SET started_at = '2020-01-01T00:00:00Z' WHERE status = 'waiting'")
+        conn.execute("UPDATE source_runs SET started_at = ? WHERE status = 'waiting'", (night_before,))
         conn.execute("UPDATE sources SET wait_until = '2126-01-01T00:00:00Z' WHERE id = ?", (ACME,))
     conn.close()
     second = sync(db, config, env, "--quiet")

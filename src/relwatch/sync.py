@@ -398,9 +398,9 @@ class SourceRunner:
         outcome.skipped = len(outcome.skipped_reasons)
         if outcome.error:
             outcome.error = redact(outcome.error, [token])
-        if outcome.status == SourceStatus.WAITING:
-            outcome.parked_since = outcome.parked_since or started
         try:
+            if outcome.status == SourceStatus.WAITING:
+                outcome.parked_since = self.store.parked_since(source.id) or started
             if outcome.status == SourceStatus.OK:
                 self._merge(source, ingest, outcome, started, complete=not incomplete)
             else:

@@ -38,14 +38,16 @@ class Queries(Database):
         return list(dict.fromkeys(keys))
 
     def source_health(self) -> list[dict[str, Any]]:
-        """Per stored source: its state and its last run that was not skipped (`last_*`), and how
-        many artifacts it holds; by vendor, then source id."""
+        """Per stored source: its state and its last run that was not skipped (`last_*`; a suspect
+        drop accepted by `relwatch sources accept` is no longer suspect), and how many artifacts it
+        holds; by vendor, then source id."""
         return self.rows(
             """
             SELECT s.vendor_id AS vendor, s.id AS source, s.kind, s.last_success, s.last_error,
                    s.last_error_at, s.consecutive_failures, s.wait_until,
                    r.status AS last_status, r.items AS last_items, r.requests AS last_requests,
-                   r.not_modified AS last_not_modified, r.suspect AS last_suspect,
+                   r.not_modified AS last_not_modified,
+                   CASE WHEN r.accepted_at IS NULL THEN r.suspect END AS last_suspect, r.skipped AS last_skipped,
                    (SELECT count(*) FROM artifacts a WHERE a.source_id = s.id) AS artifacts
             FROM sources s
             LEFT JOIN source_runs r ON r.id = (
