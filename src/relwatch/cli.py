@@ -217,7 +217,16 @@ def sync(
         emit(views.sync_summary(result), fmt)
     for line in sync_problems(result, quiet=quiet):
         sys.stderr.write(f"relwatch: {safe(line)}\n")
+    warn(store.warnings)
     raise typer.Exit(result.exit_code)
+
+
+def warn(lines: list[str]) -> None:
+    """One `relwatch: warning:` line on stderr per thing read but ignored (control characters escaped)."""
+    from relwatch.render import safe
+
+    for line in dict.fromkeys(lines):
+        sys.stderr.write(f"relwatch: warning: {safe(line)}\n")
 
 
 def sync_problems(result: "SyncResult", *, quiet: bool) -> list[str]:
@@ -355,6 +364,7 @@ def reclassify(
         with sync_lock(path):
             store = open_store(path, must_exist=True, write=True)
             report = rebuild(store, cfg, chosen)
+    warn(store.warnings)
     title = f"Reclassified {len(chosen)} vendors: {report.releases} releases"
     emit(Result([Table(reclassify_rows(report), title=title)]), fmt)
 

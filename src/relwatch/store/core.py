@@ -146,6 +146,7 @@ class Database:
         self.path = path
         self.readonly = readonly
         self.newer: int | None = None
+        self.warnings: list[str] = []  # what was read but ignored (one line each), for the command to print
         check_target(path, write=not readonly)
         created = not path.exists()
         try:
