@@ -748,3 +748,19 @@ def test_an_impossible_stored_date_does_not_crash_a_later_sync_or_reclassify(set
     conn.close()
     assert _no_traceback(cli("reclassify", "--config", str(config), "--db", str(db))).returncode == 0
     assert _no_traceback(sync(db, config, env)).returncode == 0
+
+
+def test_a_read_command_on_an_older_schema_brings_it_up_to_date_first(setup, env, cli):
+    db, config = setup
+    assert sync(db, config, env).returncode == 0
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute("DELETE FROM migrations WHERE name = '009_digest_and_skipped'")
+        conn.execute("DROP TABLE digest_cursors")
+        for column in ("accepted_at", "skipped_reasons", "skipped"):
+            conn.execute(f"ALTER TABLE source_runs DROP COLUMN {column}")
+    conn.close()
+    result = cli("sources", "--config", str(config), "--db", str(db), "-f", "json")
+    assert result.returncode == 0, result.stderr
+    assert {h["source"] for h in json.loads(result.stdout)} == {ACME, BETA}
+    assert query(db, "SELECT count(*) FROM migrations WHERE name = '009_digest_and_skipped'") == [(1,)]

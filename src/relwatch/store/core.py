@@ -198,7 +198,8 @@ class Database:
         return conn
 
     def _check_schema(self) -> None:
-        """Migrate a writable file; note (and for writing refuse) a schema newer than this relwatch's."""
+        """Migrate a file opened for writing, or one opened read-only whose schema is older and that
+        this account can write; note (and for writing refuse) a schema newer than this relwatch's."""
         has_table = self.conn.execute(
             "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'migrations'"
         ).fetchone()[0]
@@ -213,6 +214,10 @@ class Database:
                 )
         elif not self.readonly:
             self.migrate()
+        elif has_table and {name for name, _ in MIGRATIONS} - stored and os.access(self.path, os.W_OK):
+            # written by an older relwatch: brought up to date once, so reads find the columns they need
+            Database(self.path).close()
+            Database.current = self
 
     def _abandon(self, created: bool) -> None:
         """Close a connection that failed to set up; remove the files it made for a new database."""
