@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from relwatch.config import Config
     from relwatch.render import Result
     from relwatch.store import Store
+    from relwatch.sync import SyncResult
 
 EXIT_CODES_HELP = (
     "Exit codes: 0 success; 1 a source failed or looks suspect; 2 bad config or usage; 3 another sync is running;"
@@ -93,11 +94,14 @@ def user_errors() -> Iterator[None]:
     """Turn relwatch's own errors into one line on stderr and the exit code their class carries.
 
     Ctrl-C exits 130 with one line; a reader that closes the pipe early (`compare … | head -1`)
-    ends the command quietly (exit 0): what is left of the output goes nowhere.
+    ends the command quietly (exit 0): what is left of the output goes nowhere. A database fault
+    (SqliteError: full disk, locked, corrupt, read-only) or a file-system error is one line
+    naming the file, exit 1.
     """
     import os
 
-    from relwatch.errors import EXIT_INTERRUPTED, EXIT_OK, RelwatchError
+    from relwatch.errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_SOURCES_FAILED, RelwatchError
+    from relwatch.store.core import Database, SqliteError, describe_fault
 
     try:
         yield
@@ -108,6 +112,12 @@ def user_errors() -> Iterator[None]:
     except BrokenPipeError:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         raise typer.Exit(EXIT_OK) from None
+    except SqliteError as exc:
+        opened = Database.current
+        line = describe_fault(exc, opened.path, newer=opened.newer) if opened else f"database: {exc}"
+        fail(line, EXIT_SOURCES_FAILED)
+    except OSError as exc:
+        fail(f"{exc.filename or 'file'}: {exc.strerror or exc}", EXIT_SOURCES_FAILED)
 
 
 def fail(message: str, code: int) -> NoReturn:
@@ -133,15 +143,17 @@ def load(config_path: Path | None) -> "Config":
     return load_config(config_path)
 
 
-def open_store(db: Path | None, *, must_exist: bool) -> "Store":
-    """The database at --db (or the default path); raises UsageError when `must_exist` and there is none."""
-    from relwatch.errors import UsageError
+def open_store(db: Path | None, *, must_exist: bool, write: bool = False) -> "Store":
+    """The database at --db (or the default path): read-only (`mode=ro`) when it `must_exist`
+    unless `write`, created and migrated otherwise. Raises UsageError when `must_exist` and there
+    is none (nothing is created), DatabaseFault when the file cannot be used."""
     from relwatch.store import Store, resolve_db_path
+    from relwatch.store.core import check_target
 
     path = resolve_db_path(db)
-    if must_exist and not path.exists():
-        raise UsageError(f"no database at {path}: run `relwatch sync` first, or pass --db")
-    return Store.open_existing(path) if must_exist else Store(path)
+    if must_exist:
+        check_target(path, write=False)
+    return Store.open_existing(path, readonly=not write) if must_exist else Store(path)
 
 
 def stored_vendors(store: "Store", names: list[str] | None) -> list[str]:
@@ -188,7 +200,7 @@ def sync(
 
     if record and replay:
         fail("--record and --replay cannot be used together", EXIT_USAGE)
-    with user_errors():
+    with user_errors(), terminated_before_the_loop():
         cfg = load(config)
         chosen = cfg.resolve_vendors(vendors)
         path = resolve_db_path(db)
@@ -203,11 +215,57 @@ def sync(
 
     if fmt != Format.table or not quiet:
         emit(views.sync_summary(result), fmt)
-    for outcome in result.outcomes:
-        if outcome.status == "failed" or (quiet and outcome.suspect):
-            problem = outcome.error or f"suspect: {outcome.suspect}"
-            sys.stderr.write(f"relwatch: {safe(outcome.source)}: {safe(problem)}\n")
+    for line in sync_problems(result, quiet=quiet):
+        sys.stderr.write(f"relwatch: {safe(line)}\n")
+    warn(store.warnings)
     raise typer.Exit(result.exit_code)
+
+
+def warn(lines: list[str]) -> None:
+    """One `relwatch: warning:` line on stderr per thing read but ignored (control characters escaped)."""
+    from relwatch.render import safe
+
+    for line in dict.fromkeys(lines):
+        sys.stderr.write(f"relwatch: warning: {safe(line)}\n")
+
+
+def sync_problems(result: "SyncResult", *, quiet: bool) -> list[str]:
+    """The lines a sync writes on stderr, `--quiet` or not: each failed source, each parked source
+    (waiting on its host; cron sees it every night it lasts), each database fault, and under
+    `--quiet` each suspect source (the summary, which shows it otherwise, is not printed)."""
+    lines = []
+    for outcome in result.outcomes:
+        if outcome.status == "failed":
+            lines.append(f"{outcome.source}: {outcome.error}")
+        elif outcome.status == "waiting":
+            lines.append(
+                f"{outcome.source}: parked until {outcome.wait_until} (waiting on its host since "
+                f"{outcome.parked_since}): {outcome.error}"
+            )
+        elif quiet and outcome.suspect:
+            lines.append(f"{outcome.source}: suspect: {outcome.suspect}")
+    return lines + result.faults
+
+
+@contextmanager
+def terminated_before_the_loop() -> Iterator[None]:
+    """SIGTERM while a sync sets up (config, lock, database) ends it like Ctrl-C: one line, exit 143.
+    Once the sync runs, its own handler takes over (relwatch.sync.SignalStop)."""
+    import signal
+
+    from relwatch.errors import RelwatchError
+
+    class Terminated(RelwatchError):
+        exit_code = 128 + signal.SIGTERM
+
+    def stop(signum: int, frame: object) -> None:
+        raise Terminated("interrupted by SIGTERM before the sync started: nothing was synced")
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 @contextmanager
@@ -295,15 +353,18 @@ def reclassify(
     from relwatch.releases import reclassify as rebuild
     from relwatch.render import Result, Table
     from relwatch.store import resolve_db_path, sync_lock
+    from relwatch.store.core import check_target
     from relwatch.views import reclassify_rows
 
     with user_errors():
         cfg = load(config)
         chosen = cfg.resolve_vendors(vendors)
         path = resolve_db_path(db)
-        store = open_store(path, must_exist=True)
+        check_target(path, write=False)
         with sync_lock(path):
+            store = open_store(path, must_exist=True, write=True)
             report = rebuild(store, cfg, chosen)
+    warn(store.warnings)
     title = f"Reclassified {len(chosen)} vendors: {report.releases} releases"
     emit(Result([Table(reclassify_rows(report), title=title)]), fmt)
 
@@ -420,25 +481,45 @@ def comparison_of(
 @app.command()
 def diff(
     vendors: VendorsArgument = None,
-    since: Annotated[str, typer.Option(help="'last' (the previous sync run), a sync run id, or a day.")] = "last",
+    since: Annotated[
+        str,
+        typer.Option(
+            help="'last' (the previous sync run), 'delivered' (what the last delivered digest did not hold), "
+            "a sync run id, or a day."
+        ),
+    ] = "last",
     exit_code: Annotated[bool, typer.Option("--exit-code", help="Exit 1 when anything changed.")] = False,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
     db: DbOption = None,
 ) -> None:
     """What changed: new releases, tier changes (closed → open marked), licence and gating changes, gone.
 
-    Example: relwatch sync --quiet && relwatch diff --format markdown | mail -s relwatch me@example.org
+    With --since delivered, the database remembers the last event written out (per set of
+    VENDORS), once the output is flushed: a nightly digest that loses nothing even when a sync
+    failed, a night was skipped or two syncs overlapped.
+    Example: relwatch sync --quiet; relwatch diff --since delivered --format markdown | mail -s relwatch me@example.org
     """
     from relwatch.dates import now_iso
     from relwatch.diff_view import diff_result
     from relwatch.views import diff_start
 
+    delivered = since == "delivered"
     with user_errors():
-        store = open_store(db, must_exist=True)
+        store = open_store(db, must_exist=True, write=delivered)
         chosen = stored_vendors(store, vendors) if vendors else None
-        start, described = diff_start(store, since)
+        cursor = ",".join(sorted(chosen)) if chosen else "all"
+        if delivered:
+            last = store.delivered_event(cursor)
+            start: dict[str, Any] = {"event_id": last or 0}
+            described = "since the last digest" if last is not None else "since the first sync"
+        else:
+            start, described = diff_start(store, since)
         events = store.events_after(**start, vendors=chosen)
     emit(diff_result(events, f"relwatch: changes {described}", now_iso()), fmt)
+    if delivered and events:
+        with user_errors():
+            sys.stdout.flush()
+            store.mark_delivered(cursor, max(e["id"] for e in events), now_iso())
     if exit_code and events:
         raise typer.Exit(1)
 
@@ -479,13 +560,48 @@ def sources(
 ) -> None:
     """Each source's health: last success, last error, failures in a row, 304 share, wait-until.
 
+    `relwatch sources accept SOURCE_ID` accepts a suspect drop as permanent (an organisation that
+    moved its repositories elsewhere): the next sync marks what the listing no longer holds as
+    gone, once, and the source is healthy again.
     Example: relwatch sources google --format json
     """
     from relwatch.render import Result
     from relwatch.views import source_table
 
+    if vendors and vendors[0] == "accept":
+        accept_drop(vendors[1:], db)
+        return
     with user_errors():
         cfg = load(config)
         chosen = cfg.resolve_vendors(vendors)
         health = health_of(db)
     emit(Result([source_table(cfg, health, chosen, fmt)]), fmt)
+
+
+def accept_drop(source_ids: list[str], db: Path | None) -> None:
+    """`relwatch sources accept SOURCE_ID`: accept the source's last suspect drop (one line on
+    stdout saying what the next sync does); UsageError for a wrong count of ids, an unknown source
+    or one whose last run was not suspect."""
+    from relwatch.dates import now_iso
+    from relwatch.errors import UsageError
+    from relwatch.render import safe
+    from relwatch.store import resolve_db_path, sync_lock
+    from relwatch.store.core import check_target
+
+    with user_errors():
+        if len(source_ids) != 1:
+            raise UsageError("usage: relwatch sources accept SOURCE_ID (one source id, as `relwatch sources` lists it)")
+        path = resolve_db_path(db)
+        check_target(path, write=False)
+        with sync_lock(path):
+            store = open_store(path, must_exist=True, write=True)
+            source = source_ids[0]
+            if not store.source_known(source):
+                raise UsageError(f"unknown source {safe(source)!r} in {path}")
+            run = store.accept_drop(source, now_iso())
+            if run is None:
+                raise UsageError(f"source {safe(source)!r}: its last run was not suspect; nothing to accept")
+    sys.stdout.write(
+        f"accepted the drop of {safe(source)} ({run['suspect']}): the next sync marks what its listing no longer "
+        "holds as gone, once\n"
+    )

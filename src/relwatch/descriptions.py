@@ -193,6 +193,17 @@ DESCRIPTIONS: dict[str, TableDescription] = {
             "suspect": "Why the result looks wrong, e.g. 'returned 0 items, 40 last time'.",
             "error": "The failure, in one line.",
             "shared": "Pages answered by another source's response to the same URL in the same sync.",
+            "skipped": "Items that could not be read (impossible date, bad id, number out of range) and were left out.",
+            "skipped_reasons": "The first reasons items were skipped " + JSON_LIST + ".",
+            "accepted_at": "When `relwatch sources accept` accepted this run's drop as permanent (UTC).",
+        },
+    },
+    "digest_cursors": {
+        "description": "What `relwatch diff --since delivered` last delivered, per set of vendors.",
+        "columns": {
+            "name": "The vendors the digest covers: 'all', or their keys joined by commas.",
+            "event_id": "The last event delivered (events.id); the next digest starts after it.",
+            "delivered_at": "When that digest was written (UTC).",
         },
     },
     "http_validators": {

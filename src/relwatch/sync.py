@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
 from collections import Counter
 from collections.abc import Awaitable, Iterable
 from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from relwatch.config import Config, SourceConfig
-from relwatch.dates import now_iso
+from relwatch.dates import iso_utc, now_iso
 from relwatch.errors import EXIT_OK, EXIT_SOURCES_FAILED, NotRecorded, RateLimited, RelwatchError
 from relwatch.models import SOURCE_COUNTS, RunStatus, SourceCounts, SourceStatus
+from relwatch.ratelimit import PARK_LIMIT
 from relwatch.sources import registry
-from relwatch.store import Store
+from relwatch.store import DatabaseFault, Store
+from relwatch.store.core import SqliteError, describe_fault
 from relwatch.store.ingest import SourceIngest
 
 if TYPE_CHECKING:
@@ -25,6 +29,16 @@ if TYPE_CHECKING:
 
 SUSPECT_MIN_PREVIOUS = 10
 SUSPECT_SHARE = 0.5
+# A source parked this long has missed at least one nightly sync: the sync exits 1 so cron mails it.
+PARKED_TOO_LONG = timedelta(hours=12)
+
+
+class Interrupted(RelwatchError):
+    """SIGINT or SIGTERM stopped a sync; exits 128 + the signal's number (130, 143)."""
+
+    def __init__(self, message: str, signum: int):
+        super().__init__(message)
+        self.exit_code = 128 + signum
 
 
 @dataclass(kw_only=True)
@@ -38,6 +52,16 @@ class SourceOutcome(SourceCounts):
     suspect: str | None = None
     error: str | None = None
     wait_until: str | None = None
+    parked_since: str | None = None  # ISO 8601 UTC: since when the source has been waiting on its host
+    skipped: int = 0  # items that could not be read and were left out
+    skipped_reasons: list[str] = field(default_factory=list)  # one line per skipped item
+
+    @property
+    def parked_too_long(self) -> bool:
+        """Waiting on its host since longer than PARKED_TOO_LONG (a night)."""
+        if self.status != SourceStatus.WAITING or not self.parked_since:
+            return False
+        return datetime.fromisoformat(now_iso()) - datetime.fromisoformat(self.parked_since) > PARKED_TOO_LONG
 
     def as_dict(self) -> dict[str, object]:
         """The outcome as `sync --json` lists it: whose, its status, its counts, what went wrong."""
@@ -55,6 +79,7 @@ class SyncResult:
     finished_at: str = ""
     outcomes: list[SourceOutcome] = field(default_factory=list)
     reclassified: ReclassifyReport | None = None
+    faults: list[str] = field(default_factory=list)  # database faults outside any one source, one line each
 
     @property
     def failed(self) -> list[SourceOutcome]:
@@ -67,9 +92,16 @@ class SyncResult:
         return [o for o in self.outcomes if o.suspect]
 
     @property
+    def parked(self) -> list[SourceOutcome]:
+        """Sources waiting on their host (a long Retry-After or rate-limit reset)."""
+        return [o for o in self.outcomes if o.status == SourceStatus.WAITING]
+
+    @property
     def exit_code(self) -> int:
-        """1 when a source failed or looks wrong, else 0 (the README's exit-code table)."""
-        return EXIT_SOURCES_FAILED if self.failed or self.suspect else EXIT_OK
+        """1 when a source failed, looks wrong or has been parked longer than a night, or the
+        database had a fault; else 0 (the README's exit-code table)."""
+        trouble = self.failed or self.suspect or self.faults or any(o.parked_too_long for o in self.outcomes)
+        return EXIT_SOURCES_FAILED if trouble else EXIT_OK
 
     def as_dict(self) -> dict[str, object]:
         """The `sync --json` document: the run, totals over sources (every SourceCounts count,
@@ -84,11 +116,14 @@ class SyncResult:
                 "sources": len(self.outcomes),
                 "failed": len(self.failed),
                 "suspect": len(self.suspect),
+                "parked": len(self.parked),
+                "skipped_items": sum(o.skipped for o in self.outcomes),
                 **{name: sum(getattr(o, name) for o in self.outcomes) for name in SOURCE_COUNTS},
                 "new_releases": len(self.reclassified.new_releases) if self.reclassified else 0,
                 "tier_changes": len(self.reclassified.tier_changes) if self.reclassified else 0,
             },
             "sources": [o.as_dict() for o in self.outcomes],
+            "faults": self.faults,
         }
 
 
@@ -123,11 +158,13 @@ def suspicion(items: int, previous: int | None) -> str | None:
 
     `previous` is the count of the last run that did not look wrong (or, when every run so far
     did, of the last run), so a source that has always been empty is flagged once, not nightly,
-    while one that dropped stays flagged until it recovers.
+    while one that dropped stays flagged until it recovers or the drop is accepted. Suspect: a
+    listing of SUSPECT_MIN_PREVIOUS items or more that lost SUSPECT_SHARE of them or more, and any
+    source that held items and now holds none (rule from the nightly-sync hardening).
     """
     if items == 0 and previous != 0:
         return "returned no items" + (f", {previous} last time" if previous else "")
-    if previous is not None and previous >= SUSPECT_MIN_PREVIOUS and items < previous * SUSPECT_SHARE:
+    if previous is not None and previous >= SUSPECT_MIN_PREVIOUS and items <= previous * SUSPECT_SHARE:
         return f"returned {items} items, {previous} last time"
     return None
 
@@ -160,53 +197,127 @@ async def run_sync(
 ) -> SyncResult:
     """Read every source of `vendors` concurrently, merge each as it ends, reclassify each vendor
     as its last source ends, and record the run. A source's failure is in its outcome, not raised.
+
+    Raises Interrupted when SIGINT or SIGTERM stops the sync: the sources that finished stay
+    merged, the unfinished ones are rolled back, and the run is marked interrupted. Raises
+    DatabaseFault (one line) when the database cannot be written at the start; a fault later is
+    in the result's `faults`, and the run is marked failed when the file can still be written.
     """
     from relwatch.http import Http
 
     progress = progress or NoProgress()
     mode = "record" if record_to else "replay" if replay_from else "live"
     sources = [s for v in vendors for s in config.vendors[v].sources]
-    http = Http(config.settings, record_to=record_to, replay_from=replay_from)
-    store.save_config(config)
     started = now_iso()
-    unlabelled = store.vendors_left_unlabelled()
-    run_id = store.start_sync_run(started_at=started, vendors=vendors, mode=mode)
+    try:
+        store.save_config(config)
+        unlabelled = store.vendors_left_unlabelled()
+        run_id = store.start_sync_run(started_at=started, vendors=vendors, mode=mode)
+    except SqliteError as exc:
+        raise DatabaseFault(describe_fault(exc, store.path) + "; nothing was synced") from None
+    http = Http(config.settings, record_to=record_to, replay_from=replay_from)
     result = SyncResult(run_id=run_id, mode=mode, started_at=started)
-    settle = VendorSettling(store, config, run_id, sources)
-    if unlabelled:
-        from relwatch.releases import reclassify
-
-        settle.report = reclassify(store, config, [v for v in unlabelled if v in config.vendors], sync_run_id=run_id)
-    async with http:
-        runner = SourceRunner(store, http, run_id, progress, replaying=replay_from is not None)
-        result.outcomes = list(await asyncio.gather(*(settle.after(s, runner.run(s)) for s in sources)))
+    settle = VendorSettling(store, config, run_id, sources, result.faults)
+    runner = SourceRunner(store, http, run_id, progress, replaying=replay_from is not None)
+    with SignalStop() as stop:
+        try:
+            if unlabelled:
+                settle.reclassify([v for v in unlabelled if v in config.vendors])
+            async with http:
+                result.outcomes = list(await asyncio.gather(*(settle.after(s, runner.run(s)) for s in sources)))
+        except asyncio.CancelledError:
+            if stop.signum is None:
+                raise
+            result.outcomes = runner.done
+            settle.reclassify(sorted(settle.changed - settle.settled))
+            interrupted = finish_run(store, result, RunStatus.INTERRUPTED)
+            raise Interrupted(interrupted_line(stop.signum, result, len(sources), interrupted), stop.signum) from None
     result.reclassified = settle.report
+    failed = len(result.failed)
+    status = RunStatus.OK if not failed else RunStatus.FAILED if failed == len(sources) else RunStatus.PARTIAL
+    finish_run(store, result, RunStatus.FAILED if result.faults else status)
+    return result
+
+
+def finish_run(store: Store, result: SyncResult, status: RunStatus) -> bool:
+    """Record how the run ended; a database fault while doing so goes to `result.faults`.
+    Whether the run could be recorded."""
     result.finished_at = now_iso()
     failed = len(result.failed)
     skipped = sum(o.status in (SourceStatus.SKIPPED, SourceStatus.WAITING) for o in result.outcomes)
-    status = RunStatus.OK if not failed else RunStatus.FAILED if failed == len(sources) else RunStatus.PARTIAL
-    store.finish_sync_run(
-        run_id,
-        finished_at=result.finished_at,
-        status=status,
-        ok=len(sources) - failed - skipped,
-        failed=failed,
-        skipped=skipped,
+    try:
+        store.finish_sync_run(
+            result.run_id,
+            finished_at=result.finished_at,
+            status=status,
+            ok=len(result.outcomes) - failed - skipped,
+            failed=failed,
+            skipped=skipped,
+        )
+    except SqliteError as exc:
+        fault = describe_fault(exc, store.path)
+        result.faults.append(f"{fault}; sync run {result.run_id} could not be marked {status}")
+        return False
+    return True
+
+
+def interrupted_line(signum: int, result: SyncResult, sources: int, recorded: bool) -> str:
+    """The one line an interrupted sync ends with: what was kept, what was rolled back (pure)."""
+    name = signal.Signals(signum).name
+    merged = sum(o.status == SourceStatus.OK for o in result.outcomes)
+    line = (
+        f"interrupted by {name}: kept the {len(result.outcomes)} sources that had finished ({merged} merged), "
+        f"rolled back the {sources - len(result.outcomes)} unfinished"
     )
-    return result
+    if recorded:
+        return f"{line}; sync run {result.run_id} marked interrupted"
+    return f"{line}; {'; '.join(result.faults)}"
+
+
+class SignalStop:
+    """While entered (in a running event loop, main thread): SIGINT and SIGTERM cancel the current
+    task once and note the signal in `signum`; a second signal is ignored while the sync winds down."""
+
+    def __init__(self) -> None:
+        self.signum: int | None = None
+        self.installed: list[signal.Signals] = []
+
+    def __enter__(self) -> SignalStop:
+        loop = asyncio.get_running_loop()
+        task = asyncio.current_task()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            try:
+                loop.add_signal_handler(sig, self._stop, sig, task)
+            except (ValueError, RuntimeError, NotImplementedError):  # not the main thread: signals stay as they are
+                continue
+            self.installed.append(sig)
+        return self
+
+    def _stop(self, signum: int, task: asyncio.Task[object] | None) -> None:
+        if self.signum is None and task is not None:
+            self.signum = signum
+            task.cancel()
+
+    def __exit__(self, *exc: object) -> None:
+        loop = asyncio.get_running_loop()
+        for sig in self.installed:
+            loop.remove_signal_handler(sig)
 
 
 class VendorSettling:
     """Reclassifies a vendor as soon as its last source is done, if any of them changed anything:
     its releases are current while other vendors' pages are still on the way, and the work fills
-    time the sync would otherwise spend waiting on the network."""
+    time the sync would otherwise spend waiting on the network. A database fault while doing so
+    goes to `faults`, one line."""
 
-    def __init__(self, store: Store, config: Config, run_id: int, sources: list[SourceConfig]):
+    def __init__(self, store: Store, config: Config, run_id: int, sources: list[SourceConfig], faults: list[str]):
         self.store = store
         self.config = config
         self.run_id = run_id
         self.running = Counter(s.vendor for s in sources)
         self.changed: set[str] = set()
+        self.settled: set[str] = set()
+        self.faults = faults
         self.report: ReclassifyReport | None = None
 
     async def after(self, source: SourceConfig, run: Awaitable[SourceOutcome]) -> SourceOutcome:
@@ -216,12 +327,20 @@ class VendorSettling:
             self.changed.add(source.vendor)
         self.running[source.vendor] -= 1
         if self.running[source.vendor] == 0 and source.vendor in self.changed:
-            from relwatch.releases import reclassify
-
-            self.report = reclassify(
-                self.store, self.config, [source.vendor], sync_run_id=self.run_id, report=self.report
-            )
+            self.reclassify([source.vendor])
         return outcome
+
+    def reclassify(self, vendors: list[str]) -> None:
+        """Rebuild the releases of `vendors` now (none: nothing to do)."""
+        if not vendors:
+            return
+        from relwatch.releases import reclassify
+
+        try:
+            self.report = reclassify(self.store, self.config, vendors, sync_run_id=self.run_id, report=self.report)
+        except SqliteError as exc:
+            self.faults.append(describe_fault(exc, self.store.path) + f"; releases of {', '.join(vendors)} not rebuilt")
+        self.settled.update(vendors)
 
 
 class SourceRunner:
@@ -233,27 +352,29 @@ class SourceRunner:
         self.run_id = run_id
         self.progress = progress
         self.replaying = replaying
+        self.done: list[SourceOutcome] = []  # outcomes of the sources that finished, in that order
 
     async def run(self, source: SourceConfig) -> SourceOutcome:
         """Read, stage and merge one source; its outcome (a failure is recorded, not raised)."""
         outcome = SourceOutcome(source=source.id, vendor=source.vendor, kind=source.kind)
         started = now_iso()
-        wait_until = self.store.stored_wait(source.id)
-        if wait_until and wait_until > started and not self.replaying:
-            outcome.status = SourceStatus.WAITING
-            outcome.wait_until = wait_until
-            outcome.error = f"the host asked to wait until {wait_until}"
-            self._record(source, outcome, started)
-            self.progress.finished(outcome)
-            return outcome
+        try:
+            if self._still_parked(source, outcome, started):
+                self._record(source, outcome, started)
+                return self._done(outcome)
+        except SqliteError as exc:
+            return self._done(self._fault(outcome, exc))
         spec = registry.load(source.kind)
         token = source_token(source)
         session = self.http.session(source.base_url, token=token, validators=self._validators(source))
         ingest = SourceIngest(self.store, source, self.run_id)
         self.progress.started(source)
+        incomplete = False
         try:
             async for page in spec.fetch(source, session):
                 ingest.add(page)
+                outcome.skipped_reasons += page.skipped
+                incomplete = incomplete or bool(page.incomplete) or bool(page.skipped)
                 del page  # staged: not held while the next page is awaited
                 self.progress.advanced(source, ingest.pages, ingest.items)
         except NotRecorded as exc:
@@ -265,6 +386,8 @@ class SourceRunner:
         except asyncio.CancelledError:
             ingest.discard()
             raise
+        except SqliteError as exc:
+            self._fault(outcome, exc)
         except Exception as exc:  # a parser bug must not take the other sources down
             outcome.status = SourceStatus.FAILED
             outcome.error = f"unexpected {type(exc).__name__} while reading {source.id}: {exc}"
@@ -272,17 +395,64 @@ class SourceRunner:
         outcome.requests, outcome.not_modified, outcome.bytes = stats.requests, stats.not_modified, stats.bytes
         outcome.shared = stats.shared
         outcome.wait_until = outcome.wait_until or stats.wait_until
+        outcome.skipped = len(outcome.skipped_reasons)
         if outcome.error:
             outcome.error = redact(outcome.error, [token])
-        if outcome.status == SourceStatus.OK:
-            self._merge(source, ingest, outcome, started)
-        else:
-            ingest.discard()
-            self._record(source, outcome, started)
+        try:
+            if outcome.status == SourceStatus.WAITING:
+                outcome.parked_since = self.store.parked_since(source.id) or started
+            if outcome.status == SourceStatus.OK:
+                self._merge(source, ingest, outcome, started, complete=not incomplete)
+            else:
+                ingest.discard()
+                self._record(source, outcome, started)
+        except SqliteError as exc:
+            self._fault(outcome, exc)
+            self._try_record(source, outcome, started)
+        return self._done(outcome)
+
+    def _done(self, outcome: SourceOutcome) -> SourceOutcome:
+        self.done.append(outcome)
         self.progress.finished(outcome)
         return outcome
 
-    def _merge(self, source: SourceConfig, ingest: SourceIngest, outcome: SourceOutcome, started: str) -> None:
+    def _fault(self, outcome: SourceOutcome, exc: SqliteError) -> SourceOutcome:
+        """The outcome of a source the database failed under: failed, the fault as its error."""
+        outcome.status = SourceStatus.FAILED
+        outcome.error = describe_fault(exc, self.store.path)
+        outcome.new = outcome.updated = outcome.gone = 0
+        return outcome
+
+    def _try_record(self, source: SourceConfig, outcome: SourceOutcome, started: str) -> None:
+        """Record a failed source's run if the database still takes writes (a full disk may not)."""
+        try:
+            self.store.rollback_open()
+            self._record(source, outcome, started)
+        except SqliteError:
+            return
+
+    def _still_parked(self, source: SourceConfig, outcome: SourceOutcome, started: str) -> bool:
+        """Whether the source's host asked to wait past now (a replay never waits); fills the outcome.
+
+        A source is parked at most PARK_LIMIT (7 days) counted from its first waiting run, whatever
+        the stored wait says (a wait stored before that bound existed may run to 2126).
+        """
+        wait_until = self.store.stored_wait(source.id)
+        if not wait_until or wait_until <= started or self.replaying:
+            return False
+        since = self.store.parked_since(source.id) or started
+        bound = iso_utc(datetime.fromisoformat(since) + timedelta(seconds=PARK_LIMIT))
+        if bound <= started:
+            return False
+        outcome.status = SourceStatus.WAITING
+        outcome.wait_until = min(wait_until, bound)
+        outcome.parked_since = since
+        outcome.error = f"the host asked to wait until {outcome.wait_until}"
+        return True
+
+    def _merge(
+        self, source: SourceConfig, ingest: SourceIngest, outcome: SourceOutcome, started: str, *, complete: bool
+    ) -> None:
         spec = registry.load(source.kind)
         items = ingest.items_seen
         if getattr(spec, "STEADY_COUNT", True):
@@ -290,7 +460,7 @@ class SourceRunner:
 
         ingest.commit(
             now=now_iso(),
-            complete=spec.COMPLETE_LISTING and outcome.suspect is None,
+            complete=spec.COMPLETE_LISTING and complete and outcome.suspect is None,
             keep_validators=outcome.suspect is None,
             on_commit=lambda _: self._write_run(source, outcome, started),
             counts=outcome,
@@ -311,6 +481,7 @@ class SourceRunner:
             suspect=outcome.suspect,
             error=outcome.error,
             wait_until=outcome.wait_until,
+            skipped=outcome.skipped_reasons,
         )
 
     def _validators(self, source: SourceConfig) -> dict[str, Validator]:

@@ -194,6 +194,7 @@ def source_rows(config: Config, health: list[dict[str, Any]], vendors: list[str]
                     "failures_in_a_row": state.get("consecutive_failures") or 0,
                     "share_304": round((state.get("last_not_modified") or 0) / requests, 2) if requests else None,
                     "suspect": state.get("last_suspect"),
+                    "skipped": state.get("last_skipped") or 0,
                     "wait_until": state.get("wait_until"),
                 }
             )
@@ -212,7 +213,8 @@ def summary_rows(result: SyncResult) -> list[dict[str, Any]]:
             "new": o.new,
             "updated": o.updated,
             "gone": o.gone,
-            "note": o.error or o.suspect or "",
+            "skipped": o.skipped,
+            "note": o.error or o.suspect or (o.skipped_reasons[0] if o.skipped_reasons else ""),
         }
         for o in result.outcomes
     ]
@@ -227,6 +229,8 @@ def sync_summary(result: SyncResult) -> Result:
         f"{totals['requests']} requests, {totals['not_modified']} answered 304; "
         f"{totals['items']} items, {totals['new']} new, {totals['updated']} updated, {totals['gone']} gone"
     )
+    if totals["skipped_items"] or totals["parked"]:
+        line += f"; {totals['skipped_items']} items skipped (unreadable), {totals['parked']} sources parked"
     table = Table(summary_rows(result), title=f"Sync run {result.run_id} ({result.mode})")
     return Result([table, Markdown([line])], document=result.as_dict())
 

@@ -15,21 +15,22 @@ from __future__ import annotations
 from pathlib import Path
 
 from relwatch.errors import RelwatchError
-from relwatch.store.core import DB_ENV, default_db_path, resolve_db_path
+from relwatch.store.core import DB_ENV, DatabaseFault, default_db_path, resolve_db_path
 from relwatch.store.lock import sync_lock
 from relwatch.store.queries import Queries
 from relwatch.store.releases import ReleaseTables
 from relwatch.store.runs import RunRecords
 
-__all__ = ["DB_ENV", "Store", "default_db_path", "resolve_db_path", "sync_lock"]
+__all__ = ["DB_ENV", "DatabaseFault", "Store", "default_db_path", "resolve_db_path", "sync_lock"]
 
 
 class Store(Queries, RunRecords, ReleaseTables):
     """An open relwatch database, migrated to the current schema."""
 
     @classmethod
-    def open_existing(cls, path: Path) -> Store:
-        """The database at `path`; RelwatchError (one line) when there is none."""
+    def open_existing(cls, path: Path, *, readonly: bool = True) -> Store:
+        """The database at `path`, read-only unless `readonly` is false; RelwatchError (one line)
+        when there is none (nothing is created)."""
         if not path.exists():
             raise RelwatchError(f"no database at {path}: run `relwatch sync` first, or pass --db")
-        return cls(path)
+        return cls(path, readonly=readonly)

@@ -168,6 +168,19 @@ M005_SOURCE_RUNS_SHARED = """
 ALTER TABLE source_runs ADD COLUMN shared INTEGER NOT NULL DEFAULT 0;  -- pages answered by another source's response
 """
 
+# The digest's cursor (`diff --since delivered`), poison items counted per source run, and a
+# permanent drop accepted by `relwatch sources accept`.
+M009_DIGEST_AND_SKIPPED = """
+CREATE TABLE digest_cursors (
+    name TEXT PRIMARY KEY,          -- the vendors the digest covers: 'all' or their keys joined by ','
+    event_id INTEGER NOT NULL,      -- the last event delivered (events.id)
+    delivered_at TEXT NOT NULL
+);
+ALTER TABLE source_runs ADD COLUMN skipped INTEGER NOT NULL DEFAULT 0;  -- items that could not be read
+ALTER TABLE source_runs ADD COLUMN skipped_reasons TEXT;                -- the first reasons (JSON list)
+ALTER TABLE source_runs ADD COLUMN accepted_at TEXT;                    -- when a suspect drop was accepted
+"""
+
 # (name, SQL script), applied in order, each in its own transaction, recorded in `migrations`.
 MIGRATIONS: list[tuple[str, str]] = [
     ("001_initial", M001_INITIAL),
@@ -175,4 +188,5 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("003_listing_indexes", M003_LISTING_INDEXES),
     ("004_artifact_payloads", M004_ARTIFACT_PAYLOADS),
     ("005_source_runs_shared", M005_SOURCE_RUNS_SHARED),
+    ("009_digest_and_skipped", M009_DIGEST_AND_SKIPPED),
 ]

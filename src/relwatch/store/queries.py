@@ -38,14 +38,16 @@ class Queries(Database):
         return list(dict.fromkeys(keys))
 
     def source_health(self) -> list[dict[str, Any]]:
-        """Per stored source: its state and its last run that was not skipped (`last_*`), and how
-        many artifacts it holds; by vendor, then source id."""
+        """Per stored source: its state and its last run that was not skipped (`last_*`; a suspect
+        drop accepted by `relwatch sources accept` is no longer suspect), and how many artifacts it
+        holds; by vendor, then source id."""
         return self.rows(
             """
             SELECT s.vendor_id AS vendor, s.id AS source, s.kind, s.last_success, s.last_error,
                    s.last_error_at, s.consecutive_failures, s.wait_until,
                    r.status AS last_status, r.items AS last_items, r.requests AS last_requests,
-                   r.not_modified AS last_not_modified, r.suspect AS last_suspect,
+                   r.not_modified AS last_not_modified,
+                   CASE WHEN r.accepted_at IS NULL THEN r.suspect END AS last_suspect, r.skipped AS last_skipped,
                    (SELECT count(*) FROM artifacts a WHERE a.source_id = s.id) AS artifacts
             FROM sources s
             LEFT JOIN source_runs r ON r.id = (
@@ -114,14 +116,23 @@ class Queries(Database):
         return rows[0] if rows else None
 
     def events_after(
-        self, *, run_id: int | None = None, moment: str | None = None, vendors: list[str] | None = None
+        self,
+        *,
+        run_id: int | None = None,
+        moment: str | None = None,
+        vendors: list[str] | None = None,
+        event_id: int | None = None,
     ) -> list[dict[str, Any]]:
-        """Events of sync runs after `run_id` and events without a run at or after `moment`, oldest first.
+        """Events of sync runs after `run_id` and events without a run at or after `moment`, oldest first;
+        with `event_id`, the events after that one (`diff --since delivered`).
 
-        With neither, every event.
+        With none, every event.
         """
         where, params = _filters(vendors, None, None, None, None)
-        if run_id is not None:
+        if event_id is not None:
+            where.append("id > :event")
+            params["event"] = event_id
+        elif run_id is not None:
             where.append("(sync_run_id > :run OR (sync_run_id IS NULL AND at >= :moment))")
             params.update(run=run_id, moment=moment or "")
         elif moment:

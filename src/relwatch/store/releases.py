@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from relwatch.errors import UsageError
 from relwatch.models import EventType
 from relwatch.store.core import Database
 
+DATE_START = re.compile(r"[0-9]{4}-[0-9]{2}(-[0-9]{2})?")
 # The artifact columns classification reads.
 ARTIFACT_FIELDS = (
     "id, vendor_id, kind, external_id, name, url, date, date_kind, licence, licence_link, gated, parameters, "
@@ -19,6 +22,18 @@ ARTIFACT_FIELDS = (
 # The artifact columns classification writes, in the order of `classify.Label.as_row`.
 LABEL_COLUMNS = ("release_id", "family", "tier", "tier_reason", "licence_class", "derivative_of")
 RELEASE_JSON_COLUMNS = ("licences", "kinds", "pipeline_tags", "evidence")
+
+
+def readable_day(value: object) -> bool:
+    """Whether a stored date (YYYY, YYYY-MM, YYYY-MM-DD, or an ISO 8601 time) starts with a real
+    calendar day, as classification reads it (a month reads as its first day)."""
+    if not isinstance(value, str) or not DATE_START.match(value):
+        return False
+    try:
+        date.fromisoformat(value[:10] if len(value) > 7 else value[:7] + "-01")
+    except ValueError:
+        return False
+    return True
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,8 +50,20 @@ class ReleaseTables(Database):
     """Releases and artifact labels, one vendor at a time."""
 
     def vendor_artifacts(self, vendor: str) -> list[dict[str, Any]]:
-        """Every artifact of the vendor (gone ones included), with ARTIFACT_FIELDS."""
-        return self.rows(f"SELECT {ARTIFACT_FIELDS} FROM artifacts WHERE vendor_id = ?", (vendor,))
+        """Every artifact of the vendor (gone ones included), with ARTIFACT_FIELDS.
+
+        A stored `date` or `first_seen` that is no calendar day (2025-02-30, written by an older
+        relwatch or by hand) reads as None, and a line naming it goes to `warnings`: nothing stored
+        can make reclassification fail.
+        """
+        rows = self.rows(f"SELECT {ARTIFACT_FIELDS} FROM artifacts WHERE vendor_id = ?", (vendor,))
+        for row in rows:
+            for column in ("date", "first_seen"):
+                if row[column] is not None and not readable_day(row[column]):
+                    what = f"artifact {row['external_id']!r} of {vendor}"
+                    self.warnings.append(f"{what}: stored {column} {row[column]!r} is not a day; ignored")
+                    row[column] = None
+        return rows
 
     def release_tiers(self, vendor: str) -> dict[str, str | None]:
         """The vendor's stored releases: id → tier."""

@@ -18,7 +18,10 @@ SOURCE_RUN_COLUMNS = (
     *SOURCE_COUNTS,
     "suspect",
     "error",
+    "skipped",
+    "skipped_reasons",
 )
+SKIPPED_REASONS_KEPT = 5  # the first reasons a source run keeps; the count says how many there were
 
 
 class RunRecords(Database):
@@ -71,16 +74,19 @@ class RunRecords(Database):
         suspect: str | None,
         error: str | None,
         wait_until: str | None,
+        skipped: list[str] | None = None,
     ) -> None:
         """Record one source's read and update the source's state, inside the caller's
         transaction (a merge records its run in the transaction that merges).
 
         ok: last success now, failures reset; failed: the error, one more failure; waiting: the
-        host's wait. `wait_until` is an ISO 8601 UTC moment or None.
+        host's wait. `wait_until` is an ISO 8601 UTC moment or None. `skipped`: one line per item
+        that could not be read; their count and the first SKIPPED_REASONS_KEPT are recorded.
         """
         values: list[Any] = [sync_run_id, source_id, started_at, finished_at, status]
         values += [getattr(counts, name) for name in SOURCE_COUNTS]
-        values += [suspect, error]
+        skipped = skipped or []
+        values += [suspect, error, len(skipped), json.dumps(skipped[:SKIPPED_REASONS_KEPT]) if skipped else None]
         self.conn.execute(
             f"INSERT INTO source_runs ({', '.join(SOURCE_RUN_COLUMNS)}) "
             f"VALUES ({', '.join('?' for _ in SOURCE_RUN_COLUMNS)})",
@@ -106,11 +112,11 @@ class RunRecords(Database):
         return None if row is None else row[0]
 
     def previous_items(self, source_id: str) -> int | None:
-        """Items of the source's last ok run that was not suspect, else of its last ok run; None
-        before its first ok run."""
-        for condition in ("suspect IS NULL", "1 = 1"):
+        """Items of the source's last ok run that was not suspect (or whose drop was accepted), else
+        of its last ok run; None before its first ok run."""
+        for condition in ("suspect IS NULL OR accepted_at IS NOT NULL", "1 = 1"):
             row = self.conn.execute(
-                f"SELECT items FROM source_runs WHERE source_id = ? AND status = ? AND {condition} "
+                f"SELECT items FROM source_runs WHERE source_id = ? AND status = ? AND ({condition}) "
                 "ORDER BY id DESC LIMIT 1",
                 (source_id, SourceStatus.OK),
             ).fetchone()
@@ -129,3 +135,50 @@ class RunRecords(Database):
         for row in rows:
             row["item_ids"] = json.loads(row["item_ids"])
         return rows
+
+    def source_known(self, source_id: str) -> bool:
+        """Whether the database holds the source (a sync mirrored it from the config)."""
+        return self.conn.execute("SELECT 1 FROM sources WHERE id = ?", (source_id,)).fetchone() is not None
+
+    def parked_since(self, source_id: str) -> str | None:
+        """When (ISO 8601 UTC) the source's current run of `waiting` results began: the start of
+        its first waiting run after its last ok or failed one; None when it is not waiting."""
+        row = self.conn.execute(
+            "SELECT min(started_at) FROM source_runs WHERE source_id = :sid AND status = :waiting AND id > "
+            "coalesce((SELECT max(id) FROM source_runs WHERE source_id = :sid AND status IN (:ok, :failed)), 0)",
+            {"sid": source_id, "waiting": SourceStatus.WAITING, "ok": SourceStatus.OK, "failed": SourceStatus.FAILED},
+        ).fetchone()
+        return None if row is None else row[0]
+
+    def accept_drop(self, source_id: str, now: str) -> dict[str, Any] | None:
+        """Accept the source's last ok run's suspect drop as permanent (`relwatch sources accept`):
+        its item count becomes the one later runs are compared with, so the next sync marks what
+        the listing no longer holds as gone, once. Returns that run (id, items, suspect), or None
+        when the source's last ok run was not suspect (nothing to accept). `now`: ISO 8601 UTC."""
+        rows = self.rows(
+            "SELECT id, items, suspect, accepted_at FROM source_runs WHERE source_id = ? AND status = ? "
+            "ORDER BY id DESC LIMIT 1",
+            (source_id, SourceStatus.OK),
+        )
+        if not rows or rows[0]["suspect"] is None or rows[0]["accepted_at"] is not None:
+            return None
+        with self.transaction() as conn:
+            conn.execute("UPDATE source_runs SET accepted_at = ? WHERE id = ?", (now, rows[0]["id"]))
+        return rows[0]
+
+    # -- the digest's cursor (`diff --since delivered`) -------------------------------------
+
+    def delivered_event(self, name: str) -> int | None:
+        """The last event id the digest `name` delivered; None before its first delivery."""
+        row = self.conn.execute("SELECT event_id FROM digest_cursors WHERE name = ?", (name,)).fetchone()
+        return None if row is None else int(row[0])
+
+    def mark_delivered(self, name: str, event_id: int, now: str) -> None:
+        """Advance the digest `name` to `event_id` (never back), delivered at `now` (ISO 8601 UTC)."""
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT INTO digest_cursors (name, event_id, delivered_at) VALUES (?, ?, ?) "
+                "ON CONFLICT (name) DO UPDATE SET event_id = max(event_id, excluded.event_id), "
+                "delivered_at = excluded.delivered_at",
+                (name, event_id, now),
+            )
