@@ -203,7 +203,8 @@ def sync(
 
     if fmt != Format.table or not quiet:
         emit(views.sync_summary(result), fmt)
-    for outcome in result.outcomes:
+    told = fmt == Format.table and not quiet  # the summary already groups the failures by host
+    for outcome in [] if told else result.outcomes:
         if outcome.status == "failed" or (quiet and outcome.suspect):
             problem = outcome.error or f"suspect: {outcome.suspect}"
             sys.stderr.write(f"relwatch: {safe(outcome.source)}: {safe(problem)}\n")

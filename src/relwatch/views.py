@@ -8,7 +8,8 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from relwatch.errors import UsageError
-from relwatch.render import Format, Markdown, Result, Table, human_count, one_line, terminal
+from relwatch.models import SourceStatus
+from relwatch.render import Format, Markdown, Result, Table, human_count, one_line, short_urls, terminal
 
 if TYPE_CHECKING:
     from relwatch.config import Config, SourceConfig
@@ -201,7 +202,9 @@ def source_rows(config: Config, health: list[dict[str, Any]], vendors: list[str]
 
 
 def summary_rows(result: SyncResult) -> list[dict[str, Any]]:
-    """A row per source of a sync run: status, requests, 304s, items, new, updated, gone, the error."""
+    """A row per source of a sync run that read something or looks wrong: status, requests, 304s,
+    items, new, updated, gone, the note. Failed sources and sources a replay skipped are told in
+    `problem_lines` instead, grouped by host."""
     return [
         {
             "source": o.source,
@@ -212,14 +215,67 @@ def summary_rows(result: SyncResult) -> list[dict[str, Any]]:
             "new": o.new,
             "updated": o.updated,
             "gone": o.gone,
-            "note": o.error or o.suspect or "",
+            "note": short_urls(o.error or o.suspect or ""),
         }
         for o in result.outcomes
+        if o.status not in (SourceStatus.FAILED, SourceStatus.SKIPPED)
     ]
 
 
+# The host-level failures of `http.transport_error` ("cannot resolve host huggingface.co").
+HOST_FAILURE = re.compile(r"^(?P<what>cannot resolve host|connection refused by|cannot connect to) (?P<host>\S+)$")
+HOST_FAILURE_WORDS = {
+    "cannot resolve host": "cannot resolve host",
+    "connection refused by": "connection refused",
+    "cannot connect to": "cannot connect",
+}
+URL_HOST = re.compile(r"https?://(?P<host>[^/\s:?#]+)\S*")
+
+
+def failure_key(error: str) -> tuple[str, str]:
+    """(host, what went wrong) of a source's error: `cannot resolve host huggingface.co` →
+    (`huggingface.co`, `cannot resolve host`), `connection refused by h` → (h, `connection
+    refused`); an error naming a URL → its host and the error
+    with the URL left out; anything else → ("", the error)."""
+    matched = HOST_FAILURE.match(error)
+    if matched:
+        return matched["host"], HOST_FAILURE_WORDS[matched["what"]]
+    url = URL_HOST.search(error)
+    if url:
+        rest = " ".join((error[: url.start()] + error[url.end() :]).split())
+        return url["host"], rest
+    return "", error
+
+
+def problem_lines(result: SyncResult) -> list[str]:
+    """What went wrong in a sync, one line per (host, error) with how many sources it hit, then one
+    line for every source a replay held no recording of, then a hint when no host answered."""
+    groups: dict[tuple[str, str], int] = {}
+    for outcome in result.outcomes:
+        if outcome.status == SourceStatus.FAILED:
+            key = failure_key(one_line(outcome.error or "failed"))
+            groups[key] = groups.get(key, 0) + 1
+    lines = [
+        f"{host + ': ' if host else ''}{what} — {count} source{'s' if count > 1 else ''}"
+        for (host, what), count in sorted(groups.items(), key=lambda item: (-item[1], item[0]))
+    ]
+    skipped = [o for o in result.outcomes if o.status == SourceStatus.SKIPPED]
+    if skipped:
+        hosts: dict[str, int] = {}
+        for outcome in skipped:
+            host = failure_key(outcome.error or "")[0] or "other"
+            hosts[host] = hosts.get(host, 0) + 1
+        spread = ", ".join(f"{host} {count}" for host, count in sorted(hosts.items(), key=lambda item: -item[1]))
+        lines.append(f"{len(skipped)} sources not in the recording, skipped ({spread})")
+    answered = [o for o in result.outcomes if o.status not in (SourceStatus.FAILED, SourceStatus.SKIPPED)]
+    if result.outcomes and not answered and result.failed:
+        lines.append("no host answered: offline? Check the network, or replay a recording with --replay DIR.")
+    return lines
+
+
 def sync_summary(result: SyncResult) -> Result:
-    """The run summary: a row per source, then a line of totals; JSON is `SyncResult.as_dict()`."""
+    """The run summary: a row per source that answered, the problems grouped by host, then a line of
+    totals; JSON is `SyncResult.as_dict()`."""
     totals = result.as_dict()["totals"]
     assert isinstance(totals, dict)
     line = (
@@ -227,8 +283,22 @@ def sync_summary(result: SyncResult) -> Result:
         f"{totals['requests']} requests, {totals['not_modified']} answered 304; "
         f"{totals['items']} items, {totals['new']} new, {totals['updated']} updated, {totals['gone']} gone"
     )
-    table = Table(summary_rows(result), title=f"Sync run {result.run_id} ({result.mode})")
-    return Result([table, Markdown([line])], document=result.as_dict())
+    blocks: list[Table | Markdown] = []
+    rows = summary_rows(result)
+    if rows:
+        blocks.append(Table(rows, title=f"Sync run {result.run_id} ({result.mode})"))
+    else:
+        blocks.append(Markdown([f"Sync run {result.run_id} ({result.mode}): no source answered"]))
+    blocks.append(Markdown([f"- {problem}" for problem in problem_lines(result)] + [line]))
+    return Result(blocks, document=result.as_dict())
+
+
+def waiting_for(source: SourceConfig, pages: int) -> str:
+    """What a running source waits for, for the progress display: `waiting for huggingface.co (page 1)`."""
+    address = source.base_url or str(source.option("url") or "")
+    matched = URL_HOST.match(address)
+    host = matched["host"] if matched else source.kind
+    return f"waiting for {host} (page {pages + 1})"
 
 
 class RichSyncProgress:
@@ -253,10 +323,10 @@ class RichSyncProgress:
         self.progress.__exit__(None, None, None)
 
     def started(self, source: SourceConfig) -> None:
-        self.tasks[source.id] = self.progress.add_task(source.id, total=None, state="starting")
+        self.tasks[source.id] = self.progress.add_task(source.id, total=None, state=waiting_for(source, 0))
 
     def advanced(self, source: SourceConfig, pages: int, items: int) -> None:
-        self.progress.update(self.tasks[source.id], state=f"{pages} pages, {items} items")
+        self.progress.update(self.tasks[source.id], state=f"{pages} pages, {items} items; {waiting_for(source, pages)}")
 
     def finished(self, outcome: SourceOutcome) -> None:
         task = self.tasks.get(outcome.source)
