@@ -33,7 +33,7 @@ def test_identical_failures_are_one_line_per_host_and_no_answer_gives_a_hint() -
     lines = problem_lines(result)
     assert lines == [
         "huggingface.co: cannot resolve host — 14 sources",
-        "openrouter.ai: cannot resolve host — 1 source",
+        "openrouter.ai: cannot resolve host — 1 source (v/openrouter/o)",
         "no host answered: offline? Check the network, or replay a recording with --replay DIR.",
     ]
     result.outcomes.append(outcome("v/modelsdev/o", SourceStatus.OK, items=3))

@@ -412,8 +412,9 @@ def comparison_of(
     from relwatch.analysis import compare_releases
 
     rows = store.list_releases(vendors=vendors)
+    stated = store.release_modalities(vendors) if modality or pipeline else None
     comparison = compare_releases(
-        rows, vendors, since=window[0], until=window[1], by=by, pipeline=pipeline, modality=modality
+        rows, vendors, since=window[0], until=window[1], by=by, pipeline=pipeline, modality=modality, stated=stated
     )
     return comparison, rows
 

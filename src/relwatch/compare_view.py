@@ -6,7 +6,7 @@ from typing import Any
 
 from relwatch.analysis import Comparison
 from relwatch.figures_text import MARKS, metric_rows
-from relwatch.render import Preformatted, Result, Table
+from relwatch.render import Markdown, Preformatted, Result, Table
 
 COLOURS = {
     "open": "green",
@@ -95,7 +95,22 @@ def comparison_result(comparison: Comparison, *, colour: bool) -> Result:
     if comparison.periods:
         blocks.append(Table(period_rows(comparison), columns=["period", *vendors], title=f"Per {comparison.by}"))
     blocks.append(timeline(comparison))
+    note = left_out_note(comparison)
+    if note:
+        blocks.append(Markdown([note]))
     return Result(blocks, document=comparison.as_dict(), records=Table(flat_rows(comparison)), colour=colour)
+
+
+def left_out_note(comparison: Comparison) -> str | None:
+    """The line saying how many releases a --modality or --pipeline filter left out because no
+    source states their modality (or tags); None when it left none out."""
+    if not comparison.unknown_modality:
+        return None
+    total = sum(comparison.unknown_modality.values())
+    wanted = f"--modality {comparison.modality}" if comparison.modality else f"--pipeline {comparison.pipeline}"
+    what = "modality" if comparison.modality else "pipeline tag"
+    counts = ", ".join(f"{vendor} {n}" for vendor, n in comparison.unknown_modality.items())
+    return f"{wanted} left out {total} releases whose {what} no source states ({counts})."
 
 
 def _axis(labels: list[str], widths: list[int]) -> str:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from relwatch.analysis import OPEN_TIERS, TIERS, Comparison, VendorFigures, as_day, per_period, select_releases
+from relwatch.analysis import OPEN_TIERS, TIERS, Comparison, VendorFigures, as_day, dated, decoded, per_period
 from relwatch.figures_text import MARKS, metric_rows
 from relwatch.render import human_count
 
@@ -145,16 +145,10 @@ def render_report(comparison: Comparison, releases: list[dict[str, Any]], *, tit
 
 
 def releases_in_comparison(comparison: Comparison, releases: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The rows the comparison counted, oldest first: same window, filters and vendors."""
-    vendors = {v.vendor for v in comparison.vendors}
-    chosen = select_releases(
-        releases,
-        since=comparison.since,
-        until=comparison.until,
-        pipeline=comparison.pipeline,
-        modality=comparison.modality,
-    )
-    return sorted((r for r in chosen if r["vendor"] in vendors), key=lambda r: (r["date"][:10], r["id"]))
+    """The rows the comparison counted (`Comparison.counted`), decoded, oldest first."""
+    counted = set(comparison.counted)
+    chosen = [decoded(r) for r in releases if r["id"] in counted]
+    return sorted(chosen, key=lambda r: (r["date"][:10], r["id"]))
 
 
 def page(title: str, body: str) -> str:
@@ -276,7 +270,7 @@ def release_row(release: dict[str, Any]) -> str:
         esc(release["vendor"]),
         el("span", esc(release["name"]), title=release["id"]),
         badge(tier) + esc(TIER_NAMES[tier]),
-        esc(release["date"][:10]),
+        esc(dated(release["date"], release.get("date_source"))),
         esc(release.get("licence_class") or "-"),
         esc(human_count(release.get("largest_parameters")) or "-"),
         esc(", ".join(map(str, release.get("kinds") or [])) or "-"),

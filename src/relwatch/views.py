@@ -247,18 +247,23 @@ def failure_key(error: str) -> tuple[str, str]:
     return "", error
 
 
+NAMED_SOURCES = 2  # a failure that hit this many sources or fewer names them
+
+
 def problem_lines(result: SyncResult) -> list[str]:
     """What went wrong in a sync, one line per (host, error) with how many sources it hit, then one
     line for every source a replay held no recording of, then a hint when no host answered."""
-    groups: dict[tuple[str, str], int] = {}
+    groups: dict[tuple[str, str], list[str]] = {}
     for outcome in result.outcomes:
         if outcome.status == SourceStatus.FAILED:
             key = failure_key(one_line(outcome.error or "failed"))
-            groups[key] = groups.get(key, 0) + 1
-    lines = [
-        f"{host + ': ' if host else ''}{what} — {count} source{'s' if count > 1 else ''}"
-        for (host, what), count in sorted(groups.items(), key=lambda item: (-item[1], item[0]))
-    ]
+            groups.setdefault(key, []).append(one_line(outcome.source))
+    lines = []
+    for (host, what), sources in sorted(groups.items(), key=lambda item: (-len(item[1]), item[0])):
+        named = f" ({', '.join(sources)})" if len(sources) <= NAMED_SOURCES else ""
+        lines.append(
+            f"{host + ': ' if host else ''}{what} — {len(sources)} source{'s' if len(sources) > 1 else ''}{named}"
+        )
     skipped = [o for o in result.outcomes if o.status == SourceStatus.SKIPPED]
     if skipped:
         hosts: dict[str, int] = {}
@@ -358,14 +363,17 @@ def release_columns(fmt: Format) -> list[str]:
 
 
 def release_rows(rows: list[dict[str, Any]], fmt: Format) -> list[dict[str, Any]]:
-    """Stored releases shaped for `fmt`: lists decoded (space-joined for CSV and Markdown); on a table, short cells."""
+    """Stored releases shaped for `fmt`: lists decoded (space-joined for CSV and Markdown); on a table, short
+    cells and each day marked with its kind where it is not the vendor's own (`2025-05-07 (listed)`)."""
+    from relwatch.analysis import dated
+
     shaped = []
     for row in rows:
         row = dict(row)
         for key in ("licences", "kinds", "pipeline_tags"):
             row[key] = json.loads(row[key])
         if fmt == Format.table:
-            row["date"] = (row["date"] or "")[:10]
+            row["date"] = dated(row["date"], row["date_source"])
             row["largest"] = human_count(row["largest_parameters"])
             row["artifacts"] = row["artifact_count"]
             row["seen_on"] = ", ".join(row["kinds"])
@@ -406,7 +414,7 @@ def release_result(detail: dict[str, Any]) -> Result:
 
 def release_facts(detail: dict[str, Any]) -> dict[str, Any]:
     """A release's facts as label → value, including the closed → open lag in days."""
-    from relwatch.analysis import days_between
+    from relwatch.analysis import dated, days_between
 
     lag = None
     if detail["first_closed_at"] and detail["first_open_at"]:
@@ -416,7 +424,9 @@ def release_facts(detail: dict[str, Any]) -> dict[str, Any]:
         "tier": detail["tier"],
         "why": detail["tier_reason"],
         "licences": ", ".join(detail["licences"]),
-        "date": f"{detail['date']} ({detail['date_source']})" if detail["date"] else None,
+        "date": f"{dated(detail['date'], detail['date_source'])}, from the {detail['date_source']}"
+        if detail["date"]
+        else None,
         "announced": detail["announced_at"],
         "first closed": detail["first_closed_at"],
         "first open weights": detail["first_open_at"],

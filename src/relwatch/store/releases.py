@@ -92,6 +92,27 @@ class ReleaseTables(Database):
         )
         return release
 
+    def release_modalities(self, vendors: list[str]) -> dict[str, dict[str, list[str]]]:
+        """What the vendors' artifacts state about each release's modalities: release id →
+        {"pipeline_tags": Hub tags, "inputs": catalogue input modalities, "outputs": catalogue output
+        modalities} (OpenRouter `architecture`, models.dev `modalities`, both kept in `extra`)."""
+        found: dict[str, dict[str, set[str]]] = {}
+        marks = ", ".join("?" for _ in vendors)
+        for release_id, tag, inputs, outputs in self.conn.execute(
+            "SELECT release_id, pipeline_tag, json_extract(extra, '$.input_modalities'), "
+            "json_extract(extra, '$.output_modalities') FROM artifacts "
+            f"WHERE release_id IS NOT NULL AND gone_at IS NULL AND vendor_id IN ({marks})",
+            vendors,
+        ):
+            stated = found.setdefault(release_id, {"pipeline_tags": set(), "inputs": set(), "outputs": set()})
+            if tag:
+                stated["pipeline_tags"].add(tag)
+            for key, value in (("inputs", inputs), ("outputs", outputs)):
+                values = json.loads(value) if value else []
+                if isinstance(values, list):
+                    stated[key].update(v for v in values if isinstance(v, str))
+        return {rid: {key: sorted(values) for key, values in stated.items()} for rid, stated in found.items()}
+
     def find_release(self, wanted: str) -> dict[str, Any]:
         """The release `wanted` names, by id or by family key (in any case), as `release_detail`.
 
