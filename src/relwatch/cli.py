@@ -265,7 +265,10 @@ def list_(
 
 @app.command()
 def show(
-    release: Annotated[str, typer.Argument(help="A release id (google/gemma-3) or family (gemma-3).")],
+    release: Annotated[
+        str,
+        typer.Argument(help="A release id (google/gemma-3), family (gemma-3), repository or catalogue id, or name."),
+    ],
     fmt: FormatOption = Format.table,
     db: DbOption = None,
 ) -> None:

@@ -385,7 +385,8 @@ def release_rows(rows: list[dict[str, Any]], fmt: Format) -> list[dict[str, Any]
 
 
 def find_release(store: Any, wanted: str) -> dict[str, Any]:
-    """The release `wanted` names (its id, or a family with one release); raises UsageError otherwise."""
+    """The release `wanted` names (`Store.find_release`: id, vendor alias, artifact id, family, name);
+    raises UsageError, with close matches, otherwise."""
     found: dict[str, Any] = store.find_release(wanted)
     return found
 
