@@ -6,12 +6,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from relwatch.analysis import compare_releases, dated, modalities_of, select_releases
+from relwatch.analysis import compare_releases, modalities_of, select_releases
 from relwatch.classify import VendorRules, label_artifacts
 from relwatch.compare_view import comparison_result, left_out_note
 from relwatch.figures_text import metric_rows
 from relwatch.render import Format, emit
-from relwatch.views import release_facts, release_rows
+from relwatch.views import dated, release_facts, release_rows
 from tests.conftest import query
 from tests.public_data import openrouter_recording
 

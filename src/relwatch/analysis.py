@@ -96,27 +96,6 @@ def as_day(value: str) -> date:
     return date.fromisoformat(value[:10] if len(value) >= 10 else value[:7] + "-01")
 
 
-# A release date's kind (`releases.date_source`, set by classify) → the mark shown after it; the
-# vendor's own dates (its announcement, its own repositories) carry none.
-DATE_MARKS = {
-    "announcement": "",
-    "first-party artifact": "",
-    "catalogue release date": "catalogue",
-    "third-party listing": "listed",
-    "first seen": "first seen",
-}
-
-
-def dated(day: str | None, source: str | None) -> str:
-    """A release day for people: `2025-05-07 (listed)` when the date is not the vendor's own;
-    a source like `third-party listing (earlier than the announcement)` is marked by its first part."""
-    if not day:
-        return ""
-    kind = (source or "").split(" (", 1)[0]
-    mark = DATE_MARKS.get(kind, kind)
-    return f"{day[:10]} ({mark})" if mark else day[:10]
-
-
 def days_between(earlier: str, later: str) -> int:
     """Whole days from `earlier` to `later` (ISO days or times; negative when `later` comes first)."""
     return (as_day(later) - as_day(earlier)).days

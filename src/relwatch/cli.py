@@ -448,6 +448,34 @@ def diff(
         raise typer.Exit(1)
 
 
+@app.command(name="datasette-metadata")
+def datasette_metadata(
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="JSON file to write; '-' writes to standard output.")
+    ] = Path("metadata.json"),
+    db: DbOption = None,
+) -> None:
+    """Write Datasette's metadata (every table and column described) for the database.
+
+    Example: relwatch datasette-metadata -o metadata.json && datasette serve relwatch.db --metadata metadata.json
+    """
+    import json
+
+    from relwatch.descriptions import metadata, write_metadata
+    from relwatch.errors import EXIT_USAGE
+    from relwatch.store import resolve_db_path
+
+    name = resolve_db_path(db).stem  # Datasette serves a database under its file's stem
+    if str(output) == "-":
+        sys.stdout.write(json.dumps(metadata(name), indent=2, ensure_ascii=False) + "\n")
+        return
+    try:
+        write_metadata(output, name)
+    except OSError as exc:
+        fail(f"cannot write {output}: {exc.strerror}", EXIT_USAGE)
+    sys.stderr.write(f"relwatch: wrote {output} (database '{name}')\n")
+
+
 def health_of(db: Path | None) -> list[dict[str, Any]]:
     """Each source's stored health; none for a database that does not exist yet (it is not created)."""
     from relwatch.store import resolve_db_path

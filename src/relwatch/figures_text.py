@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from relwatch.analysis import TIERS, Comparison, ReleaseRef, VendorFigures, dated
+from relwatch.analysis import TIERS, Comparison, ReleaseRef, VendorFigures
 from relwatch.render import human_count
+from relwatch.views import dated
 
 MARKS = {
     "open": "O",

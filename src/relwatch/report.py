@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from relwatch.analysis import OPEN_TIERS, TIERS, Comparison, VendorFigures, as_day, dated, decoded, per_period
+from relwatch.analysis import OPEN_TIERS, TIERS, Comparison, VendorFigures, as_day, decoded, per_period
 from relwatch.figures_text import MARKS, metric_rows
 from relwatch.render import human_count
+from relwatch.views import dated
 
 UNKNOWN = "unknown"
 TIER_NAMES = {

@@ -66,6 +66,27 @@ def check_day(value: str | None, option: str) -> str | None:
     raise UsageError(f"{option} {quoted(value)} is not a day (YYYY-MM-DD)")
 
 
+# A release date's kind (`releases.date_source`, set by classify) → the mark shown after it; the
+# vendor's own dates (its announcement, its own repositories) carry none.
+DATE_MARKS = {
+    "announcement": "",
+    "first-party artifact": "",
+    "catalogue release date": "catalogue",
+    "third-party listing": "listed",
+    "first seen": "first seen",
+}
+
+
+def dated(day: str | None, source: str | None) -> str:
+    """A release day for people: `2025-05-07 (listed)` when the date is not the vendor's own;
+    a source like `third-party listing (earlier than the announcement)` is marked by its first part."""
+    if not day:
+        return ""
+    kind = (source or "").split(" (", 1)[0]
+    mark = DATE_MARKS.get(kind, kind)
+    return f"{day[:10]} ({mark})" if mark else day[:10]
+
+
 def quoted(value: str) -> str:
     """A user's or upstream value for a one-line message: in quotes, control characters escaped."""
     return "'" + one_line(value) + "'"
@@ -365,8 +386,6 @@ def release_columns(fmt: Format) -> list[str]:
 def release_rows(rows: list[dict[str, Any]], fmt: Format) -> list[dict[str, Any]]:
     """Stored releases shaped for `fmt`: lists decoded (space-joined for CSV and Markdown); on a table, short
     cells and each day marked with its kind where it is not the vendor's own (`2025-05-07 (listed)`)."""
-    from relwatch.analysis import dated
-
     shaped = []
     for row in rows:
         row = dict(row)
@@ -415,7 +434,7 @@ def release_result(detail: dict[str, Any]) -> Result:
 
 def release_facts(detail: dict[str, Any]) -> dict[str, Any]:
     """A release's facts as label → value, including the closed → open lag in days."""
-    from relwatch.analysis import dated, days_between
+    from relwatch.analysis import days_between
 
     lag = None
     if detail["first_closed_at"] and detail["first_open_at"]:
