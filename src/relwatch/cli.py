@@ -373,15 +373,16 @@ def report(
     """
     from relwatch.dates import now_iso
     from relwatch.errors import EXIT_USAGE
-    from relwatch.report import render_report
+    from relwatch.report import provenance_of, render_report
 
     with user_errors():
         window = checked_window(since, until, modality)
         store = open_store(db, must_exist=True)
         chosen = stored_vendors(store, vendors)
         comparison, rows = comparison_of(store, chosen, window, modality, pipeline, None)
+        provenance = provenance_of(store.source_health(), chosen)
     title = f"{' vs '.join(chosen)}: open and closed releases, {comparison.since} → {comparison.until}"
-    page = render_report(comparison, rows, title=title, generated_at=now_iso())
+    page = render_report(comparison, rows, title=title, generated_at=now_iso(), provenance=provenance)
     if str(output) == "-":
         sys.stdout.write(page)
         return
