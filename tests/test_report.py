@@ -523,8 +523,8 @@ def wide_report() -> tuple[str, list[dict[str, Any]]]:
 
 def test_the_report_opens_with_the_picture_then_the_figures_then_the_provenance():
     page, _ = wide_report()
-    order = [page.index(f'<section id="{anchor}"') for anchor in
-             ("open-share", "tier-mix", "closed-then-open", "timeline", "figures", "releases", "provenance")]  # fmt: skip
+    anchors = ("open-share", "tier-mix", "closed-then-open", "timeline", "figures", "releases", "provenance")
+    order = [page.index(f'<section id="{anchor}"') for anchor in anchors]
     assert order == sorted(order)
     lag = next(e for e in elements(page) if e.attrs.get("class") == "lag")
     assert lag.attrs["data-release-id"] == "baidu/ernie-4.5" and lag.attrs["data-days"] == "106"
