@@ -60,3 +60,15 @@ def test_a_replay_tells_the_unrecorded_sources_in_one_line(cli, env, tmp_path: P
     assert len(unrecorded) == 1 and "huggingface.co" in unrecorded[0]
     assert "google/openrouter/google" in result.stdout and "huggingface/google" not in result.stdout
     assert len(result.stdout.splitlines()) < 40
+
+
+def test_the_progress_display_names_the_host_it_waits_for() -> None:
+    from relwatch.config import SourceConfig
+    from relwatch.views import waiting_for
+
+    hub = SourceConfig(vendor="g", kind="huggingface", base_url="https://huggingface.co", options={}, id="g/hf/g")
+    assert waiting_for(hub, 0) == "waiting for huggingface.co (page 1)"
+    page = SourceConfig(
+        vendor="g", kind="changelog", base_url="", options={"url": "https://ai.google.dev/x.md.txt"}, id="g/c/x"
+    )
+    assert waiting_for(page, 2) == "waiting for ai.google.dev (page 3)"

@@ -278,7 +278,7 @@ def problem_lines(result: SyncResult) -> list[str]:
     for outcome in result.outcomes:
         if outcome.status == SourceStatus.FAILED:
             key = failure_key(one_line(outcome.error or "failed"))
-            groups.setdefault(key, []).append(one_line(outcome.source))
+            groups.setdefault(key, []).append(short_urls(one_line(outcome.source)))
     lines = []
     for (host, what), sources in sorted(groups.items(), key=lambda item: (-len(item[1]), item[0])):
         named = f" ({', '.join(sources)})" if len(sources) <= NAMED_SOURCES else ""
