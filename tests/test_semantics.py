@@ -192,3 +192,24 @@ def test_a_date_that_is_not_the_vendors_own_says_what_it_is() -> None:
     assert {r["figure"]: r for r in metric_rows(result)}["latest closed release"]["google"] == (
         "gemini-2.5-pro (2025-05-07, listed)"
     )
+
+
+# -- the timeline fits the terminal ---------------------------------------------------------------------
+
+
+def test_a_timeline_too_wide_for_80_columns_falls_back_to_quarters_then_years() -> None:
+    from relwatch.compare_view import LEGEND_LINES, timeline
+
+    rows = [release("google", f"m{n}", f"{2023 + n // 12}-{n % 12 + 1:02d}-15", "api") for n in range(0, 40, 3)]
+    rows.append(release("baidu", "ernie", "2025-03-16", "open"))
+    result = compare_releases(rows, ["google", "baidu"], since="2023-01-01", until="2026-06-30")
+    wide = timeline(result)
+    assert wide.title == "Timeline by month" and max(map(len, wide.lines[:3])) > 80
+    fitted = timeline(result, 80)
+    assert fitted.title == "Timeline by quarter (by month it would not fit 80 columns)"
+    assert all(len(line) <= 80 for line in fitted.lines)
+    assert "2023" in fitted.lines[0] and "2026" in fitted.lines[0]
+    assert fitted.lines[1].count("A") == len(rows) - 1 and fitted.lines[2].count("O") == 1
+    assert tuple(fitted.lines[-2:]) == LEGEND_LINES
+    narrow = timeline(result, 30)
+    assert narrow.title.startswith("Timeline by year") and all(len(line) <= 30 for line in narrow.lines[:3])

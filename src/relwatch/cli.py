@@ -337,6 +337,7 @@ def compare(
     Example: relwatch compare google baidu --by quarter
     """
     import os
+    import shutil
 
     from relwatch.compare_view import comparison_result
     from relwatch.errors import UsageError
@@ -349,7 +350,8 @@ def compare(
             raise UsageError("compare needs at least two different vendors")
         comparison, _ = comparison_of(store, chosen, window, modality, pipeline, by.value if by else None)
     colour = fmt == Format.table and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-    emit(comparison_result(comparison, colour=colour), fmt)
+    width = shutil.get_terminal_size().columns if fmt == Format.table else None
+    emit(comparison_result(comparison, colour=colour, width=width), fmt)
 
 
 @app.command()
