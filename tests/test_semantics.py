@@ -213,3 +213,20 @@ def test_a_timeline_too_wide_for_80_columns_falls_back_to_quarters_then_years() 
     assert tuple(fitted.lines[-2:]) == LEGEND_LINES
     narrow = timeline(result, 30)
     assert narrow.title.startswith("Timeline by year") and all(len(line) <= 30 for line in narrow.lines[:3])
+
+
+def test_an_artifacts_day_says_when_it_is_a_listing_or_a_repositorys_creation(cli, tmp_path: Path) -> None:
+    from relwatch.views import artifact_day
+
+    assert artifact_day("2025-03-10T00:00:00Z", "repo-created") == "2025-03-10 (repo created)"
+    assert artifact_day("2025-03-12", "announced") == "2025-03-12"
+    db = tmp_path / "r.db"
+    cli("sync", "--replay", str(openrouter_recording(tmp_path / "rec")), "--db", str(db), "--quiet")
+    shown = cli("show", "Gemma 3", "--db", str(db))
+    assert shown.returncode == 0, shown.stderr
+    assert "2025-03-12 (listed), from the third-party listing" in shown.stdout
+    listed = cli("list", "--artifacts", "--limit", "3", "--db", str(db))
+    assert listed.stdout.count("(listed)") == 3
+    # a catalogue serving published weights is hosting: Gemma 3 was never closed
+    detail = json.loads(cli("show", "google/gemma-3", "--db", str(db), "--format", "json").stdout)
+    assert detail["first_closed_at"] is None and detail["tier"] == "open-restricted"

@@ -87,6 +87,19 @@ def dated(day: str | None, source: str | None) -> str:
     return f"{day[:10]} ({mark})" if mark else day[:10]
 
 
+# An artifact date's kind (`artifacts.date_kind`) → the mark shown after it; the vendor's own
+# announcements and publications carry none.
+ARTIFACT_DATE_MARKS = {"repo-created": "repo created", "listed": "listed"}
+
+
+def artifact_day(day: str | None, kind: str | None) -> str:
+    """An artifact's day for people: `2025-05-07 (listed)`, `2025-03-10 (repo created)`."""
+    if not day:
+        return ""
+    mark = ARTIFACT_DATE_MARKS.get(kind or "")
+    return f"{day[:10]} ({mark})" if mark else day[:10]
+
+
 def quoted(value: str) -> str:
     """A user's or upstream value for a one-line message: in quotes, control characters escaped."""
     return "'" + one_line(value) + "'"
@@ -144,7 +157,7 @@ def artifact_rows(rows: list[dict[str, Any]], fmt: Format) -> list[dict[str, Any
         row = dict(row)
         row["gated"] = None if row["gated"] is None else bool(row["gated"])
         if fmt == Format.table:
-            row["date"] = (row["date"] or "")[:10]
+            row["date"] = artifact_day(row["date"], row["date_kind"])
             row["parameters"] = human_count(row["parameters"])
         shaped.append(row)
     return shaped
@@ -419,7 +432,8 @@ def release_result(detail: dict[str, Any]) -> Result:
     evidence = [{"tier": e["tier"], "artifact": e["artifact"], "reason": e["reason"]} for e in detail["evidence"]]
     heading = f"{detail['name']} ({detail['id']})"
     artifacts = [
-        {**a, "date": (a["date"] or "")[:10], "parameters": human_count(a["parameters"])} for a in detail["artifacts"]
+        {**a, "date": artifact_day(a["date"], a["date_kind"]), "parameters": human_count(a["parameters"])}
+        for a in detail["artifacts"]
     ]
     return Result(
         [
