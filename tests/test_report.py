@@ -546,6 +546,7 @@ def test_the_provenance_says_which_sources_answered_and_why_others_did_not():
     assert failed.attrs["data-status"] == "failed" and "cannot read https://huggingface.co" in failed.text
     assert "never" in failed.text
     assert sources["stepfun/openrouter/stepfun"].attrs["data-status"] == "ok"
+    assert "no read yet" not in sources["stepfun/openrouter/stepfun"].text
     header = next(e for e in elements(page) if e.tag == "header").text
     assert "Data as of2026-05-15" in header.replace(" ", "") or "2026-05-15" in header
 

@@ -339,7 +339,7 @@ def provenance_section(provenance: Provenance) -> str:
     rows = []
     for row in provenance.sources:
         status = row.get("last_status") or "never answered"
-        why = row.get("last_error") or row.get("last_suspect") or ""
+        why = row.get("last_error") or row.get("last_suspect") or ("" if row.get("last_success") else "no read yet")
         cells = [
             esc(row["source"]),
             esc(status),
