@@ -86,7 +86,8 @@ def test_compare_figures():
     assert google.latest_closed_flagship.id == "google/gemini-2.5-pro"
     assert google.latest_open.id == "google/gemma-3n"
     assert google.still_closed == ["Gemini-2.5-Flash", "Gemini-2.5-Pro"]
-    assert google.open_share_by_parameters == 1.0
+    # no closed Google release has a public size: a share by parameters would read 100 %
+    assert (google.open_share_by_parameters, google.sized_releases, google.sized_closed) == (None, 2, 0)
     # 2025-03-12, 06-17, 06-17, 06-26 → gaps 97, 0, 9
     assert google.median_days_between_releases == 9
     assert google.releases_per_quarter == round(4 / 5, 2)

@@ -17,6 +17,7 @@ import pytest
 from relwatch.config import parse_config
 from relwatch.descriptions import DESCRIPTIONS, metadata, write_metadata
 from relwatch.store import Store
+from tests.conftest import invoke
 
 CONFIG = """
 [vendors.google]
@@ -73,6 +74,18 @@ def test_metadata_is_in_datasettes_shape(tmp_path: Path) -> None:
     assert "repo-created" in tables["artifacts"]["columns"]["date_kind"]
 
 
+def test_relwatch_writes_the_metadata_under_the_databases_name(tmp_path: Path, env: dict[str, str]) -> None:
+    meta = tmp_path / "m.json"
+    result = invoke(["datasette-metadata", "--db", str(tmp_path / "mine.db"), "-o", str(meta)], env)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(meta.read_text(encoding="utf-8")) == metadata("mine")
+    assert not (tmp_path / "mine.db").exists()  # writing metadata creates no database
+    shown = invoke(["datasette-metadata", "--db", str(tmp_path / "x.db"), "-o", "-"], env)
+    assert json.loads(shown.stdout) == metadata("x")
+    refused = invoke(["datasette-metadata", "-o", str(tmp_path / "no" / "such" / "m.json")], env)
+    assert refused.returncode == 2 and refused.stderr.startswith("relwatch: error: cannot write")
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -81,12 +94,15 @@ def free_port() -> int:
 
 
 @pytest.fixture
-def datasette(tmp_path: Path) -> Iterator[str]:
-    """Datasette serving a relwatch database and its metadata on loopback; yields its base URL."""
+def datasette(tmp_path: Path, env: dict[str, str]) -> Iterator[str]:
+    """Datasette serving a relwatch database and the metadata `relwatch datasette-metadata` wrote,
+    on loopback; yields its base URL."""
     if importlib.util.find_spec("datasette") is None:
         pytest.skip("datasette is not installed (pip install -e '.[datasette]')")
     db = make_db(tmp_path / "relwatch.db")
-    meta = write_metadata(tmp_path / "metadata.json", db.stem)
+    meta = tmp_path / "metadata.json"
+    written = invoke(["datasette-metadata", "--db", str(db), "-o", str(meta)], env)
+    assert written.returncode == 0, written.stderr
     port = free_port()
     argv = [sys.executable, "-m", "datasette", "serve", str(db), "--metadata", str(meta)]
     log = (tmp_path / "datasette.log").open("w")

@@ -476,3 +476,147 @@ def test_the_screenshot(rendered):
     assert (width, height) == (1280, 2000)
     assert rendered.screenshot.stat().st_size > 60_000
     assert values > 200
+
+
+# -- The story, the provenance and any number of vendors at any width ------------------------------------
+
+WIDE_VENDORS = (
+    "google", "alibaba", "baidu", "deepseek", "mistral", "anthropic", "openai", "bytedance-seed", "moonshot",
+    "minimax", "zhipu", "tencent", "stepfun",
+)  # fmt: skip
+AS_OF = "2026-05-15T06:00:00Z"
+WIDE_WINDOW = {"since": "2024-10-01", "until": "2026-12-31"}
+
+
+def wide_report() -> tuple[str, list[dict[str, Any]]]:
+    """13 vendors (each with a copy of the fixture's releases) and a provenance with a long error."""
+    from relwatch.report import provenance_of
+
+    base = json.loads((HERE / "fixtures/report/releases.json").read_text())
+    rows = [
+        {**r, "id": f"{vendor}/{r['family']}", "vendor": vendor}
+        for index, vendor in enumerate(WIDE_VENDORS)
+        for r in base
+        if r["vendor"] == ("google", "alibaba", "baidu")[index % 3]
+    ]
+    rows.append(
+        release("baidu", "ernie-4.5", "2025-03-16", "open", first_closed_at="2025-03-16", first_open_at="2025-06-30")
+    )
+    health = [
+        {"vendor": vendor, "source": f"{vendor}/openrouter/{vendor}", "kind": "openrouter", "last_status": "ok",
+         "last_success": AS_OF, "last_error": None, "last_suspect": None, "artifacts": 12}
+        for vendor in WIDE_VENDORS
+    ]  # fmt: skip
+    long_error = "cannot read https://huggingface.co/api/models?author=google&" + "expand=cardData&" * 20
+    health.append(
+        {"vendor": "google", "source": "google/huggingface/google", "kind": "huggingface", "last_status": "failed",
+         "last_success": None, "last_error": long_error, "last_suspect": None, "artifacts": 0}
+    )  # fmt: skip
+    health.append({**health[-1], "vendor": "nobody", "source": "nobody/feed/x"})
+    comparison = compare_releases(rows, list(WIDE_VENDORS), **WIDE_WINDOW)
+    title = f"{' vs '.join(WIDE_VENDORS)}: open and closed releases"
+    page = render_report(
+        comparison, rows, title=title, generated_at=GENERATED, provenance=provenance_of(health, WIDE_VENDORS)
+    )
+    return page, rows
+
+
+def test_the_report_opens_with_the_picture_then_the_figures_then_the_provenance():
+    page, _ = wide_report()
+    anchors = ("open-share", "tier-mix", "closed-then-open", "timeline", "figures", "releases", "provenance")
+    order = [page.index(f'<section id="{anchor}"') for anchor in anchors]
+    assert order == sorted(order)
+    lag = next(e for e in elements(page) if e.attrs.get("class") == "lag")
+    assert lag.attrs["data-release-id"] == "baidu/ernie-4.5" and lag.attrs["data-days"] == "106"
+    mix = [e for e in elements(page) if "part" in e.attrs.get("class", "").split()]
+    comparison = compare_releases(wide_report()[1], list(WIDE_VENDORS), **WIDE_WINDOW)
+    for figures in comparison.vendors:
+        drawn = {
+            e.attrs["data-tier"]: int(e.attrs["data-count"]) for e in mix if e.attrs["data-vendor"] == figures.vendor
+        }
+        assert drawn == {tier: n for tier, n in figures.by_tier.items() if n}
+        assert sum(drawn.values()) == figures.releases
+
+
+def test_the_provenance_says_which_sources_answered_and_why_others_did_not():
+    page, _ = wide_report()
+    sources = {e.attrs["data-source"]: e for e in elements(page) if "data-source" in e.attrs}
+    assert "nobody/feed/x" not in sources  # only the vendors of the report
+    failed = sources["google/huggingface/google"]
+    assert failed.attrs["data-status"] == "failed" and "cannot read https://huggingface.co" in failed.text
+    assert "never" in failed.text
+    assert sources["stepfun/openrouter/stepfun"].attrs["data-status"] == "ok"
+    assert "no read yet" not in sources["stepfun/openrouter/stepfun"].text
+    header = next(e for e in elements(page) if e.tag == "header").text
+    assert "Data as of2026-05-15" in header.replace(" ", "") or "2026-05-15" in header
+
+
+def test_quarters_after_the_data_read_no_data_not_zero():
+    page, _ = wide_report()
+    found = bars(page)
+    assert found[("google", "2026-Q3")].attrs.get("data-no-data") == "true"
+    assert "no" in found[("google", "2026-Q3")].text and "0/0" not in found[("google", "2026-Q3")].text
+    assert "data-no-data" not in found[("google", "2026-Q2")].attrs  # the quarter of the data's date
+
+
+MEASURE = """
+<script>
+addEventListener("load", () => {
+  const frame = document.querySelector("iframe");
+  const doc = frame.contentDocument;
+  const limit = frame.clientWidth;
+  const wide = [...doc.querySelectorAll("body *")]
+    .filter((e) => e.getBoundingClientRect().right > limit + 0.5)
+    .map((e) => e.tagName + "." + (e.getAttribute("class") || "") + "#" + (e.id || ""));
+  const out = document.getElementById("measured");
+  out.setAttribute("data-scroll-width", doc.documentElement.scrollWidth);
+  out.setAttribute("data-width", limit);
+  out.textContent = JSON.stringify(wide.slice(0, 20));
+});
+</script>
+"""
+
+
+def framed(page: str, width: int, height: int) -> str:
+    """A page holding `page` in an iframe `width` px wide (Chromium's window is at least 500 px, an
+    iframe can be narrower), with a script that lists what runs past the frame's right edge."""
+    return (
+        '<!DOCTYPE html><html><head><meta charset="utf-8"><style>body{margin:0}iframe{border:0;display:block}'
+        f'</style></head><body><iframe width="{width}" height="{height}" srcdoc="{html_escape(page)}"></iframe>'
+        f'<p id="measured"></p>{MEASURE}</body></html>'
+    )
+
+
+def html_escape(text: str) -> str:
+    import html
+
+    return html.escape(text, quote=True)
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_nothing_overflows_at_desktop_and_phone_widths(tmp_path, width):
+    page, _ = wide_report()
+    plain = tmp_path / "report.html"
+    plain.write_text(page, encoding="utf-8")
+    wrapper = tmp_path / "framed.html"
+    wrapper.write_text(framed(page, width, 2400), encoding="utf-8")
+    dumped = browse(wrapper, tmp_path / "profile", "--dump-dom", f"--window-size={max(width, 500)},2400")
+    measured = next(e for e in elements(dumped.stdout) if e.attrs.get("id") == "measured")
+    assert measured.attrs["data-width"] == str(width)
+    assert int(measured.attrs["data-scroll-width"]) <= width, measured.text
+    assert json.loads(measured.text) == []
+    ARTIFACTS.mkdir(exist_ok=True)
+    screenshot = ARTIFACTS / f"report-{width}.png"
+    screenshot.unlink(missing_ok=True)
+    browse(wrapper, tmp_path / "profile", f"--screenshot={screenshot}", f"--window-size={width},2400")
+    assert png_facts(screenshot)[:2] == (width, 2400)
+
+
+def test_the_overflow_check_sees_a_wide_page(tmp_path):
+    """The check above can fail: a page with a 900 px wide table is caught at 390 px."""
+    page = "<!DOCTYPE html><body><table style='width:900px'><tr><td>x</td></tr></table></body>"
+    wrapper = tmp_path / "framed.html"
+    wrapper.write_text(framed(page, 390, 600), encoding="utf-8")
+    dumped = browse(wrapper, tmp_path / "profile", "--dump-dom", "--window-size=500,600")
+    measured = next(e for e in elements(dumped.stdout) if e.attrs.get("id") == "measured")
+    assert int(measured.attrs["data-scroll-width"]) > 390 and "TABLE" in measured.text

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from itertools import pairwise
@@ -64,6 +64,33 @@ MODALITIES = {
 }
 
 
+# Catalogue modalities (OpenRouter `architecture.input_modalities`/`output_modalities`, models.dev
+# `modalities.input`/`output`) → the modalities above: what a model writes, and what it reads
+# beyond text (an image-reading chat model is a vision model too, as `image-text-to-text` is).
+CATALOGUE_OUTPUTS = {
+    "text": {"text"},
+    "image": {"image"},
+    "audio": {"audio"},
+    "video": {"video"},
+    "embeddings": {"embedding"},
+    "embedding": {"embedding"},
+}
+CATALOGUE_INPUTS = {"image": {"vision"}, "video": {"vision", "video"}, "audio": {"audio"}}
+
+
+def modalities_of(pipeline_tags: Iterable[str], inputs: Iterable[str] = (), outputs: Iterable[str] = ()) -> set[str]:
+    """The modalities (keys of MODALITIES) that Hub pipeline tags and catalogue input/output
+    modalities state; empty when no source states any."""
+    tags = set(pipeline_tags)
+    found = {name for name, wanted in MODALITIES.items() if tags & wanted}
+    for output in outputs:
+        found |= CATALOGUE_OUTPUTS.get(output.lower(), set())
+    if found & {"text"}:
+        for given in inputs:
+            found |= CATALOGUE_INPUTS.get(given.lower(), set())
+    return found
+
+
 def as_day(value: str) -> date:
     """`YYYY-MM-DD…` → that day; `YYYY-MM` → the first of the month."""
     return date.fromisoformat(value[:10] if len(value) >= 10 else value[:7] + "-01")
@@ -107,6 +134,15 @@ def decoded(row: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+@dataclass(kw_only=True)
+class Selection:
+    """The releases a window and filter keep, and per vendor how many were left out because no
+    source states their modality (or pipeline tag): a filter never drops those silently."""
+
+    releases: list[dict[str, Any]]
+    unknown: dict[str, int] = field(default_factory=dict)
+
+
 def select_releases(
     rows: Iterable[dict[str, Any]],
     *,
@@ -114,35 +150,50 @@ def select_releases(
     until: str,
     pipeline: str | None = None,
     modality: str | None = None,
-) -> list[dict[str, Any]]:
-    """Releases dated inside [since, until], optionally of one pipeline tag or modality."""
-    wanted = MODALITIES.get(modality, set()) if modality else None
+    stated: Mapping[str, Mapping[str, Sequence[str]]] | None = None,
+) -> Selection:
+    """Releases dated inside [since, until], optionally of one pipeline tag or modality.
+
+    `stated` is release id → what its artifacts state (`Store.release_modalities`: pipeline_tags,
+    inputs, outputs); without it only the release's own pipeline tags are known. A release whose
+    modality (or, for `pipeline`, whose tags) no source states is counted in `Selection.unknown`.
+    """
     chosen = []
+    unknown: Counter[str] = Counter()
     for row in map(decoded, rows):
         if not row.get("date") or not since <= row["date"][:10] <= until:
             continue
-        tags = set(row.get("pipeline_tags") or [])
+        said = (stated or {}).get(row["id"], {})
+        tags = set(row.get("pipeline_tags") or []) | set(said.get("pipeline_tags", ()))
+        row["modalities"] = sorted(modalities_of(tags, said.get("inputs", ()), said.get("outputs", ())))
+        if (pipeline and not tags) or (modality and not row["modalities"]):
+            unknown[row["vendor"]] += 1
+            continue
         if pipeline and pipeline not in tags:
             continue
-        if wanted is not None and not tags & wanted:
+        if modality and modality not in row["modalities"]:
             continue
         chosen.append(row)
-    return chosen
+    return Selection(releases=chosen, unknown=dict(unknown))
 
 
 @dataclass(kw_only=True)
 class ReleaseRef:
-    """A release named in a figure: its id, name, day, tier and size (parameters) where known."""
+    """A release named in a figure: its id, name, day, tier, size (parameters) and the kind of its
+    day (`releases.date_source`) where known."""
+
     id: str
     name: str
     date: str | None
     tier: str | None
     parameters: int | None = None
+    date_source: str | None = None
 
 
 @dataclass(kw_only=True)
 class ClosedThenOpen:
     """A release served closed first and published with weights later; `lag_days` between the two."""
+
     id: str
     name: str
     first_closed_at: str
@@ -153,14 +204,18 @@ class ClosedThenOpen:
 @dataclass(kw_only=True)
 class VendorFigures:
     """One vendor's figures over the window; shares are fractions (0–1), None with nothing to share."""
+
     vendor: str
     releases: int = 0
     open_weights: int = 0
     open_share: float | None = None
     by_tier: dict[str, int] = field(default_factory=dict)
     licence_mix: dict[str, int] = field(default_factory=dict)
-    open_share_by_parameters: float | None = None  # over the releases whose size is known
+    # Over the releases whose size is known, and only when open and closed ones are both among
+    # them: closed models rarely publish a size, so a share over open sizes alone is always 100 %.
+    open_share_by_parameters: float | None = None
     sized_releases: int = 0
+    sized_closed: int = 0
     closed_then_open: list[ClosedThenOpen] = field(default_factory=list)
     median_closed_to_open_days: float | None = None
     still_closed: list[str] = field(default_factory=list)
@@ -188,10 +243,12 @@ def vendor_figures(vendor: str, releases: Sequence[dict[str, Any]], *, since: st
     figures.licence_mix = {label: mix.get(label, 0) for label in LICENCE_MIX.values()}
     sized = [r for r in releases if r.get("largest_parameters")]
     figures.sized_releases = len(sized)
-    figures.open_share_by_parameters = _share(
-        sum(r["largest_parameters"] for r in sized if r.get("tier") in OPEN_TIERS),
-        sum(r["largest_parameters"] for r in sized),
-    )
+    figures.sized_closed = sum(r.get("tier") in CLOSED_TIERS for r in sized)
+    if figures.sized_closed and figures.sized_closed < len(sized):
+        figures.open_share_by_parameters = _share(
+            sum(r["largest_parameters"] for r in sized if r.get("tier") in OPEN_TIERS),
+            sum(r["largest_parameters"] for r in sized),
+        )
     figures.closed_then_open = closed_then_open(releases)
     lags = [c.lag_days for c in figures.closed_then_open]
     figures.median_closed_to_open_days = median(lags) if lags else None
@@ -288,6 +345,7 @@ def _ref(row: dict[str, Any] | None) -> ReleaseRef | None:
         date=row.get("date"),
         tier=row.get("tier"),
         parameters=row.get("largest_parameters"),
+        date_source=row.get("date_source"),
     )
 
 
@@ -298,6 +356,7 @@ def _share(part: float, whole: float) -> float | None:
 @dataclass(kw_only=True)
 class Comparison:
     """The result of `compare_releases`: each vendor's figures, per-period rows and the timeline marks."""
+
     since: str
     until: str
     by: str | None
@@ -307,11 +366,17 @@ class Comparison:
     periods: list[dict[str, Any]]
     timeline_labels: list[str]
     timeline: dict[str, dict[str, list[str]]]
+    unknown_modality: dict[str, int] = field(default_factory=dict)  # vendor → releases left out
+    counted: list[str] = field(default_factory=list)  # ids of the releases the figures count
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "window": {"since": self.since, "until": self.until, "by": self.by},
-            "filters": {"pipeline": self.pipeline, "modality": self.modality},
+            "filters": {
+                "pipeline": self.pipeline,
+                "modality": self.modality,
+                "left_out_unknown": self.unknown_modality,
+            },
             "vendors": [v.as_dict() for v in self.vendors],
             "periods": self.periods,
             "timeline": {"periods": self.timeline_labels, "vendors": self.timeline},
@@ -327,9 +392,12 @@ def compare_releases(
     by: str | None = None,
     pipeline: str | None = None,
     modality: str | None = None,
+    stated: Mapping[str, Mapping[str, Sequence[str]]] | None = None,
 ) -> Comparison:
-    """Side-by-side figures for `vendors` over [since, until]; per period too when `by` is set."""
-    chosen = select_releases(rows, since=since, until=until, pipeline=pipeline, modality=modality)
+    """Side-by-side figures for `vendors` over [since, until]; per period too when `by` is set.
+    `stated`: what the artifacts state about modalities, as `select_releases` takes it."""
+    selection = select_releases(rows, since=since, until=until, pipeline=pipeline, modality=modality, stated=stated)
+    chosen = selection.releases
     per_vendor = {v: [r for r in chosen if r["vendor"] == v] for v in vendors}
     figures = [vendor_figures(v, per_vendor[v], since=since, until=until) for v in vendors]
     labels, cells = timeline(chosen, vendors, since=since, until=until, by=by or "month")
@@ -344,6 +412,8 @@ def compare_releases(
         periods=periods,
         timeline_labels=labels,
         timeline=cells,
+        unknown_modality={v: selection.unknown[v] for v in vendors if selection.unknown.get(v)},
+        counted=[r["id"] for r in chosen if r["vendor"] in per_vendor],
     )
 
 

@@ -424,8 +424,7 @@ def _set_dates(release: Release, group: list[tuple[Mapping[str, Any], ArtifactLa
         return min(dates, key=_sortable) if dates else None
 
     release.announced_at = earliest(lambda r, _: r["kind"] in ANNOUNCING_KINDS and not _is_farewell(r))
-    release.first_closed_at = earliest(lambda _, label: label.tier in CLOSED_TIERS)
-    release.first_open_at = earliest(lambda _, label: label.tier is not None and label.tier.has_weights)
+    _set_availability(release, earliest)
     release.first_seen = min((row["first_seen"] for row, _, _ in group if row.get("first_seen")), default=None)
     candidates = [
         ("announcement", release.announced_at),
@@ -445,6 +444,29 @@ def _set_dates(release: Release, group: list[tuple[Mapping[str, Any], ArtifactLa
     if (_as_date(chosen) - _as_date(earliest_value)).days > EARLIER_EVIDENCE_DAYS:
         source, chosen = f"{earliest_source} (earlier than the {source})", earliest_value
     release.date, release.date_source = chosen, source
+
+
+def _set_availability(release: Release, earliest: Any) -> None:
+    """`first_open_at`: the weights' own date (a Hub repository), else the earliest source saying
+    the weights are out. `first_closed_at`: availability WITHOUT published weights, so a host or
+    catalogue serving a model on or after its weights' date is hosting, not closed (Gemma 3); an
+    API, catalogue or changelog date before the weights' date is closed availability (ERNIE 4.5:
+    announced and served 2025-03-16, weights 2025-06-30). With no weights date, an entry that
+    points at published weights (OpenRouter's `hugging_face_id`) is hosting too."""
+    weights_at = earliest(lambda r, label: r["kind"] in HUB_KINDS and label.tier is not None and label.tier.has_weights)
+    release.first_open_at = weights_at or earliest(lambda _, label: label.tier is not None and label.tier.has_weights)
+    if weights_at is None:
+        release.first_closed_at = earliest(lambda r, label: label.tier in CLOSED_TIERS and not r.get("weights_ref"))
+        return
+    served_at = earliest(
+        lambda r, label: (
+            r["kind"] not in HUB_KINDS
+            and label.tier is not None
+            and (label.tier in CLOSED_TIERS or label.tier.has_weights)
+        )
+    )
+    closed_before = served_at is not None and _sortable(served_at) < _sortable(weights_at)
+    release.first_closed_at = served_at if closed_before else None
 
 
 # The Hub's `createdAt` for repositories older than its records (both values occur):

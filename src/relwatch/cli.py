@@ -215,7 +215,8 @@ def sync(
 
     if fmt != Format.table or not quiet:
         emit(views.sync_summary(result), fmt)
-    for line in sync_problems(result, quiet=quiet):
+    told = fmt == Format.table and not quiet  # the summary already groups the failures by host
+    for line in sync_problems(result, quiet=quiet, failures_told=told):
         sys.stderr.write(f"relwatch: {safe(line)}\n")
     warn(store.warnings)
     raise typer.Exit(result.exit_code)
@@ -229,13 +230,16 @@ def warn(lines: list[str]) -> None:
         sys.stderr.write(f"relwatch: warning: {safe(line)}\n")
 
 
-def sync_problems(result: "SyncResult", *, quiet: bool) -> list[str]:
-    """The lines a sync writes on stderr, `--quiet` or not: each failed source, each parked source
-    (waiting on its host; cron sees it every night it lasts), each database fault, and under
-    `--quiet` each suspect source (the summary, which shows it otherwise, is not printed)."""
+def sync_problems(result: "SyncResult", *, quiet: bool, failures_told: bool) -> list[str]:
+    """The lines a sync writes on stderr, `--quiet` or not: each failed source (unless
+    `failures_told`: the table summary already grouped them by host), each parked source (waiting
+    on its host; cron sees it every night it lasts), each database fault, and under `--quiet` each
+    suspect source (the summary, which shows it otherwise, is not printed)."""
     lines = []
     for outcome in result.outcomes:
         if outcome.status == "failed":
+            if failures_told:
+                continue
             lines.append(f"{outcome.source}: {outcome.error}")
         elif outcome.status == "waiting":
             lines.append(
@@ -322,7 +326,10 @@ def list_(
 
 @app.command()
 def show(
-    release: Annotated[str, typer.Argument(help="A release id (google/gemma-3) or family (gemma-3).")],
+    release: Annotated[
+        str,
+        typer.Argument(help="A release id (google/gemma-3), family (gemma-3), repository or catalogue id, or name."),
+    ],
     fmt: FormatOption = Format.table,
     db: DbOption = None,
 ) -> None:
@@ -394,6 +401,7 @@ def compare(
     Example: relwatch compare google baidu --by quarter
     """
     import os
+    import shutil
 
     from relwatch.compare_view import comparison_result
     from relwatch.errors import UsageError
@@ -406,7 +414,8 @@ def compare(
             raise UsageError("compare needs at least two different vendors")
         comparison, _ = comparison_of(store, chosen, window, modality, pipeline, by.value if by else None)
     colour = fmt == Format.table and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-    emit(comparison_result(comparison, colour=colour), fmt)
+    width = shutil.get_terminal_size().columns if fmt == Format.table else None
+    emit(comparison_result(comparison, colour=colour, width=width), fmt)
 
 
 @app.command()
@@ -430,15 +439,16 @@ def report(
     """
     from relwatch.dates import now_iso
     from relwatch.errors import EXIT_USAGE
-    from relwatch.report import render_report
+    from relwatch.report import provenance_of, render_report
 
     with user_errors():
         window = checked_window(since, until, modality)
         store = open_store(db, must_exist=True)
         chosen = stored_vendors(store, vendors)
         comparison, rows = comparison_of(store, chosen, window, modality, pipeline, None)
+        provenance = provenance_of(store.source_health(), chosen)
     title = f"{' vs '.join(chosen)}: open and closed releases, {comparison.since} → {comparison.until}"
-    page = render_report(comparison, rows, title=title, generated_at=now_iso())
+    page = render_report(comparison, rows, title=title, generated_at=now_iso(), provenance=provenance)
     if str(output) == "-":
         sys.stdout.write(page)
         return
@@ -472,8 +482,9 @@ def comparison_of(
     from relwatch.analysis import compare_releases
 
     rows = store.list_releases(vendors=vendors)
+    stated = store.release_modalities(vendors) if modality or pipeline else None
     comparison = compare_releases(
-        rows, vendors, since=window[0], until=window[1], by=by, pipeline=pipeline, modality=modality
+        rows, vendors, since=window[0], until=window[1], by=by, pipeline=pipeline, modality=modality, stated=stated
     )
     return comparison, rows
 
@@ -522,6 +533,34 @@ def diff(
             store.mark_delivered(cursor, max(e["id"] for e in events), now_iso())
     if exit_code and events:
         raise typer.Exit(1)
+
+
+@app.command(name="datasette-metadata")
+def datasette_metadata(
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="JSON file to write; '-' writes to standard output.")
+    ] = Path("metadata.json"),
+    db: DbOption = None,
+) -> None:
+    """Write Datasette's metadata (every table and column described) for the database.
+
+    Example: relwatch datasette-metadata -o metadata.json && datasette serve relwatch.db --metadata metadata.json
+    """
+    import json
+
+    from relwatch.descriptions import metadata, write_metadata
+    from relwatch.errors import EXIT_USAGE
+    from relwatch.store import resolve_db_path
+
+    name = resolve_db_path(db).stem  # Datasette serves a database under its file's stem
+    if str(output) == "-":
+        sys.stdout.write(json.dumps(metadata(name), indent=2, ensure_ascii=False) + "\n")
+        return
+    try:
+        write_metadata(output, name)
+    except OSError as exc:
+        fail(f"cannot write {output}: {exc.strerror}", EXIT_USAGE)
+    sys.stderr.write(f"relwatch: wrote {output} (database '{name}')\n")
 
 
 def health_of(db: Path | None) -> list[dict[str, Any]]:

@@ -144,9 +144,23 @@ def parse_config(text: str, where: str) -> Config:
     for key, table in vendors_table.items():
         vendors[key] = _parse_vendor(key, table, where)
     _check_unique_ids(vendors, where)
+    _check_alias_collisions(vendors, where)
     settings = _parse_settings(data.get("settings", {}), where)
     allowed = frozenset(s.base_url for v in vendors.values() for s in v.sources if s.token_allowed)
     return Config(path=where, vendors=vendors, settings=replace(settings, token_base_urls=allowed))
+
+
+def _check_alias_collisions(vendors: dict[str, VendorConfig], where: str) -> None:
+    """Raise ConfigError, naming both vendors, when an alias is another vendor's key or an alias of
+    two vendors (in any case): `sync alibaba` would otherwise reach whichever vendor comes first."""
+    owners: dict[str, str] = {key: key for key in vendors}
+    for vendor in vendors.values():
+        for alias in dict.fromkeys(a.strip().lower() for a in vendor.aliases):
+            other = owners.get(alias)
+            if other is not None and other != vendor.key:
+                what = f"the key of vendor '{other}'" if alias == other else f"also an alias of vendor '{other}'"
+                raise ConfigError(f"{where}: vendor '{vendor.key}', alias '{alias}' is {what}")
+            owners[alias] = vendor.key
 
 
 def _parse_settings(table: Any, where: str) -> HttpSettings:

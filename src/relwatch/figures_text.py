@@ -9,6 +9,7 @@ from typing import Any
 
 from relwatch.analysis import TIERS, Comparison, ReleaseRef, VendorFigures
 from relwatch.render import human_count
+from relwatch.views import dated
 
 MARKS = {
     "open": "O",
@@ -28,7 +29,7 @@ def metric_rows(comparison: Comparison) -> list[dict[str, Any]]:
         ("open weights", lambda v: f"{v.open_weights} ({_percent(v.open_share)})"),
         *[(f"  {tier}", _tier_count(tier)) for tier in TIERS],
         ("licence mix (open)", lambda v: " · ".join(f"{k} {n}" for k, n in v.licence_mix.items() if n) or "-"),
-        ("open share by parameters", _by_parameters),
+        ("open share by parameters (sized)", _by_parameters),
         ("closed first, open later", _closed_then_open),
         ("still closed", lambda v: _names(v.still_closed)),
         ("largest open model", lambda v: _release(v.largest_open, size=True)),
@@ -43,7 +44,7 @@ def metric_rows(comparison: Comparison) -> list[dict[str, Any]]:
 
 def _by_parameters(v: VendorFigures) -> str:
     if v.open_share_by_parameters is None:
-        return "-"
+        return "- (no closed size known)" if v.sized_releases and not v.sized_closed else "-"
     return f"{_percent(v.open_share_by_parameters)} ({v.sized_releases} of {v.releases} sized)"
 
 
@@ -62,7 +63,7 @@ def _closed_then_open(v: VendorFigures) -> str:
 def _release(ref: ReleaseRef | None, size: bool = False) -> str:
     if ref is None:
         return "-"
-    details = [(ref.date or "")[:10]]
+    details = [dated(ref.date, ref.date_source).replace(" (", ", ").rstrip(")")]
     if size and ref.parameters:
         details.insert(0, human_count(ref.parameters))
     return f"{ref.name} ({', '.join(d for d in details if d)})"

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from relwatch.analysis import OPEN_TIERS, TIERS, Comparison, VendorFigures, as_day, per_period, select_releases
+from relwatch.analysis import OPEN_TIERS, TIERS, Comparison, VendorFigures, as_day, decoded, per_period
 from relwatch.figures_text import MARKS, metric_rows
 from relwatch.render import human_count
+from relwatch.views import dated
 
 UNKNOWN = "unknown"
 TIER_NAMES = {
@@ -53,6 +54,7 @@ RELEASE_COLUMNS = [
     ("largest parameters", "num"),
     ("seen on", None),
 ]
+PROVENANCE_COLUMNS = ("source", "last status", "last successful sync (UTC)", "artifacts", "note")
 CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
 
 # Timeline geometry (SVG user units).
@@ -98,7 +100,7 @@ table { border-collapse: collapse; width: 100%; font-size: 14px; }
 th, td { text-align: left; padding: 4px 10px; border-bottom: 1px solid var(--line); vertical-align: top; }
 thead th { background: var(--soft); border-bottom: 2px solid var(--line); }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
-table.figures th[scope=row] { font-weight: 500; white-space: nowrap; }
+table.figures th[scope=row] { font-weight: 500; }
 table.figures tr.sub th[scope=row] { padding-left: 28px; font-weight: 400; color: var(--muted); }
 table.figures tr.sub td { color: var(--muted); }
 figure { margin: 6px 0 14px; break-inside: avoid; }
@@ -112,31 +114,83 @@ svg .axis text, svg text.muted { fill: var(--muted); }
   border: 2px solid; font-weight: 700; font-size: 12px; text-align: center; line-height: 16px; }
 .nowrap, thead th { white-space: nowrap; }
 footer { margin-top: 30px; padding-bottom: 30px; color: var(--muted); font-size: 13px; }
+body { overflow-wrap: break-word; }
+td { overflow-wrap: anywhere; }
+.figure-grid { display: grid; gap: 10px 24px; grid-template-columns: repeat(auto-fill, minmax(min(100%, 360px), 1fr)); }
+table.figures caption { text-align: left; font-weight: 700; font-size: 16px; padding: 8px 0 4px; }
+table.figures th[scope=row] { width: 45%; }
+.mix { display: flex; align-items: center; gap: 12px; margin: 4px 0; }
+.mix .vendor { flex: 0 0 110px; font-weight: 600; overflow-wrap: anywhere; }
+.mixbar { display: flex; flex: 1 1 auto; min-width: 0; gap: 2px; }
+.mixbar .part { border: 2px solid; padding: 1px 4px; font-size: 12px; font-weight: 700; white-space: nowrap;
+  overflow: hidden; text-overflow: clip; min-width: 4px; }
+.mixbar .part.open { color: #fff; border-radius: 8px; }
+ul.lags { margin: 4px 0; padding-left: 20px; }
+@media (max-width: 700px) {
+  header, main, footer { padding: 0 12px; }
+  h1 { font-size: 22px; }
+  table.stack thead, table.releases thead { display: none; }
+  table.stack tr, table.releases tr { display: block; padding: 6px 0; border-bottom: 1px solid var(--line); }
+  table.stack td, table.releases td { display: inline-block; border: 0; padding: 1px 8px 1px 0; white-space: normal; }
+  .mix .vendor { flex-basis: 80px; }
+  .card { min-width: 0; flex: 1 1 140px; padding: 6px 10px; }
+  .card .big { font-size: 22px; }
+}
 @media print {
   body { font-size: 11px; }
   header, main, footer { max-width: none; padding: 0; }
   h2, h3, p.note, .legend, figcaption { break-after: avoid; }
-  #open-share { break-inside: avoid; }
+  #open-share, table.figures { break-inside: avoid; }
   tr, .card { break-inside: avoid; }
   * { print-color-adjust: exact; -webkit-print-color-adjust: exact; }
 }
 """
 
 
-def render_report(comparison: Comparison, releases: list[dict[str, Any]], *, title: str, generated_at: str) -> str:
-    """The whole report as one HTML document.
+@dataclass(frozen=True)
+class Provenance:
+    """Where the report's data comes from: a row per source of the vendors (`Store.source_health`
+    rows: vendor, source, kind, last_status, last_success, last_error, last_suspect, artifacts) and
+    the data's date (the latest successful read of any of them, ISO 8601; None before any)."""
 
-    `releases` are release rows as `Store.list_releases` returns them; only those inside the
-    comparison's window, vendors and filters are drawn, so the list and the charts agree with the figures.
+    sources: list[dict[str, Any]]
+    data_as_of: str | None
+
+
+def provenance_of(health: Sequence[dict[str, Any]], vendors: Sequence[str]) -> Provenance:
+    """The `Provenance` of `vendors` from every stored source's health."""
+    chosen = [dict(row) for row in health if row["vendor"] in vendors]
+    latest = max((row["last_success"] for row in chosen if row.get("last_success")), default=None)
+    return Provenance(sources=chosen, data_as_of=latest)
+
+
+def render_report(
+    comparison: Comparison,
+    releases: list[dict[str, Any]],
+    *,
+    title: str,
+    generated_at: str,
+    provenance: Provenance | None = None,
+) -> str:
+    """The whole report as one HTML document: the picture first (open share per quarter, tier mix,
+    closed-then-open lags, timelines), then the figures, the releases and where the data comes from.
+
+    `releases` are stored release rows (`Store.list_releases`); only those the comparison counted
+    are drawn, so the list and the charts agree with the figures. Quarters that start after
+    `provenance.data_as_of` read "no data", not zero.
     """
     chosen = releases_in_comparison(comparison, releases)
+    as_of = provenance.data_as_of if provenance else None
     sections = [
-        header_section(comparison, title=title, generated_at=generated_at, shown=len(chosen)),
+        header_section(comparison, title=title, generated_at=generated_at, shown=len(chosen), as_of=as_of),
         "<main>",
-        figures_section(comparison),
+        share_section(comparison, chosen, as_of),
+        mix_section(comparison),
+        lag_section(comparison),
         timeline_section(comparison, chosen),
-        share_section(comparison, chosen),
+        figures_section(comparison),
         release_section(chosen),
+        provenance_section(provenance) if provenance else "",
         "</main>",
         "<footer>Made by relwatch from its release database. Counts are releases (model lines), not repositories."
         "</footer>",
@@ -145,16 +199,10 @@ def render_report(comparison: Comparison, releases: list[dict[str, Any]], *, tit
 
 
 def releases_in_comparison(comparison: Comparison, releases: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The rows the comparison counted, oldest first: same window, filters and vendors."""
-    vendors = {v.vendor for v in comparison.vendors}
-    chosen = select_releases(
-        releases,
-        since=comparison.since,
-        until=comparison.until,
-        pipeline=comparison.pipeline,
-        modality=comparison.modality,
-    )
-    return sorted((r for r in chosen if r["vendor"] in vendors), key=lambda r: (r["date"][:10], r["id"]))
+    """The rows the comparison counted (`Comparison.counted`), decoded, oldest first."""
+    counted = set(comparison.counted)
+    chosen = [decoded(r) for r in releases if r["id"] in counted]
+    return sorted(chosen, key=lambda r: (r["date"][:10], r["id"]))
 
 
 def page(title: str, body: str) -> str:
@@ -171,14 +219,20 @@ def page(title: str, body: str) -> str:
 # -- Sections ---------------------------------------------------------------------------------------
 
 
-def header_section(comparison: Comparison, *, title: str, generated_at: str, shown: int) -> str:
-    """The title, the facts (window, vendors, releases, when made, filters) and a card per vendor."""
+def header_section(
+    comparison: Comparison, *, title: str, generated_at: str, shown: int, as_of: str | None = None
+) -> str:
+    """The title, the facts (window, vendors, releases, data as of, when made, filters) and a card per vendor."""
     facts = [
         ("Window", f"{comparison.since} → {comparison.until}"),
         ("Vendors", ", ".join(v.vendor for v in comparison.vendors)),
         ("Releases", str(shown)),
+        ("Data as of", (as_of or "never synced")[:10]),
         ("Generated", generated_at),
     ]
+    if comparison.unknown_modality:
+        left_out = sum(comparison.unknown_modality.values())
+        facts.append(("Left out", f"{left_out} releases of unknown modality"))
     if comparison.modality:
         facts.append(("Modality", comparison.modality))
     if comparison.pipeline:
@@ -207,16 +261,104 @@ def vendor_card(figures: VendorFigures) -> str:
 
 
 def figures_section(comparison: Comparison) -> str:
-    """The table `relwatch compare` prints, from the same rows."""
-    vendors = [v.vendor for v in comparison.vendors]
-    head = "".join(el("th", esc(name), scope="col") for name in ["figure", *vendors])
-    body = []
-    for row in metric_rows(comparison):
-        figure = str(row["figure"])
-        cells = "".join(el("td", esc(row[v]), data_vendor=v, data_figure=figure.strip()) for v in vendors)
-        label = el("th", esc(figure.strip()), scope="row")
-        body.append(el("tr", label + cells, class_="sub" if figure.startswith(" ") else None))
-    return section("figures", "Figures", table(head, body, kind="figures"))
+    """The figures `relwatch compare` prints, from the same rows, as one small table per vendor
+    laid out in a grid: any number of vendors fits any width."""
+    rows = metric_rows(comparison)
+    tables = []
+    for v in comparison.vendors:
+        body = []
+        for row in rows:
+            figure = str(row["figure"])
+            label = el("th", esc(figure.strip()), scope="row")
+            cell = el("td", esc(row[v.vendor]), data_vendor=v.vendor, data_figure=figure.strip())
+            body.append(el("tr", label + cell, class_="sub" if figure.startswith(" ") else None))
+        caption = el("caption", esc(v.vendor))
+        tables.append(el("table", caption + el("tbody", "".join(body)), class_="figures", data_vendor=v.vendor))
+    return section("figures", "Figures", el("div", "".join(tables), class_="figure-grid"))
+
+
+def mix_section(comparison: Comparison) -> str:
+    """The tier mix: a bar per vendor split by tier, each part as wide as its share of the releases."""
+    rows = []
+    for v in comparison.vendors:
+        parts = []
+        for tier in TIERS:
+            count = v.by_tier.get(tier, 0)
+            if count:
+                width = f"{100 * count / v.releases:.1f}%"
+                colour = TIER_COLOURS[tier]
+                style = f"width: {width}; background: {colour if is_open(tier) else '#fff'}; border-color: {colour}"
+                tip = f"{v.vendor}: {count} {TIER_NAMES[tier]}"
+                label = f"{MARKS[tier]} {count}"
+                parts.append(
+                    el(
+                        "span",
+                        esc(label),
+                        class_=f"part {'open' if is_open(tier) else 'closed'}",
+                        style=style,
+                        title=tip,
+                        data_vendor=v.vendor,
+                        data_tier=tier,
+                        data_count=count,
+                    )
+                )
+        bar = el("div", "".join(parts) or el("span", "no releases", class_="sub"), class_="mixbar")
+        rows.append(el("div", el("div", esc(v.vendor), class_="vendor") + bar, class_="mix", data_vendor=v.vendor))
+    intro = el("p", "Each vendor’s releases in the window by tier (letters as in the timelines).", class_="note")
+    return section("tier-mix", "Tier mix", intro + "".join(rows))
+
+
+def lag_section(comparison: Comparison) -> str:
+    """Releases served closed first and published with weights later, with the lag, per vendor."""
+    items = []
+    for v in comparison.vendors:
+        for lag in v.closed_then_open:
+            text = (
+                f"{v.vendor}: {lag.name} — closed {lag.first_closed_at[:10]}, weights {lag.first_open_at[:10]}, "
+                f"{lag.lag_days} days"
+            )
+            items.append(
+                el("li", esc(text), class_="lag", data_vendor=v.vendor, data_release_id=lag.id, data_days=lag.lag_days)
+            )
+    if items:
+        content = el("ul", "".join(items), class_="lags")
+    else:
+        content = el("p", "No release went from closed to open weights in this window.", class_="note")
+    intro = el(
+        "p",
+        "Served by an API or a catalogue before the weights were published (a host serving published "
+        "weights is hosting, not closed).",
+        class_="note",
+    )
+    return section("closed-then-open", "Closed first, open later", intro + content)
+
+
+def provenance_section(provenance: Provenance) -> str:
+    """Which sources answered, each one's last successful sync, the data's date, what was skipped and why."""
+    head = "".join(el("th", esc(name), scope="col") for name in PROVENANCE_COLUMNS)
+    rows = []
+    for row in provenance.sources:
+        status = row.get("last_status") or "never answered"
+        why = row.get("last_error") or row.get("last_suspect") or ("" if row.get("last_success") else "no read yet")
+        cells = [
+            esc(row["source"]),
+            esc(status),
+            esc((row.get("last_success") or "never")[:16].replace("T", " ")),
+            esc(row.get("artifacts") or 0),
+            esc(why),
+        ]
+        content = "".join(el("td", cell, data_label=name) for name, cell in zip(PROVENANCE_COLUMNS, cells, strict=True))
+        rows.append(el("tr", content, data_source=row["source"], data_status=status))
+    answered = sum(1 for row in provenance.sources if row.get("last_success"))
+    as_of = (provenance.data_as_of or "never")[:10]
+    intro = el(
+        "p",
+        f"{answered} of {len(provenance.sources)} sources have answered at least once. Data as of {as_of}: "
+        "quarters after it show “no data”, not zero. Sources that never answered, or whose last read "
+        "failed, say why.",
+        class_="note",
+    )
+    return section("provenance", "Where the data comes from", intro + table(head, rows, kind="provenance stack"))
 
 
 def timeline_section(comparison: Comparison, chosen: Sequence[dict[str, Any]]) -> str:
@@ -239,10 +381,13 @@ def timeline_section(comparison: Comparison, chosen: Sequence[dict[str, Any]]) -
     return section("timeline", "Releases over time, by tier", intro + legend(lanes) + "".join(charts))
 
 
-def share_section(comparison: Comparison, chosen: Sequence[dict[str, Any]]) -> str:
-    """Open share per quarter, a bar chart per vendor."""
+def share_section(comparison: Comparison, chosen: Sequence[dict[str, Any]], as_of: str | None = None) -> str:
+    """Open share per quarter, a bar chart per vendor; a quarter that starts after `as_of` (the
+    data's date) reads "no data"."""
     vendors = [v.vendor for v in comparison.vendors]
     rows = per_period(chosen, vendors, since=comparison.since, until=comparison.until, by="quarter")
+    for row in rows:
+        row["no_data"] = as_of is not None and quarter_start(str(row["period"])) > as_of[:10]
     charts = [
         el(
             "figure",
@@ -255,7 +400,8 @@ def share_section(comparison: Comparison, chosen: Sequence[dict[str, Any]]) -> s
     intro = el(
         "p",
         "Share of each quarter’s releases that came with open weights (any licence). Under each bar: "
-        "releases with open weights / all releases; – marks a quarter without releases.",
+        "releases with open weights / all releases; – marks a quarter without releases, “no data” one "
+        "after the data’s date.",
         class_="note",
     )
     return section("open-share", "Open share per quarter", intro + el("div", "".join(charts), class_="shares"))
@@ -276,7 +422,7 @@ def release_row(release: dict[str, Any]) -> str:
         esc(release["vendor"]),
         el("span", esc(release["name"]), title=release["id"]),
         badge(tier) + esc(TIER_NAMES[tier]),
-        esc(release["date"][:10]),
+        esc(dated(release["date"], release.get("date_source"))),
         esc(release.get("licence_class") or "-"),
         esc(human_count(release.get("largest_parameters")) or "-"),
         esc(", ".join(map(str, release.get("kinds") or [])) or "-"),
@@ -524,7 +670,10 @@ def share_bar(row: dict[str, Any], centre: float, base: float, *, first: bool) -
     tip = f"{row['vendor']}, {row['period']}: {opened} of {releases} releases with open weights ({percent(share)})"
     left = centre - SHARE_BAR / 2
     parts = [el("title", esc(tip))]
-    if releases:
+    if row.get("no_data"):
+        parts.append(el("text", "no", x=centre, y=base - 20, class_="muted"))
+        parts.append(el("text", "data", x=centre, y=base - 6, class_="muted"))
+    elif releases:
         height = (share or 0) * SHARE_PLOT
         parts += [
             el("rect", x=left, y=SHARE_TOP, width=SHARE_BAR, height=SHARE_PLOT, fill="#eef1f4"),
@@ -534,7 +683,7 @@ def share_bar(row: dict[str, Any], centre: float, base: float, *, first: bool) -
     else:
         parts.append(el("text", "–", x=centre, y=base - 6, class_="muted"))
     parts += [
-        el("text", f"{opened}/{releases}", x=centre, y=base + 16),
+        el("text", "–" if row.get("no_data") else f"{opened}/{releases}", x=centre, y=base + 16),
         el("text", esc(quarter), x=centre, y=base + 33, class_="muted"),
     ]
     if first or quarter == "Q1":
@@ -548,7 +697,14 @@ def share_bar(row: dict[str, Any], centre: float, base: float, *, first: bool) -
         data_releases=releases,
         data_open=opened,
         data_share=share_attr(share),
+        data_no_data="true" if row.get("no_data") else None,
     )
+
+
+def quarter_start(period: str) -> str:
+    """`2025-Q3` → `2025-07-01`."""
+    year, quarter = period.split("-Q")
+    return f"{year}-{(int(quarter) - 1) * 3 + 1:02d}-01"
 
 
 # -- Small helpers ----------------------------------------------------------------------------------

@@ -8,7 +8,8 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from relwatch.errors import UsageError
-from relwatch.render import Format, Markdown, Result, Table, human_count, one_line, terminal
+from relwatch.models import SourceStatus
+from relwatch.render import Format, Markdown, Result, Table, human_count, one_line, short_urls, terminal
 
 if TYPE_CHECKING:
     from relwatch.config import Config, SourceConfig
@@ -63,6 +64,40 @@ def check_day(value: str | None, option: str) -> str | None:
         else:
             return value
     raise UsageError(f"{option} {quoted(value)} is not a day (YYYY-MM-DD)")
+
+
+# A release date's kind (`releases.date_source`, set by classify) → the mark shown after it; the
+# vendor's own dates (its announcement, its own repositories) carry none.
+DATE_MARKS = {
+    "announcement": "",
+    "first-party artifact": "",
+    "catalogue release date": "catalogue",
+    "third-party listing": "listed",
+    "first seen": "first seen",
+}
+
+
+def dated(day: str | None, source: str | None) -> str:
+    """A release day for people: `2025-05-07 (listed)` when the date is not the vendor's own;
+    a source like `third-party listing (earlier than the announcement)` is marked by its first part."""
+    if not day:
+        return ""
+    kind = (source or "").split(" (", 1)[0]
+    mark = DATE_MARKS.get(kind, kind)
+    return f"{day[:10]} ({mark})" if mark else day[:10]
+
+
+# An artifact date's kind (`artifacts.date_kind`) → the mark shown after it; the vendor's own
+# announcements and publications carry none.
+ARTIFACT_DATE_MARKS = {"repo-created": "repo created", "listed": "listed"}
+
+
+def artifact_day(day: str | None, kind: str | None) -> str:
+    """An artifact's day for people: `2025-05-07 (listed)`, `2025-03-10 (repo created)`."""
+    if not day:
+        return ""
+    mark = ARTIFACT_DATE_MARKS.get(kind or "")
+    return f"{day[:10]} ({mark})" if mark else day[:10]
 
 
 def quoted(value: str) -> str:
@@ -122,7 +157,7 @@ def artifact_rows(rows: list[dict[str, Any]], fmt: Format) -> list[dict[str, Any
         row = dict(row)
         row["gated"] = None if row["gated"] is None else bool(row["gated"])
         if fmt == Format.table:
-            row["date"] = (row["date"] or "")[:10]
+            row["date"] = artifact_day(row["date"], row["date_kind"])
             row["parameters"] = human_count(row["parameters"])
         shaped.append(row)
     return shaped
@@ -202,7 +237,9 @@ def source_rows(config: Config, health: list[dict[str, Any]], vendors: list[str]
 
 
 def summary_rows(result: SyncResult) -> list[dict[str, Any]]:
-    """A row per source of a sync run: status, requests, 304s, items, new, updated, gone, the error."""
+    """A row per source of a sync run that read something or looks wrong: status, requests, 304s,
+    items, new, updated, gone, the note. Failed sources and sources a replay skipped are told in
+    `problem_lines` instead, grouped by host."""
     return [
         {
             "source": o.source,
@@ -214,14 +251,72 @@ def summary_rows(result: SyncResult) -> list[dict[str, Any]]:
             "updated": o.updated,
             "gone": o.gone,
             "skipped": o.skipped,
-            "note": o.error or o.suspect or (o.skipped_reasons[0] if o.skipped_reasons else ""),
+            "note": short_urls(o.error or o.suspect or (o.skipped_reasons[0] if o.skipped_reasons else "")),
         }
         for o in result.outcomes
+        if o.status not in (SourceStatus.FAILED, SourceStatus.SKIPPED)
     ]
 
 
+# The host-level failures of `http.transport_error` ("cannot resolve host huggingface.co").
+HOST_FAILURE = re.compile(r"^(?P<what>cannot resolve host|connection refused by|cannot connect to) (?P<host>\S+)$")
+HOST_FAILURE_WORDS = {
+    "cannot resolve host": "cannot resolve host",
+    "connection refused by": "connection refused",
+    "cannot connect to": "cannot connect",
+}
+URL_HOST = re.compile(r"https?://(?P<host>[^/\s:?#]+)\S*")
+
+
+def failure_key(error: str) -> tuple[str, str]:
+    """(host, what went wrong) of a source's error: `cannot resolve host huggingface.co` →
+    (`huggingface.co`, `cannot resolve host`), `connection refused by h` → (h, `connection
+    refused`); an error naming a URL → its host and the error
+    with the URL left out; anything else → ("", the error)."""
+    matched = HOST_FAILURE.match(error)
+    if matched:
+        return matched["host"], HOST_FAILURE_WORDS[matched["what"]]
+    url = URL_HOST.search(error)
+    if url:
+        rest = " ".join((error[: url.start()] + error[url.end() :]).split())
+        return url["host"], rest
+    return "", error
+
+
+NAMED_SOURCES = 2  # a failure that hit this many sources or fewer names them
+
+
+def problem_lines(result: SyncResult) -> list[str]:
+    """What went wrong in a sync, one line per (host, error) with how many sources it hit, then one
+    line for every source a replay held no recording of, then a hint when no host answered."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for outcome in result.outcomes:
+        if outcome.status == SourceStatus.FAILED:
+            key = failure_key(one_line(outcome.error or "failed"))
+            groups.setdefault(key, []).append(short_urls(one_line(outcome.source)))
+    lines = []
+    for (host, what), sources in sorted(groups.items(), key=lambda item: (-len(item[1]), item[0])):
+        named = f" ({', '.join(sources)})" if len(sources) <= NAMED_SOURCES else ""
+        lines.append(
+            f"{host + ': ' if host else ''}{what} — {len(sources)} source{'s' if len(sources) > 1 else ''}{named}"
+        )
+    skipped = [o for o in result.outcomes if o.status == SourceStatus.SKIPPED]
+    if skipped:
+        hosts: dict[str, int] = {}
+        for outcome in skipped:
+            host = failure_key(outcome.error or "")[0] or "other"
+            hosts[host] = hosts.get(host, 0) + 1
+        spread = ", ".join(f"{host} {count}" for host, count in sorted(hosts.items(), key=lambda item: -item[1]))
+        lines.append(f"{len(skipped)} sources not in the recording, skipped ({spread})")
+    answered = [o for o in result.outcomes if o.status not in (SourceStatus.FAILED, SourceStatus.SKIPPED)]
+    if result.outcomes and not answered and result.failed:
+        lines.append("no host answered: offline? Check the network, or replay a recording with --replay DIR.")
+    return lines
+
+
 def sync_summary(result: SyncResult) -> Result:
-    """The run summary: a row per source, then a line of totals; JSON is `SyncResult.as_dict()`."""
+    """The run summary: a row per source that answered, the problems grouped by host, then a line of
+    totals; JSON is `SyncResult.as_dict()`."""
     totals = result.as_dict()["totals"]
     assert isinstance(totals, dict)
     line = (
@@ -231,8 +326,22 @@ def sync_summary(result: SyncResult) -> Result:
     )
     if totals["skipped_items"] or totals["parked"]:
         line += f"; {totals['skipped_items']} items skipped (unreadable), {totals['parked']} sources parked"
-    table = Table(summary_rows(result), title=f"Sync run {result.run_id} ({result.mode})")
-    return Result([table, Markdown([line])], document=result.as_dict())
+    blocks: list[Table | Markdown] = []
+    rows = summary_rows(result)
+    if rows:
+        blocks.append(Table(rows, title=f"Sync run {result.run_id} ({result.mode})"))
+    else:
+        blocks.append(Markdown([f"Sync run {result.run_id} ({result.mode}): no source answered"]))
+    blocks.append(Markdown([f"- {problem}" for problem in problem_lines(result)] + [line]))
+    return Result(blocks, document=result.as_dict())
+
+
+def waiting_for(source: SourceConfig, pages: int) -> str:
+    """What a running source waits for, for the progress display: `waiting for huggingface.co (page 1)`."""
+    address = source.base_url or str(source.option("url") or "")
+    matched = URL_HOST.match(address)
+    host = matched["host"] if matched else source.kind
+    return f"waiting for {host} (page {pages + 1})"
 
 
 class RichSyncProgress:
@@ -257,10 +366,10 @@ class RichSyncProgress:
         self.progress.__exit__(None, None, None)
 
     def started(self, source: SourceConfig) -> None:
-        self.tasks[source.id] = self.progress.add_task(source.id, total=None, state="starting")
+        self.tasks[source.id] = self.progress.add_task(source.id, total=None, state=waiting_for(source, 0))
 
     def advanced(self, source: SourceConfig, pages: int, items: int) -> None:
-        self.progress.update(self.tasks[source.id], state=f"{pages} pages, {items} items")
+        self.progress.update(self.tasks[source.id], state=f"{pages} pages, {items} items; {waiting_for(source, pages)}")
 
     def finished(self, outcome: SourceOutcome) -> None:
         task = self.tasks.get(outcome.source)
@@ -292,14 +401,15 @@ def release_columns(fmt: Format) -> list[str]:
 
 
 def release_rows(rows: list[dict[str, Any]], fmt: Format) -> list[dict[str, Any]]:
-    """Stored releases shaped for `fmt`: lists decoded (space-joined for CSV and Markdown); on a table, short cells."""
+    """Stored releases shaped for `fmt`: lists decoded (space-joined for CSV and Markdown); on a table, short
+    cells and each day marked with its kind where it is not the vendor's own (`2025-05-07 (listed)`)."""
     shaped = []
     for row in rows:
         row = dict(row)
         for key in ("licences", "kinds", "pipeline_tags"):
             row[key] = json.loads(row[key])
         if fmt == Format.table:
-            row["date"] = (row["date"] or "")[:10]
+            row["date"] = dated(row["date"], row["date_source"])
             row["largest"] = human_count(row["largest_parameters"])
             row["artifacts"] = row["artifact_count"]
             row["seen_on"] = ", ".join(row["kinds"])
@@ -311,7 +421,8 @@ def release_rows(rows: list[dict[str, Any]], fmt: Format) -> list[dict[str, Any]
 
 
 def find_release(store: Any, wanted: str) -> dict[str, Any]:
-    """The release `wanted` names (its id, or a family with one release); raises UsageError otherwise."""
+    """The release `wanted` names (`Store.find_release`: id, vendor alias, artifact id, family, name);
+    raises UsageError, with close matches, otherwise."""
     found: dict[str, Any] = store.find_release(wanted)
     return found
 
@@ -325,7 +436,8 @@ def release_result(detail: dict[str, Any]) -> Result:
     evidence = [{"tier": e["tier"], "artifact": e["artifact"], "reason": e["reason"]} for e in detail["evidence"]]
     heading = f"{detail['name']} ({detail['id']})"
     artifacts = [
-        {**a, "date": (a["date"] or "")[:10], "parameters": human_count(a["parameters"])} for a in detail["artifacts"]
+        {**a, "date": artifact_day(a["date"], a["date_kind"]), "parameters": human_count(a["parameters"])}
+        for a in detail["artifacts"]
     ]
     return Result(
         [
@@ -350,7 +462,9 @@ def release_facts(detail: dict[str, Any]) -> dict[str, Any]:
         "tier": detail["tier"],
         "why": detail["tier_reason"],
         "licences": ", ".join(detail["licences"]),
-        "date": f"{detail['date']} ({detail['date_source']})" if detail["date"] else None,
+        "date": f"{dated(detail['date'], detail['date_source'])}, from the {detail['date_source']}"
+        if detail["date"]
+        else None,
         "announced": detail["announced_at"],
         "first closed": detail["first_closed_at"],
         "first open weights": detail["first_open_at"],

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from relwatch.errors import UsageError
+from relwatch.errors import RelwatchError, UsageError
 from relwatch.models import EventType
 from relwatch.store.core import Database
 
@@ -119,21 +120,87 @@ class ReleaseTables(Database):
         )
         return release
 
-    def find_release(self, wanted: str) -> dict[str, Any]:
-        """The release `wanted` names, by id or by family key (in any case), as `release_detail`.
+    def release_modalities(self, vendors: list[str]) -> dict[str, dict[str, list[str]]]:
+        """What the vendors' artifacts state about each release's modalities: release id →
+        {"pipeline_tags": Hub tags, "inputs": catalogue input modalities, "outputs": catalogue output
+        modalities} (OpenRouter `architecture`, models.dev `modalities`, both kept in `extra`)."""
+        found: dict[str, dict[str, set[str]]] = {}
+        marks = ", ".join("?" for _ in vendors)
+        for release_id, tag, inputs, outputs in self.conn.execute(
+            "SELECT release_id, pipeline_tag, json_extract(extra, '$.input_modalities'), "
+            "json_extract(extra, '$.output_modalities') FROM artifacts "
+            f"WHERE release_id IS NOT NULL AND gone_at IS NULL AND vendor_id IN ({marks})",
+            vendors,
+        ):
+            stated = found.setdefault(release_id, {"pipeline_tags": set(), "inputs": set(), "outputs": set()})
+            if tag:
+                stated["pipeline_tags"].add(tag)
+            for key, value in (("inputs", inputs), ("outputs", outputs)):
+                values = json.loads(value) if value else []
+                if isinstance(values, list):
+                    stated[key].update(v for v in values if isinstance(v, str))
+        return {rid: {key: sorted(values) for key, values in stated.items()} for rid, stated in found.items()}
 
-        Raises UsageError when nothing matches or a family names releases of several vendors.
+    def find_release(self, wanted: str) -> dict[str, Any]:
+        """The release `wanted` names, as `release_detail`. Tried in turn: the release id; a vendor
+        key or alias before the slash (`qwen/qwen3` → `alibaba/qwen3`); an artifact's id (a Hub
+        repository `google/gemma-3-27b-it`, a catalogue id); a family key; a release name
+        (`Gemma 3`); all in any case.
+
+        Raises UsageError when nothing matches (suggesting close ids and names, difflib) or when
+        the first rule that matches names releases of several vendors.
         """
         detail = self.release_detail(wanted)
         if detail is not None:
             return detail
-        matches = [
-            row[0]
-            for row in self.conn.execute("SELECT id FROM releases WHERE family = ? ORDER BY id", (wanted.lower(),))
-        ]
-        if len(matches) > 1:
-            raise UsageError(f"'{wanted}' matches several releases: {', '.join(matches)}")
-        found = self.release_detail(matches[0]) if matches else None
-        if found is None:
-            raise UsageError(f"no release '{wanted}' (try `relwatch list --family {wanted}`)")
-        return found
+        for matches in self._release_candidates(wanted):
+            if len(matches) > 1:
+                raise UsageError(f"{_quoted(wanted)} matches several releases: {', '.join(matches)}")
+            if matches:
+                found = self.release_detail(matches[0])
+                if found is not None:
+                    return found
+        raise UsageError(f"no release {_quoted(wanted)}{self._suggestion(wanted)}")
+
+    def _release_candidates(self, wanted: str) -> Iterator[list[str]]:
+        """The release ids each rule of `find_release` gives, in order, lazily."""
+        lowered = wanted.strip().lower()
+        prefix, slash, rest = lowered.partition("/")
+        if slash:
+            try:
+                keys = self.resolve_vendors([prefix])  # type: ignore[attr-defined]
+            except RelwatchError:
+                keys = []
+            yield [f"{key}/{rest}" for key in keys if self.release_detail(f"{key}/{rest}") is not None]
+        yield self._ids(
+            "SELECT DISTINCT release_id FROM artifacts WHERE lower(external_id) = ? AND release_id IS NOT NULL "
+            "ORDER BY release_id",
+            lowered,
+        )
+        yield self._ids("SELECT id FROM releases WHERE family = ? ORDER BY id", lowered)
+        yield self._ids("SELECT id FROM releases WHERE lower(name) = ? ORDER BY id", lowered)
+
+    def _ids(self, sql: str, value: str) -> list[str]:
+        return [row[0] for row in self.conn.execute(sql, (value,))]
+
+    def _suggestion(self, wanted: str) -> str:
+        """`; did you mean 'google/gemma-3' (Gemma 3)?` from the close ids and names, or a hint."""
+        from difflib import get_close_matches
+
+        named: dict[str, str] = {}
+        for release_id, name in self.conn.execute("SELECT id, name FROM releases ORDER BY id"):
+            for key in (release_id.lower(), release_id.split("/", 1)[1].lower(), name.lower()):
+                named.setdefault(key, release_id)
+        names = dict(self.conn.execute("SELECT id, name FROM releases"))
+        close = get_close_matches(wanted.strip().lower(), list(named), n=6, cutoff=0.6)
+        ids = list(dict.fromkeys(named[match] for match in close))[:3]
+        if not ids:
+            return " (try `relwatch list` for the ids)"
+        return "; did you mean " + " or ".join(f"'{i}' ({names[i]})" for i in ids) + "?"
+
+
+def _quoted(value: str) -> str:
+    """A user's value in quotes on one line (control characters escaped), for a message."""
+    from relwatch.render import one_line
+
+    return "'" + one_line(value) + "'"
