@@ -21,6 +21,7 @@ from relwatch.store.ingest import SourceIngest
 if TYPE_CHECKING:
     from relwatch.http import Http, Validator
     from relwatch.releases import ReclassifyReport
+    from relwatch.sources.derivatives import AdoptionOutcome
 
 
 SUSPECT_MIN_PREVIOUS = 10
@@ -55,6 +56,7 @@ class SyncResult:
     finished_at: str = ""
     outcomes: list[SourceOutcome] = field(default_factory=list)
     reclassified: ReclassifyReport | None = None
+    adoption: AdoptionOutcome | None = None
 
     @property
     def failed(self) -> list[SourceOutcome]:
@@ -89,6 +91,7 @@ class SyncResult:
                 "tier_changes": len(self.reclassified.tier_changes) if self.reclassified else 0,
             },
             "sources": [o.as_dict() for o in self.outcomes],
+            "adoption": self.adoption.as_dict() if self.adoption else None,
         }
 
 
@@ -180,6 +183,8 @@ async def run_sync(
     async with http:
         runner = SourceRunner(store, http, run_id, progress, replaying=replay_from is not None)
         result.outcomes = list(await asyncio.gather(*(settle.after(s, runner.run(s)) for s in sources)))
+        if replay_from is None:
+            result.adoption = await poll_adoption(store, http, sources)
     result.reclassified = settle.report
     result.finished_at = now_iso()
     failed = len(result.failed)
@@ -194,6 +199,16 @@ async def run_sync(
         skipped=skipped,
     )
     return result
+
+
+async def poll_adoption(store: Store, http: Http, sources: list[SourceConfig]) -> AdoptionOutcome:
+    """Poll the due adoption figures of the open releases the sync's hub sources list, within
+    `derivative_requests` of `[settings]` (see `relwatch.sources.derivatives`)."""
+    from relwatch.sources.derivatives import AdoptionPoller
+
+    hub = [s for s in sources if s.kind == "huggingface"] if http.settings.derivative_requests else []
+    sessions = {s.id: http.session(s.base_url, token=source_token(s)) for s in hub}
+    return await AdoptionPoller(store, sessions, budget=http.settings.derivative_requests, now=now_iso()).run()
 
 
 class VendorSettling:
@@ -292,9 +307,14 @@ class SourceRunner:
             now=now_iso(),
             complete=spec.COMPLETE_LISTING and outcome.suspect is None,
             keep_validators=outcome.suspect is None,
-            on_commit=lambda _: self._write_run(source, outcome, started),
+            on_commit=lambda _: self._write_run_and_metrics(source, outcome, started),
             counts=outcome,
         )
+
+    def _write_run_and_metrics(self, source: SourceConfig, outcome: SourceOutcome, started: str) -> None:
+        """In the merge's transaction: the day's adoption counts of the staged artifacts, the run."""
+        self.store.record_staged_metrics(source.id, started[:10])
+        self._write_run(source, outcome, started)
 
     def _record(self, source: SourceConfig, outcome: SourceOutcome, started: str) -> None:
         with self.store.transaction():
