@@ -291,6 +291,8 @@ def test_first_month_downloads_are_read_alone_when_the_listing_has_none(tmp_path
 
     store = Store(db)
     try:
+        later = query(db, "SELECT id FROM artifacts WHERE external_id = ?", (repos[0],))[0][0]
+        store.record_metric(later, "2026-04-05", downloads=1, downloads_all_time=None, likes=None)  # not read
         releases = store.open_releases(["acme"])
         metrics = store.first_month_metrics(["acme"], "2026-01-01", "2026-12-31")
         derivative_records = store.derivative_records(["acme"])

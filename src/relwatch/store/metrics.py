@@ -157,15 +157,18 @@ class AdoptionTables(Database):
         ]
 
     def first_month_metrics(self, vendors: Sequence[str], start: str, end: str) -> list[Metric]:
-        """The counts `value.first_month_downloads` reads: those of the repositories of the vendors'
-        open releases opened in [start, end], on days from `released + FIRST_MONTH_DAYS` to
-        `released + FIRST_MONTH_DAYS + MILESTONE_SLACK_DAYS`. `Metric.artifact` is the repository id."""
+        """The counts `value.first_month_downloads` reads, and no others: for each open release of
+        the vendors opened in [start, end], its repositories' counts on the first day from
+        `released + FIRST_MONTH_DAYS` to `released + FIRST_MONTH_DAYS + MILESTONE_SLACK_DAYS` that
+        has a `downloads` count for any of them. `Metric.artifact` is the repository id."""
         marks = ", ".join("?" for _ in vendors)
         rows = self.conn.execute(
-            f"SELECT o.repo, m.day, m.downloads, m.downloads_all_time, m.likes FROM ({_OPEN_REPOS}) o "
-            "JOIN artifact_metrics m ON m.artifact_id = o.artifact_id "
-            f"WHERE o.vendor IN ({marks}) AND o.released BETWEEN ? AND ? "
-            "AND m.day BETWEEN date(o.released, ?) AND date(o.released, ?) ORDER BY o.repo, m.day",
+            "SELECT repo, day, downloads, downloads_all_time, likes FROM ("
+            "SELECT o.repo, m.day, m.downloads, m.downloads_all_time, m.likes, "
+            "min(m.day) OVER (PARTITION BY o.release_id) AS first_day "
+            f"FROM ({_OPEN_REPOS}) o JOIN artifact_metrics m ON m.artifact_id = o.artifact_id "
+            f"WHERE o.vendor IN ({marks}) AND o.released BETWEEN ? AND ? AND m.downloads IS NOT NULL "
+            "AND m.day BETWEEN date(o.released, ?) AND date(o.released, ?)) WHERE day = first_day ORDER BY repo",
             (*vendors, start, end, f"+{FIRST_MONTH_DAYS} days", f"+{FIRST_MONTH_DAYS + MILESTONE_SLACK_DAYS} days"),
         )
         return [

@@ -187,7 +187,7 @@ CREATE TABLE derivative_counts (
     count INTEGER NOT NULL,
     complete INTEGER NOT NULL,      -- 0: the listing was cut by the request budget, count is a floor
     observed_at TEXT NOT NULL,
-    PRIMARY KEY (release_id, repo, milestone_days, relation)
+    PRIMARY KEY (release_id, milestone_days, relation, repo)  -- per-release sums read in key order
 ) WITHOUT ROWID;
 """
 
