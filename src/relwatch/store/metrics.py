@@ -58,8 +58,9 @@ class AdoptionTables(Database):
     """Writes and reads of `artifact_metrics` and `derivative_counts`."""
 
     def record_staged_metrics(self, source_id: str, day: str) -> int:
-        """Upsert the day's counts of every staged artifact of `source_id` that carries one
-        (`downloads`, `likes`, and `downloadsAllTime` from its payload); rows written.
+        """Upsert the day's counts of every staged artifact of `source_id` that carries `downloads`
+        or `likes` (with `downloadsAllTime` from its payload); rows written. Artifacts of sources
+        without counts (catalogues, pages) are passed over without reading their payloads.
 
         Runs inside the caller's transaction, after the source's artifacts were merged (the
         staged rows are still there): the series and the merge commit together.
@@ -67,8 +68,8 @@ class AdoptionTables(Database):
         select = (
             "SELECT a.id, :day, s.downloads, json_extract(s.raw, '$.downloadsAllTime'), s.likes "
             "FROM temp.staged_artifacts s JOIN artifacts a ON a.source_id = s.source_id "
-            "AND a.external_id = s.external_id WHERE s.source_id = :sid AND "
-            "(s.downloads IS NOT NULL OR s.likes IS NOT NULL OR json_extract(s.raw, '$.downloadsAllTime') IS NOT NULL)"
+            "AND a.external_id = s.external_id "
+            "WHERE s.source_id = :sid AND (s.downloads IS NOT NULL OR s.likes IS NOT NULL)"
         )
         return self.conn.execute(_METRIC_UPSERT.format(select=select), {"sid": source_id, "day": day}).rowcount
 
