@@ -66,6 +66,7 @@ class HttpSettings:
     per_host: int = 4  # requests in flight to one host
     max_response_bytes: int = 32 * 1024 * 1024  # decoded bytes of one response
     max_pages: int = 1000  # pages of one listing; past it the listing is read as incomplete
+    derivative_requests: int = 100  # Hub requests per sync for adoption polls (sources/derivatives.py); 0: none
     token_base_urls: frozenset[str] = frozenset()  # not a key: the base URLs a token may go to
 
 
@@ -81,6 +82,7 @@ SETTING_RANGES: dict[str, tuple[float, float]] = {
     "per_host": (1, 64),
     "max_response_bytes": (1024, 1024**3),
     "max_pages": (1, 100_000),
+    "derivative_requests": (0, 10_000),
 }
 
 

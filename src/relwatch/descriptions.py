@@ -255,29 +255,38 @@ DESCRIPTIONS: dict[str, TableDescription] = {
     },
     "artifact_metrics": {
         "description": (
-            "Adoption series: one row per hub artifact per sync day (never in the artifact's content hash, so "
-            "changing counts never mark it updated). The series starts with relwatch's first sync: the hub keeps "
-            "no public history."
+            "Adoption series: at most one row per hub artifact per sync day (a second sync the same day updates "
+            "that day's row), written in the same transaction as the source's merge and never part of the "
+            "artifact's content hash, so changing counts never mark it updated. The series starts with relwatch's "
+            "first sync: the hub keeps no public history. An artifact missing from a day's listing has no row "
+            "that day."
         ),
         "columns": {
             "artifact_id": "The hub artifact (artifacts.id).",
             "day": "The sync day (YYYY-MM-DD, UTC).",
-            "downloads": "The hub's download count that day: Hugging Face's is a rolling 30-day count.",
+            "downloads": "The hub's download count that day: Hugging Face's is a rolling 30-day count, not a total.",
             "downloads_all_time": "The hub's all-time download count that day (Hugging Face's downloadsAllTime).",
             "likes": "The hub's like count that day.",
         },
     },
     "derivative_counts": {
         "description": (
-            "Community derivatives of an open release: other organisations' repositories whose base_model is one "
-            "of the release's repositories, counted at milestones after the release (e.g. +7, +30, +90 days)."
+            "Community derivatives of an open release: repositories of other owners whose base_model is one of the "
+            "release's repositories, from the Hub listing filtered by that base model, counted once per milestone "
+            "after the release's open day (+7, +30, +90 days), one row per (release, repository, milestone, "
+            "relation). Only direct derivatives count."
         ),
         "columns": {
             "release_id": "The open release (releases.id).",
-            "relation": "finetune | adapter | quantized | merge, as the derivative's base_model tag says.",
-            "milestone_days": "Days after the release date the count was taken for, e.g. 30.",
+            "repo": "The release's repository the derivatives name as their base model, e.g. 'google/gemma-3-27b-it'.",
+            "relation": (
+                "finetune | adapter | quantized | merge, as the derivative's base_model tag says; unspecified when "
+                "its tag names no relation."
+            ),
+            "milestone_days": "Days after the release's open day the count was taken for: 7, 30 or 90.",
+            "count": "Repositories of other owners with that relation.",
+            "complete": "1 when the whole listing was read; 0 when the per-sync request budget cut it (a floor).",
             "observed_at": "When the count was taken (UTC).",
-            "count": "Repositories of other organisations with that relation.",
         },
     },
 }

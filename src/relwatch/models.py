@@ -101,9 +101,10 @@ class SourceCounts:
 
 SOURCE_COUNTS = tuple(f.name for f in fields(SourceCounts))
 
-# Artifact fields that move without the artifact changing (and the same keys in its raw payload):
-# stored as the latest values, left out of the content hash (issue 14, item 1).
-VOLATILE_FIELDS = ("downloads", "likes")
+# Artifact fields that move without the artifact changing (and the same keys in its raw payload,
+# where the Hub's `downloadsAllTime` is one more): stored as the latest values and in the adoption
+# series (`artifact_metrics`), left out of the content hash (issue 14, item 1; issue 13, item 4).
+VOLATILE_FIELDS = ("downloads", "likes", "downloadsAllTime")
 
 
 @dataclass(kw_only=True, slots=True)

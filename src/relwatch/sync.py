@@ -25,6 +25,7 @@ from relwatch.store.ingest import SourceIngest
 if TYPE_CHECKING:
     from relwatch.http import Http, Validator
     from relwatch.releases import ReclassifyReport
+    from relwatch.sources.derivatives import AdoptionOutcome
 
 
 SUSPECT_MIN_PREVIOUS = 10
@@ -80,6 +81,7 @@ class SyncResult:
     outcomes: list[SourceOutcome] = field(default_factory=list)
     reclassified: ReclassifyReport | None = None
     faults: list[str] = field(default_factory=list)  # database faults outside any one source, one line each
+    adoption: AdoptionOutcome | None = None
 
     @property
     def failed(self) -> list[SourceOutcome]:
@@ -124,6 +126,7 @@ class SyncResult:
             },
             "sources": [o.as_dict() for o in self.outcomes],
             "faults": self.faults,
+            "adoption": self.adoption.as_dict() if self.adoption else None,
         }
 
 
@@ -225,6 +228,8 @@ async def run_sync(
                 settle.reclassify([v for v in unlabelled if v in config.vendors])
             async with http:
                 result.outcomes = list(await asyncio.gather(*(settle.after(s, runner.run(s)) for s in sources)))
+                if replay_from is None:
+                    result.adoption = await poll_adoption(store, http, sources)
         except asyncio.CancelledError:
             if stop.signum is None:
                 raise
@@ -302,6 +307,16 @@ class SignalStop:
         loop = asyncio.get_running_loop()
         for sig in self.installed:
             loop.remove_signal_handler(sig)
+
+
+async def poll_adoption(store: Store, http: Http, sources: list[SourceConfig]) -> AdoptionOutcome:
+    """Poll the due adoption figures of the open releases the sync's hub sources list, within
+    `derivative_requests` of `[settings]` (see `relwatch.sources.derivatives`)."""
+    from relwatch.sources.derivatives import AdoptionPoller
+
+    hub = [s for s in sources if s.kind == "huggingface"] if http.settings.derivative_requests else []
+    sessions = {s.id: http.session(s.base_url, token=source_token(s)) for s in hub}
+    return await AdoptionPoller(store, sessions, budget=http.settings.derivative_requests, now=now_iso()).run()
 
 
 class VendorSettling:
@@ -462,9 +477,14 @@ class SourceRunner:
             now=now_iso(),
             complete=spec.COMPLETE_LISTING and complete and outcome.suspect is None,
             keep_validators=outcome.suspect is None,
-            on_commit=lambda _: self._write_run(source, outcome, started),
+            on_commit=lambda _: self._write_run_and_metrics(source, outcome, started),
             counts=outcome,
         )
+
+    def _write_run_and_metrics(self, source: SourceConfig, outcome: SourceOutcome, started: str) -> None:
+        """In the merge's transaction: the day's adoption counts of the staged artifacts, the run."""
+        self.store.record_staged_metrics(source.id, started[:10])
+        self._write_run(source, outcome, started)
 
     def _record(self, source: SourceConfig, outcome: SourceOutcome, started: str) -> None:
         with self.store.transaction():

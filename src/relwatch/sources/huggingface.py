@@ -3,6 +3,10 @@
 `GET {base_url}/api/models?author=ORG&sort=createdAt&limit=N&expand=…`, a JSON array per page,
 next page in `Link: <…>; rel="next"`. With `expand`, only `_id`, `id` and the expanded fields
 come back, so every field parsed below is listed in EXPAND.
+
+Counts: `downloads` (the Hub's rolling 30-day count) and `likes` become the artifact's fields,
+`downloadsAllTime` stays in its payload; the merge copies all three into the day's row of the
+adoption series (`store.metrics`), and none of them is part of the content hash.
 """
 
 from __future__ import annotations
@@ -44,6 +48,7 @@ EXPAND = (
     "safetensors",
     "sha",
     "downloads",
+    "downloadsAllTime",
     "likes",
 )
 # Repositories older than the Hub's creation-date records all carry this value: "unknown".

@@ -17,6 +17,7 @@ from pathlib import Path
 from relwatch.errors import RelwatchError
 from relwatch.store.core import DB_ENV, DatabaseFault, default_db_path, resolve_db_path
 from relwatch.store.lock import sync_lock
+from relwatch.store.metrics import AdoptionTables
 from relwatch.store.queries import Queries
 from relwatch.store.releases import ReleaseTables
 from relwatch.store.runs import RunRecords
@@ -24,7 +25,7 @@ from relwatch.store.runs import RunRecords
 __all__ = ["DB_ENV", "DatabaseFault", "Store", "default_db_path", "resolve_db_path", "sync_lock"]
 
 
-class Store(Queries, RunRecords, ReleaseTables):
+class Store(Queries, RunRecords, ReleaseTables, AdoptionTables):
     """An open relwatch database, migrated to the current schema."""
 
     @classmethod

@@ -168,6 +168,29 @@ M005_SOURCE_RUNS_SHARED = """
 ALTER TABLE source_runs ADD COLUMN shared INTEGER NOT NULL DEFAULT 0;  -- pages answered by another source's response
 """
 
+# The adoption series (issue 13, item 4): hub counts per artifact and day, and derivative counts
+# per open release at milestones. Neither is part of an artifact's content hash.
+M007_ADOPTION = """
+CREATE TABLE artifact_metrics (
+    artifact_id INTEGER NOT NULL REFERENCES artifacts(id),
+    day TEXT NOT NULL,              -- the sync day, YYYY-MM-DD (UTC)
+    downloads INTEGER,              -- Hugging Face: a rolling 30-day count
+    downloads_all_time INTEGER,
+    likes INTEGER,
+    PRIMARY KEY (artifact_id, day)
+) WITHOUT ROWID;
+CREATE TABLE derivative_counts (
+    release_id TEXT NOT NULL,       -- releases.id
+    repo TEXT NOT NULL,             -- the release's repository the derivatives name as base_model
+    relation TEXT NOT NULL,         -- finetune | adapter | quantized | merge | unspecified
+    milestone_days INTEGER NOT NULL,
+    count INTEGER NOT NULL,
+    complete INTEGER NOT NULL,      -- 0: the listing was cut by the request budget, count is a floor
+    observed_at TEXT NOT NULL,
+    PRIMARY KEY (release_id, milestone_days, relation, repo)  -- per-release sums read in key order
+) WITHOUT ROWID;
+"""
+
 # The digest's cursor (`diff --since delivered`), poison items counted per source run, and a
 # permanent drop accepted by `relwatch sources accept`.
 M009_DIGEST_AND_SKIPPED = """
@@ -188,5 +211,6 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("003_listing_indexes", M003_LISTING_INDEXES),
     ("004_artifact_payloads", M004_ARTIFACT_PAYLOADS),
     ("005_source_runs_shared", M005_SOURCE_RUNS_SHARED),
+    ("007_adoption", M007_ADOPTION),
     ("009_digest_and_skipped", M009_DIGEST_AND_SKIPPED),
 ]

@@ -1,0 +1,213 @@
+"""The adoption series: hub counts per artifact and day, derivative counts per open release.
+
+`artifact_metrics` holds at most one row per artifact per day (a second sync the same day
+overwrites that day's row); `derivative_counts` one row per (release, repository, milestone,
+relation). Reads return the record types of `relwatch.value` (Metric, DerivativeCount,
+OpenRelease), so `compare` passes them on as they are. Days are `YYYY-MM-DD` (UTC).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from relwatch.models import WEIGHTS_TIERS
+from relwatch.store.core import Database
+from relwatch.value import FIRST_MONTH_DAYS, MILESTONE_SLACK_DAYS, DerivativeCount, Metric, OpenRelease
+
+HUB_KIND = "huggingface"
+_WEIGHTS = tuple(sorted(t.value for t in WEIGHTS_TIERS))
+_TIER_IN = ", ".join(f"'{t}'" for t in _WEIGHTS)
+
+# Every hub repository of an open release, with the day its weights came out (first_open_at,
+# else the release's date), kept only when that is a whole day.
+_OPEN_REPOS = f"""
+SELECT r.id AS release_id, r.vendor_id AS vendor, substr(coalesce(r.first_open_at, r.date), 1, 10) AS released,
+       a.id AS artifact_id, a.source_id, a.external_id AS repo
+FROM releases r JOIN artifacts a ON a.release_id = r.id
+WHERE r.tier IN ({_TIER_IN}) AND a.kind = '{HUB_KIND}' AND a.gone_at IS NULL AND a.derivative_of IS NULL
+  AND length(coalesce(r.first_open_at, r.date)) >= 10
+"""
+
+_METRIC_UPSERT = """
+INSERT INTO artifact_metrics (artifact_id, day, downloads, downloads_all_time, likes) {select}
+ON CONFLICT (artifact_id, day) DO UPDATE SET
+    downloads = coalesce(excluded.downloads, downloads),
+    downloads_all_time = coalesce(excluded.downloads_all_time, downloads_all_time),
+    likes = coalesce(excluded.likes, likes)
+WHERE coalesce(excluded.downloads, downloads) IS NOT downloads
+   OR coalesce(excluded.downloads_all_time, downloads_all_time) IS NOT downloads_all_time
+   OR coalesce(excluded.likes, likes) IS NOT likes
+"""
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class OpenRepo:
+    """One hub repository of an open release: where it was listed and the release's open day."""
+
+    release: str
+    vendor: str
+    released: str  # YYYY-MM-DD
+    artifact_id: int
+    source_id: str
+    repo: str
+
+
+class AdoptionTables(Database):
+    """Writes and reads of `artifact_metrics` and `derivative_counts`."""
+
+    def record_staged_metrics(self, source_id: str, day: str) -> int:
+        """Upsert the day's counts of every staged artifact of `source_id` that carries `downloads`
+        or `likes` (with `downloadsAllTime` from its payload); rows written. Artifacts of sources
+        without counts (catalogues, pages) are passed over without reading their payloads.
+
+        Runs inside the caller's transaction, after the source's artifacts were merged (the
+        staged rows are still there): the series and the merge commit together.
+        """
+        select = (
+            "SELECT a.id, :day, s.downloads, json_extract(s.raw, '$.downloadsAllTime'), s.likes "
+            "FROM temp.staged_artifacts s JOIN artifacts a ON a.source_id = s.source_id "
+            "AND a.external_id = s.external_id "
+            "WHERE s.source_id = :sid AND (s.downloads IS NOT NULL OR s.likes IS NOT NULL)"
+        )
+        return self.conn.execute(_METRIC_UPSERT.format(select=select), {"sid": source_id, "day": day}).rowcount
+
+    def record_metric(
+        self, artifact_id: int, day: str, *, downloads: int | None, downloads_all_time: int | None, likes: int | None
+    ) -> None:
+        """Upsert one artifact's counts for `day` (a count given as None keeps the stored one)."""
+        with self.transaction():
+            self.conn.execute(
+                _METRIC_UPSERT.format(select="VALUES (:id, :day, :downloads, :all_time, :likes)"),
+                {"id": artifact_id, "day": day, "downloads": downloads, "all_time": downloads_all_time, "likes": likes},
+            )
+
+    def open_repos(self, source_ids: Sequence[str]) -> list[OpenRepo]:
+        """The hub repositories of open releases listed by `source_ids`, by release then repo."""
+        marks = ", ".join("?" for _ in source_ids)
+        rows = self.rows(
+            f"SELECT * FROM ({_OPEN_REPOS}) WHERE source_id IN ({marks}) ORDER BY release_id, repo", tuple(source_ids)
+        )
+        return [
+            OpenRepo(
+                release=row["release_id"],
+                vendor=row["vendor"],
+                released=row["released"],
+                artifact_id=row["artifact_id"],
+                source_id=row["source_id"],
+                repo=row["repo"],
+            )
+            for row in rows
+        ]
+
+    def metric_days(self, artifact_id: int, first: str, last: str) -> list[str]:
+        """The days in [first, last] on which the artifact has a `downloads` count."""
+        return [
+            row[0]
+            for row in self.conn.execute(
+                "SELECT day FROM artifact_metrics WHERE artifact_id = ? AND day BETWEEN ? AND ? "
+                "AND downloads IS NOT NULL",
+                (artifact_id, first, last),
+            )
+        ]
+
+    def derivative_polls_done(self) -> set[tuple[str, str, int]]:
+        """(release, repo, milestone days) of every derivative count stored."""
+        return {
+            (row[0], row[1], row[2])
+            for row in self.conn.execute("SELECT DISTINCT release_id, repo, milestone_days FROM derivative_counts")
+        }
+
+    def save_derivative_counts(
+        self,
+        *,
+        release: str,
+        repo: str,
+        milestone: int,
+        counts: Mapping[str, int],
+        complete: bool,
+        observed_at: str,
+    ) -> None:
+        """Store one repository's derivative counts at a milestone, one row per relation in `counts`
+        (zeros included, so that a poll that found none is not repeated)."""
+        with self.transaction():
+            self.conn.executemany(
+                "INSERT OR REPLACE INTO derivative_counts (release_id, repo, relation, milestone_days, count, "
+                "complete, observed_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [(release, repo, relation, milestone, n, int(complete), observed_at) for relation, n in counts.items()],
+            )
+
+    # -- the records of relwatch.value ----------------------------------------------------
+
+    def open_releases(self, vendors: Sequence[str]) -> list[OpenRelease]:
+        """The vendors' open releases with a whole-day open date, each with its hub repositories."""
+        marks = ", ".join("?" for _ in vendors)
+        rows = self.rows(
+            f"SELECT release_id, vendor, released, repo FROM ({_OPEN_REPOS}) WHERE vendor IN ({marks}) "
+            "ORDER BY release_id, repo",
+            tuple(vendors),
+        )
+        grouped: dict[str, dict[str, Any]] = {}
+        for row in rows:
+            entry = grouped.setdefault(row["release_id"], {"vendor": row["vendor"], "released": row["released"]})
+            entry.setdefault("repos", []).append(row["repo"])
+        return [
+            OpenRelease(vendor=e["vendor"], release=key, released=e["released"], artifacts=tuple(e["repos"]))
+            for key, e in grouped.items()
+        ]
+
+    def first_month_metrics(self, vendors: Sequence[str], start: str, end: str) -> list[Metric]:
+        """The counts `value.first_month_downloads` reads, and no others: for each open release of
+        the vendors opened in [start, end], its repositories' counts on the first day from
+        `released + FIRST_MONTH_DAYS` to `released + FIRST_MONTH_DAYS + MILESTONE_SLACK_DAYS` that
+        has a `downloads` count for any of them. `Metric.artifact` is the repository id."""
+        marks = ", ".join("?" for _ in vendors)
+        rows = self.conn.execute(
+            "SELECT repo, day, downloads, downloads_all_time, likes FROM ("
+            "SELECT o.repo, m.day, m.downloads, m.downloads_all_time, m.likes, "
+            "min(m.day) OVER (PARTITION BY o.release_id) AS first_day "
+            f"FROM ({_OPEN_REPOS}) o JOIN artifact_metrics m ON m.artifact_id = o.artifact_id "
+            f"WHERE o.vendor IN ({marks}) AND o.released BETWEEN ? AND ? AND m.downloads IS NOT NULL "
+            "AND m.day BETWEEN date(o.released, ?) AND date(o.released, ?)) WHERE day = first_day ORDER BY repo",
+            (*vendors, start, end, f"+{FIRST_MONTH_DAYS} days", f"+{FIRST_MONTH_DAYS + MILESTONE_SLACK_DAYS} days"),
+        )
+        return [
+            Metric(artifact=repo, day=day, downloads=downloads, downloads_all_time=all_time, likes=likes)
+            for repo, day, downloads, all_time, likes in rows
+        ]
+
+    def artifact_metrics(self, repos: Sequence[str], start: str, end: str) -> list[Metric]:
+        """Every stored count of the hub repositories `repos` on days in [start, end], by repo then day."""
+        marks = ", ".join("?" for _ in repos)
+        rows = self.conn.execute(
+            "SELECT a.external_id, m.day, m.downloads, m.downloads_all_time, m.likes FROM artifact_metrics m "
+            f"JOIN artifacts a ON a.id = m.artifact_id WHERE a.kind = '{HUB_KIND}' AND a.external_id IN ({marks}) "
+            "AND m.day BETWEEN ? AND ? ORDER BY a.external_id, m.day",
+            (*repos, start, end),
+        )
+        return [
+            Metric(artifact=repo, day=day, downloads=downloads, downloads_all_time=all_time, likes=likes)
+            for repo, day, downloads, all_time, likes in rows
+        ]
+
+    def derivative_records(self, vendors: Sequence[str]) -> list[DerivativeCount]:
+        """The derivative counts of the vendors' releases per (release, milestone), summed over the
+        release's repositories by relation; `counted_on` is the latest poll's day."""
+        marks = ", ".join("?" for _ in vendors)
+        rows = self.conn.execute(
+            "SELECT d.release_id, d.milestone_days, d.relation, sum(d.count), max(d.observed_at) "
+            "FROM derivative_counts d JOIN releases r ON r.id = d.release_id "
+            f"WHERE r.vendor_id IN ({marks}) GROUP BY d.release_id, d.milestone_days, d.relation "
+            "ORDER BY d.release_id, d.milestone_days, d.relation",
+            tuple(vendors),
+        )
+        grouped: dict[tuple[str, int], tuple[dict[str, int], str]] = {}
+        for release, milestone, relation, count, observed in rows:
+            relations, latest = grouped.get((release, milestone), ({}, ""))
+            relations[relation] = count
+            grouped[(release, milestone)] = (relations, max(latest, observed))
+        return [
+            DerivativeCount(release=release, milestone=milestone, counted_on=latest[:10], by_relation=relations)
+            for (release, milestone), (relations, latest) in grouped.items()
+        ]
