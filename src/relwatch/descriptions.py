@@ -61,6 +61,10 @@ DESCRIPTIONS: dict[str, TableDescription] = {
             "last_error_at": "When that failure happened (UTC).",
             "consecutive_failures": "Syncs in a row that failed on it; 0 after a success.",
             "wait_until": "The host asked relwatch to wait (429/503 Retry-After): syncs skip it until then (UTC).",
+            "last_full_sweep": (
+                "When a complete listing of it was last merged (UTC): Hub sources read only what changed "
+                "between sweeps, and only a sweep marks repositories gone."
+            ),
         },
     },
     "artifacts": {
@@ -193,6 +197,11 @@ DESCRIPTIONS: dict[str, TableDescription] = {
             "suspect": "Why the result looks wrong, e.g. 'returned 0 items, 40 last time'.",
             "error": "The failure, in one line.",
             "shared": "Pages answered by another source's response to the same URL in the same sync.",
+            "listing": (
+                "full (read to its end) | incremental (a Hub listing read until it reached what was stored) | "
+                "incomplete (it did not end: a page cap, a loop, GitHub's 1,000-result limit); only full marks gone."
+            ),
+            "incomplete": "Why the listing did not end, e.g. 'pagination runs past 1000 pages (max_pages) at URL'.",
         },
     },
     "http_validators": {

@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 import os
 from collections import Counter
-from collections.abc import Awaitable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Iterable
 from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -19,12 +21,21 @@ from relwatch.store import Store
 from relwatch.store.ingest import SourceIngest
 
 if TYPE_CHECKING:
-    from relwatch.http import Http, Validator
+    from relwatch.http import Http, SourceSession, Validator
     from relwatch.releases import ReclassifyReport
+    from relwatch.sources.base import Page
 
 
 SUSPECT_MIN_PREVIOUS = 10
 SUSPECT_SHARE = 0.5
+
+
+class Listing(StrEnum):
+    """How a source's listing was read in one sync (source_runs.listing)."""
+
+    FULL = "full"  # to its end: what it no longer holds is gone
+    INCREMENTAL = "incremental"  # a Hub listing by lastModified, read until it reached what is stored
+    INCOMPLETE = "incomplete"  # it did not end (page cap, loop, GitHub's 1,000-result limit): nothing is gone
 
 
 @dataclass(kw_only=True)
@@ -38,6 +49,8 @@ class SourceOutcome(SourceCounts):
     suspect: str | None = None
     error: str | None = None
     wait_until: str | None = None
+    listing: Listing = Listing.FULL
+    incomplete: str | None = None
 
     def as_dict(self) -> dict[str, object]:
         """The outcome as `sync --json` lists it: whose, its status, its counts, what went wrong."""
@@ -132,6 +145,16 @@ def suspicion(items: int, previous: int | None) -> str | None:
     return None
 
 
+def sweep_due(last_full_sweep: str | None, days: int, now: str) -> bool:
+    """Whether a source read incrementally needs a full sweep now (pure): never swept, or swept
+    `days` or more days before `now` (both ISO 8601 UTC). A sweep finds gone repositories and the
+    gating and licence changes that leave `lastModified` as it was (issue 14: every N days)."""
+    if last_full_sweep is None:
+        return True
+    elapsed = datetime.fromisoformat(now) - datetime.fromisoformat(last_full_sweep)
+    return elapsed >= timedelta(days=days)
+
+
 def source_token(source: SourceConfig) -> str | None:
     """The first token set among the source kind's environment variables, if any."""
     for name in registry.load(source.kind).TOKEN_ENV:
@@ -157,9 +180,11 @@ async def run_sync(
     record_to: Path | None = None,
     replay_from: Path | None = None,
     progress: Progress | None = None,
+    full: bool = False,
 ) -> SyncResult:
     """Read every source of `vendors` concurrently, merge each as it ends, reclassify each vendor
     as its last source ends, and record the run. A source's failure is in its outcome, not raised.
+    `full`: read every listing to its end, even those that would be read incrementally.
     """
     from relwatch.http import Http
 
@@ -178,7 +203,7 @@ async def run_sync(
 
         settle.report = reclassify(store, config, [v for v in unlabelled if v in config.vendors], sync_run_id=run_id)
     async with http:
-        runner = SourceRunner(store, http, run_id, progress, replaying=replay_from is not None)
+        runner = SourceRunner(store, http, run_id, progress, replaying=replay_from is not None, full=full)
         result.outcomes = list(await asyncio.gather(*(settle.after(s, runner.run(s)) for s in sources)))
     result.reclassified = settle.report
     result.finished_at = now_iso()
@@ -227,12 +252,15 @@ class VendorSettling:
 class SourceRunner:
     """Runs one source at a time through fetch → stage → merge, and records how it went."""
 
-    def __init__(self, store: Store, http: Http, run_id: int, progress: Progress, *, replaying: bool):
+    def __init__(
+        self, store: Store, http: Http, run_id: int, progress: Progress, *, replaying: bool, full: bool = False
+    ):
         self.store = store
         self.http = http
         self.run_id = run_id
         self.progress = progress
         self.replaying = replaying
+        self.full = full
 
     async def run(self, source: SourceConfig) -> SourceOutcome:
         """Read, stage and merge one source; its outcome (a failure is recorded, not raised)."""
@@ -246,13 +274,12 @@ class SourceRunner:
             self._record(source, outcome, started)
             self.progress.finished(outcome)
             return outcome
-        spec = registry.load(source.kind)
         token = source_token(source)
         session = self.http.session(source.base_url, token=token, validators=self._validators(source))
         ingest = SourceIngest(self.store, source, self.run_id)
         self.progress.started(source)
         try:
-            async for page in spec.fetch(source, session):
+            async for page in self._pages(source, session, outcome, started):
                 ingest.add(page)
                 del page  # staged: not held while the next page is awaited
                 self.progress.advanced(source, ingest.pages, ingest.items)
@@ -268,6 +295,9 @@ class SourceRunner:
         except Exception as exc:  # a parser bug must not take the other sources down
             outcome.status = SourceStatus.FAILED
             outcome.error = f"unexpected {type(exc).__name__} while reading {source.id}: {exc}"
+        outcome.incomplete = ingest.incomplete
+        if ingest.incomplete:
+            outcome.listing = Listing.INCOMPLETE
         stats = session.stats
         outcome.requests, outcome.not_modified, outcome.bytes = stats.requests, stats.not_modified, stats.bytes
         outcome.shared = stats.shared
@@ -282,16 +312,34 @@ class SourceRunner:
         self.progress.finished(outcome)
         return outcome
 
+    def _pages(
+        self, source: SourceConfig, session: SourceSession, outcome: SourceOutcome, now: str
+    ) -> AsyncIterator[Page]:
+        """The source's pages: only what changed since the last sync (`fetch_changed`, with the
+        stored `modified_at` of each artifact) when its kind lists incrementally and no full sweep
+        is due (`full_sweep_days`, or `sync --full`), else its whole listing (`fetch`)."""
+        spec = registry.load(source.kind)
+        fetch_changed = getattr(spec, "fetch_changed", None)
+        if fetch_changed is None or self.full or sweep_due(
+            self.store.last_full_sweep(source.id), source.option("full_sweep_days"), now
+        ):
+            pages: AsyncIterator[Page] = spec.fetch(source, session)
+            return pages
+        outcome.listing = Listing.INCREMENTAL
+        changed: AsyncIterator[Page] = fetch_changed(source, session, self.store.modified_times(source.id))
+        return changed
+
     def _merge(self, source: SourceConfig, ingest: SourceIngest, outcome: SourceOutcome, started: str) -> None:
         spec = registry.load(source.kind)
         items = ingest.items_seen
-        if getattr(spec, "STEADY_COUNT", True):
+        if getattr(spec, "STEADY_COUNT", True) and outcome.listing == Listing.FULL:
             outcome.suspect = suspicion(items, self.store.previous_items(source.id))
+        whole = outcome.listing == Listing.FULL and outcome.suspect is None
 
         ingest.commit(
             now=now_iso(),
-            complete=spec.COMPLETE_LISTING and outcome.suspect is None,
-            keep_validators=outcome.suspect is None,
+            complete=spec.COMPLETE_LISTING and whole,
+            keep_validators=outcome.suspect is None and outcome.listing != Listing.INCREMENTAL,
             on_commit=lambda _: self._write_run(source, outcome, started),
             counts=outcome,
         )
@@ -311,6 +359,8 @@ class SourceRunner:
             suspect=outcome.suspect,
             error=outcome.error,
             wait_until=outcome.wait_until,
+            listing=outcome.listing if outcome.status == SourceStatus.OK else None,
+            incomplete=outcome.incomplete,
         )
 
     def _validators(self, source: SourceConfig) -> dict[str, Validator]:

@@ -168,6 +168,14 @@ M005_SOURCE_RUNS_SHARED = """
 ALTER TABLE source_runs ADD COLUMN shared INTEGER NOT NULL DEFAULT 0;  -- pages answered by another source's response
 """
 
+# Per-source listing state: incremental Hub listings stop at what is stored, so a source records
+# when it was last read whole, and each run says how its listing was read.
+M008_LISTING_STATE = """
+ALTER TABLE sources ADD COLUMN last_full_sweep TEXT;   -- when a complete listing of it was last merged (UTC)
+ALTER TABLE source_runs ADD COLUMN listing TEXT;       -- full | incremental | incomplete
+ALTER TABLE source_runs ADD COLUMN incomplete TEXT;    -- why the listing did not end, when it did not
+"""
+
 # (name, SQL script), applied in order, each in its own transaction, recorded in `migrations`.
 MIGRATIONS: list[tuple[str, str]] = [
     ("001_initial", M001_INITIAL),
@@ -175,4 +183,5 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("003_listing_indexes", M003_LISTING_INDEXES),
     ("004_artifact_payloads", M004_ARTIFACT_PAYLOADS),
     ("005_source_runs_shared", M005_SOURCE_RUNS_SHARED),
+    ("008_listing_state", M008_LISTING_STATE),
 ]
