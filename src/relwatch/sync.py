@@ -320,8 +320,10 @@ class SourceRunner:
         is due (`full_sweep_days`, or `sync --full`), else its whole listing (`fetch`)."""
         spec = registry.load(source.kind)
         fetch_changed = getattr(spec, "fetch_changed", None)
-        if fetch_changed is None or self.full or sweep_due(
-            self.store.last_full_sweep(source.id), source.option("full_sweep_days"), now
+        if (
+            fetch_changed is None
+            or self.full
+            or sweep_due(self.store.last_full_sweep(source.id), source.option("full_sweep_days"), now)
         ):
             pages: AsyncIterator[Page] = spec.fetch(source, session)
             return pages
