@@ -204,6 +204,19 @@ DESCRIPTIONS: dict[str, TableDescription] = {
             "incomplete": "Why the listing did not end, e.g. 'pagination runs past 1000 pages (max_pages) at URL'.",
         },
     },
+    "hub_lookups": {
+        "description": (
+            "Hub repositories that a catalogue entry points at (OpenRouter's hugging_face_id, a models.dev weights "
+            "link) and no stored listing holds: their model info is asked for once, stored as an artifact of the "
+            "source '<vendor>/huggingface-lookup/catalogue', and asked again only after a failed answer ages."
+        ),
+        "columns": {
+            "repo_id": "The repository, e.g. 'MiniMaxAI/MiniMax-M1-80k'.",
+            "vendor_id": "The vendor whose catalogue entry points at it (vendors.id).",
+            "checked_at": "When its model info was last asked for (UTC).",
+            "outcome": "'found', or why not, e.g. 'HTTP 404 from URL'.",
+        },
+    },
     "http_validators": {
         "description": (
             "What each page answered last time (ETag, Last-Modified), so the next sync asks "

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from relwatch.http import Http, SourceSession, Validator
     from relwatch.releases import ReclassifyReport
     from relwatch.sources.base import Page
+    from relwatch.sources.hublookup import LookupReport
 
 
 SUSPECT_MIN_PREVIOUS = 10
@@ -68,6 +69,7 @@ class SyncResult:
     finished_at: str = ""
     outcomes: list[SourceOutcome] = field(default_factory=list)
     reclassified: ReclassifyReport | None = None
+    lookups: LookupReport | None = None
 
     @property
     def failed(self) -> list[SourceOutcome]:
@@ -102,6 +104,7 @@ class SyncResult:
                 "tier_changes": len(self.reclassified.tier_changes) if self.reclassified else 0,
             },
             "sources": [o.as_dict() for o in self.outcomes],
+            "lookups": asdict(self.lookups) if self.lookups else None,
         }
 
 
@@ -205,6 +208,11 @@ async def run_sync(
     async with http:
         runner = SourceRunner(store, http, run_id, progress, replaying=replay_from is not None, full=full)
         result.outcomes = list(await asyncio.gather(*(settle.after(s, runner.run(s)) for s in sources)))
+        result.lookups = await look_up_weights(store, config, http, vendors)
+    if result.lookups.vendors:
+        from relwatch.releases import reclassify
+
+        settle.report = reclassify(store, config, result.lookups.vendors, sync_run_id=run_id, report=settle.report)
     result.reclassified = settle.report
     result.finished_at = now_iso()
     failed = len(result.failed)
@@ -219,6 +227,14 @@ async def run_sync(
         skipped=skipped,
     )
     return result
+
+
+async def look_up_weights(store: Store, config: Config, http: Http, vendors: list[str]) -> LookupReport:
+    """The Hub repositories the vendors' catalogue entries point at and no listing stored, asked
+    for and stored (relwatch.sources.hublookup: bounded per sync, cached)."""
+    from relwatch.sources import hublookup
+
+    return await hublookup.look_up(store, config, http, vendors, now_iso())
 
 
 class VendorSettling:

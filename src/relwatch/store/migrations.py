@@ -169,11 +169,18 @@ ALTER TABLE source_runs ADD COLUMN shared INTEGER NOT NULL DEFAULT 0;  -- pages 
 """
 
 # Per-source listing state: incremental Hub listings stop at what is stored, so a source records
-# when it was last read whole, and each run says how its listing was read.
+# when it was last read whole, and each run says how its listing was read. Hub look-ups of the
+# repositories catalogues point at are remembered, so that none is asked for every night.
 M008_LISTING_STATE = """
 ALTER TABLE sources ADD COLUMN last_full_sweep TEXT;   -- when a complete listing of it was last merged (UTC)
 ALTER TABLE source_runs ADD COLUMN listing TEXT;       -- full | incremental | incomplete
 ALTER TABLE source_runs ADD COLUMN incomplete TEXT;    -- why the listing did not end, when it did not
+CREATE TABLE hub_lookups (
+    repo_id TEXT PRIMARY KEY,       -- a Hub repository a catalogue points at, e.g. 'MiniMaxAI/MiniMax-M1-80k'
+    vendor_id TEXT NOT NULL,        -- the vendor whose catalogue entry points at it
+    checked_at TEXT NOT NULL,       -- when its model info was last asked for (UTC)
+    outcome TEXT NOT NULL           -- 'found', or why not, e.g. 'HTTP 404 from URL'
+);
 """
 
 # (name, SQL script), applied in order, each in its own transaction, recorded in `migrations`.
