@@ -104,6 +104,7 @@ def test_a_failed_lookup_is_asked_again_only_after_retry_days(world, cli):
         conn.execute("UPDATE hub_lookups SET checked_at = '2020-01-01T00:00:00Z' WHERE outcome != 'found'")
     again = sync(cli, config, db)["lookups"]
     assert (again["asked"], again["found"]) == (1, 0)
+    assert lookup_requests(loopback)[-1].path == f"/api/models/{refs[-1]}"
 
 
 @pytest.mark.parametrize(
