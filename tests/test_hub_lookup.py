@@ -123,3 +123,14 @@ def test_a_failed_lookup_is_asked_again_only_after_retry_days(world, cli):
 )
 def test_choose(refs, chosen):
     assert hublookup.choose(refs, {"stored/repo"}, {"recent/repo"}, {"meta-llama": "meta"}) == chosen
+
+
+def test_a_catalogue_read_from_a_mirror_sends_no_lookup_to_the_real_hub(tmp_path, loopback, cli):
+    catalogue = minimax_catalogue()
+    loopback.route("/api/v1/models", lambda r: with_etag(r, json_reply({"data": catalogue})))
+    config = write_config(
+        tmp_path / "sources.toml", {"minimax": [{"kind": "openrouter", "author": "minimax", "base_url": loopback.url}]}
+    )
+    lookups = sync(cli, config, tmp_path / "r.db")["lookups"]
+    assert (lookups["asked"], lookups["errors"]) == (0, [])
+    assert [r.path for r in loopback.log] == ["/api/v1/models"]

@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 MAX_LOOKUPS = 200  # repositories asked for in one sync
 RETRY_DAYS = 7  # a repository the Hub did not answer for is asked again after this many days
 FOUND = "found"
+CATALOGUE_KINDS = ("openrouter", "modelsdev")  # the kinds whose entries carry `weights_ref`
 _REPO_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,95}/[A-Za-z0-9][A-Za-z0-9._-]{0,95}")
 
 
@@ -101,25 +102,33 @@ def choose(
     return chosen
 
 
-def hub_base_url(config: Config) -> str:
-    """Where look-ups go: the base URL of the first configured Hugging Face source, else the Hub."""
-    return next((s.base_url for s in config.sources if s.kind == "huggingface"), huggingface.DEFAULT_BASE_URL)
+def hub_base_url(config: Config) -> str | None:
+    """Where look-ups go: the base URL of the first configured Hugging Face source; without one,
+    the Hub itself when every catalogue source reads its official host, else nowhere (a config
+    that reads catalogues from a mirror never sends look-ups to the real Hub)."""
+    hub = next((s.base_url for s in config.sources if s.kind == "huggingface"), None)
+    if hub is not None:
+        return hub
+    catalogues = [s for s in config.sources if s.kind in CATALOGUE_KINDS]
+    return huggingface.DEFAULT_BASE_URL if all(s.official for s in catalogues) else None
 
 
 async def look_up(store: Store, config: Config, http: Http, vendors: list[str], now: str) -> LookupReport:
     """Ask the Hub for the repositories `vendors`' catalogue entries point at (see the module
     docstring) and store what it answers; `now` is ISO 8601 UTC. Failures are reported, not raised."""
     report = LookupReport()
+    base_url = hub_base_url(config)
+    if base_url is None:
+        return report
     since = iso_utc(datetime.fromisoformat(now) - timedelta(days=RETRY_DAYS))
     from relwatch.releases import vendor_rules
 
     _, org_vendors = vendor_rules(config)
     candidates = choose(store.weights_refs(vendors), store.stored_hub_repos(), store.recent_lookups(since), org_vendors)
-    report.left = max(0, len(candidates) - MAX_LOOKUPS)
-    candidates = candidates[:MAX_LOOKUPS]
     if not candidates:
         return report
-    base_url = hub_base_url(config)
+    report.left = max(0, len(candidates) - MAX_LOOKUPS)
+    candidates = candidates[:MAX_LOOKUPS]
     token = next((os.environ[name] for name in huggingface.TOKEN_ENV if os.environ.get(name)), None)
     session = http.session(base_url, token=token)
 
