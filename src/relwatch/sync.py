@@ -200,7 +200,7 @@ async def run_sync(
     unlabelled = store.vendors_left_unlabelled()
     run_id = store.start_sync_run(started_at=started, vendors=vendors, mode=mode)
     result = SyncResult(run_id=run_id, mode=mode, started_at=started)
-    settle = VendorSettling(store, config, run_id, sources)
+    settle = VendorSettling(store, config, run_id, sources, http)
     if unlabelled:
         from relwatch.releases import reclassify
 
@@ -208,11 +208,7 @@ async def run_sync(
     async with http:
         runner = SourceRunner(store, http, run_id, progress, replaying=replay_from is not None, full=full)
         result.outcomes = list(await asyncio.gather(*(settle.after(s, runner.run(s)) for s in sources)))
-        result.lookups = await look_up_weights(store, config, http, vendors)
-    if result.lookups.vendors:
-        from relwatch.releases import reclassify
-
-        settle.report = reclassify(store, config, result.lookups.vendors, sync_run_id=run_id, report=settle.report)
+    result.lookups = settle.lookups
     result.reclassified = settle.report
     result.finished_at = now_iso()
     failed = len(result.failed)
@@ -229,33 +225,39 @@ async def run_sync(
     return result
 
 
-async def look_up_weights(store: Store, config: Config, http: Http, vendors: list[str]) -> LookupReport:
-    """The Hub repositories the vendors' catalogue entries point at and no listing stored, asked
-    for and stored (relwatch.sources.hublookup: bounded per sync, cached)."""
-    from relwatch.sources import hublookup
-
-    return await hublookup.look_up(store, config, http, vendors, now_iso())
-
-
 class VendorSettling:
-    """Reclassifies a vendor as soon as its last source is done, if any of them changed anything:
-    its releases are current while other vendors' pages are still on the way, and the work fills
-    time the sync would otherwise spend waiting on the network."""
+    """As soon as a vendor's last source is done: looks up the Hub repositories its catalogue
+    entries point at and no listing stored (relwatch.sources.hublookup: bounded per sync, cached),
+    then reclassifies the vendor if anything changed. Its releases are current while other
+    vendors' pages are still on the way, and the work fills time the sync would otherwise spend
+    waiting on the network."""
 
-    def __init__(self, store: Store, config: Config, run_id: int, sources: list[SourceConfig]):
+    def __init__(self, store: Store, config: Config, run_id: int, sources: list[SourceConfig], http: Http):
+        from relwatch.sources.hublookup import LookupReport
+
         self.store = store
         self.config = config
         self.run_id = run_id
+        self.http = http
         self.running = Counter(s.vendor for s in sources)
         self.changed: set[str] = set()
         self.report: ReclassifyReport | None = None
+        self.lookups = LookupReport()
 
     async def after(self, source: SourceConfig, run: Awaitable[SourceOutcome]) -> SourceOutcome:
-        """Await the source's run; reclassify its vendor when it was the vendor's last and any changed."""
+        """Await the source's run; when it was the vendor's last, look up its catalogue's weights
+        and reclassify the vendor if any source or look-up changed anything."""
+        from relwatch.sources import hublookup
+
         outcome = await run
         if outcome.new or outcome.updated or outcome.gone:
             self.changed.add(source.vendor)
         self.running[source.vendor] -= 1
+        if self.running[source.vendor] == 0:
+            found = await hublookup.look_up(self.store, self.config, self.http, [source.vendor], now_iso())
+            self.lookups.add(found)
+            if found.found:
+                self.changed.add(source.vendor)
         if self.running[source.vendor] == 0 and source.vendor in self.changed:
             from relwatch.releases import reclassify
 

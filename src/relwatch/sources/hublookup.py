@@ -56,6 +56,14 @@ class LookupReport:
     errors: list[str] = field(default_factory=list)
     vendors: list[str] = field(default_factory=list)  # vendors that got new artifacts
 
+    def add(self, other: LookupReport) -> None:
+        """Count `other` (one vendor's look-ups) in this report."""
+        self.asked += other.asked
+        self.found += other.found
+        self.left += other.left
+        self.errors += other.errors
+        self.vendors += other.vendors
+
 
 class Answer(NamedTuple):
     """What asking for one repository gave: its artifact, or why not; `remember`: false when the
