@@ -25,8 +25,8 @@ def setup(tmp_path, hub):
     config = write_config(
         tmp_path / "sources.toml",
         {
-            "acme": [{"kind": "huggingface", "org": "acme-ai", "base_url": hub.loopback.url}],
-            "beta": [{"kind": "huggingface", "org": "beta-lab", "base_url": hub.loopback.url}],
+            "acme": [{"kind": "huggingface", "org": "acme-ai", "base_url": hub.loopback.url, "full_sweep_days": 0}],
+            "beta": [{"kind": "huggingface", "org": "beta-lab", "base_url": hub.loopback.url, "full_sweep_days": 0}],
         },
         settings={"timeout": 0.5},
     )

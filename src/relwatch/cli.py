@@ -182,6 +182,9 @@ def sync(
     replay: Annotated[
         Path | None, typer.Option(help="Sync from a recording in DIR, without the network.", metavar="DIR")
     ] = None,
+    full: Annotated[
+        bool, typer.Option("--full", help="Read every Hub listing whole now, not only what changed (a full sweep).")
+    ] = False,
     db: DbOption = None,
     config: ConfigOption = None,
 ) -> None:
@@ -209,7 +212,7 @@ def sync(
             show_progress = not quiet and fmt == Format.table and sys.stderr.isatty()
             with sync_progress(show_progress) as progress:
                 result = asyncio.run(
-                    run_sync(cfg, store, chosen, record_to=record, replay_from=replay, progress=progress)
+                    run_sync(cfg, store, chosen, record_to=record, replay_from=replay, progress=progress, full=full)
                 )
     from relwatch import views
 

@@ -61,6 +61,10 @@ DESCRIPTIONS: dict[str, TableDescription] = {
             "last_error_at": "When that failure happened (UTC).",
             "consecutive_failures": "Syncs in a row that failed on it; 0 after a success.",
             "wait_until": "The host asked relwatch to wait (429/503 Retry-After): syncs skip it until then (UTC).",
+            "last_full_sweep": (
+                "When a complete listing of it was last merged (UTC): Hub sources read only what changed "
+                "between sweeps, and only a sweep marks repositories gone."
+            ),
         },
     },
     "artifacts": {
@@ -193,6 +197,11 @@ DESCRIPTIONS: dict[str, TableDescription] = {
             "suspect": "Why the result looks wrong, e.g. 'returned 0 items, 40 last time'.",
             "error": "The failure, in one line.",
             "shared": "Pages answered by another source's response to the same URL in the same sync.",
+            "listing": (
+                "full (read to its end) | incremental (a Hub listing read until it reached what was stored) | "
+                "incomplete (it did not end: a page cap, a loop, GitHub's 1,000-result limit); only full marks gone."
+            ),
+            "incomplete": "Why the listing did not end, e.g. 'pagination runs past 1000 pages (max_pages) at URL'.",
             "skipped": "Items that could not be read (impossible date, bad id, number out of range) and were left out.",
             "skipped_reasons": "The first reasons items were skipped " + JSON_LIST + ".",
             "accepted_at": "When `relwatch sources accept` accepted this run's drop as permanent (UTC).",
@@ -204,6 +213,19 @@ DESCRIPTIONS: dict[str, TableDescription] = {
             "name": "The vendors the digest covers: 'all', or their keys joined by commas.",
             "event_id": "The last event delivered (events.id); the next digest starts after it.",
             "delivered_at": "When that digest was written (UTC).",
+        },
+    },
+    "hub_lookups": {
+        "description": (
+            "Hub repositories that a catalogue entry points at (OpenRouter's hugging_face_id, a models.dev weights "
+            "link) and no stored listing holds: their model info is asked for once, stored as an artifact of the "
+            "source '<vendor>/huggingface-lookup/catalogue', and asked again only after a failed answer ages."
+        ),
+        "columns": {
+            "repo_id": "The repository, e.g. 'MiniMaxAI/MiniMax-M1-80k'.",
+            "vendor_id": "The vendor whose catalogue entry points at it (vendors.id).",
+            "checked_at": "When its model info was last asked for (UTC).",
+            "outcome": "'found', or why not, e.g. 'HTTP 404 from URL'.",
         },
     },
     "http_validators": {

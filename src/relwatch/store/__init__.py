@@ -6,6 +6,7 @@ merging a source's pages, run records, releases and the read queries.
     ingest      stage a source's pages, merge them in named steps
     runs        sync runs, source runs, per-source state and page validators
     releases    what reclassification reads and writes; a release with its artifacts
+    lookups     the Hub repositories catalogues point at, and what asking for them gave
     queries     the reads of the query commands
     lock        one sync at a time per file
 """
@@ -17,6 +18,7 @@ from pathlib import Path
 from relwatch.errors import RelwatchError
 from relwatch.store.core import DB_ENV, DatabaseFault, default_db_path, resolve_db_path
 from relwatch.store.lock import sync_lock
+from relwatch.store.lookups import HubLookups
 from relwatch.store.metrics import AdoptionTables
 from relwatch.store.queries import Queries
 from relwatch.store.releases import ReleaseTables
@@ -25,7 +27,7 @@ from relwatch.store.runs import RunRecords
 __all__ = ["DB_ENV", "DatabaseFault", "Store", "default_db_path", "resolve_db_path", "sync_lock"]
 
 
-class Store(Queries, RunRecords, ReleaseTables, AdoptionTables):
+class Store(Queries, RunRecords, ReleaseTables, AdoptionTables, HubLookups):
     """An open relwatch database, migrated to the current schema."""
 
     @classmethod

@@ -140,6 +140,7 @@ class SourceIngest:
         self.pages = 0
         self.items = 0  # as the pages said (repeats included); `items_seen` counts distinct ids
         self.changed_pages = 0
+        self.incomplete: str | None = None  # why the listing did not end, when a page said so
         store.conn.executescript(STAGING)
         self.discard()
 
@@ -172,6 +173,7 @@ class SourceIngest:
         self.pages += 1
         self.items += len(page.item_ids)
         self.changed_pages += not page.unchanged
+        self.incomplete = page.incomplete or self.incomplete
 
     @property
     def items_seen(self) -> int:

@@ -191,6 +191,21 @@ CREATE TABLE derivative_counts (
 ) WITHOUT ROWID;
 """
 
+# Per-source listing state: incremental Hub listings stop at what is stored, so a source records
+# when it was last read whole, and each run says how its listing was read. Hub look-ups of the
+# repositories catalogues point at are remembered, so that none is asked for every night.
+M008_LISTING_STATE = """
+ALTER TABLE sources ADD COLUMN last_full_sweep TEXT;   -- when a complete listing of it was last merged (UTC)
+ALTER TABLE source_runs ADD COLUMN listing TEXT;       -- full | incremental | incomplete
+ALTER TABLE source_runs ADD COLUMN incomplete TEXT;    -- why the listing did not end, when it did not
+CREATE TABLE hub_lookups (
+    repo_id TEXT PRIMARY KEY,       -- a Hub repository a catalogue points at, e.g. 'MiniMaxAI/MiniMax-M1-80k'
+    vendor_id TEXT NOT NULL,        -- the vendor whose catalogue entry points at it
+    checked_at TEXT NOT NULL,       -- when its model info was last asked for (UTC)
+    outcome TEXT NOT NULL           -- 'found', or why not, e.g. 'HTTP 404 from URL'
+);
+"""
+
 # The digest's cursor (`diff --since delivered`), poison items counted per source run, and a
 # permanent drop accepted by `relwatch sources accept`.
 M009_DIGEST_AND_SKIPPED = """
@@ -212,5 +227,6 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("004_artifact_payloads", M004_ARTIFACT_PAYLOADS),
     ("005_source_runs_shared", M005_SOURCE_RUNS_SHARED),
     ("007_adoption", M007_ADOPTION),
+    ("008_listing_state", M008_LISTING_STATE),
     ("009_digest_and_skipped", M009_DIGEST_AND_SKIPPED),
 ]
