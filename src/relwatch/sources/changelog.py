@@ -40,6 +40,7 @@ from relwatch.sources.mentions import (
     ELLIPSIS,
     EXCERPT_LIMIT,
     Mention,
+    Models,
     compile_models,
     find_mentions,
     mention_options,
@@ -174,7 +175,7 @@ def parse_changelog(
     *,
     url: str,
     content_type: str,
-    models: re.Pattern[str],
+    models: Models,
     tier: Openness = Openness.API,
     section: str | None = None,
     date_selector: str | None = None,
@@ -285,7 +286,7 @@ def _day(match: re.Match[str]) -> str | None:
 # -- artifacts ------------------------------------------------------------------------------
 
 
-def section_artifacts(part: Section, url: str, models: re.Pattern[str], tier: Openness) -> list[Artifact]:
+def section_artifacts(part: Section, url: str, models: Models, tier: Openness) -> list[Artifact]:
     """One artifact per distinct id in the section, with the sentence of its first mention."""
     found: dict[str, Artifact] = {}
     link = f"{url.split('#')[0]}#{part.anchor}" if part.anchor else url
@@ -308,7 +309,7 @@ def section_artifacts(part: Section, url: str, models: re.Pattern[str], tier: Op
     return list(found.values())
 
 
-def _block_mentions(fragments: list[str], models: re.Pattern[str]) -> list[Mention]:
+def _block_mentions(fragments: list[str], models: Models) -> list[Mention]:
     """Mentions found fragment by fragment, placed in the text of the whole block."""
     mentions = []
     offset = 0
@@ -330,7 +331,7 @@ def _with_lead(lead: str, excerpt: str) -> str:
     return text if len(text) <= EXCERPT_LIMIT else ELLIPSIS + text[-(EXCERPT_LIMIT - 1) :]
 
 
-def row_artifacts(row: Row, url: str, models: re.Pattern[str], tier: Openness) -> list[Artifact]:
+def row_artifacts(row: Row, url: str, models: Models, tier: Openness) -> list[Artifact]:
     ids = dict.fromkeys(m.model_id for fragment in row.model_fragments for m in find_mentions(fragment, models))
     excerpt = " | ".join(row.cells.values())[:EXCERPT_LIMIT]
     return [

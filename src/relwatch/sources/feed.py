@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import importlib
 import io
-import re
 from collections.abc import AsyncIterator, Iterable, Mapping
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any
@@ -31,7 +30,7 @@ from relwatch.errors import SourceError
 from relwatch.models import Artifact, DateKind, Openness
 from relwatch.sources.base import Page, follow_pages, text_or_none
 from relwatch.sources.items import Parsed, check_artifact
-from relwatch.sources.mentions import compile_models, mention_options, model_ids, page_url
+from relwatch.sources.mentions import Models, compile_models, mention_options, model_ids, page_url
 
 if TYPE_CHECKING:
     from relwatch.config import SourceConfig
@@ -60,7 +59,7 @@ def fetch(source: SourceConfig, session: SourceSession) -> AsyncIterator[Page]:
 def parse_feed(
     content: bytes,
     url: str,
-    models: re.Pattern[str],
+    models: Models,
     tier: Openness = Openness.API,
     content_type: str | None = None,
 ) -> Parsed:
@@ -96,7 +95,7 @@ def parse_feed(
     return Parsed(found.values(), skipped)
 
 
-def entry_artifacts(entry: dict[str, Any], models: re.Pattern[str], tier: Openness) -> list[Artifact]:
+def entry_artifacts(entry: dict[str, Any], models: Models, tier: Openness) -> list[Artifact]:
     """One artifact per distinct model id that `entry` mentions; ValueError if it has no readable
     date (an entry without one that mentions no model gives nothing, silently)."""
     ids = list(dict.fromkeys(i for text in entry_texts(entry) for i in model_ids(text, models)))
