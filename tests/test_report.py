@@ -316,7 +316,7 @@ def test_a_report_of_a_synced_database(tmp_path, loopback, env):
     assert synced.returncode == 0, synced.stderr + synced.stdout
 
     store = Store(db)
-    rows = store.list_releases(vendors=["google", "baidu"])
+    rows = [release.as_record() for release in store.list_releases(vendors=["google", "baidu"])]
     store.close()
     comparison = compare_releases(rows, ["google", "baidu"], since="2025-01-01", until="2025-12-31")
     page = render_report(comparison, rows, title="google vs baidu", generated_at=GENERATED)

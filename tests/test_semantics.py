@@ -10,6 +10,7 @@ from relwatch.analysis import compare_releases, modalities_of, select_releases
 from relwatch.classify import VendorRules, label_artifacts
 from relwatch.compare_view import comparison_result, left_out_note
 from relwatch.figures_text import metric_rows
+from relwatch.models import Openness, Release
 from relwatch.render import Format, emit
 from relwatch.views import dated, release_facts, release_rows
 from tests.conftest import query
@@ -174,20 +175,20 @@ def test_a_date_that_is_not_the_vendors_own_says_what_it_is() -> None:
     assert dated("2025-05-07T00:00:00Z", "third-party listing") == "2025-05-07 (listed)"
     assert dated("2025-05-07", "announcement") == "2025-05-07"
     assert dated("2025-05-07", "third-party listing (earlier than the announcement)") == "2025-05-07 (listed)"
-    row = release("google", "gemini-2.5-pro", "2025-05-07T00:00:00Z", "api", date_source="third-party listing")
-    row |= {"licences": "[]", "kinds": '["openrouter"]', "largest_parameters": None, "artifact_count": 1}
-    assert release_rows([row], Format.table)[0]["date"] == "2025-05-07 (listed)"
-    detail = {
-        **row,
-        "vendor_id": "google",
-        "tier_reason": "",
-        "licences": [],
-        "announced_at": None,
-        "first_closed_at": None,
-        "first_open_at": None,
-        "first_seen": None,
-    }
-    assert release_facts(detail)["date"].startswith("2025-05-07 (listed)")
+    stored = Release(
+        id="google/gemini-2.5-pro",
+        vendor="google",
+        family="gemini-2.5-pro",
+        name="gemini-2.5-pro",
+        date="2025-05-07T00:00:00Z",
+        tier=Openness.API,
+        date_source="third-party listing",
+        kinds=["openrouter"],
+        artifact_count=1,
+    )
+    assert release_rows([stored], Format.table)[0]["date"] == "2025-05-07 (listed)"
+    assert release_facts(stored)["date"].startswith("2025-05-07 (listed)")
+    row = stored.as_record()
     result = compare_releases([row], ["google", "x"], since="2025-01-01", until="2025-12-31")
     assert {r["figure"]: r for r in metric_rows(result)}["latest closed release"]["google"] == (
         "gemini-2.5-pro (2025-05-07, listed)"

@@ -15,10 +15,9 @@ say), the earliest date wins and `date_source` says so.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -26,7 +25,7 @@ import orjson
 
 from relwatch.families import display_name, family_of, is_model_like, parameters_from_name
 from relwatch.licences import LicenceClass, classify_licence
-from relwatch.models import CLOSED_TIERS, Openness
+from relwatch.models import CLOSED_TIERS, Evidence, Openness, Release
 
 HUB_KINDS = frozenset({"huggingface", "modelscope"})
 ANNOUNCING_KINDS = frozenset({"changelog", "feed", "github"})
@@ -51,19 +50,6 @@ class VendorRules:
 
 
 @dataclass(kw_only=True)
-class Evidence:
-    """One claim about a release's access, from its first artifact; `artifacts` make the same claim."""
-
-    tier: Openness
-    reason: str
-    artifact: str  # `kind:external_id`
-    url: str | None = None
-    licence: str | None = None
-    licence_class: LicenceClass | None = None
-    artifacts: int = 1
-
-
-@dataclass(kw_only=True)
 class ArtifactLabel:
     artifact_id: int
     family: str | None
@@ -82,54 +68,6 @@ class ArtifactLabel:
             _s(self.licence_class),
             self.derivative_of,
         )
-
-
-@dataclass(kw_only=True)
-class Release:
-    id: str
-    vendor: str
-    family: str
-    name: str
-    tier: Openness | None = None
-    tier_reason: str = ""
-    licence_class: LicenceClass | None = None
-    licences: list[str] = field(default_factory=list)
-    date: str | None = None
-    date_source: str | None = None
-    announced_at: str | None = None
-    first_closed_at: str | None = None
-    first_open_at: str | None = None
-    first_seen: str | None = None
-    largest_parameters: int | None = None
-    parameters_source: str | None = None
-    artifact_count: int = 0
-    kinds: list[str] = field(default_factory=list)
-    pipeline_tags: list[str] = field(default_factory=list)
-    evidence: list[Evidence] = field(default_factory=list)
-
-    def as_row(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "vendor_id": self.vendor,
-            "family": self.family,
-            "name": self.name,
-            "tier": _s(self.tier),
-            "tier_reason": self.tier_reason,
-            "licence_class": _s(self.licence_class),
-            "licences": json.dumps(self.licences),
-            "date": self.date,
-            "date_source": self.date_source,
-            "announced_at": self.announced_at,
-            "first_closed_at": self.first_closed_at,
-            "first_open_at": self.first_open_at,
-            "first_seen": self.first_seen,
-            "largest_parameters": self.largest_parameters,
-            "parameters_source": self.parameters_source,
-            "artifact_count": self.artifact_count,
-            "kinds": json.dumps(self.kinds),
-            "pipeline_tags": json.dumps(self.pipeline_tags),
-            "evidence": json.dumps([_evidence_dict(e) for e in self.evidence], ensure_ascii=False),
-        }
 
 
 def artifact_tier(row: Mapping[str, Any]) -> tuple[Openness | None, LicenceClass | None, str]:
@@ -508,18 +446,6 @@ def _set_parameters(release: Release, group: list[tuple[Mapping[str, Any], Artif
 
 def _evidence_rank(evidence: Evidence) -> tuple[int, int]:
     return evidence.tier.rank, evidence.licence_class is LicenceClass.UNKNOWN
-
-
-def _evidence_dict(evidence: Evidence) -> dict[str, Any]:
-    return {
-        "tier": str(evidence.tier),
-        "reason": evidence.reason,
-        "artifact": evidence.artifact,
-        "url": evidence.url,
-        "licence": evidence.licence,
-        "licence_class": _s(evidence.licence_class),
-        "artifacts": evidence.artifacts,
-    }
 
 
 def _sortable(value: str) -> str:

@@ -344,7 +344,7 @@ def show(
 
     with user_errors():
         store = open_store(db, must_exist=True)
-        detail = views.find_release(store, release)
+        detail = store.find_release(release)
     emit(views.release_result(detail), fmt)
 
 
@@ -484,7 +484,7 @@ def comparison_of(
     """The figures `compare` and `report` show, from the database, over `window` (since, until)."""
     from relwatch.analysis import compare_releases
 
-    rows = store.list_releases(vendors=vendors)
+    rows = [release.as_record() for release in store.list_releases(vendors=vendors)]
     stated = store.release_modalities(vendors) if modality or pipeline else None
     comparison = compare_releases(
         rows, vendors, since=window[0], until=window[1], by=by, pipeline=pipeline, modality=modality, stated=stated

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import json
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from typing import Any
+
+from relwatch.licences import LicenceClass
 
 
 class Openness(StrEnum):
@@ -131,6 +134,192 @@ class Artifact:
     family_hint: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
     raw: Any = None
+
+
+@dataclass(kw_only=True)
+class Evidence:
+    """One claim about a release's access, from its first artifact; `artifacts` make the same claim
+    (an element of the `releases.evidence` JSON list)."""
+
+    tier: Openness
+    reason: str
+    artifact: str  # `kind:external_id`
+    url: str | None = None
+    licence: str | None = None
+    licence_class: LicenceClass | None = None
+    artifacts: int = 1
+
+    def as_dict(self) -> dict[str, Any]:
+        """The claim as stored in `releases.evidence` (enums as their values)."""
+        return {
+            "tier": str(self.tier),
+            "reason": self.reason,
+            "artifact": self.artifact,
+            "url": self.url,
+            "licence": self.licence,
+            "licence_class": _text(self.licence_class),
+            "artifacts": self.artifacts,
+        }
+
+    @classmethod
+    def from_dict(cls, stored: Mapping[str, Any]) -> Evidence | None:
+        """A stored claim read back; None when its tier is no tier (written by hand or a newer relwatch)."""
+        tier = tier_or_none(stored.get("tier"))
+        if tier is None:
+            return None
+        return cls(
+            tier=tier,
+            reason=str(stored.get("reason") or ""),
+            artifact=str(stored.get("artifact") or ""),
+            url=stored.get("url"),
+            licence=stored.get("licence"),
+            licence_class=licence_class_or_none(stored.get("licence_class")),
+            artifacts=int(stored.get("artifacts") or 1),
+        )
+
+
+@dataclass(kw_only=True)
+class Release:
+    """A release (a model line's launch, all its repositories and listings together): one row of
+    the `releases` table. Dates are ISO 8601 UTC strings as stored; `largest_parameters` a count."""
+
+    id: str  # `vendor/family`
+    vendor: str
+    family: str
+    name: str
+    tier: Openness | None = None
+    tier_reason: str = ""
+    licence_class: LicenceClass | None = None
+    licences: list[str] = field(default_factory=list)
+    date: str | None = None
+    date_source: str | None = None
+    announced_at: str | None = None
+    first_closed_at: str | None = None
+    first_open_at: str | None = None
+    first_seen: str | None = None
+    largest_parameters: int | None = None
+    parameters_source: str | None = None
+    artifact_count: int = 0
+    kinds: list[str] = field(default_factory=list)
+    pipeline_tags: list[str] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
+
+    def as_row(self) -> dict[str, Any]:
+        """The `releases` row to store: enums as values, lists as JSON text."""
+        return {
+            "id": self.id,
+            "vendor_id": self.vendor,
+            "family": self.family,
+            "name": self.name,
+            "tier": _text(self.tier),
+            "tier_reason": self.tier_reason,
+            "licence_class": _text(self.licence_class),
+            "licences": json.dumps(self.licences),
+            "date": self.date,
+            "date_source": self.date_source,
+            "announced_at": self.announced_at,
+            "first_closed_at": self.first_closed_at,
+            "first_open_at": self.first_open_at,
+            "first_seen": self.first_seen,
+            "largest_parameters": self.largest_parameters,
+            "parameters_source": self.parameters_source,
+            "artifact_count": self.artifact_count,
+            "kinds": json.dumps(self.kinds),
+            "pipeline_tags": json.dumps(self.pipeline_tags),
+            "evidence": json.dumps([e.as_dict() for e in self.evidence], ensure_ascii=False),
+        }
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> Release:
+        """A stored `releases` row read back (JSON lists decoded; a tier or licence class that is
+        none of ours reads as None, a JSON column that is no list as an empty list)."""
+        evidence = (Evidence.from_dict(e) for e in _json_list(row["evidence"]) if isinstance(e, dict))
+        return cls(
+            id=row["id"],
+            vendor=row["vendor_id"],
+            family=row["family"],
+            name=row["name"],
+            tier=tier_or_none(row["tier"]),
+            tier_reason=row["tier_reason"] or "",
+            licence_class=licence_class_or_none(row["licence_class"]),
+            licences=_json_list(row["licences"]),
+            date=row["date"],
+            date_source=row["date_source"],
+            announced_at=row["announced_at"],
+            first_closed_at=row["first_closed_at"],
+            first_open_at=row["first_open_at"],
+            first_seen=row["first_seen"],
+            largest_parameters=row["largest_parameters"],
+            parameters_source=row["parameters_source"],
+            artifact_count=row["artifact_count"] or 0,
+            kinds=_json_list(row["kinds"]),
+            pipeline_tags=_json_list(row["pipeline_tags"]),
+            evidence=[e for e in evidence if e is not None],
+        )
+
+    def as_record(self) -> dict[str, Any]:
+        """The release as one flat record by column name for output and the analysis: `vendor` for
+        `vendor_id`, enums as their values, lists as lists, evidence as stored."""
+        record = self.as_row()
+        del record["vendor_id"]
+        record = {"vendor": self.vendor, **record}
+        for key in ("licences", "kinds", "pipeline_tags"):
+            record[key] = list(getattr(self, key))
+        record["evidence"] = [e.as_dict() for e in self.evidence]
+        return record
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReleaseArtifact:
+    """One artifact of a release as `show` lists it (a subset of the `artifacts` row)."""
+
+    kind: str
+    external_id: str
+    date: str | None
+    date_kind: str | None
+    tier: str | None
+    tier_reason: str | None
+    licence: str | None
+    gated: bool | None
+    parameters: int | None
+    url: str | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReleaseDetail:
+    """A release with its artifacts, oldest first (`show`)."""
+
+    release: Release
+    artifacts: list[ReleaseArtifact]
+
+
+def tier_or_none(value: object) -> Openness | None:
+    """The tier a stored value names; None for None or a value that is no tier."""
+    try:
+        return Openness(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def licence_class_or_none(value: object) -> LicenceClass | None:
+    """The licence class a stored value names; None for None or a value that is no class."""
+    try:
+        return LicenceClass(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def _json_list(value: object) -> list[Any]:
+    """A stored JSON list column as a list; an empty list for anything else."""
+    try:
+        decoded = json.loads(value) if isinstance(value, str) else value
+    except ValueError:
+        return []
+    return decoded if isinstance(decoded, list) else []
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)
 
 
 def match_vendor(name: str, vendors: Iterable[tuple[str, str, Iterable[str]]]) -> str | None:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import re
 import sys
+from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 from relwatch.errors import UsageError
-from relwatch.models import SourceStatus
+from relwatch.models import Release, ReleaseDetail, SourceStatus
 from relwatch.render import Format, Markdown, Result, Table, human_count, one_line, short_urls, terminal
 
 if TYPE_CHECKING:
@@ -412,14 +412,13 @@ def release_columns(fmt: Format) -> list[str]:
     return RELEASE_TABLE_COLUMNS if fmt == Format.table else RELEASE_COLUMNS
 
 
-def release_rows(rows: list[dict[str, Any]], fmt: Format) -> list[dict[str, Any]]:
-    """Stored releases shaped for `fmt`: lists decoded (space-joined for CSV and Markdown); on a table, short
-    cells and each day marked with its kind where it is not the vendor's own (`2025-05-07 (listed)`)."""
+def release_rows(releases: list[Release], fmt: Format) -> list[dict[str, Any]]:
+    """Stored releases shaped for `fmt`, by RELEASE_COLUMNS (lists space-joined for CSV and Markdown); on a
+    table, short cells and each day marked with its kind where it is not the vendor's own (`2025-05-07 (listed)`)."""
     shaped = []
-    for row in rows:
-        row = dict(row)
-        for key in ("licences", "kinds", "pipeline_tags"):
-            row[key] = json.loads(row[key])
+    for release in releases:
+        record = release.as_record()
+        row = {column: record[column] for column in RELEASE_COLUMNS}
         if fmt == Format.table:
             row["date"] = dated(row["date"], row["date_source"])
             row["largest"] = human_count(row["largest_parameters"])
@@ -432,58 +431,56 @@ def release_rows(rows: list[dict[str, Any]], fmt: Format) -> list[dict[str, Any]
     return shaped
 
 
-def find_release(store: Any, wanted: str) -> dict[str, Any]:
-    """The release `wanted` names (`Store.find_release`: id, vendor alias, artifact id, family, name);
-    raises UsageError, with close matches, otherwise."""
-    found: dict[str, Any] = store.find_release(wanted)
-    return found
-
-
 SHOWN_ARTIFACT_COLUMNS = ["kind", "external_id", "date", "tier", "licence", "parameters"]
 
 
-def release_result(detail: dict[str, Any]) -> Result:
-    """`show`: the facts, the evidence and the artifacts; JSON is the whole detail, CSV the artifacts."""
-    facts = release_facts(detail)
-    evidence = [{"tier": e["tier"], "artifact": e["artifact"], "reason": e["reason"]} for e in detail["evidence"]]
-    heading = f"{detail['name']} ({detail['id']})"
+def release_result(detail: ReleaseDetail) -> Result:
+    """`show`: the facts, the evidence and the artifacts; JSON is the whole detail (the `releases` row with
+    its lists decoded, and its artifacts), CSV the artifacts."""
+    release = detail.release
+    facts = release_facts(release)
+    evidence = [{"tier": str(e.tier), "artifact": e.artifact, "reason": e.reason} for e in release.evidence]
+    heading = f"{release.name} ({release.id})"
+    stored = [asdict(a) for a in detail.artifacts]
     artifacts = [
         {**a, "date": artifact_day(a["date"], a["date_kind"]), "parameters": human_count(a["parameters"])}
-        for a in detail["artifacts"]
+        for a in stored
     ]
+    record = release.as_record()
+    document = {"id": record.pop("id"), "vendor_id": record.pop("vendor"), **record}
     return Result(
         [
             Table([{"": key, "value": value} for key, value in facts.items()], title=heading),
             Table(evidence, title="Evidence"),
             Table(artifacts, columns=SHOWN_ARTIFACT_COLUMNS, title="Artifacts"),
         ],
-        document={**detail, "closed_to_open_days": facts["closed → open (days)"]},
-        records=Table(detail["artifacts"]),
+        document={**document, "artifacts": stored, "closed_to_open_days": facts["closed → open (days)"]},
+        records=Table(stored),
     )
 
 
-def release_facts(detail: dict[str, Any]) -> dict[str, Any]:
+def release_facts(release: Release) -> dict[str, Any]:
     """A release's facts as label → value, including the closed → open lag in days."""
     from relwatch.analysis import days_between
 
     lag = None
-    if detail["first_closed_at"] and detail["first_open_at"]:
-        lag = days_between(detail["first_closed_at"], detail["first_open_at"])
+    if release.first_closed_at and release.first_open_at:
+        lag = days_between(release.first_closed_at, release.first_open_at)
     return {
-        "vendor": detail["vendor_id"],
-        "tier": detail["tier"],
-        "why": detail["tier_reason"],
-        "licences": ", ".join(detail["licences"]),
-        "date": f"{dated(detail['date'], detail['date_source'])}, from the {detail['date_source']}"
-        if detail["date"]
+        "vendor": release.vendor,
+        "tier": None if release.tier is None else str(release.tier),
+        "why": release.tier_reason,
+        "licences": ", ".join(release.licences),
+        "date": f"{dated(release.date, release.date_source)}, from the {release.date_source}"
+        if release.date
         else None,
-        "announced": detail["announced_at"],
-        "first closed": detail["first_closed_at"],
-        "first open weights": detail["first_open_at"],
+        "announced": release.announced_at,
+        "first closed": release.first_closed_at,
+        "first open weights": release.first_open_at,
         "closed → open (days)": lag,
-        "first seen": detail["first_seen"],
-        "largest": human_count(detail["largest_parameters"]),
-        "artifacts": detail["artifact_count"],
+        "first seen": release.first_seen,
+        "largest": human_count(release.largest_parameters),
+        "artifacts": release.artifact_count,
     }
 
 

@@ -1,6 +1,7 @@
 """The read queries of `list`, `show`, `compare`, `diff`, `report`, `vendors` and `sources`.
 
-Rows are dicts by column name; dates are ISO 8601 UTC strings as stored.
+Releases are `models.Release` records, other rows dicts by column name; dates are ISO 8601 UTC
+strings as stored.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ import json
 from typing import Any
 
 from relwatch.errors import ConfigError
-from relwatch.models import SourceStatus, match_vendor
+from relwatch.models import Release, SourceStatus, match_vendor
 from relwatch.store.core import Database
 
 
@@ -67,20 +68,15 @@ class Queries(Database):
         since: str | None = None,
         until: str | None = None,
         limit: int | None = None,
-    ) -> list[dict[str, Any]]:
+    ) -> list[Release]:
         """Releases, newest first (undated last): `since`/`until` are days or timestamps, inclusive;
-        `family` matches a family key or its prefix before a dash. JSON columns stay strings."""
+        `family` matches a family key or its prefix before a dash."""
         where, params = _filters(vendors, tiers, family, since, until)
-        sql = (
-            "SELECT id, vendor_id AS vendor, name, family, tier, date, date_source, licence_class, licences, "
-            "announced_at, first_closed_at, first_open_at, largest_parameters, artifact_count, kinds, "
-            "pipeline_tags, tier_reason FROM releases "
-            f"WHERE {' AND '.join(where)} ORDER BY date DESC, id DESC"
-        )
+        sql = f"SELECT * FROM releases WHERE {' AND '.join(where)} ORDER BY date DESC, id DESC"
         if limit:
             sql += " LIMIT :limit"
             params["limit"] = limit
-        return self.rows(sql, params)
+        return [Release.from_row(row) for row in self.rows(sql, params)]
 
     def list_artifacts(
         self,

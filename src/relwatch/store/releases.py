@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 from relwatch.errors import RelwatchError, UsageError
-from relwatch.models import EventType
+from relwatch.models import EventType, Release, ReleaseArtifact, ReleaseDetail
 from relwatch.store.core import Database
 
 DATE_START = re.compile(r"[0-9]{4}-[0-9]{2}(-[0-9]{2})?")
@@ -22,7 +22,6 @@ ARTIFACT_FIELDS = (
 )
 # The artifact columns classification writes, in the order of `classify.Label.as_row`.
 LABEL_COLUMNS = ("release_id", "family", "tier", "tier_reason", "licence_class", "derivative_of")
-RELEASE_JSON_COLUMNS = ("licences", "kinds", "pipeline_tags", "evidence")
 
 
 def readable_day(value: object) -> bool:
@@ -105,20 +104,19 @@ class ReleaseTables(Database):
                 ],
             )
 
-    def release_detail(self, release_id: str) -> dict[str, Any] | None:
-        """The release row (JSON columns decoded) with its `artifacts`, oldest first; None if none."""
+    def release_detail(self, release_id: str) -> ReleaseDetail | None:
+        """The release with its artifacts, oldest first; None if there is no such release."""
         rows = self.rows("SELECT * FROM releases WHERE id = ?", (release_id,))
         if not rows:
             return None
-        release = rows[0]
-        for key in RELEASE_JSON_COLUMNS:
-            release[key] = json.loads(release[key])
-        release["artifacts"] = self.rows(
+        artifacts = self.rows(
             "SELECT kind, external_id, date, date_kind, tier, tier_reason, licence, gated, parameters, url "
             "FROM artifacts WHERE release_id = ? ORDER BY date IS NULL, date, external_id",
             (release_id,),
         )
-        return release
+        for artifact in artifacts:
+            artifact["gated"] = None if artifact["gated"] is None else bool(artifact["gated"])
+        return ReleaseDetail(release=Release.from_row(rows[0]), artifacts=[ReleaseArtifact(**a) for a in artifacts])
 
     def release_modalities(self, vendors: list[str]) -> dict[str, dict[str, list[str]]]:
         """What the vendors' artifacts state about each release's modalities: release id →
@@ -141,7 +139,7 @@ class ReleaseTables(Database):
                     stated[key].update(v for v in values if isinstance(v, str))
         return {rid: {key: sorted(values) for key, values in stated.items()} for rid, stated in found.items()}
 
-    def find_release(self, wanted: str) -> dict[str, Any]:
+    def find_release(self, wanted: str) -> ReleaseDetail:
         """The release `wanted` names, as `release_detail`. Tried in turn: the release id; a vendor
         key or alias before the slash (`qwen/qwen3` → `alibaba/qwen3`); an artifact's id (a Hub
         repository `google/gemma-3-27b-it`, a catalogue id); a family key; a release name
