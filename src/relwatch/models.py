@@ -286,6 +286,29 @@ class ReleaseArtifact:
 
 
 @dataclass(frozen=True, kw_only=True)
+class ListedArtifact:
+    """One artifact as `list --artifacts` lists it (a subset of the `artifacts` row, `vendor` for
+    `vendor_id`); `parameters`, `downloads` and `likes` are counts."""
+
+    vendor: str
+    kind: str
+    external_id: str
+    name: str
+    date: str | None
+    date_kind: str | None
+    tier: str | None
+    licence: str | None
+    gated: bool | None
+    pipeline_tag: str | None
+    parameters: int | None
+    downloads: int | None
+    likes: int | None
+    release_id: str | None
+    derivative_of: str | None
+    url: str | None
+
+
+@dataclass(frozen=True, kw_only=True)
 class ReleaseDetail:
     """A release with its artifacts, oldest first (`show`)."""
 

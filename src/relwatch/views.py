@@ -8,7 +8,7 @@ from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 from relwatch.errors import UsageError
-from relwatch.models import Release, ReleaseDetail, SourceStatus
+from relwatch.models import ListedArtifact, Release, ReleaseDetail, SourceStatus
 from relwatch.render import Format, Markdown, Result, Table, human_count, one_line, short_urls, terminal
 
 if TYPE_CHECKING:
@@ -150,12 +150,11 @@ def artifact_columns(fmt: Format) -> list[str]:
     return ARTIFACT_TABLE_COLUMNS if fmt == Format.table else ARTIFACT_COLUMNS
 
 
-def artifact_rows(rows: list[dict[str, Any]], fmt: Format) -> list[dict[str, Any]]:
-    """Stored artifacts shaped for `fmt`: gated as a boolean; on a table, days and human counts."""
+def artifact_rows(artifacts: list[ListedArtifact], fmt: Format) -> list[dict[str, Any]]:
+    """Stored artifacts shaped for `fmt`: on a table, days and human counts."""
     shaped = []
-    for row in rows:
-        row = dict(row)
-        row["gated"] = None if row["gated"] is None else bool(row["gated"])
+    for artifact in artifacts:
+        row = asdict(artifact)
         if fmt == Format.table:
             row["date"] = artifact_day(row["date"], row["date_kind"])
             row["parameters"] = human_count(row["parameters"])

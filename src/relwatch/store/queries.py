@@ -1,6 +1,6 @@
 """The read queries of `list`, `show`, `compare`, `diff`, `report`, `vendors` and `sources`.
 
-Releases are `models.Release` records, other rows dicts by column name; dates are ISO 8601 UTC
+Releases and listed artifacts are `models` records, other rows dicts by column name; dates are ISO 8601 UTC
 strings as stored.
 """
 
@@ -10,7 +10,7 @@ import json
 from typing import Any
 
 from relwatch.errors import ConfigError
-from relwatch.models import Release, SourceStatus, match_vendor
+from relwatch.models import ListedArtifact, Release, SourceStatus, match_vendor
 from relwatch.store.core import Database
 
 
@@ -87,7 +87,7 @@ class Queries(Database):
         since: str | None = None,
         until: str | None = None,
         limit: int | None = None,
-    ) -> list[dict[str, Any]]:
+    ) -> list[ListedArtifact]:
         """Artifacts not gone, newest first, filtered as `list_releases` filters releases."""
         where, params = _filters(vendors, tiers, family, since, until)
         where.append("gone_at IS NULL")
@@ -99,7 +99,10 @@ class Queries(Database):
         if limit:
             sql += " LIMIT :limit"
             params["limit"] = limit
-        return self.rows(sql, params)
+        artifacts = self.rows(sql, params)
+        for row in artifacts:
+            row["gated"] = None if row["gated"] is None else bool(row["gated"])
+        return [ListedArtifact(**row) for row in artifacts]
 
     def sync_run_before_latest(self) -> dict[str, Any] | None:
         """The run before the latest one (id, started_at, finished_at): `diff --since last` shows
