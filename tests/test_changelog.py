@@ -6,8 +6,9 @@ import pytest
 
 from relwatch.errors import SourceError
 from relwatch.models import DateKind, Openness
+from relwatch.patterns import compile_models
 from relwatch.sources.changelog import is_text, parse_changelog, parse_day, read_text
-from relwatch.sources.mentions import compile_models, find_mentions, sentence_around
+from relwatch.sources.mentions import find_mentions, sentence_around
 from tests.conftest import query, run, write_config
 from tests.public_data import fixture_text
 from tests.sim_pages import Pages

@@ -140,7 +140,7 @@ def test_a_pattern_re2_cannot_compile_names_file_vendor_and_key():
 
 def test_a_backtracking_pattern_is_matched_in_linear_time():
     config = parse_config(FEED.format(models="'(a+)+$'"), "t.toml")
-    from relwatch.sources.mentions import compile_models
+    from relwatch.patterns import compile_models
 
     models = compile_models(config.sources[0].option("models"), ignore_case=True)
     assert models.fullmatch("a" * 100_000 + "b") is None  # catastrophic for a backtracking engine

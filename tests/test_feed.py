@@ -5,8 +5,9 @@ import pytest
 from relwatch.config import parse_config
 from relwatch.errors import ConfigError, SourceError
 from relwatch.models import DateKind, Openness
+from relwatch.patterns import compile_models
 from relwatch.sources.feed import parse_feed
-from relwatch.sources.mentions import compile_models, page_url
+from relwatch.sources.mentions import page_url
 from tests.conftest import query, run, write_config
 from tests.public_data import fixture_bytes
 from tests.sim_pages import Pages

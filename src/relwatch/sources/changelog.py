@@ -34,14 +34,13 @@ from urllib.parse import urlsplit
 
 from relwatch.errors import SourceError
 from relwatch.models import Artifact, DateKind, Openness
+from relwatch.patterns import Models, compile_models
 from relwatch.sources.base import Option, Page, follow_pages
 from relwatch.sources.items import Parsed, parse_each
 from relwatch.sources.mentions import (
     ELLIPSIS,
     EXCERPT_LIMIT,
     Mention,
-    Models,
-    compile_models,
     find_mentions,
     mention_options,
     page_url,

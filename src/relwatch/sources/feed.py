@@ -28,9 +28,10 @@ from typing import TYPE_CHECKING, Any
 from relwatch.dates import day_of, iso_utc, normalise_time
 from relwatch.errors import SourceError
 from relwatch.models import Artifact, DateKind, Openness
+from relwatch.patterns import Models, compile_models
 from relwatch.sources.base import Page, follow_pages, text_or_none
 from relwatch.sources.items import Parsed, check_artifact
-from relwatch.sources.mentions import Models, compile_models, mention_options, model_ids, page_url
+from relwatch.sources.mentions import mention_options, model_ids, page_url
 
 if TYPE_CHECKING:
     from relwatch.config import SourceConfig

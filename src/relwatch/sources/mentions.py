@@ -12,15 +12,12 @@ backticks) are read fragment by fragment and do not have that problem.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import pairwise
-from typing import Protocol
 from urllib.parse import urlsplit, urlunsplit
 
-import re2  # type: ignore[import-untyped]
-
 from relwatch.models import Openness
+from relwatch.patterns import Models
 from relwatch.sources.base import Option
 
 URL_PATTERN = r"https?://[^/\s?#]+\S*"
@@ -57,38 +54,6 @@ class Mention:
     model_id: str
     start: int
     end: int
-
-
-class MatchLike(Protocol):
-    """The part of a match object that mentions use (from `re` or `re2`)."""
-
-    def start(self) -> int: ...
-    def end(self) -> int: ...
-
-
-class Models(Protocol):
-    """A compiled `models` pattern: linear-time (RE2) in the shipped code, any `re`-like object in tests."""
-
-    def finditer(self, text: str) -> Iterator[MatchLike]: ...
-    def match(self, text: str) -> MatchLike | None: ...
-    def fullmatch(self, text: str) -> MatchLike | None: ...
-
-
-def compile_models(pattern: str, ignore_case: bool) -> Models:
-    """`pattern` compiled with RE2, so matching a page is linear in its size (issue 11/16).
-
-    Raises ValueError with RE2's reason if RE2 cannot compile it (backreferences, look-around);
-    config.py checks every `models` pattern this way when the config is read.
-    """
-    options = re2.Options()
-    options.case_sensitive = not ignore_case
-    options.log_errors = False
-    try:
-        compiled: Models = re2.compile(pattern, options)
-    except re2.error as exc:
-        reason = exc.args[0].decode("utf-8", "replace") if exc.args and isinstance(exc.args[0], bytes) else str(exc)
-        raise ValueError(reason) from None
-    return compiled
 
 
 def find_mentions(text: str, models: Models) -> list[Mention]:
