@@ -267,7 +267,7 @@ def _parse_source(vendor: str, index: int, table: Any, vendor_at: str) -> Source
 def _check_linear(pattern: str, at: str) -> None:
     """Patterns are matched with RE2 (linear time), so `(a+)+$` cannot hang a sync: one RE2 cannot
     compile (a backreference, a look-around) is a config error here, not a failure mid-sync."""
-    from relwatch.sources.mentions import compile_models
+    from relwatch.patterns import compile_models
 
     try:
         compile_models(pattern, ignore_case=False)
