@@ -7,6 +7,7 @@ merging a source's pages, run records, releases and the read queries.
     runs        sync runs, source runs, per-source state and page validators
     releases    what reclassification reads and writes; a release with its artifacts
     queries     the reads of the query commands
+    prices      price offers, their observations and price events
     lock        one sync at a time per file
 """
 
@@ -17,6 +18,7 @@ from pathlib import Path
 from relwatch.errors import RelwatchError
 from relwatch.store.core import DB_ENV, default_db_path, resolve_db_path
 from relwatch.store.lock import sync_lock
+from relwatch.store.prices import PriceTables
 from relwatch.store.queries import Queries
 from relwatch.store.releases import ReleaseTables
 from relwatch.store.runs import RunRecords
@@ -24,7 +26,7 @@ from relwatch.store.runs import RunRecords
 __all__ = ["DB_ENV", "Store", "default_db_path", "resolve_db_path", "sync_lock"]
 
 
-class Store(Queries, RunRecords, ReleaseTables):
+class Store(Queries, RunRecords, ReleaseTables, PriceTables):
     """An open relwatch database, migrated to the current schema."""
 
     @classmethod

@@ -19,6 +19,7 @@ from relwatch.models import VOLATILE_FIELDS, Artifact, EventType, SourceCounts
 
 if TYPE_CHECKING:
     from relwatch.config import SourceConfig
+    from relwatch.prices import PagePrices
     from relwatch.sources.base import Page
     from relwatch.store import Store
 
@@ -140,6 +141,7 @@ class SourceIngest:
         self.pages = 0
         self.items = 0  # as the pages said (repeats included); `items_seen` counts distinct ids
         self.changed_pages = 0
+        self.prices: list[PagePrices] = []  # the pages' price reads: a few hundred offers, kept in memory
         store.conn.executescript(STAGING)
         self.discard()
 
@@ -169,6 +171,8 @@ class SourceIngest:
                     int(not page.unchanged),
                 ),
             )
+        if page.prices is not None:
+            self.prices.append(page.prices)
         self.pages += 1
         self.items += len(page.item_ids)
         self.changed_pages += not page.unchanged
@@ -214,6 +218,16 @@ class SourceIngest:
                     counts.gone = self._mark_gone(conn, params)
                 if keep_validators:
                     self._save_validators(conn, params, complete)
+            if self.prices:
+                self.store.record_prices(
+                    conn,
+                    source_id=self.source.id,
+                    vendor=self.source.vendor,
+                    run_id=self.sync_run_id,
+                    reads=self.prices,
+                    now=now,
+                    complete=complete and self.changed_pages == self.pages,
+                )
             on_commit(counts)
         self.discard()
         return counts
@@ -328,3 +342,4 @@ class SourceIngest:
         conn = self.store.conn
         for table in ("staged_artifacts", "staged_seen", "staged_new", "staged_pages"):
             conn.execute(f"DELETE FROM temp.{table} WHERE source_id = ?", (self.source.id,))
+        self.prices = []

@@ -1,0 +1,272 @@
+"""Price offers, their append-only observations and price events: writes with a source's merge,
+reads for `compare`, `prices` and `report`."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from relwatch.models import EventType
+from relwatch.prices import (
+    Channel,
+    EventKind,
+    Observation,
+    Offer,
+    PagePrices,
+    Price,
+    PriceEvent,
+    Quote,
+    Unit,
+    observe,
+)
+
+OFFER_COLUMNS = "id, offer_key, vendor_id, model_id, variant, seller, channel, name, output_modalities, retired_at"
+OBSERVATION_COLUMNS = (
+    "o.offer_id, o.components, o.unit, o.complete, o.input_per_million, o.output_per_million, "
+    "o.first_observed, o.last_observed, o.source"
+)
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class PriceCounts:
+    """What one source's price merge wrote: observation rows added, and events raised."""
+
+    observations: int = 0
+    events: int = 0
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class StoredOffer:
+    """An offer row with its vendor, catalogue name, output modalities and retirement (ISO time or None)."""
+
+    offer: Offer
+    vendor: str
+    name: str | None
+    output_modalities: tuple[str, ...]
+    retired_at: str | None
+
+
+def event_values(event: PriceEvent) -> tuple[str | None, str | None]:
+    """The `old_value` / `new_value` of a price event: JSON objects of USD per 1M tokens as exact
+    decimal strings (`{"input": "1.25", "output": "10"}`), `change_pct` in the new value; both None
+    for a retirement (pure)."""
+    if event.kind is EventKind.MODEL_RETIRED:
+        return None, None
+    old = {"input": _text(event.old_input), "output": _text(event.old_output)}
+    new = {"input": _text(event.new_input), "output": _text(event.new_output), "change_pct": _text(event.change_pct)}
+    return json.dumps(old), json.dumps(new)
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+class PriceTables:
+    """The store's price tables (migration 006)."""
+
+    conn: sqlite3.Connection
+
+    def record_prices(
+        self,
+        conn: sqlite3.Connection,
+        *,
+        source_id: str,
+        vendor: str,
+        run_id: int | None,
+        reads: Sequence[PagePrices],
+        now: str,
+        complete: bool,
+    ) -> PriceCounts:
+        """Record one source's price reads inside the caller's transaction.
+
+        Live quotes are observed at `now` on top of each offer's latest row (`prices.observe`): an
+        unchanged price moves `last_observed`, a changed one appends a row and a cut or rise event.
+        A ledger's dated observations and events are added once (a re-read adds nothing). When
+        `complete`, offers this source listed before and no longer lists get `model-retired`.
+        """
+        added = events = 0
+        seen: set[str] = set()
+        for read in reads:
+            for quote in read.quotes:
+                if quote.offer.key in seen:
+                    continue
+                seen.add(quote.offer.key)
+                offer_id = self._offer_id(conn, quote.offer, vendor, quote, listed_by=source_id)
+                previous = self._latest(conn, offer_id, quote.offer)
+                step = observe(previous, quote, now, source_id)
+                if step.event is None and previous is not None and (previous.price.complete or not quote.price.complete):
+                    conn.execute(
+                        "UPDATE price_observations SET last_observed = max(last_observed, ?) WHERE offer_id = ? "
+                        "AND first_observed = ? AND source = ?",
+                        (now, offer_id, previous.first_observed, previous.source),
+                    )
+                else:
+                    added += self._insert(conn, offer_id, step.row)
+                if step.event is not None:
+                    events += self._event(conn, step.event, vendor, source_id, run_id, now)
+            for row in read.observations:
+                offer_id = self._offer_id(conn, row.offer, vendor, None, listed_by=None)
+                added += self._insert(conn, offer_id, row)
+                conn.execute(
+                    "UPDATE price_observations SET last_observed = max(last_observed, ?) WHERE offer_id = ? "
+                    "AND first_observed = ? AND source = ?",
+                    (row.last_observed, offer_id, row.first_observed, row.source),
+                )
+            for event in read.events:
+                self._offer_id(conn, event.offer, vendor, None, listed_by=None)
+                events += self._event(conn, event, vendor, source_id, run_id, event.at, once=True)
+        if complete and any(read.quotes for read in reads):
+            events += self._retire(conn, source_id, vendor, run_id, seen, now)
+        return PriceCounts(observations=added, events=events)
+
+    def _offer_id(
+        self, conn: sqlite3.Connection, offer: Offer, vendor: str, quote: Quote | None, *, listed_by: str | None
+    ) -> int:
+        """The offer's row id, created when new; a live read names it, lists it and un-retires it."""
+        row = conn.execute("SELECT id FROM price_offers WHERE offer_key = ?", (offer.key,)).fetchone()
+        if row is None:
+            cursor = conn.execute(
+                "INSERT INTO price_offers (offer_key, vendor_id, model_id, variant, seller, channel) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (offer.key, vendor, offer.model_id, offer.variant, offer.seller, str(offer.channel)),
+            )
+            offer_id = int(cursor.lastrowid or 0)
+        else:
+            offer_id = int(row[0])
+        if quote is not None:
+            conn.execute(
+                "UPDATE price_offers SET name = coalesce(?, name), output_modalities = ?, listed_by = ?, "
+                "retired_at = NULL WHERE id = ?",
+                (quote.name, json.dumps(list(quote.output_modalities)), listed_by, offer_id),
+            )
+        return offer_id
+
+    @staticmethod
+    def _latest(conn: sqlite3.Connection, offer_id: int, offer: Offer) -> Observation | None:
+        row = conn.execute(
+            f"SELECT {OBSERVATION_COLUMNS} FROM price_observations o WHERE o.offer_id = ? "
+            "ORDER BY o.first_observed DESC, o.id DESC LIMIT 1",
+            (offer_id,),
+        ).fetchone()
+        return None if row is None else _observation(offer, row)
+
+    @staticmethod
+    def _insert(conn: sqlite3.Connection, offer_id: int, row: Observation) -> int:
+        price = row.price
+        inp, out = price.input_per_million, price.output_per_million
+        return conn.execute(
+            "INSERT OR IGNORE INTO price_observations (offer_id, components, unit, complete, input_per_million, "
+            "output_per_million, first_observed, last_observed, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                offer_id,
+                json.dumps(dict(price.components), sort_keys=True),
+                str(price.unit),
+                int(price.complete),
+                None if inp is None else str(inp),
+                None if out is None else str(out),
+                row.first_observed,
+                row.last_observed,
+                row.source,
+            ),
+        ).rowcount
+
+    @staticmethod
+    def _event(
+        conn: sqlite3.Connection,
+        event: PriceEvent,
+        vendor: str,
+        source_id: str,
+        run_id: int | None,
+        at: str,
+        *,
+        once: bool = False,
+    ) -> int:
+        old, new = event_values(event)
+        subject = event.offer.listing_id
+        values = (run_id, at, vendor, str(event.kind), source_id, subject, old, new)
+        if once and conn.execute(
+            "SELECT 1 FROM events WHERE type = ? AND subject = ? AND at = ? AND source_id = ?",
+            (str(event.kind), subject, at, source_id),
+        ).fetchone():
+            return 0
+        conn.execute(
+            "INSERT INTO events (sync_run_id, at, vendor_id, type, source_id, subject, old_value, new_value) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            values,
+        )
+        return 1
+
+    @staticmethod
+    def _retire(
+        conn: sqlite3.Connection, source_id: str, vendor: str, run_id: int | None, seen: set[str], now: str
+    ) -> int:
+        rows = conn.execute(
+            "SELECT id, offer_key, model_id, variant FROM price_offers WHERE listed_by = ? AND retired_at IS NULL "
+            "ORDER BY offer_key",
+            (source_id,),
+        ).fetchall()
+        gone = [row for row in rows if row[1] not in seen]
+        for offer_id, _key, model_id, variant in gone:
+            conn.execute("UPDATE price_offers SET retired_at = ? WHERE id = ?", (now, offer_id))
+            conn.execute(
+                "INSERT INTO events (sync_run_id, at, vendor_id, type, source_id, subject) VALUES (?, ?, ?, ?, ?, ?)",
+                (run_id, now, vendor, EventType.MODEL_RETIRED.value, source_id, f"{model_id}:{variant}" if variant else model_id),
+            )
+        return len(gone)
+
+    def price_offers(self, vendors: Iterable[str] | None = None) -> list[StoredOffer]:
+        """Every offer (of `vendors` when given), by vendor then key."""
+        where, params = _vendor_filter(vendors)
+        rows = self.conn.execute(
+            f"SELECT {OFFER_COLUMNS} FROM price_offers {where} ORDER BY vendor_id, offer_key", params
+        ).fetchall()
+        return [_stored_offer(row) for row in rows]
+
+    def price_observations(self, vendors: Iterable[str] | None = None) -> dict[str, list[Observation]]:
+        """offer key → its observations, oldest first (of `vendors` when given)."""
+        where, params = _vendor_filter(vendors, "p.")
+        rows = self.conn.execute(
+            f"SELECT p.offer_key, p.model_id, p.variant, p.seller, p.channel, {OBSERVATION_COLUMNS} "
+            f"FROM price_observations o JOIN price_offers p ON p.id = o.offer_id {where} "
+            "ORDER BY p.offer_key, o.first_observed, o.id",
+            params,
+        ).fetchall()
+        out: dict[str, list[Observation]] = {}
+        for row in rows:
+            offer = Offer(model_id=row[1], variant=row[2], seller=row[3], channel=Channel(row[4]))
+            out.setdefault(row[0], []).append(_observation(offer, row[5:]))
+        return out
+
+    def price_events(self, vendors: Iterable[str] | None = None) -> list[dict[str, Any]]:
+        """Every price-cut, price-rise and model-retired event (of `vendors`), oldest first, as rows."""
+        where, params = _vendor_filter(vendors)
+        clause = ("AND " + where[len("WHERE ") :]) if where else ""
+        rows = self.conn.execute(
+            "SELECT id, at, vendor_id, type, source_id, subject, old_value, new_value FROM events "
+            f"WHERE type IN (?, ?, ?) {clause} ORDER BY at, id",
+            [EventType.PRICE_CUT.value, EventType.PRICE_RISE.value, EventType.MODEL_RETIRED.value, *params],
+        ).fetchall()
+        keys = ("id", "at", "vendor_id", "type", "source_id", "subject", "old_value", "new_value")
+        return [dict(zip(keys, row, strict=True)) for row in rows]
+
+
+def _vendor_filter(vendors: Iterable[str] | None, prefix: str = "") -> tuple[str, list[str]]:
+    if vendors is None:
+        return "", []
+    chosen = list(vendors)
+    return f"WHERE {prefix}vendor_id IN ({', '.join('?' for _ in chosen)})", chosen
+
+
+def _stored_offer(row: Sequence[Any]) -> StoredOffer:
+    offer = Offer(model_id=row[3], variant=row[4], seller=row[5], channel=Channel(row[6]))
+    return StoredOffer(
+        offer=offer, vendor=row[2], name=row[7], output_modalities=tuple(json.loads(row[8])), retired_at=row[9]
+    )
+
+
+def _observation(offer: Offer, row: Sequence[Any]) -> Observation:
+    price = Price(components=json.loads(row[1]), unit=Unit(row[2]), complete=bool(row[3]))
+    return Observation(offer=offer, price=price, first_observed=row[6], last_observed=row[7], source=row[8])
