@@ -32,7 +32,7 @@ name = "Baidu"
 kind = "huggingface"
 org = "baidu"
 """
-PLANNED = {"price_observations", "artifact_metrics", "derivative_counts"}
+PLANNED = {"artifact_metrics", "derivative_counts"}
 STARTUP_LIMIT = 30.0  # seconds for Datasette to answer its first request
 
 

@@ -347,7 +347,17 @@ def compare_releases(
     )
 
 
-EVENT_ORDER = ("new-release", "tier-changed", "licence-changed", "gated-changed", "artifact-gone", "new-artifact")
+EVENT_ORDER = (
+    "new-release",
+    "tier-changed",
+    "price-cut",
+    "price-rise",
+    "model-retired",
+    "licence-changed",
+    "gated-changed",
+    "artifact-gone",
+    "new-artifact",
+)
 
 
 def is_opening(event: dict[str, Any]) -> bool:

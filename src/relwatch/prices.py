@@ -255,18 +255,21 @@ class Step:
     event: PriceEvent | None
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
+@dataclass(kw_only=True, slots=True)
 class PagePrices:
     """What one page of a source says of prices, for the store to record with the page's merge.
 
     `quotes`: offers read live now (each observed at the sync's time; a complete listing of these
-    retires the source's offers it no longer holds). `observations` and `events`: dated history
-    from a ledger, stored as dated (never retiring anything by absence).
+    retires the source's offers it no longer holds, unless the catalogue's size looks wrong).
+    `observations` and `events`: dated history from a ledger, stored as dated (never retiring
+    anything by absence).
     """
 
     quotes: list[Quote] = field(default_factory=list)
     observations: list[Observation] = field(default_factory=list)
     events: list[PriceEvent] = field(default_factory=list)
+    catalogue: int = 0  # offers of every author or provider on the page: whether the read is whole
+    complete: bool = True  # False when the listing did not end on this page (`Page.incomplete`)
 
 
 def flatten_pricing(value: Any, prefix: str = "") -> dict[str, str]:

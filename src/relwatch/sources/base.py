@@ -183,5 +183,7 @@ async def follow_pages(
             page.incomplete, url = f"pagination loops back to {url}", ""
         elif url and len(seen) >= session.max_pages:
             page.incomplete, url = f"pagination runs past {session.max_pages} pages (max_pages) at {url}", ""
+        if page.incomplete and page.prices is not None:
+            page.prices.complete = False
         yield page
         del page

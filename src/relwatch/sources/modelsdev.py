@@ -80,6 +80,7 @@ def fetch(source: SourceConfig, session: SourceSession) -> AsyncIterator[Page]:
         )
         kept = {artifact.external_id for artifact in parsed}
         parsed.prices.quotes.extend(q for q in modelsdev_quotes(provider, models) if q.offer.model_id in kept)
+        parsed.prices.catalogue = len(models)
         return parsed, None
 
     return follow_pages(session, catalogue_url(source.base_url), parse_page)

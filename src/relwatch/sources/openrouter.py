@@ -56,6 +56,7 @@ def fetch(source: SourceConfig, session: SourceSession) -> AsyncIterator[Page]:
         items = listing_items(payload, fetched.url)
         parsed = PricedParsed.of(parse_models(items, author, source.base_url, fetched.url))
         parsed.prices.quotes.extend(author_quotes(items, author))
+        parsed.prices.catalogue = len(items)
         return parsed, next_page_url(payload, source.base_url)
 
     return follow_pages(session, listing_url(source.base_url), parse_page)

@@ -96,7 +96,13 @@ def fetch(source: SourceConfig, session: SourceSession) -> AsyncIterator[Page]:
         parsed.prices.events.extend(read.events)
         return parsed, None
 
-    return follow_pages(session, page_url(source.option("url"), source.base_url), parse_page)
+    return follow_pages(session, ledger_url(source.option("url"), source.base_url), parse_page)
+
+
+def ledger_url(url: str, base_url: str) -> str:
+    """`url` as configured; with a `base_url` other than the default host, moved onto it (a mirror
+    or a test server stands in for the host, `page_url`)."""
+    return url if base_url.rstrip("/") == DEFAULT_BASE_URL else page_url(url, base_url)
 
 
 def author_ledger(payload: Any, author: str) -> Any:

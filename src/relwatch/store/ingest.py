@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from relwatch.models import VOLATILE_FIELDS, Artifact, EventType, SourceCounts
+from relwatch.sources import registry
 
 if TYPE_CHECKING:
     from relwatch.config import SourceConfig
@@ -226,7 +227,7 @@ class SourceIngest:
                     run_id=self.sync_run_id,
                     reads=self.prices,
                     now=now,
-                    complete=complete and self.changed_pages == self.pages,
+                    complete=self.changed_pages == self.pages and registry.load(self.source.kind).COMPLETE_LISTING,
                 )
             on_commit(counts)
         self.discard()

@@ -196,9 +196,14 @@ CREATE TABLE price_observations (
     first_observed TEXT NOT NULL,
     last_observed TEXT NOT NULL,
     source TEXT NOT NULL,               -- the source id that read it (live read or ledger)
-    UNIQUE (offer_id, first_observed, source)
+    UNIQUE (offer_id, first_observed, source, components)  -- a ledger may hold two prices of one day
 );
 CREATE INDEX price_observations_offer ON price_observations (offer_id, first_observed);
+CREATE TABLE price_listings (
+    source_id TEXT PRIMARY KEY,
+    offers INTEGER NOT NULL,            -- offers in the whole catalogue at its last complete read
+    read_at TEXT NOT NULL
+);
 """
 
 # (name, SQL script), applied in order, each in its own transaction, recorded in `migrations`.

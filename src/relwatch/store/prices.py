@@ -94,10 +94,14 @@ class PriceTables:
                 if quote.offer.key in seen:
                     continue
                 seen.add(quote.offer.key)
-                offer_id = self._offer_id(conn, quote.offer, vendor, quote, listed_by=source_id)
-                previous = self._latest(conn, offer_id, quote.offer)
+                offer_id, retired = self._offer_id(conn, quote.offer, vendor, quote, listed_by=source_id)
+                previous = None if retired else self._latest(conn, offer_id, quote.offer)
                 step = observe(previous, quote, now, source_id)
-                if step.event is None and previous is not None and (previous.price.complete or not quote.price.complete):
+                if (
+                    step.event is None
+                    and previous is not None
+                    and (previous.price.complete or not quote.price.complete)
+                ):
                     conn.execute(
                         "UPDATE price_observations SET last_observed = max(last_observed, ?) WHERE offer_id = ? "
                         "AND first_observed = ? AND source = ?",
@@ -108,25 +112,28 @@ class PriceTables:
                 if step.event is not None:
                     events += self._event(conn, step.event, vendor, source_id, run_id, now)
             for row in read.observations:
-                offer_id = self._offer_id(conn, row.offer, vendor, None, listed_by=None)
+                offer_id, _ = self._offer_id(conn, row.offer, vendor, None, listed_by=None)
                 added += self._insert(conn, offer_id, row)
                 conn.execute(
                     "UPDATE price_observations SET last_observed = max(last_observed, ?) WHERE offer_id = ? "
-                    "AND first_observed = ? AND source = ?",
-                    (row.last_observed, offer_id, row.first_observed, row.source),
+                    "AND first_observed = ? AND source = ? AND components = ?",
+                    (row.last_observed, offer_id, row.first_observed, row.source, _components(row.price)),
                 )
             for event in read.events:
-                self._offer_id(conn, event.offer, vendor, None, listed_by=None)
                 events += self._event(conn, event, vendor, source_id, run_id, event.at, once=True)
-        if complete and any(read.quotes for read in reads):
+        whole = complete and all(read.complete for read in reads)
+        catalogue = sum(read.catalogue for read in reads)
+        if whole and catalogue and self._steady_catalogue(conn, source_id, catalogue, now):
             events += self._retire(conn, source_id, vendor, run_id, seen, now)
         return PriceCounts(observations=added, events=events)
 
     def _offer_id(
         self, conn: sqlite3.Connection, offer: Offer, vendor: str, quote: Quote | None, *, listed_by: str | None
-    ) -> int:
-        """The offer's row id, created when new; a live read names it, lists it and un-retires it."""
-        row = conn.execute("SELECT id FROM price_offers WHERE offer_key = ?", (offer.key,)).fetchone()
+    ) -> tuple[int, bool]:
+        """The offer's row id, created when new, and whether it was retired; a live read names it,
+        lists it and un-retires it."""
+        row = conn.execute("SELECT id, retired_at FROM price_offers WHERE offer_key = ?", (offer.key,)).fetchone()
+        retired = row is not None and row[1] is not None
         if row is None:
             cursor = conn.execute(
                 "INSERT INTO price_offers (offer_key, vendor_id, model_id, variant, seller, channel) "
@@ -142,7 +149,23 @@ class PriceTables:
                 "retired_at = NULL WHERE id = ?",
                 (quote.name, json.dumps(list(quote.output_modalities)), listed_by, offer_id),
             )
-        return offer_id
+        return offer_id, retired
+
+    @staticmethod
+    def _steady_catalogue(conn: sqlite3.Connection, source_id: str, offers: int, now: str) -> bool:
+        """Whether a complete read of `offers` catalogue offers may retire what it lacks; a steady
+        read becomes the size the next one is judged against."""
+        from relwatch.sync import suspicion
+
+        row = conn.execute("SELECT offers FROM price_listings WHERE source_id = ?", (source_id,)).fetchone()
+        if suspicion(offers, None if row is None else int(row[0])) is not None:
+            return False
+        conn.execute(
+            "INSERT INTO price_listings (source_id, offers, read_at) VALUES (?, ?, ?) ON CONFLICT (source_id) "
+            "DO UPDATE SET offers = excluded.offers, read_at = excluded.read_at",
+            (source_id, offers, now),
+        )
+        return True
 
     @staticmethod
     def _latest(conn: sqlite3.Connection, offer_id: int, offer: Offer) -> Observation | None:
@@ -162,7 +185,7 @@ class PriceTables:
             "output_per_million, first_observed, last_observed, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 offer_id,
-                json.dumps(dict(price.components), sort_keys=True),
+                _components(price),
                 str(price.unit),
                 int(price.complete),
                 None if inp is None else str(inp),
@@ -187,10 +210,14 @@ class PriceTables:
         old, new = event_values(event)
         subject = event.offer.listing_id
         values = (run_id, at, vendor, str(event.kind), source_id, subject, old, new)
-        if once and conn.execute(
-            "SELECT 1 FROM events WHERE type = ? AND subject = ? AND at = ? AND source_id = ?",
-            (str(event.kind), subject, at, source_id),
-        ).fetchone():
+        if (
+            once
+            and conn.execute(
+                "SELECT 1 FROM events WHERE type = ? AND subject = ? AND at = ? AND source_id = ? "
+                "AND old_value IS ? AND new_value IS ?",
+                (str(event.kind), subject, at, source_id, old, new),
+            ).fetchone()
+        ):
             return 0
         conn.execute(
             "INSERT INTO events (sync_run_id, at, vendor_id, type, source_id, subject, old_value, new_value) "
@@ -213,7 +240,14 @@ class PriceTables:
             conn.execute("UPDATE price_offers SET retired_at = ? WHERE id = ?", (now, offer_id))
             conn.execute(
                 "INSERT INTO events (sync_run_id, at, vendor_id, type, source_id, subject) VALUES (?, ?, ?, ?, ?, ?)",
-                (run_id, now, vendor, EventType.MODEL_RETIRED.value, source_id, f"{model_id}:{variant}" if variant else model_id),
+                (
+                    run_id,
+                    now,
+                    vendor,
+                    EventType.MODEL_RETIRED.value,
+                    source_id,
+                    f"{model_id}:{variant}" if variant else model_id,
+                ),
             )
         return len(gone)
 
@@ -251,6 +285,10 @@ class PriceTables:
         ).fetchall()
         keys = ("id", "at", "vendor_id", "type", "source_id", "subject", "old_value", "new_value")
         return [dict(zip(keys, row, strict=True)) for row in rows]
+
+
+def _components(price: Price) -> str:
+    return json.dumps(dict(price.components), sort_keys=True)
 
 
 def _vendor_filter(vendors: Iterable[str] | None, prefix: str = "") -> tuple[str, list[str]]:
