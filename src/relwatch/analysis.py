@@ -133,6 +133,7 @@ def select_releases(
 @dataclass(kw_only=True)
 class ReleaseRef:
     """A release named in a figure: its id, name, day, tier and size (parameters) where known."""
+
     id: str
     name: str
     date: str | None
@@ -143,6 +144,7 @@ class ReleaseRef:
 @dataclass(kw_only=True)
 class ClosedThenOpen:
     """A release served closed first and published with weights later; `lag_days` between the two."""
+
     id: str
     name: str
     first_closed_at: str
@@ -153,6 +155,7 @@ class ClosedThenOpen:
 @dataclass(kw_only=True)
 class VendorFigures:
     """One vendor's figures over the window; shares are fractions (0–1), None with nothing to share."""
+
     vendor: str
     releases: int = 0
     open_weights: int = 0
@@ -298,6 +301,7 @@ def _share(part: float, whole: float) -> float | None:
 @dataclass(kw_only=True)
 class Comparison:
     """The result of `compare_releases`: each vendor's figures, per-period rows and the timeline marks."""
+
     since: str
     until: str
     by: str | None

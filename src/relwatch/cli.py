@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from relwatch.config import Config
     from relwatch.render import Result
     from relwatch.store import Store
+    from relwatch.value import PeriodBlocks, ValueBlock
 
 EXIT_CODES_HELP = (
     "Exit codes: 0 success; 1 a source failed or looks suspect; 2 bad config or usage; 3 another sync is running;"
@@ -310,6 +311,7 @@ def reclassify(
 
 class Period(StrEnum):
     """The periods `compare --by` groups by."""
+
     month = "month"
     quarter = "quarter"
     year = "year"
@@ -344,8 +346,9 @@ def compare(
         if len(chosen) < 2:
             raise UsageError("compare needs at least two different vendors")
         comparison, _ = comparison_of(store, chosen, window, modality, pipeline, by.value if by else None)
+        value = price_and_value(store, chosen, window, by.value if by else None)
     colour = fmt == Format.table and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-    emit(comparison_result(comparison, colour=colour), fmt)
+    emit(with_value(comparison_result(comparison, colour=colour), *value), fmt)
 
 
 @app.command()
@@ -397,6 +400,31 @@ def checked_window(since: str | None, until: str | None, modality: str | None) -
     if modality and modality not in MODALITIES:
         raise UsageError(f"--modality {views.quoted(modality)} is not one of: {', '.join(MODALITIES)}")
     return views.window(since, until)
+
+
+def price_and_value(
+    store: "Store", vendors: list[str], window: tuple[str, str], by: str | None
+) -> tuple[list["ValueBlock"], list["PeriodBlocks"]]:
+    """The "price and value" block of `vendors` over `window`, and per period with `by`. Prices are
+    known as of the last price read: the window ends there when that is earlier than its end."""
+    from relwatch import value
+
+    records = store.value_records(vendors)
+    last_read = store.last_price_read(vendors)
+    start, end = window[0], min(window[1], last_read) if last_read and last_read >= window[0] else window[1]
+    blocks = value.compare_value(records, vendors, start, end)
+    periods = value.compare_value_by(records, vendors, start, end, value.Period(by)) if by else []
+    return blocks, periods
+
+
+def with_value(result: "Result", blocks: list["ValueBlock"], periods: list["PeriodBlocks"]) -> "Result":
+    """`result` with the price and value block added (tables, and `price_and_value` in its JSON)."""
+    from dataclasses import replace
+
+    from relwatch.value_view import value_blocks, value_document
+
+    document = {**result.document, "price_and_value": value_document(blocks, periods)}
+    return replace(result, blocks=[*result.blocks, *value_blocks(blocks, periods)], document=document)
 
 
 def comparison_of(

@@ -18,7 +18,7 @@ from pathlib import Path
 from relwatch.errors import RelwatchError
 from relwatch.store.core import DB_ENV, default_db_path, resolve_db_path
 from relwatch.store.lock import sync_lock
-from relwatch.store.prices import PriceTables
+from relwatch.store.prices import ValueRecords
 from relwatch.store.queries import Queries
 from relwatch.store.releases import ReleaseTables
 from relwatch.store.runs import RunRecords
@@ -26,7 +26,7 @@ from relwatch.store.runs import RunRecords
 __all__ = ["DB_ENV", "Store", "default_db_path", "resolve_db_path", "sync_lock"]
 
 
-class Store(Queries, RunRecords, ReleaseTables, PriceTables):
+class Store(Queries, RunRecords, ReleaseTables, ValueRecords):
     """An open relwatch database, migrated to the current schema."""
 
     @classmethod

@@ -7,9 +7,10 @@ import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
-from relwatch.models import EventType
+from relwatch.models import WEIGHTS_TIERS, EventType
 from relwatch.prices import (
     Channel,
     EventKind,
@@ -21,8 +22,11 @@ from relwatch.prices import (
     Quote,
     Unit,
     observe,
+    split_variant,
 )
+from relwatch.value import OpenRelease, PricedModel, Records
 
+OPEN_TIERS = frozenset(str(tier) for tier in WEIGHTS_TIERS)
 OFFER_COLUMNS = "id, offer_key, vendor_id, model_id, variant, seller, channel, name, output_modalities, retired_at"
 OBSERVATION_COLUMNS = (
     "o.offer_id, o.components, o.unit, o.complete, o.input_per_million, o.output_per_million, "
@@ -251,6 +255,15 @@ class PriceTables:
             )
         return len(gone)
 
+    def last_price_read(self, vendors: Sequence[str]) -> str | None:
+        """The day (YYYY-MM-DD) of the latest price observation of `vendors`, or None."""
+        where, params = _vendor_filter(vendors, "p.")
+        row = self.conn.execute(
+            "SELECT max(o.last_observed) FROM price_observations o JOIN price_offers p ON p.id = o.offer_id " + where,
+            params,
+        ).fetchone()
+        return None if row is None or row[0] is None else str(row[0])[:10]
+
     def price_offers(self, vendors: Iterable[str] | None = None) -> list[StoredOffer]:
         """Every offer (of `vendors` when given), by vendor then key."""
         where, params = _vendor_filter(vendors)
@@ -308,3 +321,109 @@ def _stored_offer(row: Sequence[Any]) -> StoredOffer:
 def _observation(offer: Offer, row: Sequence[Any]) -> Observation:
     price = Price(components=json.loads(row[1]), unit=Unit(row[2]), complete=bool(row[3]))
     return Observation(offer=offer, price=price, first_observed=row[6], last_observed=row[7], source=row[8])
+
+
+def model_key(model_id: str) -> str:
+    """One name for a model across sellers: the id after its last '/', lower case
+    (`google/gemini-2.5-pro` and models.dev `gemini-2.5-pro` are one model) (pure)."""
+    return model_id.rsplit("/", 1)[-1].strip().lower()
+
+
+class ValueRecords(PriceTables):
+    """What the "price and value" block reads (`relwatch.value.Records`), from the price tables,
+    the catalogue artifacts and the releases. Adoption metrics and derivative counts come from
+    their own tables when a database has them; without them those figures rest on nothing."""
+
+    def value_records(self, vendors: Sequence[str]) -> Records:
+        """The records of `vendors`: one PricedModel per vendor and model (`model_key`), with every
+        observation of its offers; price events; open releases with their hub repositories."""
+        offers = self.price_offers(vendors)
+        observations = self.price_observations(vendors)
+        facts = self._catalogue_facts(vendors)
+        grouped: dict[tuple[str, str], list[StoredOffer]] = {}
+        for stored in offers:
+            grouped.setdefault((stored.vendor, model_key(stored.offer.model_id)), []).append(stored)
+        models = []
+        for (vendor, key), members in grouped.items():
+            rows = tuple(row for m in members for row in observations.get(m.offer.key, []))
+            released, open_weights = facts.get((vendor, key), (None, False))
+            modalities = {mode for m in members for mode in m.output_modalities}
+            models.append(
+                PricedModel(
+                    vendor=vendor,
+                    model=key,
+                    released=released or min((r.first_observed[:10] for r in rows), default=None),
+                    text=not modalities or "text" in modalities,
+                    open_weights=open_weights,
+                    observations=rows,
+                )
+            )
+        events = same_changes_once(
+            [_price_event(r) for r in self.price_events(vendors) if r["type"] != "model-retired"]
+        )
+        return Records(models=models, events=events, releases=self._open_releases(vendors))
+
+    def _catalogue_facts(self, vendors: Sequence[str]) -> dict[tuple[str, str], tuple[str | None, bool]]:
+        """(vendor, model key) → (earliest catalogue date, whether any catalogue says open weights)."""
+        marks = ", ".join("?" for _ in vendors)
+        rows = self.conn.execute(
+            "SELECT vendor_id, external_id, date, weights_ref, tier_hint FROM artifacts "
+            f"WHERE kind IN ('openrouter', 'modelsdev', 'price-history') AND vendor_id IN ({marks})",
+            list(vendors),
+        ).fetchall()
+        facts: dict[tuple[str, str], tuple[str | None, bool]] = {}
+        for vendor, external_id, day, weights_ref, tier in rows:
+            key = (vendor, model_key(external_id.partition(":")[0]))
+            held_day, held_open = facts.get(key, (None, False))
+            first = min((d for d in (held_day, day[:10] if day else None) if d), default=None)
+            facts[key] = (first, held_open or bool(weights_ref) or tier in OPEN_TIERS)
+        return facts
+
+    def _open_releases(self, vendors: Sequence[str]) -> list[OpenRelease]:
+        marks = ", ".join("?" for _ in vendors)
+        rows = self.conn.execute(
+            "SELECT r.vendor_id, r.id, coalesce(r.first_open_at, r.date), group_concat(a.external_id, char(10)) "
+            "FROM releases r LEFT JOIN artifacts a ON a.release_id = r.id AND a.kind IN ('huggingface', 'modelscope') "
+            f"WHERE r.vendor_id IN ({marks}) AND r.tier IN ({', '.join('?' for _ in OPEN_TIERS)}) "
+            "AND coalesce(r.first_open_at, r.date) IS NOT NULL GROUP BY r.id",
+            [*vendors, *sorted(OPEN_TIERS)],
+        ).fetchall()
+        return [
+            OpenRelease(
+                vendor=v, release=rid, released=day[:10], artifacts=tuple((ids or "").split("\n")) if ids else ()
+            )
+            for v, rid, day, ids in rows
+        ]
+
+
+def same_changes_once(events: Sequence[PriceEvent]) -> list[PriceEvent]:
+    """One event per change: a cut or rise that a ledger and a live read (or two sellers' reads of
+    one model) both report, with the same old and new input and output prices, counts once, at its
+    earliest date (pure)."""
+    kept: dict[tuple[Any, ...], PriceEvent] = {}
+    for event in sorted(events, key=lambda e: e.at):
+        key = (event.kind, event.offer.listing_id, event.old_input, event.new_input, event.old_output, event.new_output)
+        kept.setdefault(key, event)
+    return list(kept.values())
+
+
+def _price_event(row: dict[str, Any]) -> PriceEvent:
+    """A stored cut or rise → the PriceEvent the block counts (model named by `model_key`)."""
+    base, variant = split_variant(row["subject"])
+    old, new = json.loads(row["old_value"] or "{}"), json.loads(row["new_value"] or "{}")
+
+    def number(values: dict[str, Any], key: str) -> Decimal | None:
+        return None if values.get(key) is None else Decimal(values[key])
+
+    return PriceEvent(
+        kind=EventKind(row["type"]),
+        offer=Offer(
+            model_id=model_key(base), seller=str(row["source_id"]), channel=Channel.AGGREGATOR, variant=variant
+        ),
+        at=row["at"],
+        old_input=number(old, "input"),
+        new_input=number(new, "input"),
+        old_output=number(old, "output"),
+        new_output=number(new, "output"),
+        change_pct=number(new, "change_pct"),
+    )
