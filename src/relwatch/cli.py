@@ -446,6 +446,32 @@ def comparison_of(
 
 
 @app.command()
+def prices(
+    query: Annotated[
+        str | None, typer.Argument(help="A vendor, a release id (vendor/family) or part of a model id.")
+    ] = None,
+    fmt: FormatOption = Format.table,
+    db: DbOption = None,
+) -> None:
+    """Catalogue offers: current input and output price (USD per 1M tokens) and their history.
+
+    Example: relwatch prices google --format json
+    """
+    from relwatch.errors import ConfigError
+    from relwatch.prices_view import matching, prices_result
+
+    with user_errors():
+        store = open_store(db, must_exist=True)
+        try:
+            vendors: list[str] | None = store.resolve_vendors([query]) if query else None
+            offers = store.price_offers(vendors)
+        except ConfigError:
+            offers = matching(store.price_offers(), query, store.release_model_ids(query or ""))
+        history = store.price_observations(sorted({o.vendor for o in offers}))
+    emit(prices_result(offers, history, terminal=fmt == Format.table and sys.stdout.isatty()), fmt)
+
+
+@app.command()
 def diff(
     vendors: VendorsArgument = None,
     since: Annotated[str, typer.Option(help="'last' (the previous sync run), a sync run id, or a day.")] = "last",

@@ -264,6 +264,14 @@ class PriceTables:
         ).fetchone()
         return None if row is None or row[0] is None else str(row[0])[:10]
 
+    def release_model_ids(self, release_id: str) -> list[str]:
+        """The catalogue model ids (OpenRouter, models.dev) of a release's artifacts."""
+        rows = self.conn.execute(
+            "SELECT external_id FROM artifacts WHERE release_id = ? AND kind IN ('openrouter', 'modelsdev')",
+            (release_id,),
+        ).fetchall()
+        return [str(row[0]) for row in rows]
+
     def price_offers(self, vendors: Iterable[str] | None = None) -> list[StoredOffer]:
         """Every offer (of `vendors` when given), by vendor then key."""
         where, params = _vendor_filter(vendors)
