@@ -379,8 +379,11 @@ def report(
         store = open_store(db, must_exist=True)
         chosen = stored_vendors(store, vendors)
         comparison, rows = comparison_of(store, chosen, window, modality, pipeline, None)
+        from relwatch.report_prices import price_section
+
+        prices = price_section(store.value_records(chosen).models, chosen, *window)
     title = f"{' vs '.join(chosen)}: open and closed releases, {comparison.since} → {comparison.until}"
-    page = render_report(comparison, rows, title=title, generated_at=now_iso())
+    page = render_report(comparison, rows, title=title, generated_at=now_iso(), more=[prices])
     if str(output) == "-":
         sys.stdout.write(page)
         return

@@ -123,11 +123,19 @@ footer { margin-top: 30px; padding-bottom: 30px; color: var(--muted); font-size:
 """
 
 
-def render_report(comparison: Comparison, releases: list[dict[str, Any]], *, title: str, generated_at: str) -> str:
+def render_report(
+    comparison: Comparison,
+    releases: list[dict[str, Any]],
+    *,
+    title: str,
+    generated_at: str,
+    more: Sequence[str] = (),
+) -> str:
     """The whole report as one HTML document.
 
     `releases` are release rows as `Store.list_releases` returns them; only those inside the
     comparison's window, vendors and filters are drawn, so the list and the charts agree with the figures.
+    `more`: further sections (markup), placed before the list of releases (the price chart).
     """
     chosen = releases_in_comparison(comparison, releases)
     sections = [
@@ -136,6 +144,7 @@ def render_report(comparison: Comparison, releases: list[dict[str, Any]], *, tit
         figures_section(comparison),
         timeline_section(comparison, chosen),
         share_section(comparison, chosen),
+        *more,
         release_section(chosen),
         "</main>",
         "<footer>Made by relwatch from its release database. Counts are releases (model lines), not repositories."
