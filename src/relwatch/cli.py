@@ -379,9 +379,9 @@ def report(
         store = open_store(db, must_exist=True)
         chosen = stored_vendors(store, vendors)
         comparison, rows = comparison_of(store, chosen, window, modality, pipeline, None)
-        from relwatch.report_prices import price_section
+        from relwatch.report_prices import price_days, price_section
 
-        prices = price_section(store.value_records(chosen).models, chosen, *window)
+        prices = price_section(store.value_records(chosen, price_days(*window)).models, chosen, *window)
     title = f"{' vs '.join(chosen)}: open and closed releases, {comparison.since} → {comparison.until}"
     page = render_report(comparison, rows, title=title, generated_at=now_iso(), more=[prices])
     if str(output) == "-":
@@ -412,9 +412,10 @@ def price_and_value(
     known as of the last price read: the window ends there when that is earlier than its end."""
     from relwatch import value
 
-    records = store.value_records(vendors)
     last_read = store.last_price_read(vendors)
     start, end = window[0], min(window[1], last_read) if last_read and last_read >= window[0] else window[1]
+    spans = value.periods(start, end, value.Period(by)) if by else []
+    records = store.value_records(vendors, [end, *(last for _, _, last in spans)])
     blocks = value.compare_value(records, vendors, start, end)
     periods = value.compare_value_by(records, vendors, start, end, value.Period(by)) if by else []
     return blocks, periods

@@ -26,12 +26,16 @@ class Series:
     points: tuple[tuple[date, Decimal], ...]
 
 
-def price_series(models: Sequence[PricedModel], vendors: Sequence[str], since: str, until: str) -> list[Series]:
-    """The flagship and lite series of each vendor over [since, until] (ISO days), a point per month
-    start and one on `until` (relwatch.value's choice of flagship and lite on that day) (pure)."""
+def price_days(since: str, until: str) -> list[str]:
+    """The days the chart has a point on: each month's first day in [since, until], and both ends (pure)."""
     start, end = date.fromisoformat(since[:10]), date.fromisoformat(until[:10])
-    days = [d for d in month_starts(start, end) if start <= d <= end]
-    days = sorted({*days, start, end})
+    return [d.isoformat() for d in sorted({*(d for d in month_starts(start, end) if start <= d <= end), start, end})]
+
+
+def price_series(models: Sequence[PricedModel], vendors: Sequence[str], since: str, until: str) -> list[Series]:
+    """The flagship and lite series of each vendor over [since, until] (ISO days), a point on each of
+    `price_days` (relwatch.value's choice of flagship and lite on that day) (pure)."""
+    days = [date.fromisoformat(d) for d in price_days(since, until)]
     out = []
     for vendor in vendors:
         own = [m for m in models if m.vendor == vendor]

@@ -199,6 +199,7 @@ CREATE TABLE price_observations (
     UNIQUE (offer_id, first_observed, source, components)  -- a ledger may hold two prices of one day
 );
 CREATE INDEX price_observations_offer ON price_observations (offer_id, first_observed);
+CREATE INDEX artifacts_vendor_kind ON artifacts (vendor_id, kind);  -- a vendor's catalogue models
 CREATE TABLE price_listings (
     source_id TEXT PRIMARY KEY,
     offers INTEGER NOT NULL,            -- offers in the whole catalogue at its last complete read

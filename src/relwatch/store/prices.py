@@ -295,6 +295,30 @@ class PriceTables:
             out.setdefault(row[0], []).append(_observation(offer, row[5:]))
         return out
 
+    def price_observations_on(self, vendors: Sequence[str], days: Sequence[str]) -> dict[str, list[Observation]]:
+        """offer key → the observations a figure on any of `days` reads, oldest first: each offer's
+        first row (its launch price), its latest row (whether it is still current) and the row in
+        effect on each day (first observed on or before it). The same answers as every row would
+        give `relwatch.value`, from a few rows per offer and day instead of a year of them."""
+        where, params = _vendor_filter(vendors, "p.")
+        pick = "SELECT o.id FROM price_observations o WHERE o.offer_id = p.id"
+        rows = self.conn.execute(
+            "WITH chosen AS (SELECT p.id FROM price_offers p " + where + "), "
+            f"picked (id) AS (SELECT ({pick} ORDER BY o.first_observed, o.id LIMIT 1) FROM chosen p "
+            f"UNION SELECT ({pick} ORDER BY o.first_observed DESC, o.id DESC LIMIT 1) FROM chosen p "
+            f"UNION SELECT ({pick} AND o.first_observed < d.value || 'T99' ORDER BY o.first_observed DESC, o.id DESC "
+            "LIMIT 1) FROM chosen p, json_each(?) d) "
+            f"SELECT p.offer_key, p.model_id, p.variant, p.seller, p.channel, {OBSERVATION_COLUMNS} "
+            "FROM picked JOIN price_observations o ON o.id = picked.id JOIN price_offers p ON p.id = o.offer_id "
+            "ORDER BY p.offer_key, o.first_observed, o.id",
+            [*params, json.dumps([d[:10] for d in days])],
+        ).fetchall()
+        out: dict[str, list[Observation]] = {}
+        for row in rows:
+            offer = Offer(model_id=row[1], variant=row[2], seller=row[3], channel=Channel(row[4]))
+            out.setdefault(row[0], []).append(_observation(offer, row[5:]))
+        return out
+
     def price_events(self, vendors: Iterable[str] | None = None) -> list[dict[str, Any]]:
         """Every price-cut, price-rise and model-retired event (of `vendors`), oldest first, as rows."""
         where, params = _vendor_filter(vendors)
@@ -342,11 +366,12 @@ class ValueRecords(PriceTables):
     the catalogue artifacts and the releases. Adoption metrics and derivative counts come from
     their own tables when a database has them; without them those figures rest on nothing."""
 
-    def value_records(self, vendors: Sequence[str]) -> Records:
-        """The records of `vendors`: one PricedModel per vendor and model (`model_key`), with every
-        observation of its offers; price events; open releases with their hub repositories."""
+    def value_records(self, vendors: Sequence[str], days: Sequence[str]) -> Records:
+        """The records of `vendors` for figures taken on `days` (ISO dates): one PricedModel per
+        vendor and model (`model_key`), with the observations of its offers those figures read
+        (`price_observations_on`); price events; open releases with their hub repositories."""
         offers = self.price_offers(vendors)
-        observations = self.price_observations(vendors)
+        observations = self.price_observations_on(vendors, days)
         facts = self._catalogue_facts(vendors)
         grouped: dict[tuple[str, str], list[StoredOffer]] = {}
         for stored in offers:
@@ -388,14 +413,26 @@ class ValueRecords(PriceTables):
         return facts
 
     def _open_releases(self, vendors: Sequence[str]) -> list[OpenRelease]:
+        """The open releases of `vendors`; with their hub repositories only when the database keeps
+        adoption metrics (the one thing the repositories are read for)."""
         marks = ", ".join("?" for _ in vendors)
-        rows = self.conn.execute(
-            "SELECT r.vendor_id, r.id, coalesce(r.first_open_at, r.date), group_concat(a.external_id, char(10)) "
-            "FROM releases r LEFT JOIN artifacts a ON a.release_id = r.id AND a.kind IN ('huggingface', 'modelscope') "
-            f"WHERE r.vendor_id IN ({marks}) AND r.tier IN ({', '.join('?' for _ in OPEN_TIERS)}) "
-            "AND coalesce(r.first_open_at, r.date) IS NOT NULL GROUP BY r.id",
-            [*vendors, *sorted(OPEN_TIERS)],
-        ).fetchall()
+        metrics = self.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'artifact_metrics'").fetchone()
+        if metrics is None:
+            rows = self.conn.execute(
+                "SELECT vendor_id, id, coalesce(first_open_at, date), NULL FROM releases "
+                f"WHERE vendor_id IN ({marks}) AND tier IN ({', '.join('?' for _ in OPEN_TIERS)}) "
+                "AND coalesce(first_open_at, date) IS NOT NULL",
+                [*vendors, *sorted(OPEN_TIERS)],
+            ).fetchall()
+        else:
+            rows = self.conn.execute(
+                "SELECT r.vendor_id, r.id, coalesce(r.first_open_at, r.date), group_concat(a.external_id, char(10)) "
+                "FROM releases r LEFT JOIN artifacts a ON a.release_id = r.id "
+                "AND a.kind IN ('huggingface', 'modelscope') "
+                f"WHERE r.vendor_id IN ({marks}) AND r.tier IN ({', '.join('?' for _ in OPEN_TIERS)}) "
+                "AND coalesce(r.first_open_at, r.date) IS NOT NULL GROUP BY r.id",
+                [*vendors, *sorted(OPEN_TIERS)],
+            ).fetchall()
         return [
             OpenRelease(
                 vendor=v, release=rid, released=day[:10], artifacts=tuple((ids or "").split("\n")) if ids else ()
