@@ -116,3 +116,19 @@ def test_a_sparkline_has_one_mark_per_price_and_equal_prices_share_a_height() ->
     assert sparkline([Decimal(40), Decimal(20), Decimal(40)]) == "█▁█"
     assert sparkline([Decimal(1), Decimal(1)]) == "▁▁"
     assert sparkline([]) == ""
+
+
+def test_the_latest_closed_flagship_is_chosen_by_price_then_recency() -> None:
+    from decimal import Decimal
+
+    from relwatch.analysis import closed_flagship
+
+    closed = [
+        {"id": "g/lyria-3-pro", "family": "lyria-3-pro", "date": "2026-03-01"},  # music: no text price
+        {"id": "g/gemini-3-flash", "family": "gemini-3-flash", "date": "2026-02-01"},
+        {"id": "g/gemini-3-pro", "family": "gemini-3-pro", "date": "2025-11-01"},
+        {"id": "g/gemini-2-pro", "family": "gemini-2-pro", "date": "2025-01-01"},
+    ]
+    prices = {"g/gemini-3-flash": Decimal(3), "g/gemini-3-pro": Decimal(12), "g/gemini-2-pro": Decimal(12)}
+    assert closed_flagship(closed, prices)["id"] == "g/gemini-3-pro"  # type: ignore[index]
+    assert closed_flagship(closed, {})["id"] == "g/lyria-3-pro"  # type: ignore[index]  # no evidence: the name rule

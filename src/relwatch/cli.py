@@ -443,8 +443,9 @@ def comparison_of(
     from relwatch.analysis import compare_releases
 
     rows = store.list_releases(vendors=vendors)
+    prices = store.release_output_prices(vendors)
     comparison = compare_releases(
-        rows, vendors, since=window[0], until=window[1], by=by, pipeline=pipeline, modality=modality
+        rows, vendors, since=window[0], until=window[1], by=by, pipeline=pipeline, modality=modality, prices=prices
     )
     return comparison, rows
 

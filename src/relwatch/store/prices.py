@@ -264,6 +264,25 @@ class PriceTables:
         ).fetchone()
         return None if row is None or row[0] is None else str(row[0])[:10]
 
+    def release_output_prices(self, vendors: Sequence[str]) -> dict[str, Decimal]:
+        """release id → the highest current output price (USD per 1M tokens) among the offers of its
+        catalogue models that output text: listed, not a `:free` variant, priced by their latest row."""
+        where, params = _vendor_filter(vendors, "a.")
+        rows = self.conn.execute(
+            "SELECT a.release_id, (SELECT o.output_per_million FROM price_observations o WHERE o.offer_id = p.id "
+            "ORDER BY o.first_observed DESC, o.id DESC LIMIT 1) FROM artifacts a "
+            "JOIN price_offers p ON p.vendor_id = a.vendor_id AND p.model_id = a.external_id "
+            f"{where} AND a.kind IN ('openrouter', 'modelsdev') AND a.release_id IS NOT NULL "
+            "AND p.variant IS NULL AND p.retired_at IS NULL "
+            "AND (p.output_modalities = '[]' OR p.output_modalities LIKE '%\"text\"%')",
+            params,
+        ).fetchall()
+        prices: dict[str, Decimal] = {}
+        for release_id, price in rows:
+            if price is not None:
+                prices[release_id] = max(prices.get(release_id, Decimal(0)), Decimal(price))
+        return prices
+
     def release_model_ids(self, release_id: str) -> list[str]:
         """The catalogue model ids (OpenRouter, models.dev) of a release's artifacts."""
         rows = self.conn.execute(
