@@ -381,7 +381,8 @@ def report(
         comparison, rows = comparison_of(store, chosen, window, modality, pipeline, None)
         from relwatch.report_prices import price_days, price_section
 
-        prices = price_section(store.value_records(chosen, price_days(*window)).models, chosen, *window)
+        start, end = priced_window(store, chosen, window)
+        prices = price_section(store.value_records(chosen, price_days(start, end)).models, chosen, start, end)
     title = f"{' vs '.join(chosen)}: open and closed releases, {comparison.since} → {comparison.until}"
     page = render_report(comparison, rows, title=title, generated_at=now_iso(), more=[prices])
     if str(output) == "-":
@@ -412,13 +413,19 @@ def price_and_value(
     known as of the last price read: the window ends there when that is earlier than its end."""
     from relwatch import value
 
-    last_read = store.last_price_read(vendors)
-    start, end = window[0], min(window[1], last_read) if last_read and last_read >= window[0] else window[1]
+    start, end = priced_window(store, vendors, window)
     spans = value.periods(start, end, value.Period(by)) if by else []
     records = store.value_records(vendors, [end, *(last for _, _, last in spans)])
     blocks = value.compare_value(records, vendors, start, end)
     periods = value.compare_value_by(records, vendors, start, end, value.Period(by)) if by else []
     return blocks, periods
+
+
+def priced_window(store: "Store", vendors: list[str], window: tuple[str, str]) -> tuple[str, str]:
+    """`window`, ending at the last price read of `vendors` when that is inside it: prices are known
+    as of that read, not after."""
+    last_read = store.last_price_read(vendors)
+    return window[0], min(window[1], last_read) if last_read and last_read >= window[0] else window[1]
 
 
 def with_value(result: "Result", blocks: list["ValueBlock"], periods: list["PeriodBlocks"]) -> "Result":

@@ -110,7 +110,7 @@ def price_section(models: Sequence[PricedModel], vendors: Sequence[str], since: 
     note = el(
         "p",
         "Flagship: the vendor's most expensive current text model; lite: its cheapest (output USD per 1M tokens, "
-        "cheapest offer, free variants left out). Log scale.",
+        "cheapest offer, free variants left out). Log scale: a price of zero is not drawn.",
         class_="muted",
     )
     return section("prices", "Prices", note + price_chart(series, since, until) + legend)
