@@ -172,3 +172,38 @@ def test_the_ledger_excerpt_through_price_history(tmp_path: Path, cli: Cli, monk
         assert json.loads(artifacts[model_id][1])["last_seen"] == entry["last_seen"][:10]
     events = query(db, "SELECT subject, at FROM events WHERE type = 'model-retired'")
     assert sorted(events) == sorted((m, excerpt["models"][m]["last_seen"][:10]) for m in retired)
+
+
+def test_models_dev_costs_are_recorded_per_provider_with_their_channel(
+    tmp_path: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    payload = json.loads((Path(__file__).parent / "fixtures" / "modelsdev" / "api.json").read_text())
+    server = Loopback().start()
+    current = {"payload": payload}
+    server.route("/catalog.json", lambda request: json_reply(current["payload"]))
+    config = write_config(
+        tmp_path / "sources.toml",
+        {
+            "google": [{"kind": "modelsdev", "provider": "google", "base_url": server.url}],
+            "abacus": [{"kind": "modelsdev", "provider": "abacus", "base_url": server.url}],
+        },
+    )
+    db = tmp_path / "m.db"
+    try:
+        at_day(monkeypatch, "2026-04-01")
+        assert cli("sync", "--quiet", "--db", str(db), "--config", str(config)).returncode == 0
+        cheaper = json.loads(json.dumps(payload))
+        cheaper["google"]["models"]["gemini-2.5-pro"]["cost"]["output"] = 8
+        current["payload"] = cheaper
+        at_day(monkeypatch, "2026-04-02")
+        assert cli("sync", "--quiet", "--db", str(db), "--config", str(config)).returncode == 0
+    finally:
+        server.stop()
+    offers = dict(query(db, "SELECT offer_key, channel FROM price_offers"))
+    assert offers == {"google|gemini-2.5-pro": "first-party", "abacus|Qwen/Qwen3.6-27B": "host"}
+    rows = query(db, "SELECT components, unit, output_per_million FROM price_observations o JOIN price_offers p "
+                 "ON p.id = o.offer_id WHERE p.offer_key = 'google|gemini-2.5-pro' ORDER BY o.id")  # fmt: skip
+    assert [(unit, out) for _, unit, out in rows] == [("USD/1M tokens", "10"), ("USD/1M tokens", "8")]
+    assert json.loads(rows[0][0])["tiers.0.output"] == "15"  # nested tiers kept, exact
+    ((old, new),) = query(db, "SELECT old_value, new_value FROM events WHERE type = 'price-cut'")
+    assert json.loads(old)["output"] == "10" and json.loads(new)["output"] == "8"
