@@ -132,3 +132,18 @@ def test_the_latest_closed_flagship_is_chosen_by_price_then_recency() -> None:
     prices = {"g/gemini-3-flash": Decimal(3), "g/gemini-3-pro": Decimal(12), "g/gemini-2-pro": Decimal(12)}
     assert closed_flagship(closed, prices)["id"] == "g/gemini-3-pro"  # type: ignore[index]
     assert closed_flagship(closed, {})["id"] == "g/lyria-3-pro"  # type: ignore[index]  # no evidence: the name rule
+
+
+def test_a_price_event_reads_as_old_and_new_prices_per_million() -> None:
+    from relwatch.diff_view import price_change
+
+    cut = {
+        "old_value": '{"input": "1.25", "output": "10"}',
+        "new_value": '{"input": "1.25", "output": "5", "change_pct": "-20.0"}',
+    }
+    assert price_change(cut) == "out $10 → $5 per 1M tokens (-20.0 %)"
+    other = {
+        "old_value": '{"input": "1", "output": "2"}',
+        "new_value": '{"input": "1", "output": "2", "change_pct": null}',
+    }
+    assert price_change(other) == "in $1, out $2 per 1M tokens unchanged, other price components changed"

@@ -49,16 +49,20 @@ def describe(event: dict[str, Any]) -> str:
 
 
 def price_change(event: dict[str, Any]) -> str:
-    """`in $1.25 → $0.625, out $10 → $5 per 1M tokens (−50.0 %)` from a price event's JSON values
-    (USD per 1M tokens, `relwatch.store.prices.event_values`); `?` for a figure not published."""
+    """`in $1.25 → $0.625, out $10 → $5 per 1M tokens (-50.0 %)` from a price event's JSON values
+    (USD per 1M tokens, `relwatch.store.prices.event_values`); `?` for a figure not published. When
+    only other components (cache, request, image…) moved, it says so."""
     old, new = _values(event.get("old_value")), _values(event.get("new_value"))
     parts = [
         f"{label} {_usd(old.get(key))} → {_usd(new.get(key))}"
         for label, key in (("in", "input"), ("out", "output"))
         if old.get(key) != new.get(key)
-    ] or [f"out {_usd(new.get('output'))}"]
+    ]
     pct = new.get("change_pct")
     change = f" ({'+' if pct and not str(pct).startswith('-') else ''}{pct} %)" if pct else ""
+    if not parts:
+        held = f"in {_usd(new.get('input'))}, out {_usd(new.get('output'))} per 1M tokens"
+        return f"{held} unchanged, other price components changed{change}"
     return ", ".join(parts) + " per 1M tokens" + change
 
 
