@@ -8,7 +8,7 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from relwatch.models import WEIGHTS_TIERS, EventType
 from relwatch.prices import (
@@ -24,7 +24,9 @@ from relwatch.prices import (
     observe,
     split_variant,
 )
-from relwatch.value import OpenRelease, PricedModel, Records
+
+if TYPE_CHECKING:
+    from relwatch.value import OpenRelease, Records
 
 OPEN_TIERS = frozenset(str(tier) for tier in WEIGHTS_TIERS)
 OFFER_COLUMNS = "id, offer_key, vendor_id, model_id, variant, seller, channel, name, output_modalities, retired_at"
@@ -389,6 +391,8 @@ class ValueRecords(PriceTables):
         """The records of `vendors` for figures taken on `days` (ISO dates): one PricedModel per
         vendor and model (`model_key`), with the observations of its offers those figures read
         (`price_observations_on`); price events; open releases with their hub repositories."""
+        from relwatch.value import PricedModel, Records  # the analysis core: loaded by the commands that use it
+
         offers = self.price_offers(vendors)
         observations = self.price_observations_on(vendors, days)
         facts = self._catalogue_facts(vendors)
@@ -452,6 +456,8 @@ class ValueRecords(PriceTables):
                 "AND coalesce(r.first_open_at, r.date) IS NOT NULL GROUP BY r.id",
                 [*vendors, *sorted(OPEN_TIERS)],
             ).fetchall()
+        from relwatch.value import OpenRelease
+
         return [
             OpenRelease(
                 vendor=v, release=rid, released=day[:10], artifacts=tuple((ids or "").split("\n")) if ids else ()
