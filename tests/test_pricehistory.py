@@ -137,8 +137,8 @@ def test_fetch_reads_the_ledger_and_yields_its_retired_models() -> None:
     try:
         server.route("/history/prices.json", lambda request: json_reply(payload))
         url = f"{server.url}/history/prices.json"
-        source = SourceConfig(vendor="openrouter", kind="price-history", base_url=server.url, options={"url": url},
-                              id="openrouter/price-history/ledger")  # fmt: skip
+        source = SourceConfig(vendor="openrouter", kind="price-history", base_url=server.url,
+                              options={"url": url, "author": "a"}, id="openrouter/price-history/a")  # fmt: skip
 
         async def pages() -> list[Any]:
             async with Http(HttpSettings()) as http:
@@ -148,6 +148,9 @@ def test_fetch_reads_the_ledger_and_yields_its_retired_models() -> None:
     finally:
         server.stop()
     assert page.item_ids == ["a/old"]
+    assert page.prices is not None
+    assert [row.offer.model_id for row in page.prices.observations] == ["a/m", "a/old"]
+    assert [event.kind for event in page.prices.events] == [EventKind.MODEL_RETIRED]
 
 
 def test_a_live_read_continues_a_backfilled_observation_on_input_and_output() -> None:

@@ -16,7 +16,7 @@ as JSON numbers); see sources-reference.md §4 and §6.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
@@ -127,9 +127,13 @@ class Offer:
     variant: str | None = None
 
     @property
+    def listing_id(self) -> str:
+        """The model id as the seller lists it, variant included (`google/gemma-3-27b-it:free`)."""
+        return f"{self.model_id}:{self.variant}" if self.variant else self.model_id
+
+    @property
     def key(self) -> str:
-        suffix = f":{self.variant}" if self.variant else ""
-        return f"{self.seller}|{self.model_id}{suffix}"
+        return f"{self.seller}|{self.listing_id}"
 
     @property
     def is_free_variant(self) -> bool:
@@ -249,6 +253,23 @@ class Step:
 
     row: Observation
     event: PriceEvent | None
+
+
+@dataclass(kw_only=True, slots=True)
+class PagePrices:
+    """What one page of a source says of prices, for the store to record with the page's merge.
+
+    `quotes`: offers read live now (each observed at the sync's time; a complete listing of these
+    retires the source's offers it no longer holds, unless the catalogue's size looks wrong).
+    `observations` and `events`: dated history from a ledger, stored as dated (never retiring
+    anything by absence).
+    """
+
+    quotes: list[Quote] = field(default_factory=list)
+    observations: list[Observation] = field(default_factory=list)
+    events: list[PriceEvent] = field(default_factory=list)
+    catalogue: int = 0  # offers of every author or provider on the page: whether the read is whole
+    complete: bool = True  # False when the listing did not end on this page (`Page.incomplete`)
 
 
 def flatten_pricing(value: Any, prefix: str = "") -> dict[str, str]:
