@@ -176,8 +176,8 @@ def render_report(
     """The whole report as one HTML document: the picture first (open share per quarter, tier mix,
     closed-then-open lags, timelines), then the figures, the releases and where the data comes from.
 
-    `releases` are stored release rows (`Store.list_releases`); only those the comparison counted
-    are drawn, so the list and the charts agree with the figures. Quarters that start after
+    `releases` are stored releases as records (`Release.as_record` of `Store.list_releases`); only
+    those the comparison counted are drawn, so the list and the charts agree with the figures. Quarters that start after
     `provenance.data_as_of` read "no data", not zero. `more`: further pictures (markup), placed
     after the closed-then-open lags (the price chart).
     """
