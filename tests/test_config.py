@@ -25,7 +25,7 @@ def test_default_config_tracks_the_default_vendors():
     assert set(config.vendors) >= DEFAULT_VENDORS
     for key in DEFAULT_VENDORS:
         assert any(s.kind == "huggingface" for s in config.vendors[key].sources), key
-    assert config.vendors["alibaba"].sources[0].option("org") == "Qwen"
+    assert config.vendors["alibaba"].sources[0].options.org == "Qwen"
     assert config.vendors["google"].sources[0].base_url == "https://huggingface.co"
 
 
@@ -142,7 +142,7 @@ def test_a_backtracking_pattern_is_matched_in_linear_time():
     config = parse_config(FEED.format(models="'(a+)+$'"), "t.toml")
     from relwatch.patterns import compile_models
 
-    models = compile_models(config.sources[0].option("models"), ignore_case=True)
+    models = compile_models(config.sources[0].options.models, ignore_case=True)
     assert models.fullmatch("a" * 100_000 + "b") is None  # catastrophic for a backtracking engine
 
 

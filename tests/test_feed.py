@@ -195,8 +195,8 @@ models = 'gemini-[0-9a-z.\\-]+'
     (source,) = parse_config(text, "t.toml").sources
     assert source.id == f"google/feed/{BLOG}"
     assert source.base_url == "https://cloudblog.withgoogle.com"  # the feed host, unless base_url says otherwise
-    assert (source.option("tier"), source.option("ignore_case")) == (Openness.API, True)
-    assert page_url(source.option("url"), source.base_url) == BLOG
+    assert (source.options.tier, source.options.ignore_case) == (Openness.API, True)
+    assert page_url(source.options.url, source.base_url) == BLOG
 
 
 # -- end to end -----------------------------------------------------------------------------

@@ -146,7 +146,7 @@ def repo_config_text(repo):
 
 @pytest.mark.parametrize("repo", ["QwenLM/Qwen3", "google-deepmind/gemma", "PaddlePaddle/ERNIE", "a/.github"])
 def test_repo_shape_accepted(repo):
-    assert parse_config(repo_config_text(repo), "cfg.toml").sources[0].option("repo") == repo
+    assert parse_config(repo_config_text(repo), "cfg.toml").sources[0].options.repo == repo
 
 
 @pytest.mark.parametrize("repo", ["QwenLM", "a/b/c", "a/..", "../b", "a/b?per_page=1", "a/b\n", "a b/c"])

@@ -11,6 +11,7 @@ import pytest
 from relwatch.config import SourceConfig, parse_config
 from relwatch.errors import ConfigError, RateLimited, SourceError
 from relwatch.http import Fetched
+from relwatch.kinds import ModelscopeOptions
 from relwatch.models import DateKind
 from relwatch.sources import modelscope
 from relwatch.sources.modelscope import (
@@ -225,7 +226,7 @@ def read_all(server: PagedServer, page_size: int) -> list:
         kind="modelscope",
         base_url="https://ms.example",
         id=SOURCE_ID,
-        options={"org": "Qwen", "page_size": page_size},
+        options=ModelscopeOptions(org="Qwen", page_size=page_size),
     )
 
     async def collect():

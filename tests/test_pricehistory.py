@@ -14,6 +14,7 @@ import pytest
 from relwatch.config import HttpSettings, SourceConfig
 from relwatch.errors import SourceError
 from relwatch.http import Http
+from relwatch.kinds import PriceHistoryOptions
 from relwatch.prices import Channel, EventKind, observe, openrouter_quote
 from relwatch.sources import pricehistory
 from relwatch.sources.pricehistory import parse_ledger
@@ -137,8 +138,9 @@ def test_fetch_reads_the_ledger_and_yields_its_retired_models() -> None:
     try:
         server.route("/history/prices.json", lambda request: json_reply(payload))
         url = f"{server.url}/history/prices.json"
+        options = PriceHistoryOptions(url=url, author="a")
         source = SourceConfig(vendor="openrouter", kind="price-history", base_url=server.url,
-                              options={"url": url, "author": "a"}, id="openrouter/price-history/a")  # fmt: skip
+                              options=options, id="openrouter/price-history/a")  # fmt: skip
 
         async def pages() -> list[Any]:
             async with Http(HttpSettings()) as http:

@@ -51,6 +51,9 @@ def test_no_arguments_print_the_help_as_a_usage_error(env):
         ["list", "--artifacts"],
         ["compare", "google", "baidu"],
         ["diff"],
+        ["show", "google/gemma-3"],
+        ["vendors"],
+        ["sources"],
     ],
 )
 def test_query_commands_import_no_network_or_parsing_code(tmp_path, env, args):

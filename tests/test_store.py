@@ -98,10 +98,13 @@ def test_a_new_database_has_pages_that_hold_several_payloads(tmp_path):
 
 def test_volatile_counts_leave_the_content_hash_and_content_does_not():
     from relwatch.config import SourceConfig
+    from relwatch.kinds import HuggingfaceOptions
     from relwatch.models import Artifact
     from relwatch.store.ingest import COLUMNS, artifact_row
 
-    source = SourceConfig(vendor="acme", kind="huggingface", base_url="https://hub.example", options={}, id="acme/hf")
+    options = HuggingfaceOptions(org="acme")
+    hub = "https://hub.example"
+    source = SourceConfig(vendor="acme", kind="huggingface", base_url=hub, options=options, id="acme/hf")
 
     def row(**changes):
         raw = {"id": "a/m", "downloads": 10, "likes": 2, "tags": ["x"]} | changes.pop("raw", {})

@@ -62,13 +62,23 @@ def test_a_replay_tells_the_unrecorded_sources_in_one_line(cli, env, tmp_path: P
     assert len(result.stdout.splitlines()) < 40
 
 
+HUB_AND_CHANGELOG = """
+[vendors.g]
+[[vendors.g.sources]]
+kind = "huggingface"
+org = "g"
+[[vendors.g.sources]]
+kind = "changelog"
+url = "https://ai.google.dev/x.md.txt"
+models = "gemini-[0-9.]+"
+"""
+
+
 def test_the_progress_display_names_the_host_it_waits_for() -> None:
-    from relwatch.config import SourceConfig
+    from relwatch.config import parse_config
     from relwatch.views import waiting_for
 
-    hub = SourceConfig(vendor="g", kind="huggingface", base_url="https://huggingface.co", options={}, id="g/hf/g")
+    hub = parse_config(HUB_AND_CHANGELOG, "t.toml").sources[0]
     assert waiting_for(hub, 0) == "waiting for huggingface.co (page 1)"
-    page = SourceConfig(
-        vendor="g", kind="changelog", base_url="", options={"url": "https://ai.google.dev/x.md.txt"}, id="g/c/x"
-    )
+    page = parse_config(HUB_AND_CHANGELOG, "t.toml").sources[1]
     assert waiting_for(page, 2) == "waiting for ai.google.dev (page 3)"

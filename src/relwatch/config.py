@@ -11,9 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from relwatch.errors import ConfigError
+from relwatch.kinds import KINDS, SourceOptions, check_type
 from relwatch.models import match_vendor
-from relwatch.sources import registry
-from relwatch.sources.base import check_type
 
 CONFIG_ENV = "RELWATCH_CONFIG"
 VENDOR_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -25,7 +24,7 @@ class SourceConfig:
     vendor: str
     kind: str
     base_url: str
-    options: dict[str, Any]
+    options: SourceOptions  # the kind's options class (`relwatch.kinds`)
     id: str  # stable: `vendor/kind/identity`, e.g. `google/huggingface/google`
     send_token: bool = False  # a `base_url` other than the kind's official https origin gets a token only if set
     official: bool = False  # `base_url` is the kind's own https origin (DEFAULT_BASE_URL)
@@ -34,9 +33,6 @@ class SourceConfig:
     def token_allowed(self) -> bool:
         """Whether the kind's token may go to `base_url` (issue 11: tokens go to official origins only)."""
         return self.official or self.send_token
-
-    def option(self, key: str) -> Any:
-        return self.options.get(key)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -224,18 +220,19 @@ def _parse_source(vendor: str, index: int, table: Any, vendor_at: str) -> Source
         raise ConfigError(f"{at}: expected a table [[vendors.{vendor}.sources]]")
     kind = table.get("kind")
     if kind is None:
-        raise ConfigError(f"{at}: missing key 'kind' (one of: {', '.join(registry.KINDS)})")
+        raise ConfigError(f"{at}: missing key 'kind' (one of: {', '.join(KINDS)})")
     kind = _typed(kind, str, f"{at}, key 'kind'")
-    if kind not in registry.KINDS:
-        raise ConfigError(f"{at}: unknown kind '{kind}' (one of: {', '.join(registry.KINDS)})")
-    spec = registry.load(kind)
+    if kind not in KINDS:
+        raise ConfigError(f"{at}: unknown kind '{kind}' (one of: {', '.join(KINDS)})")
+    spec = KINDS[kind]
     at = f"{at} ({kind})"
-    allowed = COMMON_SOURCE_KEYS | set(spec.OPTIONS)
+    keys = spec.keys()
+    allowed = COMMON_SOURCE_KEYS | set(keys)
     extra = set(table) - allowed
     if extra:
         raise ConfigError(f"{at}: unknown key '{sorted(extra)[0]}' (allowed: {', '.join(sorted(allowed))})")
     options: dict[str, Any] = {}
-    for key, option in spec.OPTIONS.items():
+    for key, option in keys.items():
         if key not in table:
             if option.required:
                 raise ConfigError(f"{at}: missing key '{key}' ({option.help})")
@@ -257,7 +254,7 @@ def _parse_source(vendor: str, index: int, table: Any, vendor_at: str) -> Source
         vendor=vendor,
         kind=kind,
         base_url=base_url.rstrip("/"),
-        options=options,
+        options=spec(**options),
         id=f"{vendor}/{kind}/{identity}",
         send_token=send_token,
         official=official,

@@ -21,6 +21,9 @@ from relwatch.errors import ConfigError
 from relwatch.models import Openness
 
 URL_PATTERN = r"https?://[^/\s?#]+\S*"
+HUGGINGFACE_URL = "https://huggingface.co"
+MODELSCOPE_URL = "https://modelscope.cn"
+OPENROUTER_URL = "https://openrouter.ai"
 MODELSCOPE_MAX_PAGE_SIZE = 50  # ModelScope's listing answers at most this many models a page
 LEDGER_URL = "https://raw.githubusercontent.com/jvrck/openrouterlist/main/data/history/prices.json"
 
@@ -150,7 +153,7 @@ class HubOrgOptions(SourceOptions):
 class HuggingfaceOptions(HubOrgOptions):
     KIND: ClassVar[str] = "huggingface"
     MODULE: ClassVar[str] = "relwatch.sources.huggingface"
-    DEFAULT_BASE_URL: ClassVar[str | None] = "https://huggingface.co"
+    DEFAULT_BASE_URL: ClassVar[str | None] = HUGGINGFACE_URL
     TOKEN_ENV: ClassVar[tuple[str, ...]] = ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN")
 
     org: str = option("a Hugging Face user or organisation, e.g. 'google'", type=str)
@@ -168,7 +171,7 @@ class HuggingfaceOptions(HubOrgOptions):
 class ModelscopeOptions(HubOrgOptions):
     KIND: ClassVar[str] = "modelscope"
     MODULE: ClassVar[str] = "relwatch.sources.modelscope"
-    DEFAULT_BASE_URL: ClassVar[str | None] = "https://modelscope.cn"
+    DEFAULT_BASE_URL: ClassVar[str | None] = MODELSCOPE_URL
     TOKEN_ENV: ClassVar[tuple[str, ...]] = ("MODELSCOPE_API_TOKEN",)
 
     org: str = option("a ModelScope user or organisation, e.g. 'Qwen'", type=str)
@@ -264,7 +267,7 @@ class OpenrouterOptions(SourceOptions):
     KIND: ClassVar[str] = "openrouter"
     MODULE: ClassVar[str] = "relwatch.sources.openrouter"
     IDENTITY: ClassVar[str] = "author"
-    DEFAULT_BASE_URL: ClassVar[str | None] = "https://openrouter.ai"
+    DEFAULT_BASE_URL: ClassVar[str | None] = OPENROUTER_URL
     TOKEN_ENV: ClassVar[tuple[str, ...]] = ("OPENROUTER_API_KEY",)
 
     author: str = option(

@@ -9,11 +9,10 @@ from typing import Any
 from relwatch.classify import VendorRules, label_artifacts
 from relwatch.config import Config
 from relwatch.dates import now_iso
+from relwatch.kinds import HubOrgOptions
 from relwatch.models import EventType
 from relwatch.store import Store
 from relwatch.store.releases import LABEL_COLUMNS, ReleaseEvent
-
-HUB_ORG_KINDS = ("huggingface", "modelscope")
 
 
 @dataclass(kw_only=True)
@@ -39,7 +38,7 @@ def vendor_rules(config: Config) -> tuple[dict[str, VendorRules], dict[str, str]
     rules: dict[str, VendorRules] = {}
     org_vendors: dict[str, str] = {}
     for vendor in config.vendors.values():
-        orgs = {s.option("org").lower() for s in vendor.sources if s.kind in HUB_ORG_KINDS and s.option("org")}
+        orgs = {s.options.org.lower() for s in vendor.sources if isinstance(s.options, HubOrgOptions)}
         for org in orgs:
             org_vendors.setdefault(org, vendor.key)
         overrides = tuple((re.compile(pattern, re.IGNORECASE), family) for pattern, family in vendor.families)

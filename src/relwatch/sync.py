@@ -189,7 +189,7 @@ def suspicion(items: int, previous: int | None) -> str | None:
 
 def source_token(source: SourceConfig) -> str | None:
     """The first token set among the source kind's environment variables, if any."""
-    for name in registry.load(source.kind).TOKEN_ENV:
+    for name in source.options.TOKEN_ENV:
         value = os.environ.get(name)
         if value:
             return value
@@ -523,25 +523,22 @@ class SourceRunner:
         """The source's pages: only what changed since the last sync (`fetch_changed`, with the
         stored `modified_at` of each artifact) when its kind lists incrementally and no full sweep
         is due (`full_sweep_days`, or `sync --full`), else its whole listing (`fetch`)."""
-        spec = registry.load(source.kind)
-        fetch_changed = getattr(spec, "fetch_changed", None)
+        incremental = registry.incremental(source.kind)
         if (
-            fetch_changed is None
+            incremental is None
             or self.full
-            or sweep_due(self.store.last_full_sweep(source.id), source.option("full_sweep_days"), now)
+            or sweep_due(self.store.last_full_sweep(source.id), incremental.full_sweep_days(source), now)
         ):
-            pages: AsyncIterator[Page] = spec.fetch(source, session)
-            return pages
+            return registry.load(source.kind).fetch(source, session)
         outcome.listing = Listing.INCREMENTAL
-        changed: AsyncIterator[Page] = fetch_changed(source, session, self.store.modified_times(source.id))
-        return changed
+        return incremental.fetch_changed(source, session, self.store.modified_times(source.id))
 
     def _merge(
         self, source: SourceConfig, ingest: SourceIngest, outcome: SourceOutcome, started: str, *, complete: bool
     ) -> None:
         spec = registry.load(source.kind)
         items = ingest.items_seen
-        if getattr(spec, "STEADY_COUNT", True) and outcome.listing == Listing.FULL:
+        if spec.STEADY_COUNT and outcome.listing == Listing.FULL:
             outcome.suspect = suspicion(items, self.store.previous_items(source.id))
         whole = outcome.listing == Listing.FULL and complete and outcome.suspect is None
 

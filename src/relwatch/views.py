@@ -349,8 +349,7 @@ def sync_summary(result: SyncResult) -> Result:
 
 def waiting_for(source: SourceConfig, pages: int) -> str:
     """What a running source waits for, for the progress display: `waiting for huggingface.co (page 1)`."""
-    address = source.base_url or str(source.option("url") or "")
-    matched = URL_HOST.match(address)
+    matched = URL_HOST.match(source.base_url)
     host = matched["host"] if matched else source.kind
     return f"waiting for {host} (page {pages + 1})"
 

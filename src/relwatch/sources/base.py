@@ -1,90 +1,69 @@
-"""The contract every source module follows, and helpers they share.
+"""The contract every source module follows (`SourceKind`), and helpers they share.
 
-A source module defines:
-
-- `DEFAULT_BASE_URL`: the real host, overridable per source with `base_url`;
-- `OPTIONS`: its keys in sources.toml (`Option`s), and `IDENTITY`: the key that names it;
-- `TOKEN_ENV`: environment variables that may hold a token for its host (may be empty);
-- `COMPLETE_LISTING`: whether a full read lists everything (so what is missing is gone);
-- `STEADY_COUNT` (optional, default true): whether a sudden drop in items means something broke;
-- `fetch(source, session)`: an async iterator of `Page`s (usually `follow_pages(...)` itself, so that
-  no page is held while the next is awaited), the thin network half;
-- pure parse functions from a payload to `Artifact`s, the half the tests exercise most.
+A source module is a `SourceKind`: its options class (`relwatch.kinds`: keys, identity, default
+base URL, token variables), whether a full read lists everything, whether its count is steady,
+and `fetch`, the thin network half; besides, pure parse functions from a payload to
+`Artifact`s, the half the tests exercise most. A kind that can list only what changed since the
+last sync is an `IncrementalKind` as well.
 """
 
 from __future__ import annotations
 
 import asyncio
-import re
-from collections.abc import AsyncIterator, Callable, Collection
+from collections.abc import AsyncIterator, Callable, Collection, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-from relwatch.errors import ConfigError, SourceError
-from relwatch.models import Artifact, Openness
+from relwatch.errors import SourceError
+from relwatch.models import Artifact
 
 if TYPE_CHECKING:
+    from relwatch.config import SourceConfig
     from relwatch.http import Fetched, SourceSession
+    from relwatch.kinds import SourceOptions
     from relwatch.prices import PagePrices
 
 MAX_PAGES = 1000  # the default of `max_pages` in [settings]: pages of one listing before it counts as incomplete
 
 
-@dataclass(frozen=True, kw_only=True)
-class Option:
-    """One key of a source table in sources.toml."""
+class SourceKind(Protocol):
+    """What a source module provides (each module in `relwatch.sources`, loaded by `registry.load`)."""
 
-    type: type | str  # a Python type, or "regex", "tier", "list[str]"
-    help: str
-    required: bool = False
-    default: Any = None
-    pattern: str | None = None  # a string value must match it whole
-    minimum: int | None = None
-    maximum: int | None = None
+    @property
+    def OPTIONS(self) -> type[SourceOptions]:
+        """Its keys in sources.toml, identity, default base URL and token variables."""
+        ...
 
-    def check(self, value: Any, at: str) -> Any:
-        checked = self._check_type(value, at)
-        if self.pattern is not None and not re.fullmatch(self.pattern, checked):
-            raise ConfigError(f"{at}: {checked!r} is not {self.help}")
-        if self.minimum is not None and checked < self.minimum:
-            raise ConfigError(f"{at}: {checked} is below the minimum of {self.minimum}")
-        if self.maximum is not None and checked > self.maximum:
-            raise ConfigError(f"{at}: {checked} is above the maximum of {self.maximum}")
-        return checked
+    @property
+    def COMPLETE_LISTING(self) -> bool:
+        """Whether a full read lists everything (so what is missing is gone)."""
+        ...
 
-    def _check_type(self, value: Any, at: str) -> Any:
-        if self.type == "regex":
-            check_type(value, str, at)
-            try:
-                re.compile(value)
-            except re.error as exc:
-                raise ConfigError(f"{at}: not a regular expression: {exc}") from None
-            return value
-        if self.type == "tier":
-            check_type(value, str, at)
-            try:
-                return Openness(value)
-            except ValueError:
-                tiers = ", ".join(t.value for t in Openness)
-                raise ConfigError(f"{at}: unknown tier '{value}' (one of: {tiers})") from None
-        if self.type == "list[str]":
-            check_type(value, list, at)
-            for item in value:
-                check_type(item, str, at)
-            return tuple(value)
-        assert isinstance(self.type, type)
-        return check_type(value, self.type, at)
+    @property
+    def STEADY_COUNT(self) -> bool:
+        """Whether a sudden drop in items means something broke."""
+        ...
+
+    def fetch(self, source: SourceConfig, session: SourceSession) -> AsyncIterator[Page]:
+        """The source's pages, in order: an async iterator (usually `follow_pages(...)` itself, so
+        that no page is held while the next is awaited)."""
+        ...
 
 
-def check_type(value: Any, expected: type, at: str) -> Any:
-    if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
-        raise ConfigError(f"{at}: expected {_type_name(expected)}, got {_type_name(type(value))} {value!r}")
-    return value
+@runtime_checkable
+class IncrementalKind(SourceKind, Protocol):
+    """A kind that can also list only what changed since the last sync, between full sweeps."""
 
+    def full_sweep_days(self, source: SourceConfig) -> int:
+        """Days between full reads of the source's listing."""
+        ...
 
-def _type_name(kind: type) -> str:
-    names = {str: "a string", int: "an integer", bool: "true/false", list: "a list", dict: "a table", float: "a number"}
-    return names.get(kind, kind.__name__)
+    def fetch_changed(
+        self, source: SourceConfig, session: SourceSession, stored: Mapping[str, str | None]
+    ) -> AsyncIterator[Page]:
+        """The pages of what changed since the stored `modified_at` of each artifact (external id →
+        ISO 8601 UTC or None)."""
+        ...
 
 
 def text_or_none(value: Any) -> str | None:

@@ -33,16 +33,16 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from relwatch.errors import SourceError
+from relwatch.kinds import ChangelogOptions, options_as
 from relwatch.models import Artifact, DateKind, Openness
 from relwatch.patterns import Models, compile_models
-from relwatch.sources.base import Option, Page, follow_pages
+from relwatch.sources.base import Page, follow_pages
 from relwatch.sources.items import Parsed, parse_each
 from relwatch.sources.mentions import (
     ELLIPSIS,
     EXCERPT_LIMIT,
     Mention,
     find_mentions,
-    mention_options,
     page_url,
     sentence_around,
 )
@@ -53,15 +53,9 @@ if TYPE_CHECKING:
     from relwatch.config import SourceConfig
     from relwatch.http import Fetched, SourceSession
 
-DEFAULT_BASE_URL = None  # the scheme and host of `url`
-TOKEN_ENV: tuple[str, ...] = ()
-IDENTITY = "url"
+OPTIONS = ChangelogOptions
 COMPLETE_LISTING = False  # release notes are trimmed and rewritten: a missing entry is not a gone model
-OPTIONS = {
-    **mention_options("a release-notes page", "https://ai.google.dev/gemini-api/docs/changelog", "on the page"),
-    "section": Option(type=str, help="CSS selector of the elements that are sections, for HTML without date headings"),
-    "date_selector": Option(type=str, help="CSS selector of the element that holds a section's date"),
-}
+STEADY_COUNT = True
 
 TEXT_TYPES = {"text/plain", "text/markdown", "text/x-markdown"}
 HTML_TYPES = {"text/html", "application/xhtml+xml"}
@@ -149,8 +143,8 @@ class Row:
 
 
 def fetch(source: SourceConfig, session: SourceSession) -> AsyncIterator[Page]:
-    models = compile_models(source.option("models"), source.option("ignore_case"))
-    tier = Openness(source.option("tier"))
+    options = options_as(source.options, ChangelogOptions)
+    models, tier = compile_models(options.models, options.ignore_case), options.tier
 
     def parse_page(fetched: Fetched) -> tuple[list[Artifact], str | None]:
         content_type = fetched.headers.get("content-type", "")
@@ -161,12 +155,12 @@ def fetch(source: SourceConfig, session: SourceSession) -> AsyncIterator[Page]:
             content_type=content_type,
             models=models,
             tier=tier,
-            section=source.option("section"),
-            date_selector=source.option("date_selector"),
+            section=options.section,
+            date_selector=options.date_selector,
         )
         return artifacts, None
 
-    return follow_pages(session, page_url(source.option("url"), source.base_url), parse_page)
+    return follow_pages(session, page_url(options.url, source.base_url), parse_page)
 
 
 def parse_changelog(

@@ -27,34 +27,32 @@ from typing import TYPE_CHECKING, Any
 
 from relwatch.dates import day_of, iso_utc, normalise_time
 from relwatch.errors import SourceError
+from relwatch.kinds import FeedOptions, options_as
 from relwatch.models import Artifact, DateKind, Openness
 from relwatch.patterns import Models, compile_models
 from relwatch.sources.base import Page, follow_pages, text_or_none
 from relwatch.sources.items import Parsed, check_artifact
-from relwatch.sources.mentions import mention_options, model_ids, page_url
+from relwatch.sources.mentions import model_ids, page_url
 
 if TYPE_CHECKING:
     from relwatch.config import SourceConfig
     from relwatch.http import Fetched, SourceSession
 
-DEFAULT_BASE_URL = None  # the scheme and host of `url`
-TOKEN_ENV: tuple[str, ...] = ()
-IDENTITY = "url"
+OPTIONS = FeedOptions
 COMPLETE_LISTING = False  # a feed holds its latest entries only: one that drops out is not gone
 # How many mentions the latest entries hold swings from night to night, so a drop says nothing;
 # a feed that stops being a feed is an error of its own.
 STEADY_COUNT = False
-OPTIONS = mention_options("a feed", "https://blog.google/technology/ai/rss/", "in titles and summaries")
 
 
 def fetch(source: SourceConfig, session: SourceSession) -> AsyncIterator[Page]:
-    models = compile_models(source.option("models"), source.option("ignore_case"))
-    tier = Openness(source.option("tier"))
+    options = options_as(source.options, FeedOptions)
+    models, tier = compile_models(options.models, options.ignore_case), options.tier
 
     def parse_page(fetched: Fetched) -> tuple[list[Artifact], str | None]:
         return parse_feed(fetched.content, fetched.url, models, tier, fetched.headers.get("content-type")), None
 
-    return follow_pages(session, page_url(source.option("url"), source.base_url), parse_page)
+    return follow_pages(session, page_url(options.url, source.base_url), parse_page)
 
 
 def parse_feed(

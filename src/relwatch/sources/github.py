@@ -21,32 +21,18 @@ from urllib.parse import urlencode
 
 from relwatch.dates import read_time
 from relwatch.errors import SourceError
+from relwatch.kinds import GithubOptions, options_as
 from relwatch.models import Artifact, DateKind
-from relwatch.sources.base import Option, Page, follow_pages, text_or_none
+from relwatch.sources.base import Page, follow_pages, text_or_none
 from relwatch.sources.items import Parsed, parse_each
 
 if TYPE_CHECKING:
     from relwatch.config import SourceConfig
     from relwatch.http import Fetched, SourceSession
 
-DEFAULT_BASE_URL = "https://api.github.com"
-TOKEN_ENV = ("GITHUB_TOKEN", "GH_TOKEN")
-IDENTITY = "repo"
+OPTIONS = GithubOptions
 COMPLETE_LISTING = True  # every published release is listed, so one that leaves the listing is gone
-OPTIONS = {
-    "repo": Option(
-        type=str,
-        required=True,
-        help="a repository as 'owner/name', e.g. 'QwenLM/Qwen3'",
-        pattern=r"(?!\.\.?/)[A-Za-z0-9._-]+/(?!\.\.?$)[A-Za-z0-9._-]+",
-    ),
-    "prereleases": Option(type=bool, default=True, help="include releases marked as prereleases"),
-    "models": Option(
-        type="regex",
-        help="what a model release's tag or name holds, e.g. 'ERNIE-[0-9]' (matched in any case); "
-        "without it, a release whose tag or name reads as a model name and version is kept",
-    ),
-}
+STEADY_COUNT = True
 
 # A model name: a word of two or more letters run into or joined to a number (`ERNIE-4.5`,
 # `Qwen3`, `glm_4`, `Kimi K2`), where the word is not one that introduces a software version.
@@ -73,9 +59,8 @@ def releases_url(base_url: str, repo: str) -> str:
 
 
 def fetch(source: SourceConfig, session: SourceSession) -> AsyncIterator[Page]:
-    repo = source.option("repo")
-    include_prereleases = source.option("prereleases")
-    models = source.option("models")
+    options = options_as(source.options, GithubOptions)
+    repo, include_prereleases, models = options.repo, options.prereleases, options.models
 
     def parse_page(fetched: Fetched) -> tuple[list[Artifact], str | None]:
         payload = fetched.json()

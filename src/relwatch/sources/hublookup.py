@@ -30,6 +30,7 @@ from urllib.parse import quote, urlencode
 from relwatch.config import SourceConfig
 from relwatch.dates import iso_utc
 from relwatch.errors import NotRecorded, RateLimited, RelwatchError
+from relwatch.kinds import HuggingfaceOptions
 from relwatch.models import Artifact, SourceCounts
 from relwatch.sources import huggingface
 from relwatch.sources.base import Page
@@ -137,7 +138,7 @@ async def look_up(store: Store, config: Config, http: Http, vendors: list[str], 
         return report
     report.left = max(0, len(candidates) - MAX_LOOKUPS)
     candidates = candidates[:MAX_LOOKUPS]
-    token = next((os.environ[name] for name in huggingface.TOKEN_ENV if os.environ.get(name)), None)
+    token = next((os.environ[name] for name in HuggingfaceOptions.TOKEN_ENV if os.environ.get(name)), None)
     session = http.session(base_url, token=token)
 
     async def one(vendor: str, repo_id: str) -> Answer:
@@ -168,8 +169,9 @@ def _store_answers(store: Store, answers: list[Answer], base_url: str, now: str,
         if answer.artifact is not None:
             by_vendor.setdefault(answer.vendor, []).append(answer.artifact)
     for vendor, artifacts in by_vendor.items():
+        options = HuggingfaceOptions(org=vendor)  # never read: the look-up names repositories, not a listing
         source = SourceConfig(
-            vendor=vendor, kind="huggingface", base_url=base_url, options={}, id=lookup_source_id(vendor)
+            vendor=vendor, kind="huggingface", base_url=base_url, options=options, id=lookup_source_id(vendor)
         )
         store.ensure_source(source.id, vendor, source.kind, base_url)
         ingest = SourceIngest(store, source)

@@ -28,29 +28,19 @@ from urllib.parse import urlencode
 
 from relwatch.dates import normalise_time, read_time
 from relwatch.errors import SourceError
+from relwatch.kinds import HUGGINGFACE_URL, HuggingfaceOptions, options_as
 from relwatch.models import Artifact, DateKind
-from relwatch.sources.base import Option, Page, ParsePage, follow_pages, int_or_none, text_or_none
+from relwatch.sources.base import Page, ParsePage, follow_pages, int_or_none, text_or_none
 from relwatch.sources.items import Parsed, parse_each, table
 
 if TYPE_CHECKING:
     from relwatch.config import SourceConfig
     from relwatch.http import Fetched, SourceSession
 
-DEFAULT_BASE_URL = "https://huggingface.co"
-TOKEN_ENV = ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN")
-IDENTITY = "org"
+OPTIONS = HuggingfaceOptions
+DEFAULT_BASE_URL = HUGGINGFACE_URL
 COMPLETE_LISTING = True  # the listing holds every repository, so one that leaves it is gone
-OPTIONS = {
-    "org": Option(type=str, required=True, help="a Hugging Face user or organisation, e.g. 'google'"),
-    "page_size": Option(type=int, default=500, help="models per listing page", minimum=1, maximum=1000),
-    "full_sweep_days": Option(
-        type=int,
-        default=7,
-        help="days between full reads of the listing (0: every sync); syncs in between read only what changed",
-        minimum=0,
-        maximum=365,
-    ),
-}
+STEADY_COUNT = True
 
 EXPAND = (
     "author",
@@ -118,7 +108,13 @@ async def _until_unchanged(pages: AsyncIterator[Page]) -> AsyncIterator[Page]:
 
 
 def _first_url(source: SourceConfig) -> str:
-    return listing_url(source.base_url, source.option("org"), source.option("page_size"))
+    options = options_as(source.options, HuggingfaceOptions)
+    return listing_url(source.base_url, options.org, options.page_size)
+
+
+def full_sweep_days(source: SourceConfig) -> int:
+    """Days between full reads of the source's listing; the syncs in between read only what changed."""
+    return options_as(source.options, HuggingfaceOptions).full_sweep_days
 
 
 def _page_parser(base_url: str) -> ParsePage:

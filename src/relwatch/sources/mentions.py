@@ -16,29 +16,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 from urllib.parse import urlsplit, urlunsplit
 
-from relwatch.models import Openness
 from relwatch.patterns import Models
-from relwatch.sources.base import Option
-
-URL_PATTERN = r"https?://[^/\s?#]+\S*"
-
-
-def mention_options(page: str, example_url: str, where: str) -> dict[str, Option]:
-    """The options of a kind that reads model ids out of one page's prose (`feed`, `changelog`)."""
-    return {
-        "url": Option(
-            type=str, required=True, help=f"an http(s) URL of {page}, e.g. '{example_url}'", pattern=URL_PATTERN
-        ),
-        "models": Option(
-            type="regex",
-            required=True,
-            help=f"what a model id looks like {where}, e.g. 'gemini-[0-9a-z.\\-]+' "
-            "(matched inside words too, so write the whole id)",
-        ),
-        "tier": Option(type="tier", default=Openness.API, help="the access tier a mention implies"),
-        "ignore_case": Option(type=bool, default=True, help="match `models` whatever the case"),
-    }
-
 
 TRAILING = ".,;:!?)]}'\"`*-"  # what ends a sentence or a bracket around an id, never the id
 EXCERPT_LIMIT = 200

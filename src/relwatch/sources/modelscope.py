@@ -29,29 +29,24 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 from relwatch.dates import iso_utc, normalise_time, read_time
 from relwatch.errors import RateLimited, SourceError
+from relwatch.kinds import MODELSCOPE_MAX_PAGE_SIZE, MODELSCOPE_URL, ModelscopeOptions, options_as
 from relwatch.models import Artifact, DateKind
-from relwatch.sources.base import Option, Page, follow_pages, int_or_none, text_or_none
+from relwatch.sources.base import Page, follow_pages, int_or_none, text_or_none
 from relwatch.sources.items import Parsed, parse_each
 
 if TYPE_CHECKING:
     from relwatch.config import SourceConfig
     from relwatch.http import Fetched, SourceSession
 
-DEFAULT_BASE_URL = "https://modelscope.cn"
-TOKEN_ENV = ("MODELSCOPE_API_TOKEN",)
-IDENTITY = "org"
+DEFAULT_BASE_URL = MODELSCOPE_URL
 # Not a complete listing, so a repository missing from a read is never taken as gone: numbered
 # pages over a `last_modified` sort are no snapshot (a repository changed mid-read moves to page 1
 # and the read can skip it), and an organisation past the 3,000-item window is only partly listed.
 COMPLETE_LISTING = False
-MAX_PAGE_SIZE = 50
+MAX_PAGE_SIZE = MODELSCOPE_MAX_PAGE_SIZE
 WINDOW = 3000  # page_number * page_size may not exceed this
-OPTIONS = {
-    "org": Option(type=str, required=True, help="a ModelScope user or organisation, e.g. 'Qwen'"),
-    "page_size": Option(
-        type=int, default=MAX_PAGE_SIZE, help="models per listing page", minimum=1, maximum=MAX_PAGE_SIZE
-    ),
-}
+OPTIONS = ModelscopeOptions
+STEADY_COUNT = True
 
 # Times without an offset (the legacy API's) mean China Standard Time, UTC+8 all year since 1991.
 SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")
@@ -99,8 +94,8 @@ async def fetch(source: SourceConfig, session: SourceSession) -> AsyncIterator[P
 
 
 async def _listing(source: SourceConfig, session: SourceSession, *, sort: bool) -> AsyncIterator[Page]:
-    org = source.option("org")
-    page_size = source.option("page_size")
+    options = options_as(source.options, ModelscopeOptions)
+    org, page_size = options.org, options.page_size
     first = listing_url(source.base_url, org, page_size, sort=sort)
 
     def parse_page(fetched: Fetched) -> tuple[list[Artifact], str | None]:

@@ -32,9 +32,10 @@ from urllib.parse import urlsplit
 
 from relwatch.dates import normalise_time
 from relwatch.errors import SourceError
+from relwatch.kinds import ModelsdevOptions, options_as
 from relwatch.models import Artifact, DateKind, Openness
 from relwatch.prices import modelsdev_quotes
-from relwatch.sources.base import Option, Page, follow_pages, int_or_none, strings, text_or_none
+from relwatch.sources.base import Page, follow_pages, int_or_none, strings, text_or_none
 from relwatch.sources.items import Parsed, parse_each, table
 from relwatch.sources.openrouter import PricedParsed
 
@@ -42,21 +43,9 @@ if TYPE_CHECKING:
     from relwatch.config import SourceConfig
     from relwatch.http import Fetched, SourceSession
 
-DEFAULT_BASE_URL = "https://models.dev"
-TOKEN_ENV: tuple[str, ...] = ()
-IDENTITY = "provider"
+OPTIONS = ModelsdevOptions
 COMPLETE_LISTING = True  # api.json lists every model of every provider at once
-OPTIONS = {
-    "provider": Option(
-        type=str,
-        required=True,
-        help="the models.dev provider key of the vendor's own API, e.g. 'google', 'alibaba', 'deepseek'",
-    ),
-    "family": Option(
-        type="regex",
-        help="keep only models whose models.dev family matches this regular expression, e.g. '^(qwen|qwq|qvq)'",
-    ),
-}
+STEADY_COUNT = True
 
 LINK_KINDS_FOR_URL = ("announcement", "model_card", "blog", "docs")
 
@@ -69,14 +58,15 @@ def catalogue_url(base_url: str) -> str:
 
 
 def fetch(source: SourceConfig, session: SourceSession) -> AsyncIterator[Page]:
-    provider = source.option("provider")
+    options = options_as(source.options, ModelsdevOptions)
+    provider = options.provider
 
     def parse_page(fetched: Fetched) -> tuple[list[Artifact], str | None]:
         payload = fetched.json()
         models = provider_models(payload, provider, fetched.url)
         labs = lab_models(payload)
         parsed = PricedParsed.of(
-            parse_models(models, source.option("family"), labs=labs, provider=provider, where=fetched.url)
+            parse_models(models, options.family, labs=labs, provider=provider, where=fetched.url)
         )
         kept = {artifact.external_id for artifact in parsed}
         parsed.prices.quotes.extend(q for q in modelsdev_quotes(provider, models) if q.offer.model_id in kept)

@@ -19,26 +19,20 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from relwatch.dates import normalise_time, read_time
 from relwatch.errors import SourceError
+from relwatch.kinds import OPENROUTER_URL, OpenrouterOptions, options_as
 from relwatch.models import Artifact, DateKind, Openness
 from relwatch.prices import PagePrices, Quote, openrouter_quotes
-from relwatch.sources.base import Option, Page, follow_pages, int_or_none, strings, text_or_none
+from relwatch.sources.base import Page, follow_pages, int_or_none, strings, text_or_none
 from relwatch.sources.items import Parsed, parse_each, table
 
 if TYPE_CHECKING:
     from relwatch.config import SourceConfig
     from relwatch.http import Fetched, SourceSession
 
-DEFAULT_BASE_URL = "https://openrouter.ai"
-TOKEN_ENV = ("OPENROUTER_API_KEY",)
-IDENTITY = "author"
+OPTIONS = OpenrouterOptions
+DEFAULT_BASE_URL = OPENROUTER_URL
 COMPLETE_LISTING = True  # the listing holds every model OpenRouter serves, so one that leaves it is gone
-OPTIONS = {
-    "author": Option(
-        type=str,
-        required=True,
-        help="an OpenRouter author slug, the part of a model id before '/', e.g. 'google', 'qwen', 'meta-llama'",
-    ),
-}
+STEADY_COUNT = True
 
 LISTING_PATH = "/api/v1/models"
 MODALITIES = ("output_modalities", "all")
@@ -49,7 +43,7 @@ def listing_url(base_url: str) -> str:
 
 
 def fetch(source: SourceConfig, session: SourceSession) -> AsyncIterator[Page]:
-    author = source.option("author")
+    author = options_as(source.options, OpenrouterOptions).author
 
     def parse_page(fetched: Fetched) -> tuple[list[Artifact], str | None]:
         payload = fetched.json()

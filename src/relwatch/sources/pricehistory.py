@@ -27,6 +27,7 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from relwatch.errors import SourceError
+from relwatch.kinds import PriceHistoryOptions, options_as
 from relwatch.models import Artifact, DateKind, Openness
 from relwatch.prices import (
     AGGREGATOR,
@@ -42,7 +43,7 @@ from relwatch.prices import (
     observe,
     split_variant,
 )
-from relwatch.sources.base import Option, Page, follow_pages, text_or_none
+from relwatch.sources.base import Page, follow_pages, text_or_none
 from relwatch.sources.items import Parsed
 from relwatch.sources.mentions import page_url
 from relwatch.sources.openrouter import PricedParsed
@@ -51,26 +52,9 @@ if TYPE_CHECKING:
     from relwatch.config import SourceConfig
     from relwatch.http import Fetched, SourceSession
 
-LEDGER_URL = "https://raw.githubusercontent.com/jvrck/openrouterlist/main/data/history/prices.json"
-DEFAULT_BASE_URL = "https://raw.githubusercontent.com"  # the host of the default `url`; a test server replaces it
-TOKEN_ENV: tuple[str, ...] = ()
-IDENTITY = "author"
+OPTIONS = PriceHistoryOptions
 COMPLETE_LISTING = False  # it yields retired models only: the listed ones are not in its answer
 STEADY_COUNT = False
-OPTIONS = {
-    "url": Option(
-        type=str,
-        default=LEDGER_URL,
-        pattern=r"https?://\S+",
-        help="the URL of a price ledger in the shape of jvrck/openrouterlist data/history/prices.json",
-    ),
-    "author": Option(
-        type=str,
-        required=True,
-        help="an OpenRouter author slug (the part of a model id before '/'), e.g. 'google': the ledger's "
-        "models of that author are read",
-    ),
-}
 SOURCE_NAME = "price-history"
 MODEL_URL = "https://openrouter.ai/{}"
 
@@ -87,7 +71,8 @@ class LedgerRead:
 
 
 def fetch(source: SourceConfig, session: SourceSession) -> AsyncIterator[Page]:
-    author = source.option("author")
+    options = options_as(source.options, PriceHistoryOptions)
+    author = options.author
 
     def parse_page(fetched: Fetched) -> tuple[list[Artifact], str | None]:
         read = parse_ledger(author_ledger(fetched.json(), author), fetched.url, source.id)
@@ -96,13 +81,13 @@ def fetch(source: SourceConfig, session: SourceSession) -> AsyncIterator[Page]:
         parsed.prices.events.extend(read.events)
         return parsed, None
 
-    return follow_pages(session, ledger_url(source.option("url"), source.base_url), parse_page)
+    return follow_pages(session, ledger_url(options.url, source.base_url), parse_page)
 
 
 def ledger_url(url: str, base_url: str) -> str:
     """`url` as configured; with a `base_url` other than the default host, moved onto it (a mirror
     or a test server stands in for the host, `page_url`)."""
-    return url if base_url.rstrip("/") == DEFAULT_BASE_URL else page_url(url, base_url)
+    return url if base_url.rstrip("/") == OPTIONS.DEFAULT_BASE_URL else page_url(url, base_url)
 
 
 def author_ledger(payload: Any, author: str) -> Any:

@@ -1,25 +1,39 @@
-"""The source kinds relwatch knows: a name → the module that implements it.
+"""The module that implements each source kind, imported on first use to keep start-up cheap.
 
-Every module offers the same entry points (see `relwatch.sources.base`), so the sync never
-special-cases a kind. Modules are imported on first use to keep start-up cheap.
+The kinds and their options are declared in `relwatch.kinds`; every module offers the same
+entry points (`relwatch.sources.base.SourceKind`), so the sync never special-cases a kind.
 """
 
 from __future__ import annotations
 
 import importlib
-from types import ModuleType
+from typing import TYPE_CHECKING, cast
 
-KINDS: dict[str, str] = {
-    "huggingface": "relwatch.sources.huggingface",
-    "modelscope": "relwatch.sources.modelscope",
-    "github": "relwatch.sources.github",
-    "feed": "relwatch.sources.feed",
-    "changelog": "relwatch.sources.changelog",
-    "openrouter": "relwatch.sources.openrouter",
-    "modelsdev": "relwatch.sources.modelsdev",
-    "price-history": "relwatch.sources.pricehistory",
-}
+from relwatch.kinds import KINDS
+from relwatch.sources.base import IncrementalKind, SourceKind
+
+if TYPE_CHECKING:  # mypy checks here that each module implements the contract
+    from relwatch.sources import changelog, feed, github, huggingface, modelscope, modelsdev, openrouter, pricehistory
+
+    IMPLEMENTED: tuple[SourceKind, ...] = (
+        changelog,
+        feed,
+        github,
+        huggingface,
+        modelscope,
+        modelsdev,
+        openrouter,
+        pricehistory,
+    )
+    INCREMENTAL: tuple[IncrementalKind, ...] = (huggingface,)
 
 
-def load(kind: str) -> ModuleType:
-    return importlib.import_module(KINDS[kind])
+def load(kind: str) -> SourceKind:
+    """The module of `kind` (a key of `relwatch.kinds.KINDS`; KeyError for another)."""
+    return cast(SourceKind, importlib.import_module(KINDS[kind].MODULE))
+
+
+def incremental(kind: str) -> IncrementalKind | None:
+    """The module of `kind` if it can list only what changed since the last sync, else None."""
+    module = load(kind)
+    return module if isinstance(module, IncrementalKind) else None

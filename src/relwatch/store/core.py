@@ -295,7 +295,7 @@ class Database:
                 "vendor_id": s.vendor,
                 "kind": s.kind,
                 "base_url": s.base_url,
-                "options": json.dumps({k: v for k, v in s.options.items() if v is not None}, default=str),
+                "options": json.dumps(s.options.stored()),
             }
             for s in config.sources
         ]
