@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 from relwatch.models import WEIGHTS_TIERS, EventType
 from relwatch.prices import (
     Channel,
-    EventKind,
     Observation,
     Offer,
     PagePrices,
@@ -59,7 +58,7 @@ def event_values(event: PriceEvent) -> tuple[str | None, str | None]:
     """The `old_value` / `new_value` of a price event: JSON objects of USD per 1M tokens as exact
     decimal strings (`{"input": "1.25", "output": "10"}`), `change_pct` in the new value; both None
     for a retirement (pure)."""
-    if event.kind is EventKind.MODEL_RETIRED:
+    if event.kind is EventType.MODEL_RETIRED:
         return None, None
     old = {"input": _text(event.old_input), "output": _text(event.old_output)}
     new = {"input": _text(event.new_input), "output": _text(event.new_output), "change_pct": _text(event.change_pct)}
@@ -486,7 +485,7 @@ def _price_event(row: dict[str, Any]) -> PriceEvent:
         return None if values.get(key) is None else Decimal(values[key])
 
     return PriceEvent(
-        kind=EventKind(row["type"]),
+        kind=EventType(row["type"]),
         offer=Offer(
             model_id=model_key(base), seller=str(row["source_id"]), channel=Channel.AGGREGATOR, variant=variant
         ),
