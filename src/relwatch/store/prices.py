@@ -309,11 +309,7 @@ class PriceTables:
             "ORDER BY p.offer_key, o.first_observed, o.id",
             params,
         ).fetchall()
-        out: dict[str, list[Observation]] = {}
-        for row in rows:
-            offer = Offer(model_id=row[1], variant=row[2], seller=row[3], channel=Channel(row[4]))
-            out.setdefault(row[0], []).append(_observation(offer, row[5:]))
-        return out
+        return _by_offer(rows)
 
     def price_observations_on(self, vendors: Sequence[str], days: Sequence[str]) -> dict[str, list[Observation]]:
         """offer key → the observations a figure on any of `days` reads, oldest first: each offer's
@@ -333,11 +329,7 @@ class PriceTables:
             "ORDER BY p.offer_key, o.first_observed, o.id",
             [*params, json.dumps([d[:10] for d in days])],
         ).fetchall()
-        out: dict[str, list[Observation]] = {}
-        for row in rows:
-            offer = Offer(model_id=row[1], variant=row[2], seller=row[3], channel=Channel(row[4]))
-            out.setdefault(row[0], []).append(_observation(offer, row[5:]))
-        return out
+        return _by_offer(rows)
 
     def price_events(self, vendors: Iterable[str] | None = None) -> list[dict[str, Any]]:
         """Every price-cut, price-rise and model-retired event (of `vendors`), oldest first, as rows."""
@@ -496,3 +488,13 @@ def _price_event(row: dict[str, Any]) -> PriceEvent:
         new_output=number(new, "output"),
         change_pct=number(new, "change_pct"),
     )
+
+
+def _by_offer(rows: Iterable[Sequence[Any]]) -> dict[str, list[Observation]]:
+    """offer key → its observations, from rows of (offer_key, model_id, variant, seller, channel,
+    *OBSERVATION_COLUMNS), in the rows' order."""
+    out: dict[str, list[Observation]] = {}
+    for row in rows:
+        offer = Offer(model_id=row[1], variant=row[2], seller=row[3], channel=Channel(row[4]))
+        out.setdefault(row[0], []).append(_observation(offer, row[5:]))
+    return out
