@@ -68,6 +68,7 @@ class HttpSettings:
     max_response_bytes: int = 32 * 1024 * 1024  # decoded bytes of one response
     max_pages: int = 1000  # pages of one listing; past it the listing is read as incomplete
     token_base_urls: frozenset[str] = frozenset()  # not a key: the base URLs a token may go to
+    api_base_urls: frozenset[str] = frozenset()  # not a key: base URLs of API listings (no cross-origin redirect)
 
 
 SETTING_RANGES: dict[str, tuple[float, float]] = {
@@ -147,7 +148,8 @@ def parse_config(text: str, where: str) -> Config:
     _check_unique_ids(vendors, where)
     settings = _parse_settings(data.get("settings", {}), where)
     allowed = frozenset(s.base_url for v in vendors.values() for s in v.sources if s.token_allowed)
-    return Config(path=where, vendors=vendors, settings=replace(settings, token_base_urls=allowed))
+    apis = frozenset(s.base_url for v in vendors.values() for s in v.sources if registry.load(s.kind).DEFAULT_BASE_URL)
+    return Config(path=where, vendors=vendors, settings=replace(settings, token_base_urls=allowed, api_base_urls=apis))
 
 
 def _parse_settings(table: Any, where: str) -> HttpSettings:
