@@ -28,10 +28,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, quote_plus, unquote, urljoin, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 import httpx
 import orjson
+import re2  # type: ignore[import-untyped]
 
 from relwatch import __version__
 from relwatch.config import HttpSettings
@@ -174,52 +175,45 @@ def _clean_path(path: str) -> str:
 
 
 class Redactor:
-    """Finds a token in what a host sends back, in any form an echo takes: verbatim in any letter
-    case, percent-encoded, base64 (standard or URL-safe alphabet, at any byte alignment, as in an
-    echoed `Basic`/`Bearer` value), and JSON-escaped (`\\u0068f_…`, found by decoding the JSON)."""
+    """Finds a token in what a host sends back, in any form an echo takes: any letter case, each
+    character as itself, JSON-escaped (`\\u0068`) or percent-encoded (`%68`), mixed freely, so
+    the decoded JSON strings and URLs hold no token once the raw text holds none; and base64
+    (standard or URL-safe alphabet, at any byte alignment, as in an echoed `Basic`/`Bearer` value).
+    One RE2 pattern: linear in the body's size (about 0.5 s for 64 MB)."""
 
     def __init__(self, token: str):
-        raw = token.encode()
-        texts = {raw, quote(token, safe="").encode(), quote_plus(token).encode()}
-        coded = _base64_forms(raw) if len(raw) >= MIN_BASE64_TOKEN else set()
-        alternatives = [b"(?i:" + re.escape(t) + b")" for t in sorted(texts, key=len, reverse=True)]
-        alternatives += [re.escape(c) for c in sorted(coded, key=len, reverse=True)]
-        self.pattern = re.compile(b"|".join(alternatives))
-        self.text_pattern = re.compile(self.pattern.pattern.decode("ascii"))
+        spelled = "".join(_char_forms(c) for c in token)
+        coded = _base64_forms(token.encode()) if len(token.encode()) >= MIN_BASE64_TOKEN else set()
+        alternatives = [f"(?i:{spelled})"] + [re.escape(c.decode("ascii")) for c in sorted(coded)]
+        options = re2.Options()
+        options.log_errors = False
+        pattern = "|".join(alternatives)
+        self.text_pattern = re2.compile(pattern, options)
+        self.pattern = re2.compile(pattern.encode(), options)
 
     def text(self, value: str) -> str:
         """`value` with every form of the token replaced by REDACTED."""
-        return self.text_pattern.sub(REDACTED, value)
+        if self.text_pattern.search(value) is None:
+            return value
+        return str(self.text_pattern.sub(REDACTED, value))
 
     def body(self, content: bytes) -> bytes:
-        """`content` with every form of the token replaced; a JSON body holding the token in an
-        escaped string is re-serialised from its redacted decoded strings."""
-        content = self.pattern.sub(REDACTED.encode(), content)
-        if b"\\u00" not in content:  # an escaped ASCII token needs a \u00XX escape
+        """`content` with every form of the token replaced by REDACTED; byte for byte the same
+        when it holds none."""
+        if self.pattern.search(content) is None:
             return content
-        try:
-            data = orjson.loads(content.removeprefix(b"\xef\xbb\xbf"))
-        except orjson.JSONDecodeError:
-            return content
-        cleaned, changed = self._walk(data)
-        return orjson.dumps(cleaned) if changed else content
+        return bytes(self.pattern.sub(REDACTED.encode(), content))
 
-    def _walk(self, value: Any) -> tuple[Any, bool]:
-        if isinstance(value, str):
-            cleaned = self.text(value)
-            return cleaned, cleaned != value
-        if isinstance(value, list):
-            pairs = [self._walk(v) for v in value]
-            return [v for v, _ in pairs], any(c for _, c in pairs)
-        if isinstance(value, dict):
-            result, changed = {}, False
-            for key, item in value.items():
-                clean_key, key_changed = self._walk(key)
-                clean_item, item_changed = self._walk(item)
-                result[clean_key] = clean_item
-                changed = changed or key_changed or item_changed
-            return result, changed
-        return value, False
+
+def _char_forms(char: str) -> str:
+    """A pattern for one token character as it may appear in an echo (matched case-insensitively)."""
+    forms = {re.escape(char)}
+    for variant in {char.lower(), char.upper()}:
+        if ord(variant) < 0x80:
+            forms |= {f"\\\\u{ord(variant):04x}", f"%{ord(variant):02x}"}
+    if char == "/":
+        forms.add(r"\\/")
+    return "(?:" + "|".join(sorted(forms)) + ")"
 
 
 def _base64_forms(raw: bytes) -> set[bytes]:
