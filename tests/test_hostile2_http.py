@@ -261,7 +261,7 @@ def test_a_captive_portal_page_says_it_is_html(content_type):
 
 
 def test_invalid_json_puts_the_reason_before_the_short_url():
-    with pytest.raises(SourceError, match=r"^not valid JSON \(.*\) from https://api\.example/api/models\?…$"):
+    with pytest.raises(SourceError, match=r"^body is not valid JSON \(.*\) from https://api\.example/api/models\?…$"):
         fetched(b'{"a": ').json()
 
 

@@ -64,11 +64,13 @@ class DeadlineExceeded(SourceError):
 
 
 class HttpStatusError(SourceError):
-    """A final answer that is neither 2xx nor 304; `status` lets a caller treat some as an end."""
+    """A final answer that is neither 2xx nor 304; `status` lets a caller treat some as an end,
+    `url` (in full: the message shortens it) which request got it."""
 
-    def __init__(self, message: str, status: int):
+    def __init__(self, message: str, status: int, url: str = ""):
         super().__init__(message)
         self.status = status
+        self.url = url
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -97,7 +99,7 @@ class Fetched:
         try:
             return self.content.decode(self._charset())
         except (UnicodeDecodeError, LookupError):
-            raise SourceError(f"not valid {self._charset()} text from {short_url(self.url)}") from None
+            raise SourceError(f"body is not valid {self._charset()} text from {short_url(self.url)}") from None
 
     def json(self) -> Any:
         """The body parsed as JSON (a leading UTF-8 byte-order mark is allowed, RFC 8259 §8.1);
@@ -110,7 +112,8 @@ class Fetched:
             media = self.headers.get("content-type", "").partition(";")[0].strip().lower()
             if media in ("text/html", "application/xhtml+xml") or text.lstrip()[:1] == "<":
                 raise SourceError(f"got {media or 'markup'} instead of JSON from {short_url(self.url)}") from None
-            raise SourceError(f"not valid JSON ({exc.msg} at char {exc.pos}) from {short_url(self.url)}") from None
+            reason = f"body is not valid JSON ({exc.msg} at char {exc.pos})"
+            raise SourceError(f"{reason} from {short_url(self.url)}") from None
 
     def links(self) -> dict[str, str]:
         """`Link` header relations → absolute URLs."""
@@ -508,7 +511,7 @@ class SourceSession:
             self._check_wait(url, status, wait, now)
             raise _Retryable(f"HTTP {status}", wait)
         if status != 304 and not 200 <= status < 300:
-            raise HttpStatusError(f"HTTP {status} from {short_url(url)}", status)
+            raise HttpStatusError(f"HTTP {status} from {short_url(url)}", status, url)
         content = await self._read_capped(response, url, self.http.settings.max_response_bytes)
         if wait is not None and response.headers.get("x-ratelimit-remaining") == "0":
             self.stats.wait_until = _iso(now + min(wait, PARK_LIMIT))
