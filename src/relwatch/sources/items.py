@@ -54,7 +54,6 @@ def parse_each(items: Iterable[Item], parse: Callable[[Item], Artifact | None], 
         try:
             artifact = parse(item)
             if artifact is not None:
-                artifact.external_id = artifact.external_id.strip()  # `a` and `a ` are one id
                 check_artifact(artifact)
         except (ValueError, TypeError, KeyError, AttributeError, OverflowError, UnicodeError, SourceError) as exc:
             parsed.skipped.append(f"item {index + 1} of {where}: {exc}")
@@ -67,11 +66,11 @@ def parse_each(items: Iterable[Item], parse: Callable[[Item], Artifact | None], 
 def check_artifact(artifact: Artifact) -> None:
     """ValueError when an artifact cannot be stored or shown safely.
 
-    Its id must be 1..512 characters without control, bidirectional or zero-width characters; its
+    White space around its id is removed first (upstream ids `a` and `a ` are one id). Its id must be 1..512 characters without control, bidirectional or zero-width characters; its
     id, name and url must be valid Unicode (no lone surrogate); its numbers must fit SQLite's
     signed 64-bit integers.
     """
-    check_id(artifact.external_id)
+    artifact.external_id = check_id(artifact.external_id.strip())
     for text in (artifact.name, artifact.url):
         if text is not None:
             text.encode("utf-8")
