@@ -46,6 +46,7 @@ def config(text: str):
         ),
         (HF + 'base_url = "http://alice:pw@127.0.0.1:9/ok"\n', "key 'base_url': credentials in the URL"),
         (HF + 'base_url = "https://token@huggingface.co"\n', "key 'base_url': credentials in the URL"),
+        (HF + 'base_url = "ftp://bob:pw@huggingface.co:99999/ x"\n', "key 'base_url': credentials in the URL"),
         (HF + 'base_url = "ftp://huggingface.co"\n', "is not an http(s) URL"),
         (HF + 'base_url = "https://huggingface.co:99999"\n', "has an invalid port"),
         (HF + 'base_url = "https://hugging face.co"\n', "holds white space"),

@@ -298,9 +298,13 @@ def _base_url(url: str, at: str) -> str:
     config, the database's `sources.base_url` or a recording.
     """
     at = f"{at}, key 'base_url'"
+    parts = urlsplit(url)
+    if "@" in parts.netloc:  # checked first: no later message repeats the URL with its secret
+        raise ConfigError(
+            f"{at}: credentials in the URL are not accepted (a token comes from the environment; see send_token)"
+        )
     if any(c.isspace() for c in url):
         raise ConfigError(f"{at}: {url!r} holds white space")
-    parts = urlsplit(url)
     scheme = parts.scheme.lower()
     try:
         port = parts.port
@@ -308,10 +312,6 @@ def _base_url(url: str, at: str) -> str:
         raise ConfigError(f"{at}: {url!r} has an invalid port") from None
     if scheme not in ("http", "https") or not parts.hostname:
         raise ConfigError(f"{at}: {url!r} is not an http(s) URL")
-    if "@" in parts.netloc:
-        raise ConfigError(
-            f"{at}: credentials in the URL are not accepted (a token comes from the environment; see send_token)"
-        )
     if parts.fragment or parts.query:
         raise ConfigError(f"{at}: {url!r} has a query or fragment")
     host = parts.hostname.lower()
