@@ -66,9 +66,10 @@ def parse_each(items: Iterable[Item], parse: Callable[[Item], Artifact | None], 
 def check_artifact(artifact: Artifact) -> None:
     """ValueError when an artifact cannot be stored or shown safely.
 
-    White space around its id is removed first (upstream ids `a` and `a ` are one id). Its id must be 1..512 characters without control, bidirectional or zero-width characters; its
-    id, name and url must be valid Unicode (no lone surrogate); its numbers must fit SQLite's
-    signed 64-bit integers.
+    White space around its id is removed first (upstream ids `a` and `a ` are one id). Its id
+    must be 1..512 characters without control, bidirectional or zero-width characters; its id,
+    name and url must be valid Unicode (no lone surrogate); its numbers must fit SQLite's signed
+    64-bit integers.
     """
     artifact.external_id = check_id(artifact.external_id.strip())
     for text in (artifact.name, artifact.url):
