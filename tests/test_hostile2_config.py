@@ -3,7 +3,7 @@ file, vendor and key (exit 2), or is accepted correctly."""
 
 import pytest
 
-from relwatch.config import compile_family, parse_config
+from relwatch.config import compile_family, load_config, parse_config
 from relwatch.errors import ConfigError
 from relwatch.releases import vendor_rules
 from tests.conftest import query, write_config
@@ -51,6 +51,9 @@ def config(text: str):
         (HF + 'base_url = "https://huggingface.co:99999"\n', "has an invalid port"),
         (HF + 'base_url = "https://hugging face.co"\n', "holds white space"),
         (HF + 'base_url = "https://huggingface.co/?x=1"\n', "has a query or fragment"),
+        (HF + 'base_url = "http://[::1"\n', "is not a URL"),
+        ('[[vendors.acme.sources]]\nkind = "huggingface"\norg = "acme/../../x?y=1#"\n', "key 'org': 'acme/../"),
+        ('[[vendors.acme.sources]]\nkind = "openrouter"\nauthor = "a b"\n', "key 'author': 'a b' is not a name"),
     ],
 )
 def test_config_mistakes_are_one_line_naming_file_vendor_and_key(text, message):
@@ -70,6 +73,12 @@ def test_credentials_in_base_url_end_the_command_with_exit_2(tmp_path, cli):
     assert result.returncode == 2
     assert "credentials in the URL" in result.stderr and "s3cretpw" not in result.stderr + result.stdout
     assert not (tmp_path / "r.db").exists() or query(tmp_path / "r.db", "SELECT base_url FROM sources") == []
+
+
+def test_a_config_with_a_byte_order_mark_is_read(tmp_path):
+    path = tmp_path / "sources.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + f'[vendors.acme]\nname = "Acme"\n{HF}'.encode())
+    assert [s.id for s in load_config(path).sources] == ["acme/huggingface/acme"]
 
 
 def test_scheme_and_host_are_case_insensitive_and_the_default_port_is_dropped():

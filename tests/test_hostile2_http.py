@@ -280,3 +280,19 @@ def test_an_http_error_line_reads_reason_first_within_80_columns():
     with pytest.raises(SourceError) as caught:
         run(handler, get(url))
     assert str(caught.value) == "HTTP 404 from https://api.example/api/models?…"
+
+
+def test_a_malformed_redirect_location_is_the_host_fault():
+    def handler(request):
+        return httpx.Response(302, headers={"location": "http://[::1"})
+
+    with pytest.raises(SourceError, match=r"^redirect to a malformed URL from https://api\.example/x$"):
+        run(handler, get(f"{ORIGIN}/x"))
+
+
+def test_a_malformed_link_header_is_dropped_not_fatal():
+    page = Fetched(
+        url=f"{ORIGIN}/x", status=200, headers=httpx.Headers({"link": '<http://[::1>; rel="next"'}), content=b"[]"
+    )
+    assert page.links() == {}
+    assert short_url("http://[::1") == "http://[::1"

@@ -122,7 +122,7 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Config:
     if chosen:
         file = Path(chosen)
         try:
-            text = file.read_text(encoding="utf-8")
+            text = file.read_text(encoding="utf-8-sig")  # a byte-order mark some editors write is allowed
         except OSError as exc:
             raise ConfigError(f"cannot read config {file}: {exc.strerror or exc}") from None
         except UnicodeDecodeError:
@@ -260,6 +260,8 @@ def _parse_source(vendor: str, index: int, table: Any, vendor_at: str) -> Source
         if option.type == "regex":
             _check_linear(options[key], f"{at}, key '{key}'")
     identity = options[spec.IDENTITY]
+    if spec.DEFAULT_BASE_URL:
+        _check_name(identity, f"{at}, key '{spec.IDENTITY}'")
     default_base_url = spec.DEFAULT_BASE_URL or _origin(identity)
     base_url = _base_url(_typed(table.get("base_url", default_base_url), str, f"{at}, key 'base_url'"), at)
     send_token = _typed(table.get("send_token", False), bool, f"{at}, key 'send_token'")
@@ -289,6 +291,18 @@ def _check_linear(pattern: str, at: str) -> None:
         raise ConfigError(f"{at}: pattern {pattern!r} matches the empty string")
 
 
+NAME_PART = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]{0,95}", re.ASCII)
+
+
+def _check_name(identity: str, at: str) -> None:
+    """An API source's identity (an organisation, author, provider, or `owner/name`) goes into a
+    URL: it is one or two parts of letters, digits, `.`, `_` and `-` (up to 96 each, the Hub's
+    limit), without `..`. ConfigError otherwise (`acme/../../x?y=1`)."""
+    parts = identity.split("/")
+    if len(parts) > 2 or not all(NAME_PART.fullmatch(p) and ".." not in p for p in parts):
+        raise ConfigError(f"{at}: {identity!r} is not a name (letters, digits, '.', '_', '-'; 'owner/name' at most)")
+
+
 def _base_url(url: str, at: str) -> str:
     """`base_url` normalised: scheme and host lower-cased (RFC 3986 §6.2.2.1: they are
     case-insensitive), the default port and a trailing slash dropped.
@@ -298,7 +312,10 @@ def _base_url(url: str, at: str) -> str:
     config, the database's `sources.base_url` or a recording.
     """
     at = f"{at}, key 'base_url'"
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError as exc:  # `http://[::1`
+        raise ConfigError(f"{at}: {url!r} is not a URL ({exc})") from None
     if "@" in parts.netloc:  # checked first: no later message repeats the URL with its secret
         raise ConfigError(
             f"{at}: credentials in the URL are not accepted (a token comes from the environment; see send_token)"
@@ -348,7 +365,10 @@ def _identity_key(source_id: str) -> str:
     """`source_id` compared case-insensitively, except a URL identity's path, query and fragment."""
     prefix, _, identity = source_id.partition("/")
     kind, _, identity = identity.partition("/")
-    parts = urlsplit(identity)
+    try:
+        parts = urlsplit(identity)
+    except ValueError:
+        return source_id.lower()
     if parts.scheme.lower() in ("http", "https") and parts.netloc:
         rest = identity[len(parts.scheme) + 3 + len(parts.netloc) :]
         return f"{prefix}/{kind}/{parts.scheme.lower()}://{parts.netloc.lower()}{rest}"

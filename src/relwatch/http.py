@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import SplitResult, unquote, urljoin, urlsplit
 
 import httpx
 import orjson
@@ -121,7 +121,13 @@ class Fetched:
         if not header:
             return {}
         parsed = httpx.Response(200, headers={"link": header}).links
-        return {str(rel): urljoin(self.url, link["url"]) for rel, link in parsed.items() if "url" in link}
+        links = {}
+        for rel, link in parsed.items():
+            try:
+                links[str(rel)] = urljoin(self.url, link["url"])
+            except (KeyError, ValueError):  # no URL, or one that cannot be parsed (`http://[::1`)
+                continue
+        return links
 
     def _charset(self) -> str:
         content_type: str = self.headers.get("content-type", "")
@@ -132,9 +138,18 @@ class Fetched:
         return "utf-8"
 
 
+def split(url: str) -> SplitResult:
+    """`urlsplit(url)`, or the parts of an empty URL when it cannot be split (`http://[::1`):
+    a malformed link from a host then has no origin, so it matches none and carries no token."""
+    try:
+        return urlsplit(url)
+    except ValueError:
+        return urlsplit("")
+
+
 def origin(url: str) -> tuple[str, str, int | None]:
     """(scheme, host, port) of `url`, the port made explicit for http and https."""
-    parts = urlsplit(url)
+    parts = split(url)
     scheme = parts.scheme.lower()
     try:
         port = parts.port
@@ -147,13 +162,13 @@ def origin(url: str) -> tuple[str, str, int | None]:
 
 def host_of(url: str) -> str:
     """`host` or `host:port` of `url`, for messages."""
-    return urlsplit(url).netloc.rpartition("@")[2] or url
+    return split(url).netloc.rpartition("@")[2] or url
 
 
 def short_url(url: str) -> str:
     """`url` for an error line, which puts its reason first: scheme, host and path, the query
     shown as `?…`, a path longer than SHORT_PATH characters cut in the middle, no userinfo."""
-    parts = urlsplit(url)
+    parts = split(url)
     if not parts.scheme or not parts.netloc:
         return url[:SHORT_PATH] + ("…" if len(url) > SHORT_PATH else "")
     path = parts.path
@@ -168,8 +183,8 @@ def in_scope(url: str, scope: str) -> bool:
     path. Dot segments and percent-encoded dots and slashes are resolved before comparing."""
     if origin(url) != origin(scope):
         return False
-    base = _clean_path(urlsplit(scope).path).rstrip("/")
-    path = _clean_path(urlsplit(url).path)
+    base = _clean_path(split(scope).path).rstrip("/")
+    path = _clean_path(split(url).path)
     return not base or path == base or path.startswith(base + "/")
 
 
@@ -469,8 +484,11 @@ class SourceSession:
                     )
                 self._record(url, response)
                 return response
-            location = urljoin(target, response)
-            if urlsplit(location).scheme not in ("http", "https"):
+            try:
+                location = urljoin(target, response)
+            except ValueError:
+                raise SourceError(f"redirect to a malformed URL from {short_url(target)}") from None
+            if split(location).scheme not in ("http", "https"):
                 raise SourceError(f"redirect to a non-http URL from {short_url(target)}")
             if self.same_origin_only and origin(location) != origin(target):
                 raise SourceError(
@@ -485,7 +503,7 @@ class SourceSession:
 
     async def _exchange(self, url: str, headers: dict[str, str]) -> Fetched | str:
         """One request: a Fetched, or the Location of a redirect to follow."""
-        host = urlsplit(url).hostname or ""
+        host = split(url).hostname or ""
         async with self.http.host_limit(host):  # the request deadline starts once the request may go
             self.stats.requests += 1
             limit = self.http.settings.request_deadline
@@ -640,7 +658,7 @@ async def _raw_chunks(response: httpx.Response) -> AsyncIterator[bytes]:
 
 def _connect_error(url: str, exc: httpx.ConnectError) -> SourceError | _Retryable:
     """DNS failures and refused connections are reported at once; other connect errors are retried."""
-    host = urlsplit(url).hostname or url
+    host = split(url).hostname or url
     cause: BaseException | None = exc
     while cause is not None:
         if isinstance(cause, socket.gaierror):
