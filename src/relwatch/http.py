@@ -484,10 +484,7 @@ class SourceSession:
                     )
                 self._record(url, response)
                 return response
-            try:
-                location = urljoin(target, response)
-            except ValueError:
-                raise SourceError(f"redirect to a malformed URL from {short_url(target)}") from None
+            location = urljoin(target, response)  # httpx has refused a Location it cannot parse
             if split(location).scheme not in ("http", "https"):
                 raise SourceError(f"redirect to a non-http URL from {short_url(target)}")
             if self.same_origin_only and origin(location) != origin(target):
