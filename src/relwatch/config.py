@@ -291,15 +291,16 @@ def _check_linear(pattern: str, at: str) -> None:
         raise ConfigError(f"{at}: pattern {pattern!r} matches the empty string")
 
 
-NAME_PART = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]{0,95}", re.ASCII)
+NAME_PART = re.compile(r"[A-Za-z0-9._-]{1,100}", re.ASCII)
 
 
 def _check_name(identity: str, at: str) -> None:
     """An API source's identity (an organisation, author, provider, or `owner/name`) goes into a
-    URL: it is one or two parts of letters, digits, `.`, `_` and `-` (up to 96 each, the Hub's
-    limit), without `..`. ConfigError otherwise (`acme/../../x?y=1`)."""
+    URL: it is one or two parts of letters, digits, `.`, `_` and `-` (up to 100 each, GitHub's
+    limit; `a/.github` is a repository), none `.` nor holding `..`. ConfigError otherwise
+    (`acme/../../x?y=1`)."""
     parts = identity.split("/")
-    if len(parts) > 2 or not all(NAME_PART.fullmatch(p) and ".." not in p for p in parts):
+    if len(parts) > 2 or not all(NAME_PART.fullmatch(p) and p != "." and ".." not in p for p in parts):
         raise ConfigError(f"{at}: {identity!r} is not a name (letters, digits, '.', '_', '-'; 'owner/name' at most)")
 
 
