@@ -262,7 +262,7 @@ def test_token_goes_as_bearer_to_the_configured_host_only(tmp_path, env, loopbac
     secret = "ghp_secretvalue123"
     result = sync(tmp_path, {**env, variable: secret}, github_config(tmp_path, api, send_token=True))
     assert result.returncode == 1
-    assert f"next link http://localhost:{port}/" in result.stderr
+    assert f"not followed: http://localhost:{port}/" in result.stderr
     assert [(r.headers["host"].split(":")[0], r.headers.get("authorization")) for r in loopback.log] == [
         ("127.0.0.1", f"Bearer {secret}"),
     ]

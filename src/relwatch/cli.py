@@ -8,13 +8,13 @@ and an annotation kept as a string costs it an `eval` (about 5 ms a run for this
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
 from relwatch import __version__
+from relwatch.models import Period
 from relwatch.render import DOCUMENT_FORMATS, Format
 
 if TYPE_CHECKING:
@@ -380,14 +380,6 @@ def reclassify(
     emit(Result([Table(reclassify_rows(report), title=title)]), fmt)
 
 
-class Period(StrEnum):
-    """The periods `compare --by` groups by."""
-
-    month = "month"
-    quarter = "quarter"
-    year = "year"
-
-
 @app.command()
 def compare(
     vendors: Annotated[list[str], typer.Argument(help="Two or more vendor keys or aliases.", show_default=False)],
@@ -488,10 +480,10 @@ def price_and_value(
     from relwatch import value
 
     start, end = priced_window(store, vendors, window)
-    spans = value.periods(start, end, value.Period(by)) if by else []
+    spans = value.periods(start, end, Period(by)) if by else []
     records = store.value_records(vendors, [end, *(last for _, _, last in spans)])
     blocks = value.compare_value(records, vendors, start, end)
-    periods = value.compare_value_by(records, vendors, start, end, value.Period(by)) if by else []
+    periods = value.compare_value_by(records, vendors, start, end, Period(by)) if by else []
     return blocks, periods
 
 

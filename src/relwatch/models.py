@@ -68,6 +68,14 @@ class EventType(StrEnum):
     MODEL_RETIRED = "model-retired"  # a catalogue model left a complete listing
 
 
+class Period(StrEnum):
+    """The periods figures are grouped by (`compare --by`, the price-and-value block per period)."""
+
+    MONTH = "month"
+    QUARTER = "quarter"
+    YEAR = "year"
+
+
 class SourceStatus(StrEnum):
     """How one source's read in a sync ended (the `source_runs.status` column)."""
 

@@ -21,6 +21,8 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
 
+from relwatch.models import EventType
+
 MILLION = Decimal(1_000_000)
 AGGREGATOR = "openrouter"  # the seller name of OpenRouter's offers
 FREE_VARIANT = "free"
@@ -103,14 +105,6 @@ class Unit(StrEnum):
 
     PER_TOKEN = "USD/token"  # OpenRouter
     PER_MILLION = "USD/1M tokens"  # models.dev
-
-
-class EventKind(StrEnum):
-    """The closed vocabulary of price events."""
-
-    PRICE_CUT = "price-cut"
-    PRICE_RISE = "price-rise"
-    MODEL_RETIRED = "model-retired"
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -236,7 +230,7 @@ class PriceEvent:
     when the blend cannot be computed (then the direction came from the other components).
     """
 
-    kind: EventKind
+    kind: EventType
     offer: Offer
     at: str
     old_input: Decimal | None = None
@@ -397,7 +391,7 @@ def change_event(old: Price, new: Price, offer: Offer, at: str) -> PriceEvent | 
     else:
         down = _component_direction(old, new)
     return PriceEvent(
-        kind=EventKind.PRICE_CUT if down else EventKind.PRICE_RISE,
+        kind=EventType.PRICE_CUT if down else EventType.PRICE_RISE,
         offer=offer,
         at=at,
         old_input=old.input_per_million,
@@ -446,7 +440,7 @@ def retirements(previous: Iterable[Offer], listing: Iterable[Offer], at: str) ->
     complete listing of the same seller (a partial read would retire what it did not reach)."""
     present = {offer.key for offer in listing}
     return [
-        PriceEvent(kind=EventKind.MODEL_RETIRED, offer=offer, at=at)
+        PriceEvent(kind=EventType.MODEL_RETIRED, offer=offer, at=at)
         for offer in sorted(previous, key=lambda o: o.key)
         if offer.key not in present
     ]

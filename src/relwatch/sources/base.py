@@ -124,7 +124,7 @@ async def follow_pages(
     as an empty page). A next URL on another origin (scheme, host, port) is not followed:
     SourceError naming the link.
     """
-    from relwatch.http import HttpStatusError, origin
+    from relwatch.http import HttpStatusError, origin, short_url
 
     start = origin(url)
     seen: set[str] = set()
@@ -157,7 +157,7 @@ async def follow_pages(
         del fetched  # neither the body nor the parsed page outlives its staging
         url = page.next_url or ""
         if url and origin(url) != start:
-            raise SourceError(f"next link {url} leads to another origin than the listing's: not followed")
+            raise SourceError(f"next link to another origin than the listing's not followed: {short_url(url)}")
         if url in seen:
             page.incomplete, url = f"pagination loops back to {url}", ""
         elif url and len(seen) >= session.max_pages:

@@ -36,7 +36,7 @@ from relwatch.kinds import ModelsdevOptions, options_as
 from relwatch.models import Artifact, DateKind, Openness
 from relwatch.prices import modelsdev_quotes
 from relwatch.sources.base import Page, follow_pages, int_or_none, strings, text_or_none
-from relwatch.sources.items import Parsed, parse_each, table
+from relwatch.sources.items import Parsed, parse_each, table, weights_ref
 from relwatch.sources.openrouter import PricedParsed
 
 if TYPE_CHECKING:
@@ -187,7 +187,7 @@ def weights_ref_of(url: str) -> str:
 def _weights_ref(weights: Any, links: list[dict[str, Any]]) -> str | None:
     urls = [text_or_none(w.get("url")) for w in _list(weights) if isinstance(w, dict)]
     url = next((u for u in urls if u), None) or _first_link(links, ("weights",))
-    return weights_ref_of(url) if url else None
+    return weights_ref(weights_ref_of(url)) if url else None
 
 
 def _first_link(links: list[dict[str, Any]], kinds: tuple[str, ...]) -> str | None:

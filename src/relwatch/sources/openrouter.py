@@ -23,7 +23,7 @@ from relwatch.kinds import OPENROUTER_URL, OpenrouterOptions, options_as
 from relwatch.models import Artifact, DateKind, Openness
 from relwatch.prices import PagePrices, Quote, openrouter_quotes
 from relwatch.sources.base import Page, follow_pages, int_or_none, strings, text_or_none
-from relwatch.sources.items import Parsed, parse_each, table
+from relwatch.sources.items import Parsed, hub_repo_id, parse_each, table
 
 if TYPE_CHECKING:
     from relwatch.config import SourceConfig
@@ -136,7 +136,7 @@ def parse_model(item: dict[str, Any], base_url: str = DEFAULT_BASE_URL, variants
         date=read_time(item.get("created")),
         date_kind=DateKind.LISTED,
         tier_hint=Openness.API,
-        weights_ref=hf_id.strip() if isinstance(hf_id, str) and hf_id.strip() else None,
+        weights_ref=hub_repo_id(hf_id) if isinstance(hf_id, str) else None,
         extra=_extra(item, variants),
         raw=item,
     )

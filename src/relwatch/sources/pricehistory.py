@@ -28,12 +28,11 @@ from typing import TYPE_CHECKING, Any
 
 from relwatch.errors import SourceError
 from relwatch.kinds import PriceHistoryOptions, options_as
-from relwatch.models import Artifact, DateKind, Openness
+from relwatch.models import Artifact, DateKind, EventType, Openness
 from relwatch.prices import (
     AGGREGATOR,
     MILLION,
     Channel,
-    EventKind,
     Observation,
     Offer,
     Price,
@@ -122,7 +121,7 @@ def parse_ledger(payload: Any, where: str, source: str = SOURCE_NAME) -> LedgerR
             retired.append(artifact)
             last_seen = artifact.extra.get("last_seen")
             if last_seen:
-                events.append(PriceEvent(kind=EventKind.MODEL_RETIRED, offer=_offer(model_id), at=last_seen))
+                events.append(PriceEvent(kind=EventType.MODEL_RETIRED, offer=_offer(model_id), at=last_seen))
     return LedgerRead(as_of=_day(payload.get("as_of")), observations=observations, events=events, retired=retired)
 
 

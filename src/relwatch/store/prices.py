@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 from relwatch.models import WEIGHTS_TIERS, EventType
 from relwatch.prices import (
     Channel,
-    EventKind,
     Observation,
     Offer,
     PagePrices,
@@ -59,7 +58,7 @@ def event_values(event: PriceEvent) -> tuple[str | None, str | None]:
     """The `old_value` / `new_value` of a price event: JSON objects of USD per 1M tokens as exact
     decimal strings (`{"input": "1.25", "output": "10"}`), `change_pct` in the new value; both None
     for a retirement (pure)."""
-    if event.kind is EventKind.MODEL_RETIRED:
+    if event.kind is EventType.MODEL_RETIRED:
         return None, None
     old = {"input": _text(event.old_input), "output": _text(event.old_output)}
     new = {"input": _text(event.new_input), "output": _text(event.new_output), "change_pct": _text(event.change_pct)}
@@ -310,11 +309,7 @@ class PriceTables:
             "ORDER BY p.offer_key, o.first_observed, o.id",
             params,
         ).fetchall()
-        out: dict[str, list[Observation]] = {}
-        for row in rows:
-            offer = Offer(model_id=row[1], variant=row[2], seller=row[3], channel=Channel(row[4]))
-            out.setdefault(row[0], []).append(_observation(offer, row[5:]))
-        return out
+        return _by_offer(rows)
 
     def price_observations_on(self, vendors: Sequence[str], days: Sequence[str]) -> dict[str, list[Observation]]:
         """offer key → the observations a figure on any of `days` reads, oldest first: each offer's
@@ -334,11 +329,7 @@ class PriceTables:
             "ORDER BY p.offer_key, o.first_observed, o.id",
             [*params, json.dumps([d[:10] for d in days])],
         ).fetchall()
-        out: dict[str, list[Observation]] = {}
-        for row in rows:
-            offer = Offer(model_id=row[1], variant=row[2], seller=row[3], channel=Channel(row[4]))
-            out.setdefault(row[0], []).append(_observation(offer, row[5:]))
-        return out
+        return _by_offer(rows)
 
     def price_events(self, vendors: Iterable[str] | None = None) -> list[dict[str, Any]]:
         """Every price-cut, price-rise and model-retired event (of `vendors`), oldest first, as rows."""
@@ -486,7 +477,7 @@ def _price_event(row: dict[str, Any]) -> PriceEvent:
         return None if values.get(key) is None else Decimal(values[key])
 
     return PriceEvent(
-        kind=EventKind(row["type"]),
+        kind=EventType(row["type"]),
         offer=Offer(
             model_id=model_key(base), seller=str(row["source_id"]), channel=Channel.AGGREGATOR, variant=variant
         ),
@@ -497,3 +488,13 @@ def _price_event(row: dict[str, Any]) -> PriceEvent:
         new_output=number(new, "output"),
         change_pct=number(new, "change_pct"),
     )
+
+
+def _by_offer(rows: Iterable[Sequence[Any]]) -> dict[str, list[Observation]]:
+    """offer key → its observations, from rows of (offer_key, model_id, variant, seller, channel,
+    *OBSERVATION_COLUMNS), in the rows' order."""
+    out: dict[str, list[Observation]] = {}
+    for row in rows:
+        offer = Offer(model_id=row[1], variant=row[2], seller=row[3], channel=Channel(row[4]))
+        out.setdefault(row[0], []).append(_observation(offer, row[5:]))
+    return out
