@@ -17,7 +17,6 @@ from __future__ import annotations
 import asyncio
 import base64
 import posixpath
-import random
 import re
 import socket
 import time
@@ -33,6 +32,12 @@ from urllib.parse import SplitResult, unquote, urljoin, urlsplit
 import httpx
 import orjson
 import re2  # type: ignore[import-untyped]
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    retry_if_exception_type,
+    wait_exponential_jitter,
+)
 
 from relwatch import __version__
 from relwatch.config import HttpSettings
@@ -246,9 +251,26 @@ def _base64_forms(raw: bytes) -> set[bytes]:
 
 
 class _Retryable(Exception):
+    """A failure worth another attempt (timeout, reset, 429, 5xx); `wait`: the seconds the host
+    asked for (Retry-After and the like), None to back off."""
+
     def __init__(self, message: str, wait: float | None):
         super().__init__(message)
         self.wait = wait
+
+
+def _host_wait(backoff: Callable[[RetryCallState], float]) -> Callable[[RetryCallState], float]:
+    """The wait before the next attempt: what the host asked for, else `backoff` (tenacity's
+    exponential backoff with jitter: `backoff`·2^(attempt-1) plus up to one `backoff`, at most
+    `max_backoff`)."""
+
+    def wait(state: RetryCallState) -> float:
+        failure = state.outcome.exception() if state.outcome is not None else None
+        if isinstance(failure, _Retryable) and failure.wait is not None:
+            return failure.wait
+        return backoff(state)
+
+    return wait
 
 
 class Http:
@@ -419,16 +441,16 @@ class SourceSession:
                 request_headers["If-None-Match"] = remembered.etag
             if remembered.last_modified:
                 request_headers["If-Modified-Since"] = remembered.last_modified
-        attempts = settings.retries + 1
-        for attempt in range(1, attempts + 1):
-            try:
-                fetched = await self._send_once(url, request_headers)
-                break
-            except _Retryable as exc:
-                if attempt == attempts:
-                    raise SourceError(f"{exc} after {attempts} attempts from {short_url(url)}") from None
-                wait = exc.wait if exc.wait is not None else self._backoff(attempt)
-                await self._wait(url, wait)
+        retrying = AsyncRetrying(
+            sleep=self._sleep,
+            retry=retry_if_exception_type(_Retryable),
+            wait=_host_wait(
+                wait_exponential_jitter(multiplier=settings.backoff, max=settings.max_backoff, jitter=settings.backoff)
+            ),
+            stop=self._stop,
+            retry_error_callback=lambda state: self._give_up(url, state),
+        )
+        fetched: Fetched = await retrying(self._send_once, url, request_headers)
         if fetched.status == 304:
             if remembered is None:
                 raise SourceError(f"HTTP 304 to a request that had no validators from {short_url(url)}")
@@ -436,20 +458,26 @@ class SourceSession:
             return Fetched(url=url, status=304, headers=fetched.headers, content=b"", remembered=remembered)
         return fetched
 
-    def _backoff(self, attempt: int) -> float:
-        """Seconds before retry `attempt` (1-based): `backoff`·2^(attempt-1) plus up to one `backoff`
-        of jitter, at most `max_backoff`."""
-        settings = self.http.settings
-        wait: float = settings.backoff * 2.0 ** (attempt - 1) + random.uniform(0.0, settings.backoff)
-        return min(settings.max_backoff, wait)
+    def _stop(self, state: RetryCallState) -> bool:
+        """Stop retrying after `retries` further attempts, or when the wait before the next attempt
+        would pass the source's deadline."""
+        attempts = self.http.settings.retries + 1
+        return state.attempt_number >= attempts or self.http.clock() + state.upcoming_sleep > self.deadline
 
-    async def _wait(self, url: str, seconds: float) -> None:
-        """Sleep before a retry, unless that would run past the source's deadline."""
-        if self.http.clock() + seconds > self.deadline:
-            raise DeadlineExceeded(
-                f"{host_of(url)}: waiting {seconds:.0f} s more would pass this source's deadline "
-                f"(source_deadline / sync_deadline in [settings])"
-            )
+    def _give_up(self, url: str, state: RetryCallState) -> Fetched:
+        """Raise what ended the retries: the attempts ran out (SourceError naming the last failure
+        and the attempts), or the next wait would pass the source's deadline (DeadlineExceeded)."""
+        assert state.outcome is not None
+        attempts = self.http.settings.retries + 1
+        if state.attempt_number >= attempts:
+            raise SourceError(f"{state.outcome.exception()} after {attempts} attempts from {short_url(url)}")
+        raise DeadlineExceeded(
+            f"{host_of(url)}: waiting {state.upcoming_sleep:.0f} s more would pass this source's deadline "
+            f"(source_deadline / sync_deadline in [settings])"
+        )
+
+    async def _sleep(self, seconds: float) -> None:
+        """Wait before a retry with the injected sleep, counting the seconds."""
         self.stats.waited += seconds
         await self.http.sleep(seconds)
 
