@@ -216,7 +216,7 @@ def compile_family(pattern: str) -> FamilyPattern:
     cannot compile it (look-around, backreferences)."""
     from relwatch.patterns import compile_models
 
-    compiled: FamilyPattern = compile_models(pattern, ignore_case=True)  # type: ignore[assignment]
+    compiled: FamilyPattern = compile_models(pattern, ignore_case=True)
     return compiled
 
 

@@ -31,7 +31,7 @@ from urllib.parse import SplitResult, unquote, urljoin, urlsplit
 
 import httpx
 import orjson
-import re2  # type: ignore[import-untyped]
+import re2  # type: ignore[import-untyped]  # google-re2 ships no type information
 from tenacity import (
     AsyncRetrying,
     RetryCallState,

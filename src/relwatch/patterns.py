@@ -18,11 +18,13 @@ class MatchLike(Protocol):
 
 
 class Models(Protocol):
-    """A compiled `models` pattern: linear-time (RE2) in the shipped code, any `re`-like object in tests."""
+    """A compiled pattern (`models`, `families`): linear-time (RE2) in the shipped code, any `re`-like
+    object in tests."""
 
     def finditer(self, text: str) -> Iterator[MatchLike]: ...
     def match(self, text: str) -> MatchLike | None: ...
     def fullmatch(self, text: str) -> MatchLike | None: ...
+    def search(self, text: str) -> MatchLike | None: ...
 
 
 def compile_models(pattern: str, ignore_case: bool) -> Models:

@@ -10,7 +10,7 @@ last sync is an `IncrementalKind` as well.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable, Collection, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
@@ -113,7 +113,7 @@ async def follow_pages(
     *,
     headers: dict[str, str] | None = None,
     end_statuses: Collection[int] = (),
-) -> AsyncIterator[Page]:
+) -> AsyncGenerator[Page, None]:
     """Request `url`, then each next URL that `parse_page` finds, until there is none.
 
     A page answered 304 is not parsed: its next URL and item ids come from the last sync.

@@ -21,7 +21,7 @@ adoption series (`store.metrics`), and none of them is part of the content hash.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Mapping
 from contextlib import aclosing
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
@@ -99,8 +99,8 @@ def _as_stored(artifact: Artifact, stored: Mapping[str, str | None]) -> bool:
     return artifact.modified_at is not None and stored.get(artifact.external_id, "") == artifact.modified_at
 
 
-async def _until_unchanged(pages: AsyncIterator[Page]) -> AsyncIterator[Page]:
-    async with aclosing(pages) as listing:  # type: ignore[type-var]
+async def _until_unchanged(pages: AsyncGenerator[Page, None]) -> AsyncIterator[Page]:
+    async with aclosing(pages) as listing:
         async for page in listing:
             yield page
             if page.unchanged:

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from relwatch.dates import now_iso
-from relwatch.errors import RelwatchError
+from relwatch.errors import ConfigError, RelwatchError
+from relwatch.models import match_vendor
 from relwatch.store.migrations import MIGRATIONS
 
 if TYPE_CHECKING:
@@ -307,6 +308,27 @@ class Database:
         with self.transaction():
             db.table("vendors").upsert_all(vendors, pk="id")
             db.table("sources").upsert_all(sources, pk="id")
+
+    def resolve_vendors(self, names: list[str] | None) -> list[str]:
+        """Keys of the vendors that `names` name (keys, display names, aliases, as the last sync
+        stored them from the config); every stored vendor when none are given.
+
+        Raises ConfigError naming the database and the stored keys for a name it does not know.
+        """
+        stored = [
+            (key, name, json.loads(aliases))
+            for key, name, aliases in self.conn.execute("SELECT id, name, aliases FROM vendors ORDER BY id")
+        ]
+        if not names:
+            return [key for key, _, _ in stored]
+        keys = []
+        for name in names:
+            key = match_vendor(name, stored)
+            if key is None:
+                known = ", ".join(key for key, _, _ in stored) or "none yet"
+                raise ConfigError(f"unknown vendor '{name}' in {self.path} (stored: {known})")
+            keys.append(key)
+        return list(dict.fromkeys(keys))
 
     def _mirrors(self, rows: list[dict[str, Any]], table: str) -> bool:
         """Whether every row is stored as it is."""

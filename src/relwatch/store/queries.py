@@ -6,37 +6,14 @@ strings as stored.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from relwatch.errors import ConfigError
-from relwatch.models import ListedArtifact, Release, SourceStatus, match_vendor
+from relwatch.models import ListedArtifact, Release, SourceStatus
 from relwatch.store.core import Database
 
 
 class Queries(Database):
     """Reads for the query commands."""
-
-    def resolve_vendors(self, names: list[str] | None) -> list[str]:
-        """Keys of the vendors that `names` name (keys, display names, aliases, as the last sync
-        stored them from the config); every stored vendor when none are given.
-
-        Raises ConfigError naming the database and the stored keys for a name it does not know.
-        """
-        stored = [
-            (key, name, json.loads(aliases))
-            for key, name, aliases in self.conn.execute("SELECT id, name, aliases FROM vendors ORDER BY id")
-        ]
-        if not names:
-            return [key for key, _, _ in stored]
-        keys = []
-        for name in names:
-            key = match_vendor(name, stored)
-            if key is None:
-                known = ", ".join(key for key, _, _ in stored) or "none yet"
-                raise ConfigError(f"unknown vendor '{name}' in {self.path} (stored: {known})")
-            keys.append(key)
-        return list(dict.fromkeys(keys))
 
     def source_health(self) -> list[dict[str, Any]]:
         """Per stored source: its state and its last run that was not skipped (`last_*`; a suspect

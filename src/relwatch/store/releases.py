@@ -166,7 +166,7 @@ class ReleaseTables(Database):
         prefix, slash, rest = lowered.partition("/")
         if slash:
             try:
-                keys = self.resolve_vendors([prefix])  # type: ignore[attr-defined]
+                keys = self.resolve_vendors([prefix])
             except RelwatchError:
                 keys = []
             yield [f"{key}/{rest}" for key in keys if self.release_detail(f"{key}/{rest}") is not None]
