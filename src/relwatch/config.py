@@ -253,7 +253,7 @@ def _parse_source(vendor: str, index: int, table: Any, vendor_at: str) -> Source
         raise ConfigError(f"{at}: unknown kind '{kind}' (one of: {', '.join(KINDS)})")
     spec = KINDS[kind]
     at = f"{at} ({kind})"
-    keys = spec.keys()
+    keys = spec.table_keys()
     allowed = COMMON_SOURCE_KEYS | set(keys)
     extra = set(table) - allowed
     if extra:

@@ -122,7 +122,7 @@ class SourceOptions:
     TOKEN_ENV: ClassVar[tuple[str, ...]] = ()
 
     @classmethod
-    def keys(cls) -> dict[str, Option]:
+    def table_keys(cls) -> dict[str, Option]:
         """Each key of the kind's source table, in order, with its checks."""
         return {f.name: f.metadata["option"] for f in fields(cls)}
 
