@@ -72,4 +72,4 @@ def test_list_on_a_pipe_imports_neither_rich_nor_the_analysis_nor_the_config(tmp
     assert run(["sync", "--db", db, "--replay", str(tmp_path / "empty")], env).returncode in (0, 1)
     loaded = modules_after(["list", "--db", db], env)
     assert "relwatch.store" in loaded
-    assert not {"rich", "relwatch.analysis", "relwatch.config", "tomllib"} & loaded
+    assert not {"rich", "relwatch.analysis", "relwatch.config", "relwatch.licences", "tomllib"} & loaded

@@ -6,9 +6,10 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from relwatch.licences import LicenceClass
+if TYPE_CHECKING:
+    from relwatch.licences import LicenceClass
 
 
 class Openness(StrEnum):
@@ -337,6 +338,8 @@ def tier_or_none(value: object) -> Openness | None:
 
 def licence_class_or_none(value: object) -> LicenceClass | None:
     """The licence class a stored value names; None for None or a value that is no class."""
+    from relwatch.licences import LicenceClass  # its patterns cost `list` start-up; only a release needs it
+
     try:
         return LicenceClass(value) if isinstance(value, str) else None
     except ValueError:
