@@ -24,7 +24,8 @@ import httpx
 from relwatch.config import HttpSettings
 from relwatch.errors import SourceError
 from relwatch.http import Http
-from relwatch.sources.mentions import compile_models, model_ids
+from relwatch.patterns import compile_models
+from relwatch.sources.mentions import model_ids
 
 MIB = 1024 * 1024
 SHIPPED_GOOGLE = r"gemini-[0-9][0-9a-z.\-]*|gemma-[0-9][0-9a-z.\-]*|imagen-[0-9][0-9a-z.\-]*|veo-[0-9][0-9a-z.\-]*"

@@ -11,8 +11,8 @@ from __future__ import annotations
 import argparse
 import time
 
+from relwatch.patterns import compile_models
 from relwatch.sources.changelog import parse_changelog
-from relwatch.sources.mentions import compile_models
 
 MODELS = compile_models(r"gemini-[0-9][0-9a-z.\-]*", ignore_case=True)
 

@@ -45,7 +45,8 @@ def main() -> None:
     since, until = (today - timedelta(days=730)).isoformat(), today.isoformat()
 
     def compare() -> Any:
-        return compare_releases(store.list_releases(vendors=vendors), vendors, since=since, until=until)
+        rows = [release.as_record() for release in store.list_releases(vendors=vendors)]
+        return compare_releases(rows, vendors, since=since, until=until)
 
     figures = {
         "open": opened,
