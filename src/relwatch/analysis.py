@@ -442,6 +442,7 @@ def compare_releases(
 EVENT_ORDER = (
     "new-release",
     "tier-changed",
+    "weights-found",
     "price-cut",
     "price-rise",
     "model-retired",
@@ -453,7 +454,8 @@ EVENT_ORDER = (
 
 
 def is_opening(event: dict[str, Any]) -> bool:
-    """A tier change from closed (or unknown) to open weights: the change this tool exists to catch."""
+    """A tier change from closed (or unknown) to open weights: the change this tool exists to catch.
+    Weights found late (`weights-found`, `relwatch.releases.weights_found_late`) are not openings."""
     return (
         event["type"] == "tier-changed"
         and event.get("new_value") in OPEN_TIERS

@@ -39,7 +39,8 @@ def readable_day(value: object) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class ReleaseEvent:
-    """A change to one release: `new-release` (new_value: its tier) or `tier-changed`."""
+    """A change to one release: `new-release` (new_value: its tier), `tier-changed`, or
+    `weights-found` (a move to open weights on evidence dated before relwatch saw it closed)."""
 
     type: EventType
     release_id: str
@@ -71,6 +72,24 @@ class ReleaseTables(Database):
         return {
             row[0]: row[1] for row in self.conn.execute("SELECT id, tier FROM releases WHERE vendor_id = ?", (vendor,))
         }
+
+    def first_closed(self, vendor: str) -> dict[str, str | None]:
+        """The vendor's stored releases: id → first_closed_at (ISO 8601 or None), as they were
+        before this reclassification."""
+        return {
+            row[0]: row[1]
+            for row in self.conn.execute("SELECT id, first_closed_at FROM releases WHERE vendor_id = ?", (vendor,))
+        }
+
+    def previous_read(self, vendor: str, sync_run_id: int | None) -> str | None:
+        """When a source of the vendor last read successfully in another sync than `sync_run_id`
+        (ISO 8601 UTC; a replay's reads are dated by its recording); None before any."""
+        row = self.conn.execute(
+            "SELECT max(r.finished_at) FROM source_runs r JOIN sources s ON s.id = r.source_id "
+            "WHERE s.vendor_id = ? AND r.status = 'ok' AND r.sync_run_id IS NOT ?",
+            (vendor, sync_run_id),
+        ).fetchone()
+        return row[0] if row else None
 
     def replace_vendor_releases(
         self,

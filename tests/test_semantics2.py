@@ -1,0 +1,111 @@
+"""Figures that mean what they say: weights found late are no opening, a replay is dated by its
+recording, catalogue modalities, the report's adoption chart, the sync progress line at 80 columns."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from email.utils import format_datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from relwatch.analysis import is_opening
+from relwatch.recording import recorded_at
+from tests.conftest import invoke, query, shared_path, write_config
+
+# The catalogue authors whose models gained `hugging_face_id` in the 2025-06-01 capture.
+AUTHORS = {
+    "google": "google",
+    "meta": "meta-llama",
+    "mistral": "mistralai",
+    "deepseek": "deepseek",
+    "alibaba": "qwen",
+    "microsoft": "microsoft",
+}
+
+
+def capture_recordings(root: Path) -> list[tuple[str, Path]]:
+    """One `sync --replay` folder per OpenRouter capture, oldest first, each answering with the
+    capture's day in its `Date` header, as a recording made that day would."""
+    folders = []
+    for capture in sorted(shared_path("captures", "openrouter").glob("openrouter_models_*.json")):
+        day = capture.stem.rsplit("_", 1)[-1]
+        when = datetime.fromisoformat(day).replace(hour=6, tzinfo=UTC)
+        folder = root / day
+        folder.mkdir(parents=True)
+        exchange = {
+            "method": "GET",
+            "url": "https://openrouter.ai/api/v1/models?output_modalities=all",
+            "status": 200,
+            "headers": {"content-type": "application/json", "date": format_datetime(when, usegmt=True)},
+            "body": capture.read_text(encoding="utf-8"),
+        }
+        (folder / "00001.json").write_text(json.dumps(exchange), encoding="utf-8")
+        folders.append((day, folder))
+    return folders
+
+
+@pytest.fixture(scope="module")
+def replayed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str], list[str]]:
+    """The 19 captures replayed in order through `relwatch sync --replay`: database, env, days."""
+    root = tmp_path_factory.mktemp("replay")
+    env = {"HOME": str(root / "home"), "NO_COLOR": "1", "COLUMNS": "200", "PATH": "/usr/bin:/bin"}
+    config = write_config(
+        root / "sources.toml", {key: [{"kind": "openrouter", "author": author}] for key, author in AUTHORS.items()}
+    )
+    db = root / "r.db"
+    days = []
+    for day, folder in capture_recordings(root / "rec"):
+        result = invoke(["sync", "--quiet", "--db", str(db), "--config", str(config), "--replay", str(folder)], env)
+        assert result.returncode in (0, 1), result.stderr
+        days.append(day)
+    return db, env, days
+
+
+def test_weights_found_in_a_catalogue_are_no_opening(replayed: tuple[Path, dict[str, str], list[str]]) -> None:
+    db, env, _ = replayed
+    found = query(db, "SELECT release_id, old_value, new_value FROM events WHERE type = 'weights-found'")
+    assert len(found) >= 30  # Gemma 2/3, Llama 2-4, Mistral 7B, DeepSeek R1, Qwen2, Phi-3…
+    assert {"google/gemma-2", "google/gemma-3", "deepseek/deepseek-r1"} <= {row[0] for row in found}
+    assert all(new in ("open", "open-restricted", "open-noncommercial") for _, _, new in found)
+    # the one opening: Ministral 3's weights (2025-12-02) came after the 2025-12-01 read
+    openings = query(
+        db,
+        "SELECT e.release_id, r.first_open_at FROM events e JOIN releases r ON r.id = e.release_id "
+        "WHERE e.type = 'tier-changed'",
+    )
+    assert openings == [("mistral/ministral", "2025-12-02T13:19:20Z")]
+
+    events = json.loads(invoke(["diff", "--db", str(db), "--since", "2020-01-01", "-f", "json"], env).stdout)
+    shown = [e for by_type in events["vendors"].values() for kind in by_type.values() for e in kind]
+    assert sum(e["type"] == "weights-found" for e in shown) == len(found)
+    assert [e["subject"] for e in shown if is_opening(e)] == ["mistral/ministral"]
+    text = invoke(["diff", "--db", str(db), "--since", "2020-01-01", "-f", "markdown"], env).stdout
+    assert [line for line in text.splitlines() if "★" in line] == [
+        "- mistral/ministral: api → open-restricted ★ closed → open"
+    ]
+    assert "google/gemma-2: api → open-restricted (weights published earlier, found now)" in text
+
+
+def test_a_replay_is_dated_by_its_recording(replayed: tuple[Path, dict[str, str], list[str]], tmp_path: Path) -> None:
+    db, env, days = replayed
+    ((last,),) = query(db, "SELECT max(last_success) FROM sources")
+    assert last[:10] == days[-1] == "2026-03-02"
+    page = tmp_path / "r.html"
+    made = invoke(["report", "--db", str(db), "-o", str(page)], env)
+    assert made.returncode == 0, made.stderr
+    assert "Data as of</dt><dd>2026-03-02" in page.read_text(encoding="utf-8").replace("\n", "")
+
+
+def test_recorded_at_is_the_newest_readable_date_header() -> None:
+    exchanges: list[dict[str, Any]] = [
+        {"headers": {"Date": "Sun, 01 Jun 2025 06:00:00 GMT"}},
+        {"headers": {"date": "Mon, 02 Mar 2026 10:30:00 GMT"}},
+        {"headers": {"date": "not a date"}},
+        {"headers": {}},
+        {},
+    ]
+    assert recorded_at(exchanges) == "2026-03-02T10:30:00Z"
+    assert recorded_at([{"headers": {"date": "yesterday"}}]) is None
