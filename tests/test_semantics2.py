@@ -11,9 +11,10 @@ from typing import Any
 
 import pytest
 
-from relwatch.analysis import is_opening
+from relwatch.analysis import is_opening, modalities_of, select_releases, split_signature
 from relwatch.recording import recorded_at
 from tests.conftest import invoke, query, shared_path, write_config
+from tests.public_data import openrouter_recording
 
 # The catalogue authors whose models gained `hugging_face_id` in the 2025-06-01 capture.
 AUTHORS = {
@@ -109,3 +110,43 @@ def test_recorded_at_is_the_newest_readable_date_header() -> None:
     ]
     assert recorded_at(exchanges) == "2026-03-02T10:30:00Z"
     assert recorded_at([{"headers": {"date": "yesterday"}}]) is None
+
+
+def test_a_model_writing_media_is_not_a_text_model() -> None:
+    assert modalities_of([], ["text", "image"], ["text", "audio"]) == {"audio"}  # Lyria 3 Pro
+    assert modalities_of([], ["text", "image"], ["image", "text"]) == {"image"}
+    assert modalities_of([], ["text", "image"], ["text"]) == {"text", "vision"}
+    assert modalities_of([], ["text"], ["music"]) == {"audio"}
+    assert split_signature("text+image->text+audio") == (["text", "image"], ["text", "audio"])
+    assert split_signature("text") == ([], [])
+
+
+def test_compare_by_modality_reads_each_catalogue_model(tmp_path: Path, env: dict[str, str]) -> None:
+    vendors = {key: [{"kind": "openrouter", "author": key}] for key in ("google", "openai")}
+    config = write_config(tmp_path / "sources.toml", vendors)
+    db = tmp_path / "r.db"
+    replay = openrouter_recording(tmp_path / "rec")
+    synced = invoke(["sync", "--quiet", "--db", str(db), "--config", str(config), "--replay", str(replay)], env)
+    assert synced.returncode == 0, synced.stderr
+
+    def named(modality: str) -> list[str]:
+        args = ["compare", "google", "openai", "--since", "2020-01-01", "--modality", modality, "-f", "json"]
+        shown = invoke([*args, "--db", str(db)], env)
+        assert shown.returncode == 0, shown.stderr
+        return list(json.loads(shown.stdout)["vendors"][0]["still_closed"])
+
+    text, audio, image = named("text"), named("audio"), named("image")
+    assert "Lyria 3 Pro" in audio and "Lyria 3 Pro" not in text  # writes "text+audio"
+    assert "Gemini 2.5 Flash Image" in image and "Gemini 2.5 Flash Image" not in text  # writes "image+text"
+    assert "Gemini 2.5 Pro" in text
+
+
+def test_a_release_of_a_text_model_and_an_image_model_is_both() -> None:
+    rows = [{"id": "g/flash", "vendor": "g", "date": "2025-05-01", "pipeline_tags": "[]"}]
+    stated = {"g/flash": {"signatures": ["text->text", "text+image->image+text"]}}
+    for modality in ("text", "image"):
+        chosen = select_releases(rows, since="2025-01-01", until="2025-12-31", modality=modality, stated=stated)
+        assert [r["id"] for r in chosen.releases] == ["g/flash"]
+    old_capture = {"g/flash": {"signatures": ["text+image->text+audio"]}}  # the `modality` string alone
+    chosen = select_releases(rows, since="2025-01-01", until="2025-12-31", modality="text", stated=old_capture)
+    assert chosen.releases == [] and chosen.unknown == {}
