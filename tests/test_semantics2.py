@@ -150,3 +150,32 @@ def test_a_release_of_a_text_model_and_an_image_model_is_both() -> None:
     old_capture = {"g/flash": {"signatures": ["text+image->text+audio"]}}  # the `modality` string alone
     chosen = select_releases(rows, since="2025-01-01", until="2025-12-31", modality="text", stated=old_capture)
     assert chosen.releases == [] and chosen.unknown == {}
+
+
+def test_the_sync_progress_line_keeps_the_host_at_80_columns(tmp_path: Path) -> None:
+    from io import StringIO
+
+    from rich.console import Console
+
+    from relwatch.config import load_config
+    from relwatch.views import RichSyncProgress, progress_label
+
+    config = load_config(
+        write_config(
+            tmp_path / "sources.toml",
+            {"alibaba": [{"kind": "huggingface", "org": "Qwen-Long-Organisation-Name"}]},
+        )
+    )
+    (source,) = config.vendors["alibaba"].sources
+    out = StringIO()
+    console = Console(file=out, width=80, force_terminal=False, color_system=None)
+    with RichSyncProgress(console) as shown:
+        shown.started(source)
+        shown.advanced(source, 12, 3456)
+        console.print(shown.progress.make_tasks_table(shown.progress.tasks))
+    lines = [line for line in out.getvalue().splitlines() if "waiting for" in line]
+    assert lines and all(len(line) <= 80 for line in lines)
+    assert all("waiting for huggingface.co (page 13)" in line for line in lines[-1:])
+    assert " alibaba/hu… 12 pages" in lines[-1]  # the label gave way, not the host
+    assert progress_label("google/huggingface/google", "ok", 80) == "google/huggingface/google"
+    assert progress_label("alibaba/changelog/https://example.com/a/very/long/page", "x" * 60, 80) == "alibaba/c…"
