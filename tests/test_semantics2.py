@@ -179,3 +179,51 @@ def test_the_sync_progress_line_keeps_the_host_at_80_columns(tmp_path: Path) -> 
     assert " alibaba/hu… 12 pages" in lines[-1]  # the label gave way, not the host
     assert progress_label("google/huggingface/google", "ok", 80) == "google/huggingface/google"
     assert progress_label("alibaba/changelog/https://example.com/a/very/long/page", "x" * 60, 80) == "alibaba/c…"
+
+
+def test_the_adoption_chart_draws_first_month_downloads_and_derivatives() -> None:
+    from relwatch.report_adoption import adoption_rows, adoption_section
+    from relwatch.value import DerivativeCount, Metric, OpenRelease
+
+    releases = [
+        OpenRelease(
+            vendor="google", release="google/gemma-3", released="2025-03-12", artifacts=("google/gemma-3-27b-it",)
+        ),
+        OpenRelease(vendor="alibaba", release="alibaba/qwen3", released="2025-04-29", artifacts=("Qwen/Qwen3-8B",)),
+        OpenRelease(vendor="alibaba", release="alibaba/qwen2", released="2024-06-07", artifacts=("Qwen/Qwen2-7B",)),
+        OpenRelease(vendor="baidu", release="baidu/ernie-4.5", released="2025-06-30", artifacts=("baidu/ERNIE",)),
+    ]
+    metrics = [
+        Metric(artifact="google/gemma-3-27b-it", day="2025-04-12", downloads=1_200_000),
+        Metric(artifact="Qwen/Qwen3-8B", day="2025-05-30", downloads=3_400_000),
+        Metric(artifact="Qwen/Qwen3-8B", day="2025-05-31", downloads=9),  # a later day: not the first month's read
+        Metric(artifact="Qwen/Qwen2-7B", day="2024-07-08", downloads=5),  # opened before the window
+    ]
+    derivatives = [
+        DerivativeCount(release="alibaba/qwen3", milestone=30, counted_on="2025-05-29", by_relation={"finetune": 40}),
+        DerivativeCount(
+            release="alibaba/qwen3",
+            milestone=90,
+            counted_on="2025-07-28",
+            by_relation={"finetune": 300, "quantized": 95},
+        ),
+    ]
+    rows = adoption_rows(releases, metrics, derivatives, "2025-01-01", "2025-12-31")
+    assert [(r.release, r.downloads, r.derivatives, r.milestone) for r in rows] == [
+        ("alibaba/qwen3", 3_400_000, 395, 90),
+        ("google/gemma-3", 1_200_000, None, None),
+    ]
+    page = adoption_section(rows)
+    assert page.count("<rect") == 3 + 2  # three bars, two legend swatches
+    assert "3,400,000" in page and "395" in page and "not counted" in page
+    assert "<script" not in page and "style=" not in page  # the report's CSP: no script, no inline style
+    assert adoption_section([]) == ""
+
+
+def test_a_report_without_adoption_figures_has_no_adoption_chart(
+    replayed: tuple[Path, dict[str, str], list[str]], tmp_path: Path
+) -> None:
+    db, env, _ = replayed
+    page = tmp_path / "r.html"
+    assert invoke(["report", "google", "alibaba", "--db", str(db), "-o", str(page)], env).returncode == 0
+    assert 'id="adoption"' not in page.read_text(encoding="utf-8")
