@@ -227,3 +227,25 @@ def test_a_report_without_adoption_figures_has_no_adoption_chart(
     page = tmp_path / "r.html"
     assert invoke(["report", "google", "alibaba", "--db", str(db), "-o", str(page)], env).returncode == 0
     assert 'id="adoption"' not in page.read_text(encoding="utf-8")
+
+
+def test_the_report_draws_adoption_where_the_hub_counted_it(
+    tmp_path: Path, hub: Any, cli: Any, monkeypatch: Any
+) -> None:
+    from tests.test_adoption import ORG, DerivativeHub, config_for, derivative, listing, sync
+
+    hub.orgs[ORG] = listing(2)
+    derivatives = DerivativeHub(hub)
+    repo = sorted(str(item["id"]) for item in hub.orgs[ORG])[0]
+    derivatives.children[repo] = [derivative("other", i, repo, "finetune") for i in range(3)]
+    config = config_for(tmp_path, hub)
+    for moment in ("2026-03-02T12:00:00Z", "2026-04-02T06:00:00Z"):  # the open day, then +31
+        monkeypatch.setattr("relwatch.sync.now_iso", lambda moment=moment: moment)
+        sync(cli, tmp_path, config)
+    page = tmp_path / "r.html"
+    args = ["report", "--since", "2026-01-01", "--until", "2026-06-30", "--db", str(tmp_path / "r.db")]
+    made = cli(*args, "-o", str(page))
+    assert made.returncode == 0, made.stderr
+    html = page.read_text(encoding="utf-8")
+    assert 'id="adoption"' in html and "First-month downloads" in html
+    assert "3 derivatives at +30 days" in html
