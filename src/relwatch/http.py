@@ -272,8 +272,10 @@ class Http:
         self.settings = settings
         self.recorder = Recorder(record_to) if record_to else None
         self.replaying = replay_from is not None
+        self.recorded_at: str | None = None  # a replay: when its recording was made (its Date headers)
         if replay_from is not None:
             transport = ReplayTransport(replay_from)
+            self.recorded_at = transport.recorded_at
         self.sleep = sleep
         self.clock = clock
         self.wall = wall
