@@ -92,7 +92,8 @@ def invoke(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[
     """Run relwatch in this process (Typer's CliRunner) with exactly `env` as the environment.
 
     Same result shape as `run` (returncode, stdout, stderr as text), at a fraction of the cost of
-    spawning the command. An exception the command does not turn into an exit is raised here.
+    spawning the command. An exception the command does not turn into an exit is raised here. The
+    database the command leaves open is closed afterwards, as the end of its process would.
     For what needs a real process (signals, locks, the installed entry point), use `run`.
     """
     from typer.testing import CliRunner
@@ -101,10 +102,22 @@ def invoke(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[
 
     overrides: dict[str, str | None] = {key: None for key in os.environ if key not in env}
     overrides.update(env)
-    result = CliRunner(env=overrides).invoke(app, args, prog_name="relwatch")
+    try:
+        result = CliRunner(env=overrides).invoke(app, args, prog_name="relwatch")
+    finally:
+        close_left_open()
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise result.exception
     return subprocess.CompletedProcess(["relwatch", *args], result.exit_code, result.stdout, result.stderr)
+
+
+def close_left_open() -> None:
+    """Close the database a command leaves open for its process's exit to close (the last one it
+    opened), as that exit would: its WAL is checkpointed and the next command starts with none."""
+    from relwatch.store.core import Database
+
+    if Database.current is not None:
+        Database.current.close()
 
 
 @pytest.fixture
