@@ -448,9 +448,10 @@ def test_a_database_with_a_hard_link_is_refused_for_writing(setup, env):
     assert invoke(["list", "--db", str(other), "-f", "json"], env).returncode == 0  # reading is harmless
 
 
-def test_a_write_lock_held_by_another_program_is_one_line(setup, env):
+def test_a_write_lock_held_by_another_program_is_one_line(setup, env, monkeypatch):
     db, config = setup
     assert sync(db, config, env).returncode == 0
+    monkeypatch.setattr("relwatch.store.core.BUSY_TIMEOUT_MS", 200)  # the wait, not its length, is tested
     holder = subprocess.Popen(
         [
             "python3",

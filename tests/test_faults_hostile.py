@@ -17,19 +17,19 @@ def trickle_headers(conn):
     conn.sendall(b"HTTP/1.1 200 OK\r\n")
     while True:
         conn.sendall(b"X")
-        time.sleep(0.2)
+        time.sleep(0.05)
 
 
 def endless_processing(conn):
     while True:
         conn.sendall(b"HTTP/1.1 102 Processing\r\n\r\n")
-        time.sleep(0.2)
+        time.sleep(0.05)
 
 
 def slow_body(conn):
     conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n[")
     while True:
-        time.sleep(0.2)
+        time.sleep(0.05)
         conn.sendall(b" ")
 
 
@@ -75,7 +75,7 @@ def test_an_answer_that_never_ends_stops_at_the_request_deadline(tmp_path, env, 
                 "acme": [{"kind": "huggingface", "org": "acme-ai", "base_url": stalling.url}],
                 "beta": [{"kind": "huggingface", "org": "beta-lab", "base_url": hub.loopback.url}],
             },
-            settings={"timeout": 1.0, "request_deadline": 2.0, "retries": 2},
+            settings={"timeout": 0.5, "request_deadline": 1.0, "retries": 2},  # the shortest deadline allowed
         )
         db = tmp_path / "r.db"
         started = time.monotonic()

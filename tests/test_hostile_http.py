@@ -141,7 +141,10 @@ def test_nested_encodings_decode_in_reverse_order():
 
 @pytest.mark.parametrize(
     ("body", "message"),
-    [(b"not gzip at all", "is not valid gzip"), (gzip.compress(b"x" * 1000, mtime=0)[:-12], "not valid gzip .it ends early")],
+    [
+        (b"not gzip at all", "is not valid gzip"),
+        (gzip.compress(b"x" * 1000, mtime=0)[:-12], "not valid gzip .it ends early"),  # mtime=0: one id per worker
+    ],
 )
 def test_a_broken_gzip_body_is_the_hosts_fault(body, message):
     handler = lambda request: streamed(body, headers={"Content-Encoding": "gzip"})  # noqa: E731
