@@ -53,6 +53,7 @@ class GitHubApi:
         self.repo_id = repo_id
         self.link_base = link_base or loopback.url
         self.releases: list[dict[str, Any]] = []
+        self.max_results: int | None = None  # GitHub lists at most 1,000: past them a page answers 422
         loopback.route(f"/repos/{repo}/releases", self.handle)
         loopback.route(f"/repositories/{repo_id}/releases", self.handle)
 
@@ -60,6 +61,11 @@ class GitHubApi:
         per_page = min(int(request.arg("per_page", str(DEFAULT_PER_PAGE)) or DEFAULT_PER_PAGE), MAX_PER_PAGE)
         page = int(request.arg("page", "1") or 1)
         last = max(1, -(-len(self.releases) // per_page))
+        if self.max_results is not None and (page - 1) * per_page >= self.max_results:
+            message = f"Only the first {self.max_results} results are available."
+            return json_reply(
+                {"message": message, "documentation_url": "https://docs.github.com/v3/#pagination"}, status=422
+            )
         body = self.releases[(page - 1) * per_page : page * per_page]
         link = self.link_header(per_page, page, last)
         return with_etag(request, json_reply(body, headers={"Link": link} if link else {}))

@@ -83,9 +83,11 @@ def clock(monkeypatch):
     return set_now
 
 
-def config_for(tmp_path, hub, **settings):
-    sources = {"acme": [{"kind": "huggingface", "org": ORG, "base_url": hub.loopback.url}]}
-    return write_config(tmp_path / "sources.toml", sources, settings or None)
+def config_for(tmp_path, hub, *, full_sweep_days=0, **settings):
+    """A Hub source read whole on every sync unless `full_sweep_days` says otherwise: the series
+    gets a row for each repository a sync reads (all of them on a full sweep)."""
+    source = {"kind": "huggingface", "org": ORG, "base_url": hub.loopback.url, "full_sweep_days": full_sweep_days}
+    return write_config(tmp_path / "sources.toml", {"acme": [source]}, settings or None)
 
 
 def sync(cli, tmp_path, config):
@@ -192,6 +194,24 @@ def test_counts_that_move_give_one_row_per_artifact_per_day_and_update_nothing(t
         (hub.orgs[ORG][0]["id"],),
     )
     assert first == [("2026-05-10", 107, 1007, 1), ("2026-05-11", 121, 1021, 3), ("2026-05-12", 128, 1028, 4)]
+
+
+def test_between_full_sweeps_the_series_holds_the_repositories_a_nightly_sync_read(tmp_path, hub, cli, clock):
+    # the default: a Hub listing is read whole every 7 days and incrementally in between, so a
+    # nightly sync with no commit reads no repository and adds no row; a sweep adds a row for each
+    hub.orgs[ORG] = listing(5)
+    config = config_for(tmp_path, hub, full_sweep_days=7, derivative_requests=0)
+    db = tmp_path / "r.db"
+    clock("2026-05-10T06:00:00Z")
+    sync(cli, tmp_path, config)
+    for item in hub.orgs[ORG]:
+        item["downloads"] += 7
+    clock("2026-05-11T06:00:00Z")
+    assert sync(cli, tmp_path, config)["totals"]["updated"] == 0
+    clock("2026-05-17T06:00:00Z")
+    sync(cli, tmp_path, config)
+    per_day = query(db, "SELECT day, count(*) FROM artifact_metrics GROUP BY day")
+    assert per_day == [("2026-05-10", 5), ("2026-05-17", 5)]
 
 
 def test_derivatives_are_counted_by_relation_at_a_milestone_within_the_request_budget(tmp_path, hub, cli, clock):

@@ -262,7 +262,7 @@ def test_token_goes_as_bearer_to_the_configured_host_only(tmp_path, env, loopbac
     secret = "ghp_secretvalue123"
     result = sync(tmp_path, {**env, variable: secret}, github_config(tmp_path, api, send_token=True))
     assert result.returncode == 1
-    assert f"next link http://localhost:{port}/" in result.stderr
+    assert f"not followed: http://localhost:{port}/" in result.stderr
     assert [(r.headers["host"].split(":")[0], r.headers.get("authorization")) for r in loopback.log] == [
         ("127.0.0.1", f"Bearer {secret}"),
     ]
@@ -279,3 +279,25 @@ def test_a_repo_that_is_not_owner_name_fails_before_any_request(tmp_path, env, a
     assert result.returncode == 2
     assert "source 1 (github), key 'repo': 'acme-ai/x/../y' is not a repository as 'owner/name'" in result.stderr
     assert api.loopback.log == []
+
+
+def test_past_1000_releases_the_422_ends_the_listing_incomplete_and_nothing_is_gone(tmp_path, env, loopback, cli):
+    api = GitHubApi(loopback, REPO)
+    api.releases = gh_releases(REPO, 1050)  # 11 pages of 100
+    config = github_config(tmp_path, api)
+    db = tmp_path / "r.db"
+    args = ("sync", "--config", str(config), "--db", str(db), "--format", "json")
+    assert cli(*args).returncode == 0  # all 11 pages read: 1,050 stored
+    api.max_results = 1000
+    api.releases.insert(0, gh_releases(REPO, 1051)[0])  # one more release: page 11 now holds 51
+    before = query(db, "SELECT id, content_hash, last_seen, gone_at FROM artifacts ORDER BY id")
+    result = cli(*args)
+    assert result.returncode == 0, result.stderr
+    source = json.loads(result.stdout)["sources"][0]
+    assert (source["status"], source["listing"], source["requests"]) == ("ok", "incomplete", 11)
+    assert "HTTP 422" in source["incomplete"] and (source["new"], source["gone"]) == (1, 0)
+    after = query(db, "SELECT id, content_hash, gone_at FROM artifacts WHERE id <= ? ORDER BY id", (len(before),))
+    assert after == [(row[0], row[1], None) for row in before]
+    assert query(db, "SELECT listing, incomplete IS NOT NULL FROM source_runs ORDER BY id DESC LIMIT 1") == [
+        ("incomplete", 1)
+    ]

@@ -42,7 +42,7 @@ def test_retry_after_is_honoured(loopback):
 
 def test_errors_past_the_retries_name_the_url_and_attempts(loopback):
     loopback.route("/x", lambda r: Reply(status=502))
-    with pytest.raises(SourceError, match=r"HTTP 502 from .*/x after 4 attempts"):
+    with pytest.raises(SourceError, match=r"HTTP 502 after 4 attempts from .*/x"):
         fetch(loopback.url + "/x")
 
 

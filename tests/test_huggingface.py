@@ -113,7 +113,7 @@ def test_listing_url_asks_for_every_parsed_field():
     url = listing_url("https://hub.example", "google", 500)
     query = parse_qs(urlsplit(url).query)
     assert query["author"] == ["google"]
-    assert query["sort"] == ["createdAt"]
+    assert query["sort"] == ["lastModified"]
     assert query["limit"] == ["500"]
     assert query["expand"] == list(EXPAND)
     for field in (

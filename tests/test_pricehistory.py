@@ -14,7 +14,8 @@ import pytest
 from relwatch.config import HttpSettings, SourceConfig
 from relwatch.errors import SourceError
 from relwatch.http import Http
-from relwatch.prices import Channel, EventKind, observe, openrouter_quote
+from relwatch.models import EventType
+from relwatch.prices import Channel, observe, openrouter_quote
 from relwatch.sources import pricehistory
 from relwatch.sources.pricehistory import parse_ledger
 from tests.loopback import Loopback, json_reply
@@ -51,7 +52,7 @@ def test_points_become_observations_in_openrouters_own_unit() -> None:
     assert second.price.input_per_million == Decimal("0.23") and second.source == "price-history"
     assert first.offer.channel is Channel.AGGREGATOR and first.offer.seller == "openrouter"
     (cut,) = read.events
-    assert cut.kind is EventKind.PRICE_CUT and (cut.old_input, cut.new_input) == (Decimal("0.35"), Decimal("0.23"))
+    assert cut.kind is EventType.PRICE_CUT and (cut.old_input, cut.new_input) == (Decimal("0.35"), Decimal("0.23"))
     assert cut.at == "2024-12-06" and read.as_of == "2026-03-31" and read.retired == []
 
 
@@ -62,7 +63,7 @@ def test_a_retired_model_is_an_artifact_with_its_first_and_last_seen() -> None:
     (artifact,) = read.retired
     assert (artifact.external_id, artifact.name, artifact.date) == ("openai/o1-mini", "o1-mini", "2024-09-21")
     assert artifact.extra == {"first_seen": "2024-09-21", "last_seen": "2025-10-27", "present_now": False}
-    assert [(e.kind, e.at) for e in read.events] == [(EventKind.MODEL_RETIRED, "2025-10-27")]
+    assert [(e.kind, e.at) for e in read.events] == [(EventType.MODEL_RETIRED, "2025-10-27")]
 
 
 def test_a_free_id_is_the_free_variant_of_its_base_model() -> None:
@@ -103,7 +104,7 @@ def test_the_real_excerpt_parses_whole() -> None:
             (day, Decimal(str(i)), Decimal(str(o))) for day, i, o in distinct
         ], model_id
         assert rows[-1].last_observed == entry["last_seen"]
-        changes = [e for e in read.events if e.kind is not EventKind.MODEL_RETIRED and e.offer == rows[0].offer]
+        changes = [e for e in read.events if e.kind is not EventType.MODEL_RETIRED and e.offer == rows[0].offer]
         assert len(changes) == len(rows) - 1
 
 
@@ -137,8 +138,8 @@ def test_fetch_reads_the_ledger_and_yields_its_retired_models() -> None:
     try:
         server.route("/history/prices.json", lambda request: json_reply(payload))
         url = f"{server.url}/history/prices.json"
-        source = SourceConfig(vendor="openrouter", kind="price-history", base_url=server.url, options={"url": url},
-                              id="openrouter/price-history/ledger")  # fmt: skip
+        source = SourceConfig(vendor="openrouter", kind="price-history", base_url=server.url,
+                              options={"url": url, "author": "a"}, id="openrouter/price-history/a")  # fmt: skip
 
         async def pages() -> list[Any]:
             async with Http(HttpSettings()) as http:
@@ -148,6 +149,9 @@ def test_fetch_reads_the_ledger_and_yields_its_retired_models() -> None:
     finally:
         server.stop()
     assert page.item_ids == ["a/old"]
+    assert page.prices is not None
+    assert [row.offer.model_id for row in page.prices.observations] == ["a/m", "a/old"]
+    assert [event.kind for event in page.prices.events] == [EventType.MODEL_RETIRED]
 
 
 def test_a_live_read_continues_a_backfilled_observation_on_input_and_output() -> None:
@@ -161,4 +165,4 @@ def test_a_live_read_continues_a_backfilled_observation_on_input_and_output() ->
     cut = observe(
         row, openrouter_quote({"id": "a/m", "pricing": {**pricing, "completion": "0.000008"}}) or live, "d", "o"
     )
-    assert cut.event is not None and cut.event.kind is EventKind.PRICE_CUT and cut.row.price.complete
+    assert cut.event is not None and cut.event.kind is EventType.PRICE_CUT and cut.row.price.complete

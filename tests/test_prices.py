@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
+from relwatch.models import EventType
 from relwatch.prices import (
     Channel,
-    EventKind,
     Ledger,
     Offer,
     Price,
@@ -112,7 +112,7 @@ def test_flatten_pricing_keeps_strings_numbers_and_nested_tiers() -> None:
 def test_change_event_cut_rise_and_nothing() -> None:
     old, offer = quote("a/m").price, quote("a/m").offer
     cut = change_event(old, quote("a/m", prompt="0.0000005", completion="0.000001").price, offer, "2025-02-01")
-    assert cut is not None and cut.kind is EventKind.PRICE_CUT
+    assert cut is not None and cut.kind is EventType.PRICE_CUT
     assert (cut.old_input, cut.new_input, cut.old_output, cut.new_output) == (
         Decimal(1),
         Decimal("0.5"),
@@ -121,7 +121,7 @@ def test_change_event_cut_rise_and_nothing() -> None:
     )
     assert cut.change_pct == Decimal("-50.0")
     rise = change_event(old, quote("a/m", completion="0.000004").price, offer, "2025-02-01")
-    assert rise is not None and rise.kind is EventKind.PRICE_RISE and rise.change_pct == Decimal("40.0")
+    assert rise is not None and rise.kind is EventType.PRICE_RISE and rise.change_pct == Decimal("40.0")
     assert change_event(old, quote("a/m", prompt="0.0000010", web_search="0").price, offer, "x") is None
 
 
@@ -129,13 +129,13 @@ def test_a_mixed_change_follows_the_three_to_one_blend() -> None:
     old, offer = quote("a/m").price, quote("a/m").offer
     # input 1 → 0.5, output 2 → 3: blend (3·1+2)/4 = 1.25 → (1.5+3)/4 = 1.125, a cut
     mixed = change_event(old, quote("a/m", prompt="0.0000005", completion="0.000003").price, offer, "d")
-    assert mixed is not None and mixed.kind is EventKind.PRICE_CUT and mixed.change_pct == Decimal("-10.0")
+    assert mixed is not None and mixed.kind is EventType.PRICE_CUT and mixed.change_pct == Decimal("-10.0")
 
 
 def test_a_change_of_only_the_request_price_has_a_direction() -> None:
     old, offer = quote("a/m", request="0.01").price, quote("a/m").offer
     event = change_event(old, quote("a/m", request="0.02").price, offer, "d")
-    assert event is not None and event.kind is EventKind.PRICE_RISE and event.change_pct is None
+    assert event is not None and event.kind is EventType.PRICE_RISE and event.change_pct is None
 
 
 def test_observe_moves_last_observed_until_the_price_changes() -> None:
@@ -151,7 +151,7 @@ def test_observe_moves_last_observed_until_the_price_changes() -> None:
 
 def test_retirements_name_the_offers_gone_from_a_complete_listing() -> None:
     events = retirements([quote("a/m").offer, quote("a/n").offer], [quote("a/n").offer], "2025-03-01")
-    assert [(e.kind, e.offer.model_id, e.at) for e in events] == [(EventKind.MODEL_RETIRED, "a/m", "2025-03-01")]
+    assert [(e.kind, e.offer.model_id, e.at) for e in events] == [(EventType.MODEL_RETIRED, "a/m", "2025-03-01")]
 
 
 def test_models_dev_costs_are_per_million_and_the_channel_follows_the_lab() -> None:
@@ -214,7 +214,7 @@ def found_events(days: list[tuple[str, list[dict[str, Any]]]]) -> tuple[set[tupl
     found = set()
     for e in ledger.events:
         listing_id = e.offer.model_id + (f":{e.offer.variant}" if e.offer.variant else "")
-        kind = "retired" if e.kind is EventKind.MODEL_RETIRED else "changed"
+        kind = "retired" if e.kind is EventType.MODEL_RETIRED else "changed"
         norm = [
             v.normalize() if v is not None else None for v in (e.old_input, e.new_input, e.old_output, e.new_output)
         ]
@@ -246,9 +246,9 @@ def test_replaying_the_captures_gives_exactly_the_price_changes_and_retirements(
             if old is not None and new is not None and old != new
         }
         if moves == {-1}:
-            assert event.kind is EventKind.PRICE_CUT, event
+            assert event.kind is EventType.PRICE_CUT, event
         if moves == {1}:
-            assert event.kind is EventKind.PRICE_RISE, event
+            assert event.kind is EventType.PRICE_RISE, event
 
 
 def test_the_append_only_rows_span_the_captures_they_were_seen_in() -> None:

@@ -51,7 +51,7 @@ def test_second_sync_adds_nothing_and_is_answered_by_304s(tmp_path, env, hub):
     config = two_orgs(tmp_path, hub)
     assert sync(tmp_path, env, config).returncode == 0
     before = query(tmp_path / "r.db", "SELECT id, content_hash, first_seen, last_seen FROM artifacts ORDER BY id")
-    second = sync(tmp_path, env, config)
+    second = sync(tmp_path, env, config, "--full")
     assert second.returncode == 0, second.stderr
     totals = json.loads(second.stdout)["totals"]
     assert (totals["new"], totals["updated"], totals["gone"]) == (0, 0, 0)
@@ -81,7 +81,7 @@ def test_moved_downloads_and_likes_are_stored_but_update_nothing(tmp_path, env, 
     for item in hub.orgs["acme-ai"]:
         item["downloads"] += 7
         item["likes"] += 1
-    second = sync(tmp_path, env, config)
+    second = sync(tmp_path, env, config, "--full")
     assert second.returncode == 0, second.stderr
     totals = json.loads(second.stdout)["totals"]
     assert totals["not_modified"] == 2  # beta-lab's pages; acme-ai's were read afresh
@@ -210,7 +210,7 @@ def test_a_repository_leaving_the_last_page_is_gone_and_the_unchanged_pages_keep
     config = two_orgs(tmp_path, hub)
     assert sync(tmp_path, env, config).returncode == 0
     last = hub.orgs["acme-ai"].pop()  # pages 1 and 2 stay as they were: they are answered 304
-    result = sync(tmp_path, env, config)
+    result = sync(tmp_path, env, config, "--full")
     assert result.returncode == 0, result.stderr
     acme = {s["source"]: s for s in json.loads(result.stdout)["sources"]}["acme/huggingface/acme-ai"]
     assert (acme["requests"], acme["not_modified"]) == (3, 2)

@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from decimal import Decimal
 from itertools import pairwise
 from statistics import median
 from typing import Any
@@ -230,8 +231,16 @@ class VendorFigures:
         return asdict(self)
 
 
-def vendor_figures(vendor: str, releases: Sequence[dict[str, Any]], *, since: str, until: str) -> VendorFigures:
-    """Every compare figure for one vendor's releases inside the window."""
+def vendor_figures(
+    vendor: str,
+    releases: Sequence[dict[str, Any]],
+    *,
+    since: str,
+    until: str,
+    prices: Mapping[str, Decimal] | None = None,
+) -> VendorFigures:
+    """Every compare figure for one vendor's releases inside the window; `prices` (release id →
+    current output USD per 1M tokens of its dearest text offer) decide the latest closed flagship."""
     figures = VendorFigures(vendor=vendor, releases=len(releases))
     tiers = Counter(r.get("tier") for r in releases)
     figures.by_tier = {tier: tiers.get(tier, 0) for tier in TIERS}
@@ -260,7 +269,7 @@ def vendor_figures(vendor: str, releases: Sequence[dict[str, Any]], *, since: st
     )
     figures.latest_open = _ref(_latest(opened))
     figures.latest_closed = _ref(_latest(closed))
-    figures.latest_closed_flagship = _ref(_latest([r for r in closed if is_flagship(r)]) or _latest(closed))
+    figures.latest_closed_flagship = _ref(closed_flagship(closed, prices or {}))
     days = sorted(as_day(r["date"]) for r in releases)
     gaps = [(b - a).days for a, b in pairwise(days)]
     figures.median_days_between_releases = median(gaps) if gaps else None
@@ -286,6 +295,16 @@ def closed_then_open(releases: Iterable[dict[str, Any]]) -> list[ClosedThenOpen]
 
 
 FLAGSHIP_WORDS = ("pro", "max", "ultra", "opus", "large", "turbo", "plus")
+
+
+def closed_flagship(closed: Sequence[dict[str, Any]], prices: Mapping[str, Decimal]) -> dict[str, Any] | None:
+    """The latest closed flagship, by evidence: the closed release whose text model costs most
+    (output USD per 1M tokens, `prices`), ties to the later one; only when no closed release has a
+    price, the latest named as a top tier (`is_flagship`), else the latest closed release."""
+    priced = [r for r in closed if r["id"] in prices]
+    if priced:
+        return max(priced, key=lambda r: (prices[r["id"]], r.get("date") or ""))
+    return _latest([r for r in closed if is_flagship(r)]) or _latest(closed)
 
 
 def is_flagship(release: dict[str, Any]) -> bool:
@@ -393,13 +412,16 @@ def compare_releases(
     pipeline: str | None = None,
     modality: str | None = None,
     stated: Mapping[str, Mapping[str, Sequence[str]]] | None = None,
+    prices: Mapping[str, Decimal] | None = None,
 ) -> Comparison:
     """Side-by-side figures for `vendors` over [since, until]; per period too when `by` is set.
-    `stated`: what the artifacts state about modalities, as `select_releases` takes it."""
+    `stated`: what the artifacts state about modalities, as `select_releases` takes it.
+    `prices`: release id → its dearest current text offer's output USD per 1M tokens (the evidence
+    for the latest closed flagship; `Store.release_output_prices`)."""
     selection = select_releases(rows, since=since, until=until, pipeline=pipeline, modality=modality, stated=stated)
     chosen = selection.releases
     per_vendor = {v: [r for r in chosen if r["vendor"] == v] for v in vendors}
-    figures = [vendor_figures(v, per_vendor[v], since=since, until=until) for v in vendors]
+    figures = [vendor_figures(v, per_vendor[v], since=since, until=until, prices=prices) for v in vendors]
     labels, cells = timeline(chosen, vendors, since=since, until=until, by=by or "month")
     periods = per_period(chosen, vendors, since=since, until=until, by=by) if by else []
     return Comparison(
@@ -417,7 +439,17 @@ def compare_releases(
     )
 
 
-EVENT_ORDER = ("new-release", "tier-changed", "licence-changed", "gated-changed", "artifact-gone", "new-artifact")
+EVENT_ORDER = (
+    "new-release",
+    "tier-changed",
+    "price-cut",
+    "price-rise",
+    "model-retired",
+    "licence-changed",
+    "gated-changed",
+    "artifact-gone",
+    "new-artifact",
+)
 
 
 def is_opening(event: dict[str, Any]) -> bool:

@@ -24,6 +24,7 @@ from typing import Any
 
 import orjson
 
+from relwatch.config import FamilyPattern
 from relwatch.families import display_name, family_of, is_model_like, parameters_from_name
 from relwatch.licences import LicenceClass, classify_licence
 from relwatch.models import CLOSED_TIERS, Openness
@@ -47,7 +48,7 @@ class VendorRules:
 
     key: str
     orgs: frozenset[str] = frozenset()  # its hub organisations, lower-case
-    overrides: tuple[tuple[re.Pattern[str], str], ...] = ()
+    overrides: tuple[tuple[FamilyPattern, str], ...] = ()  # RE2, linear time
 
 
 @dataclass(kw_only=True)

@@ -8,13 +8,13 @@ and an annotation kept as a string costs it an `eval` (about 5 ms a run for this
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
 from relwatch import __version__
+from relwatch.models import Period
 from relwatch.render import DOCUMENT_FORMATS, Format
 
 if TYPE_CHECKING:
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from relwatch.render import Result
     from relwatch.store import Store
     from relwatch.sync import SyncResult
+    from relwatch.value import PeriodBlocks, ValueBlock
 
 EXIT_CODES_HELP = (
     "Exit codes: 0 success; 1 a source failed or looks suspect; 2 bad config or usage; 3 another sync is running;"
@@ -182,6 +183,9 @@ def sync(
     replay: Annotated[
         Path | None, typer.Option(help="Sync from a recording in DIR, without the network.", metavar="DIR")
     ] = None,
+    full: Annotated[
+        bool, typer.Option("--full", help="Read every Hub listing whole now, not only what changed (a full sweep).")
+    ] = False,
     db: DbOption = None,
     config: ConfigOption = None,
 ) -> None:
@@ -209,7 +213,7 @@ def sync(
             show_progress = not quiet and fmt == Format.table and sys.stderr.isatty()
             with sync_progress(show_progress) as progress:
                 result = asyncio.run(
-                    run_sync(cfg, store, chosen, record_to=record, replay_from=replay, progress=progress)
+                    run_sync(cfg, store, chosen, record_to=record, replay_from=replay, progress=progress, full=full)
                 )
     from relwatch import views
 
@@ -376,13 +380,6 @@ def reclassify(
     emit(Result([Table(reclassify_rows(report), title=title)]), fmt)
 
 
-class Period(StrEnum):
-    """The periods `compare --by` groups by."""
-    month = "month"
-    quarter = "quarter"
-    year = "year"
-
-
 @app.command()
 def compare(
     vendors: Annotated[list[str], typer.Argument(help="Two or more vendor keys or aliases.", show_default=False)],
@@ -413,9 +410,10 @@ def compare(
         if len(chosen) < 2:
             raise UsageError("compare needs at least two different vendors")
         comparison, _ = comparison_of(store, chosen, window, modality, pipeline, by.value if by else None)
+        value = price_and_value(store, chosen, window, by.value if by else None)
     colour = fmt == Format.table and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     width = shutil.get_terminal_size().columns if fmt == Format.table else None
-    emit(comparison_result(comparison, colour=colour, width=width), fmt)
+    emit(with_value(comparison_result(comparison, colour=colour, width=width), *value), fmt)
 
 
 @app.command()
@@ -447,8 +445,12 @@ def report(
         chosen = stored_vendors(store, vendors)
         comparison, rows = comparison_of(store, chosen, window, modality, pipeline, None)
         provenance = provenance_of(store.source_health(), chosen)
+        from relwatch.report_prices import price_days, price_section
+
+        start, end = priced_window(store, chosen, window)
+        prices = price_section(store.value_records(chosen, price_days(start, end)).models, chosen, start, end)
     title = f"{' vs '.join(chosen)}: open and closed releases, {comparison.since} → {comparison.until}"
-    page = render_report(comparison, rows, title=title, generated_at=now_iso(), provenance=provenance)
+    page = render_report(comparison, rows, title=title, generated_at=now_iso(), provenance=provenance, more=[prices])
     if str(output) == "-":
         sys.stdout.write(page)
         return
@@ -470,6 +472,38 @@ def checked_window(since: str | None, until: str | None, modality: str | None) -
     return views.window(since, until)
 
 
+def price_and_value(
+    store: "Store", vendors: list[str], window: tuple[str, str], by: str | None
+) -> tuple[list["ValueBlock"], list["PeriodBlocks"]]:
+    """The "price and value" block of `vendors` over `window`, and per period with `by`. Prices are
+    known as of the last price read: the window ends there when that is earlier than its end."""
+    from relwatch import value
+
+    start, end = priced_window(store, vendors, window)
+    spans = value.periods(start, end, Period(by)) if by else []
+    records = store.value_records(vendors, [end, *(last for _, _, last in spans)])
+    blocks = value.compare_value(records, vendors, start, end)
+    periods = value.compare_value_by(records, vendors, start, end, Period(by)) if by else []
+    return blocks, periods
+
+
+def priced_window(store: "Store", vendors: list[str], window: tuple[str, str]) -> tuple[str, str]:
+    """`window`, ending at the last price read of `vendors` when that is inside it: prices are known
+    as of that read, not after."""
+    last_read = store.last_price_read(vendors)
+    return window[0], min(window[1], last_read) if last_read and last_read >= window[0] else window[1]
+
+
+def with_value(result: "Result", blocks: list["ValueBlock"], periods: list["PeriodBlocks"]) -> "Result":
+    """`result` with the price and value block added (tables, and `price_and_value` in its JSON)."""
+    from dataclasses import replace
+
+    from relwatch.value_view import value_blocks, value_document
+
+    document = {**result.document, "price_and_value": value_document(blocks, periods)}
+    return replace(result, blocks=[*result.blocks, *value_blocks(blocks, periods)], document=document)
+
+
 def comparison_of(
     store: "Store",
     vendors: list[str],
@@ -483,10 +517,45 @@ def comparison_of(
 
     rows = store.list_releases(vendors=vendors)
     stated = store.release_modalities(vendors) if modality or pipeline else None
+    prices = store.release_output_prices(vendors)
     comparison = compare_releases(
-        rows, vendors, since=window[0], until=window[1], by=by, pipeline=pipeline, modality=modality, stated=stated
+        rows,
+        vendors,
+        since=window[0],
+        until=window[1],
+        by=by,
+        pipeline=pipeline,
+        modality=modality,
+        stated=stated,
+        prices=prices,
     )
     return comparison, rows
+
+
+@app.command()
+def prices(
+    query: Annotated[
+        str | None, typer.Argument(help="A vendor, a release id (vendor/family) or part of a model id.")
+    ] = None,
+    fmt: FormatOption = Format.table,
+    db: DbOption = None,
+) -> None:
+    """Catalogue offers: current input and output price (USD per 1M tokens) and their history.
+
+    Example: relwatch prices google --format json
+    """
+    from relwatch.errors import ConfigError
+    from relwatch.prices_view import matching, prices_result
+
+    with user_errors():
+        store = open_store(db, must_exist=True)
+        try:
+            vendors: list[str] | None = store.resolve_vendors([query]) if query else None
+            offers = store.price_offers(vendors)
+        except ConfigError:
+            offers = matching(store.price_offers(), query, store.release_model_ids(query or ""))
+        history = store.price_observations(sorted({o.vendor for o in offers}))
+    emit(prices_result(offers, history, terminal=fmt == Format.table and sys.stdout.isatty()), fmt)
 
 
 @app.command()

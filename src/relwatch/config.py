@@ -8,7 +8,8 @@ import re
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
+from urllib.parse import urlsplit
 
 from relwatch.errors import ConfigError
 from relwatch.models import match_vendor
@@ -68,6 +69,7 @@ class HttpSettings:
     max_pages: int = 1000  # pages of one listing; past it the listing is read as incomplete
     derivative_requests: int = 100  # Hub requests per sync for adoption polls (sources/derivatives.py); 0: none
     token_base_urls: frozenset[str] = frozenset()  # not a key: the base URLs a token may go to
+    api_base_urls: frozenset[str] = frozenset()  # not a key: base URLs of API listings (no cross-origin redirect)
 
 
 SETTING_RANGES: dict[str, tuple[float, float]] = {
@@ -122,7 +124,7 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Config:
     if chosen:
         file = Path(chosen)
         try:
-            text = file.read_text(encoding="utf-8")
+            text = file.read_text(encoding="utf-8-sig")  # a byte-order mark some editors write is allowed
         except OSError as exc:
             raise ConfigError(f"cannot read config {file}: {exc.strerror or exc}") from None
         except UnicodeDecodeError:
@@ -149,7 +151,8 @@ def parse_config(text: str, where: str) -> Config:
     _check_alias_collisions(vendors, where)
     settings = _parse_settings(data.get("settings", {}), where)
     allowed = frozenset(s.base_url for v in vendors.values() for s in v.sources if s.token_allowed)
-    return Config(path=where, vendors=vendors, settings=replace(settings, token_base_urls=allowed))
+    apis = frozenset(s.base_url for v in vendors.values() for s in v.sources if registry.load(s.kind).DEFAULT_BASE_URL)
+    return Config(path=where, vendors=vendors, settings=replace(settings, token_base_urls=allowed, api_base_urls=apis))
 
 
 def _check_alias_collisions(vendors: dict[str, VendorConfig], where: str) -> None:
@@ -205,15 +208,39 @@ def _parse_vendor(key: str, table: Any, where: str) -> VendorConfig:
     return VendorConfig(key=key, name=name, aliases=tuple(aliases), families=families, sources=sources)
 
 
+class FamilyPattern(Protocol):
+    """A compiled `families` pattern (RE2): what classification calls on it."""
+
+    def search(self, text: str) -> object | None: ...
+
+
+def compile_family(pattern: str) -> FamilyPattern:
+    """A `families` pattern compiled case-insensitively with RE2, so matching is linear in the
+    name's length (issue 16: `(a+)+$` must not hang a sync). ValueError with RE2's reason if RE2
+    cannot compile it (look-around, backreferences)."""
+    from relwatch.sources.mentions import compile_models
+
+    compiled: FamilyPattern = compile_models(pattern, ignore_case=True)  # type: ignore[assignment]
+    return compiled
+
+
 def _parse_families(value: Any, at: str) -> tuple[tuple[str, str], ...]:
+    """`[vendors.X.families]`: pattern → family, each pattern checked as `compile_family` will use
+    it; a pattern that matches the empty string (it would claim every artifact) is refused."""
     table = _typed(value, dict, at)
     pairs = []
     for pattern, family in table.items():
         _typed(family, str, f"{at} '{pattern}'")
+        if not family.strip():
+            raise ConfigError(f"{at} {pattern!r}: the family name is empty")
         try:
-            re.compile(pattern)
-        except re.error as exc:
-            raise ConfigError(f"{at}: pattern '{pattern}' is not a regular expression: {exc}") from None
+            compiled = compile_family(pattern)
+        except ValueError as exc:
+            raise ConfigError(
+                f"{at}: pattern {pattern!r} is not supported by the linear-time matcher RE2: {exc}"
+            ) from None
+        if compiled.search("") is not None:
+            raise ConfigError(f"{at}: pattern {pattern!r} matches the empty string, so it would match every name")
         pairs.append((pattern, family))
     return tuple(pairs)
 
@@ -242,21 +269,23 @@ def _parse_source(vendor: str, index: int, table: Any, vendor_at: str) -> Source
             options[key] = option.default
             continue
         options[key] = option.check(table[key], f"{at}, key '{key}'")
+        if isinstance(options[key], str) and not options[key].strip():
+            raise ConfigError(f"{at}, key '{key}': is empty (expected {option.help})")
+        if key == spec.IDENTITY and isinstance(options[key], str) and options[key] != options[key].strip():
+            raise ConfigError(f"{at}, key '{key}': {options[key]!r} has leading or trailing spaces")
         if option.type == "regex":
             _check_linear(options[key], f"{at}, key '{key}'")
     identity = options[spec.IDENTITY]
+    if spec.DEFAULT_BASE_URL:
+        _check_name(identity, f"{at}, key '{spec.IDENTITY}'")
     default_base_url = spec.DEFAULT_BASE_URL or _origin(identity)
-    base_url = _typed(table.get("base_url", default_base_url), str, f"{at}, key 'base_url'")
-    if not re.match(r"^https?://[^/\s]+", base_url):
-        raise ConfigError(f"{at}, key 'base_url': '{base_url}' is not an http(s) URL")
+    base_url = _base_url(_typed(table.get("base_url", default_base_url), str, f"{at}, key 'base_url'"), at)
     send_token = _typed(table.get("send_token", False), bool, f"{at}, key 'send_token'")
-    official = (
-        bool(spec.TOKEN_ENV) and base_url.rstrip("/") == spec.DEFAULT_BASE_URL and base_url.startswith("https://")
-    )
+    official = bool(spec.TOKEN_ENV) and base_url == spec.DEFAULT_BASE_URL and base_url.startswith("https://")
     return SourceConfig(
         vendor=vendor,
         kind=kind,
-        base_url=base_url.rstrip("/"),
+        base_url=base_url,
         options=options,
         id=f"{vendor}/{kind}/{identity}",
         send_token=send_token,
@@ -266,13 +295,64 @@ def _parse_source(vendor: str, index: int, table: Any, vendor_at: str) -> Source
 
 def _check_linear(pattern: str, at: str) -> None:
     """Patterns are matched with RE2 (linear time), so `(a+)+$` cannot hang a sync: one RE2 cannot
-    compile (a backreference, a look-around) is a config error here, not a failure mid-sync."""
+    compile (a backreference, a look-around) is a config error here, not a failure mid-sync, and so
+    is one that matches the empty string (it would find an id between every two characters)."""
     from relwatch.sources.mentions import compile_models
 
     try:
-        compile_models(pattern, ignore_case=False)
+        compiled = compile_models(pattern, ignore_case=False)
     except ValueError as exc:
         raise ConfigError(f"{at}: pattern {pattern!r} is not supported by the linear-time matcher RE2: {exc}") from None
+    if compiled.match("") is not None:
+        raise ConfigError(f"{at}: pattern {pattern!r} matches the empty string")
+
+
+NAME_PART = re.compile(r"[A-Za-z0-9._-]{1,100}", re.ASCII)
+
+
+def _check_name(identity: str, at: str) -> None:
+    """An API source's identity (an organisation, author, provider, or `owner/name`) goes into a
+    URL: it is one or two parts of letters, digits, `.`, `_` and `-` (up to 100 each, GitHub's
+    limit; `a/.github` is a repository), none `.` nor holding `..`. ConfigError otherwise
+    (`acme/../../x?y=1`)."""
+    parts = identity.split("/")
+    if len(parts) > 2 or not all(NAME_PART.fullmatch(p) and p != "." and ".." not in p for p in parts):
+        raise ConfigError(f"{at}: {identity!r} is not a name (letters, digits, '.', '_', '-'; 'owner/name' at most)")
+
+
+def _base_url(url: str, at: str) -> str:
+    """`base_url` normalised: scheme and host lower-cased (RFC 3986 §6.2.2.1: they are
+    case-insensitive), the default port and a trailing slash dropped.
+
+    ConfigError for anything but an absolute http(s) URL with a host, and for credentials in it
+    (`http://user:pw@host`): tokens come from the environment only, so a secret never sits in the
+    config, the database's `sources.base_url` or a recording.
+    """
+    at = f"{at}, key 'base_url'"
+    try:
+        parts = urlsplit(url)
+    except ValueError as exc:  # `http://[::1`
+        raise ConfigError(f"{at}: {url!r} is not a URL ({exc})") from None
+    if "@" in parts.netloc:  # checked first: no later message repeats the URL with its secret
+        raise ConfigError(
+            f"{at}: credentials in the URL are not accepted (a token comes from the environment; see send_token)"
+        )
+    if any(c.isspace() for c in url):
+        raise ConfigError(f"{at}: {url!r} holds white space")
+    scheme = parts.scheme.lower()
+    try:
+        port = parts.port
+    except ValueError:
+        raise ConfigError(f"{at}: {url!r} has an invalid port") from None
+    if scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(f"{at}: {url!r} is not an http(s) URL")
+    if parts.fragment or parts.query:
+        raise ConfigError(f"{at}: {url!r} has a query or fragment")
+    host = parts.hostname.lower()
+    if ":" in host:
+        host = f"[{host}]"
+    netloc = host if port is None or port == {"http": 80, "https": 443}[scheme] else f"{host}:{port}"
+    return f"{scheme}://{netloc}{parts.path}".rstrip("/")
 
 
 def _origin(url: str) -> str:
@@ -282,12 +362,34 @@ def _origin(url: str) -> str:
 
 
 def _check_unique_ids(vendors: dict[str, VendorConfig], where: str) -> None:
-    seen: set[str] = set()
+    """ConfigError when two sources read the same thing: the same id, up to case (Hub organisations,
+    GitHub owners and OpenRouter authors are case-insensitive; so are a URL's scheme and host)."""
+    seen: dict[str, str] = {}
     for vendor in vendors.values():
         for source in vendor.sources:
-            if source.id in seen:
-                raise ConfigError(f"{where}: vendor '{vendor.key}': source '{source.id}' is listed twice")
-            seen.add(source.id)
+            key = _identity_key(source.id)
+            if key in seen:
+                if seen[key] == source.id:
+                    raise ConfigError(f"{where}: vendor '{vendor.key}': source '{source.id}' is listed twice")
+                raise ConfigError(
+                    f"{where}: vendor '{vendor.key}': sources '{seen[key]}' and '{source.id}' differ only by case"
+                    " (the upstream names are case-insensitive): keep one"
+                )
+            seen[key] = source.id
+
+
+def _identity_key(source_id: str) -> str:
+    """`source_id` compared case-insensitively, except a URL identity's path, query and fragment."""
+    prefix, _, identity = source_id.partition("/")
+    kind, _, identity = identity.partition("/")
+    try:
+        parts = urlsplit(identity)
+    except ValueError:
+        return source_id.lower()
+    if parts.scheme.lower() in ("http", "https") and parts.netloc:
+        rest = identity[len(parts.scheme) + 3 + len(parts.netloc) :]
+        return f"{prefix}/{kind}/{parts.scheme.lower()}://{parts.netloc.lower()}{rest}"
+    return source_id.lower()
 
 
 def _typed(value: Any, expected: type, at: str) -> Any:

@@ -61,6 +61,10 @@ DESCRIPTIONS: dict[str, TableDescription] = {
             "last_error_at": "When that failure happened (UTC).",
             "consecutive_failures": "Syncs in a row that failed on it; 0 after a success.",
             "wait_until": "The host asked relwatch to wait (429/503 Retry-After): syncs skip it until then (UTC).",
+            "last_full_sweep": (
+                "When a complete listing of it was last merged (UTC): Hub sources read only what changed "
+                "between sweeps, and only a sweep marks repositories gone."
+            ),
         },
     },
     "artifacts": {
@@ -150,13 +154,58 @@ DESCRIPTIONS: dict[str, TableDescription] = {
             "sync_run_id": "The sync that found it (sync_runs.id); empty for `relwatch reclassify`.",
             "at": "When it was recorded (UTC).",
             "vendor_id": "The vendor concerned (vendors.id).",
-            "type": "new-artifact | new-release | tier-changed | licence-changed | gated-changed | artifact-gone.",
+            "type": "new-artifact | new-release | tier-changed | licence-changed | gated-changed | artifact-gone"
+            " | price-cut | price-rise | model-retired.",
             "source_id": "The source that reported the change, for artifact events.",
             "artifact_id": "The artifact concerned (artifacts.id), for artifact events.",
             "release_id": "The release concerned (releases.id).",
             "subject": "The artifact's external id or the release id, as shown.",
-            "old_value": "The value before, e.g. the old tier or licence.",
-            "new_value": "The value after.",
+            "old_value": "The value before, e.g. the old tier or licence; for a price event a JSON object of "
+            "input and output USD per 1M tokens.",
+            "new_value": "The value after; for a price event also `change_pct`, the change of the 3:1 blended price.",
+        },
+    },
+    "price_offers": {
+        "description": "One seller's offer of one model: OpenRouter's listings and models.dev providers' models.",
+        "columns": {
+            "id": "Row id; price_observations.offer_id points here.",
+            "offer_key": "`seller|model[:variant]`, unique.",
+            "vendor_id": "The vendor whose source reads it (vendors.id).",
+            "model_id": "The model as the seller names it, without a `:variant`.",
+            "variant": "The seller's variant (`free`, `thinking`, …); a `:free` offer is no price of its base model.",
+            "seller": "`openrouter`, or the models.dev provider key.",
+            "channel": "first-party (the model's own lab) | host (another provider) | aggregator (OpenRouter).",
+            "name": "The seller's display name of the model.",
+            "output_modalities": f"What the model outputs (text, image, audio…) {JSON_LIST}.",
+            "listed_by": "The source whose complete live listing last held it.",
+            "retired_at": "When a complete listing stopped holding it (UTC); empty while listed.",
+        },
+    },
+    "price_observations": {
+        "description": "Append-only: an offer's price from when it was first to last observed; a new row only "
+        "when the price changes. Stored exactly as the seller wrote it, shown as USD per 1M tokens.",
+        "columns": {
+            "id": "Row id, in the order rows were written.",
+            "offer_id": "The offer (price_offers.id).",
+            "components": "Every published price component as an exact decimal string (JSON object): prompt, "
+            "completion, cache reads and writes, request, image, web search, reasoning….",
+            "unit": "The unit of token components: `USD/token` (OpenRouter) or `USD/1M tokens` (models.dev); "
+            "request, image and search prices are USD per unit.",
+            "complete": "1 when every component was given; 0 for a ledger's input and output only.",
+            "input_per_million": "USD per 1M input tokens, exact; empty when not published or variable.",
+            "output_per_million": "USD per 1M output tokens, exact; empty when not published or variable.",
+            "first_observed": "When this price was first observed (UTC date or time).",
+            "last_observed": "When this price was last observed.",
+            "source": "The source that read it: a live catalogue read or a `price-history` ledger.",
+        },
+    },
+    "price_listings": {
+        "description": "The size of each price source's last complete catalogue read, to tell a broken read from "
+        "models leaving.",
+        "columns": {
+            "source_id": "The source (sources.id).",
+            "offers": "Offers of every author or provider in the catalogue at that read.",
+            "read_at": "When it was read (UTC).",
         },
     },
     "sync_runs": {
@@ -193,6 +242,11 @@ DESCRIPTIONS: dict[str, TableDescription] = {
             "suspect": "Why the result looks wrong, e.g. 'returned 0 items, 40 last time'.",
             "error": "The failure, in one line.",
             "shared": "Pages answered by another source's response to the same URL in the same sync.",
+            "listing": (
+                "full (read to its end) | incremental (a Hub listing read until it reached what was stored) | "
+                "incomplete (it did not end: a page cap, a loop, GitHub's 1,000-result limit); only full marks gone."
+            ),
+            "incomplete": "Why the listing did not end, e.g. 'pagination runs past 1000 pages (max_pages) at URL'.",
             "skipped": "Items that could not be read (impossible date, bad id, number out of range) and were left out.",
             "skipped_reasons": "The first reasons items were skipped " + JSON_LIST + ".",
             "accepted_at": "When `relwatch sources accept` accepted this run's drop as permanent (UTC).",
@@ -204,6 +258,19 @@ DESCRIPTIONS: dict[str, TableDescription] = {
             "name": "The vendors the digest covers: 'all', or their keys joined by commas.",
             "event_id": "The last event delivered (events.id); the next digest starts after it.",
             "delivered_at": "When that digest was written (UTC).",
+        },
+    },
+    "hub_lookups": {
+        "description": (
+            "Hub repositories that a catalogue entry points at (OpenRouter's hugging_face_id, a models.dev weights "
+            "link) and no stored listing holds: their model info is asked for once, stored as an artifact of the "
+            "source '<vendor>/huggingface-lookup/catalogue', and asked again only after a failed answer ages."
+        ),
+        "columns": {
+            "repo_id": "The repository, e.g. 'MiniMaxAI/MiniMax-M1-80k'.",
+            "vendor_id": "The vendor whose catalogue entry points at it (vendors.id).",
+            "checked_at": "When its model info was last asked for (UTC).",
+            "outcome": "'found', or why not, e.g. 'HTTP 404 from URL'.",
         },
     },
     "http_validators": {
@@ -229,30 +296,6 @@ DESCRIPTIONS: dict[str, TableDescription] = {
         },
     },
     # -- tables of the price and adoption step (issue 13): adjust here when they land ----------
-    "price_observations": {
-        "description": (
-            "Catalogue prices, append-only: a new row only when an offer's price changes; a row's "
-            "first_observed..last_observed is the span that price was seen. Prices are stored exactly as the "
-            "source wrote them (USD per token, decimal strings) and shown as USD per 1M tokens."
-        ),
-        "columns": {
-            "id": "Row id.",
-            "offer_id": "The offer: one model at one channel, e.g. 'openrouter:deepseek/deepseek-chat'.",
-            "artifact_id": "The catalogue artifact it prices (artifacts.id).",
-            "channel": "Who sells it: the first-party provider or a host (models.dev's provider, or OpenRouter).",
-            "first_observed": "The first sync that saw this price (UTC).",
-            "last_observed": "The last sync that saw this price (UTC).",
-            "prompt": "Input price, exact, USD per token (× 1,000,000 for USD per 1M tokens).",
-            "completion": "Output price, exact, USD per token (× 1,000,000 for USD per 1M tokens).",
-            "input_cache_read": "Cached-input read price, exact, USD per token.",
-            "input_cache_write": "Cached-input write price, exact, USD per token.",
-            "request": "Price per request, exact, USD.",
-            "image": "Price per input image, exact, USD.",
-            "web_search": "Price per web search, exact, USD.",
-            "internal_reasoning": "Reasoning-token price, exact, USD per token.",
-            "pricing": "Every price field the source sent, exact (a JSON object).",
-        },
-    },
     "artifact_metrics": {
         "description": (
             "Adoption series: at most one row per hub artifact per sync day (a second sync the same day updates "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
@@ -12,6 +13,9 @@ from relwatch.render import Markdown, Result, Table, safe
 TITLES = {
     "new-release": "New releases",
     "tier-changed": "Tier changes",
+    "price-cut": "Price cuts",
+    "price-rise": "Price rises",
+    "model-retired": "Retired models",
     "licence-changed": "Licence changes",
     "gated-changed": "Gating changes",
     "artifact-gone": "Gone",
@@ -36,10 +40,42 @@ def describe(event: dict[str, Any]) -> str:
     kind, subject = str(event["type"]), str(event["subject"])
     if kind == "new-release":
         return f"{subject} ({event['new_value'] or 'tier unknown'})"
+    if kind in ("price-cut", "price-rise"):
+        return f"{subject}: {price_change(event)}"
     if kind in ("tier-changed", "licence-changed", "gated-changed"):
         mark = " ★ closed → open" if is_opening(event) else ""
         return f"{subject}: {event['old_value']} → {event['new_value']}{mark}"
     return subject
+
+
+def price_change(event: dict[str, Any]) -> str:
+    """`in $1.25 → $0.625, out $10 → $5 per 1M tokens (-50.0 %)` from a price event's JSON values
+    (USD per 1M tokens, `relwatch.store.prices.event_values`); `?` for a figure not published. When
+    only other components (cache, request, image…) moved, it says so."""
+    old, new = _values(event.get("old_value")), _values(event.get("new_value"))
+    parts = [
+        f"{label} {_usd(old.get(key))} → {_usd(new.get(key))}"
+        for label, key in (("in", "input"), ("out", "output"))
+        if old.get(key) != new.get(key)
+    ]
+    pct = new.get("change_pct")
+    change = f" ({'+' if pct and not str(pct).startswith('-') else ''}{pct} %)" if pct else ""
+    if not parts:
+        held = f"in {_usd(new.get('input'))}, out {_usd(new.get('output'))} per 1M tokens"
+        return f"{held} unchanged, other price components changed{change}"
+    return ", ".join(parts) + " per 1M tokens" + change
+
+
+def _values(text: Any) -> dict[str, Any]:
+    try:
+        loaded = json.loads(text) if isinstance(text, str) else None
+    except ValueError:
+        return {}
+    return loaded if isinstance(loaded, dict) else {}
+
+
+def _usd(value: Any) -> str:
+    return f"${value}" if value is not None else "?"
 
 
 def digest_lines(events: list[dict[str, Any]], title: str) -> list[str]:

@@ -5,16 +5,21 @@ Rules a host cannot bend (issue 11, "hostile hosts"):
 - every request has a total deadline (connect, headers, interim responses and body together),
   every source one for all its pages and waits, the whole sync one (`[settings]` in config.py);
 - the size cap counts decoded bytes while decoding, through any nesting of gzip/deflate;
-- a token goes only to the origin (scheme, host, port) its source may send it to, never along a
-  redirect to another origin; a token the host echoes is redacted before anything keeps it;
+- a token goes only to the origin (scheme, host, port) and base path its source may send it to,
+  never along a redirect to another origin; an API listing follows no redirect to another origin;
+- a token the host echoes (verbatim, in another case, JSON-escaped, URL-encoded or base64) is
+  redacted before anything keeps it;
 - DNS failures and refused connections are reported at once, not retried.
 """
 
 from __future__ import annotations
 
 import asyncio
+import base64
 import functools
+import posixpath
 import random
+import re
 import socket
 import ssl
 import time
@@ -25,10 +30,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import SplitResult, unquote, urljoin, urlsplit
 
 import httpx
 import orjson
+import re2  # type: ignore[import-untyped]
 
 from relwatch import __version__
 from relwatch.config import HttpSettings
@@ -44,6 +50,8 @@ DECODED_CHUNK = 64 * 1024  # bytes one decoding step may produce: what bounds me
 ACCEPT_ENCODING = "gzip, deflate"
 SECRET_HEADERS = {"authorization", "set-cookie", "cookie", "proxy-authorization", "www-authenticate"}
 REDACTED = "[redacted]"
+MIN_BASE64_TOKEN = 12  # bytes: a shorter token's base64 forms are too short to find without false hits
+SHORT_PATH = 60  # characters of a URL's path kept in an error message (the middle is elided)
 # Finished 200 answers kept for sources that ask for the same URL a little later (a catalogue
 # read by several vendors' sources whose parsing runs in threads at different speeds): the
 # newest ones, up to this many decoded bytes in all, so memory stays bounded whatever a sync holds.
@@ -58,11 +66,13 @@ class DeadlineExceeded(SourceError):
 
 
 class HttpStatusError(SourceError):
-    """A final answer that is neither 2xx nor 304; `status` lets a caller treat some as an end."""
+    """A final answer that is neither 2xx nor 304; `status` lets a caller treat some as an end,
+    `url` (in full: the message shortens it) which request got it."""
 
-    def __init__(self, message: str, status: int):
+    def __init__(self, message: str, status: int, url: str = ""):
         super().__init__(message)
         self.status = status
+        self.url = url
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -91,15 +101,21 @@ class Fetched:
         try:
             return self.content.decode(self._charset())
         except (UnicodeDecodeError, LookupError):
-            raise SourceError(f"response from {self.url} is not valid {self._charset()} text") from None
+            raise SourceError(f"body is not valid {self._charset()} text from {short_url(self.url)}") from None
 
     def json(self) -> Any:
-        """The body parsed as JSON; SourceError naming the URL and position if it is not."""
-        text = self.text()
+        """The body parsed as JSON (a leading UTF-8 byte-order mark is allowed, RFC 8259 §8.1);
+        SourceError naming the reason, then the URL: an HTML page (a captive portal, an error page)
+        says so, anything else gives the parser's reason and position."""
+        text = self.text().removeprefix("\ufeff")
         try:
             return orjson.loads(text)
         except orjson.JSONDecodeError as exc:
-            raise SourceError(f"response from {self.url} is not valid JSON ({exc.msg} at char {exc.pos})") from None
+            media = self.headers.get("content-type", "").partition(";")[0].strip().lower()
+            if media in ("text/html", "application/xhtml+xml") or text.lstrip()[:1] == "<":
+                raise SourceError(f"got {media or 'markup'} instead of JSON from {short_url(self.url)}") from None
+            reason = f"body is not valid JSON ({exc.msg} at char {exc.pos})"
+            raise SourceError(f"{reason} from {short_url(self.url)}") from None
 
     def links(self) -> dict[str, str]:
         """`Link` header relations → absolute URLs."""
@@ -107,7 +123,13 @@ class Fetched:
         if not header:
             return {}
         parsed = httpx.Response(200, headers={"link": header}).links
-        return {str(rel): urljoin(self.url, link["url"]) for rel, link in parsed.items() if "url" in link}
+        links = {}
+        for rel, link in parsed.items():
+            try:
+                links[str(rel)] = urljoin(self.url, link["url"])
+            except (KeyError, ValueError):  # no URL, or one that cannot be parsed (`http://[::1`)
+                continue
+        return links
 
     def _charset(self) -> str:
         content_type: str = self.headers.get("content-type", "")
@@ -118,9 +140,18 @@ class Fetched:
         return "utf-8"
 
 
+def split(url: str) -> SplitResult:
+    """`urlsplit(url)`, or the parts of an empty URL when it cannot be split (`http://[::1`):
+    a malformed link from a host then has no origin, so it matches none and carries no token."""
+    try:
+        return urlsplit(url)
+    except ValueError:
+        return urlsplit("")
+
+
 def origin(url: str) -> tuple[str, str, int | None]:
     """(scheme, host, port) of `url`, the port made explicit for http and https."""
-    parts = urlsplit(url)
+    parts = split(url)
     scheme = parts.scheme.lower()
     try:
         port = parts.port
@@ -133,7 +164,87 @@ def origin(url: str) -> tuple[str, str, int | None]:
 
 def host_of(url: str) -> str:
     """`host` or `host:port` of `url`, for messages."""
-    return urlsplit(url).netloc.rpartition("@")[2] or url
+    return split(url).netloc.rpartition("@")[2] or url
+
+
+def short_url(url: str) -> str:
+    """`url` for an error line, which puts its reason first: scheme, host and path, the query
+    shown as `?…`, a path longer than SHORT_PATH characters cut in the middle, no userinfo."""
+    parts = split(url)
+    if not parts.scheme or not parts.netloc:
+        return url[:SHORT_PATH] + ("…" if len(url) > SHORT_PATH else "")
+    path = parts.path
+    if len(path) > SHORT_PATH:
+        path = f"{path[: SHORT_PATH // 2]}…{path[-SHORT_PATH // 2 :]}"
+    return f"{parts.scheme}://{host_of(url)}{path}{'?…' if parts.query else ''}"
+
+
+def in_scope(url: str, scope: str) -> bool:
+    """Whether `url` is on `scope`'s origin and under its path (`http://h/api` covers `http://h/api/x`,
+    not `http://h/apix` nor `http://h/api/../admin`): a token's scope is its base URL's origin and
+    path. Dot segments and percent-encoded dots and slashes are resolved before comparing."""
+    if origin(url) != origin(scope):
+        return False
+    base = _clean_path(split(scope).path).rstrip("/")
+    path = _clean_path(split(url).path)
+    return not base or path == base or path.startswith(base + "/")
+
+
+def _clean_path(path: str) -> str:
+    return posixpath.normpath("/" + unquote(path))
+
+
+class Redactor:
+    """Finds a token in what a host sends back, in any form an echo takes: any letter case, each
+    character as itself, JSON-escaped (`\\u0068`) or percent-encoded (`%68`), mixed freely, so
+    the decoded JSON strings and URLs hold no token once the raw text holds none; and base64
+    (standard or URL-safe alphabet, at any byte alignment, as in an echoed `Basic`/`Bearer` value).
+    One RE2 pattern, linear in the body's size (bench/hostile2.py: 0.2 s for a 61 MiB page)."""
+
+    def __init__(self, token: str):
+        spelled = "".join(_char_forms(c) for c in token)
+        coded = _base64_forms(token.encode()) if len(token.encode()) >= MIN_BASE64_TOKEN else set()
+        alternatives = [f"(?i:{spelled})"] + [re.escape(c.decode("ascii")) for c in sorted(coded)]
+        options = re2.Options()
+        options.log_errors = False
+        pattern = "|".join(alternatives)
+        self.text_pattern = re2.compile(pattern, options)
+        self.pattern = re2.compile(pattern.encode(), options)
+
+    def text(self, value: str) -> str:
+        """`value` with every form of the token replaced by REDACTED."""
+        if self.text_pattern.search(value) is None:
+            return value
+        return str(self.text_pattern.sub(REDACTED, value))
+
+    def body(self, content: bytes) -> bytes:
+        """`content` with every form of the token replaced by REDACTED; byte for byte the same
+        when it holds none."""
+        if self.pattern.search(content) is None:
+            return content
+        return bytes(self.pattern.sub(REDACTED.encode(), content))
+
+
+def _char_forms(char: str) -> str:
+    """A pattern for one token character as it may appear in an echo (matched case-insensitively)."""
+    forms = {re.escape(char)}
+    for variant in {char.lower(), char.upper()}:
+        if ord(variant) < 0x80:
+            forms |= {f"\\\\u{ord(variant):04x}", f"%{ord(variant):02x}"}
+    if char == "/":
+        forms.add(r"\\/")
+    return "(?:" + "|".join(sorted(forms)) + ")"
+
+
+def _base64_forms(raw: bytes) -> set[bytes]:
+    """The base64 characters that depend on `raw` alone, for each of the 3 alignments it can sit
+    at inside a longer encoded value, in the standard and URL-safe alphabets."""
+    forms = set()
+    for shift in range(3):
+        encoded = base64.b64encode(b"\0" * shift + raw)
+        core = encoded[(shift * 8 + 5) // 6 : (shift + len(raw)) * 8 // 6]
+        forms |= {core, core.translate(bytes.maketrans(b"+/", b"-_"))}
+    return forms
 
 
 class _Retryable(Exception):
@@ -221,7 +332,8 @@ class Http:
         `send_token = true`), and then only for requests to that exact origin.
         """
         allowed = base_url.rstrip("/") in self.settings.token_base_urls
-        return SourceSession(self, base_url, token if allowed else None, validators or {})
+        api = base_url.rstrip("/") in self.settings.api_base_urls
+        return SourceSession(self, base_url, token if allowed else None, validators or {}, same_origin_only=api)
 
     def host_limit(self, host: str) -> asyncio.Semaphore:
         """The semaphore that keeps at most `per_host` requests in flight to `host`."""
@@ -245,12 +357,21 @@ class SessionStats:
 class SourceSession:
     """One source's view of the client: its token, its validators, its deadline and its counters."""
 
-    def __init__(self, http: Http, base_url: str, token: str | None, validators: dict[str, Validator]):
+    def __init__(
+        self,
+        http: Http,
+        base_url: str,
+        token: str | None,
+        validators: dict[str, Validator],
+        *,
+        same_origin_only: bool = False,
+    ):
         self.http = http
         self.base_url = base_url
-        self.token_origin = origin(base_url)
         self.token = token
+        self.redactor = Redactor(token) if token else None
         self.validators = validators
+        self.same_origin_only = same_origin_only  # an API listing: no redirect to another origin is followed
         self.stats = SessionStats()
         self.deadline = min(http.deadline, http.clock() + http.settings.source_deadline)
 
@@ -260,8 +381,9 @@ class SourceSession:
         return self.http.settings.max_pages
 
     def authorised(self, url: str) -> bool:
-        """Whether a request to `url` carries the token: only to the token's exact origin."""
-        return bool(self.token) and origin(url) == self.token_origin
+        """Whether a request to `url` carries the token: only to the token's exact origin, under
+        the base URL's path (`in_scope`)."""
+        return bool(self.token) and in_scope(url, self.base_url)
 
     async def get(self, url: str, *, headers: dict[str, str] | None = None) -> Fetched:
         """GET `url`; sources that ask for a URL in flight or recently answered (a catalogue filtered
@@ -315,12 +437,12 @@ class SourceSession:
                 break
             except _Retryable as exc:
                 if attempt == attempts:
-                    raise SourceError(f"{exc} after {attempts} attempts") from None
+                    raise SourceError(f"{exc} after {attempts} attempts from {short_url(url)}") from None
                 wait = exc.wait if exc.wait is not None else self._backoff(attempt)
                 await self._wait(url, wait)
         if fetched.status == 304:
             if remembered is None:
-                raise SourceError(f"HTTP 304 from {url} to a request that had no validators")
+                raise SourceError(f"HTTP 304 to a request that had no validators from {short_url(url)}")
             self.stats.not_modified += 1
             return Fetched(url=url, status=304, headers=fetched.headers, content=b"", remembered=remembered)
         return fetched
@@ -346,13 +468,16 @@ class SourceSession:
         """One attempt, redirects included, within what is left of the source's deadline."""
         remaining = self.deadline - self.http.clock()
         if remaining <= 0:
-            raise DeadlineExceeded(f"{host_of(url)}: this source's deadline passed before the request to {url}")
+            raise DeadlineExceeded(
+                f"{host_of(url)}: this source's deadline passed before the request to {short_url(url)}"
+            )
         try:
             async with asyncio.timeout(remaining):
                 return await self._follow(url, headers)
         except TimeoutError:
             raise DeadlineExceeded(
-                f"{host_of(url)}: no complete answer to {url} within the source deadline ({remaining:.0f} s left)"
+                f"{host_of(url)}: no complete answer within the source deadline ({remaining:.0f} s left) "
+                f"to {short_url(url)}"
             ) from None
 
     async def _follow(self, url: str, headers: dict[str, str]) -> Fetched:
@@ -370,19 +495,23 @@ class SourceSession:
                     )
                 self._record(url, response)
                 return response
-            location = urljoin(target, response)
-            if urlsplit(location).scheme not in ("http", "https"):
-                raise SourceError(f"redirect from {target} to a non-http URL")
+            location = urljoin(target, response)  # httpx has refused a Location it cannot parse
+            if split(location).scheme not in ("http", "https"):
+                raise SourceError(f"redirect to a non-http URL from {short_url(target)}")
+            if self.same_origin_only and origin(location) != origin(target):
+                raise SourceError(
+                    f"redirect to another origin not followed: {short_url(location)} (from {short_url(target)})"
+                )
             if location in seen:
-                raise SourceError(f"redirect loop at {location}")
+                raise SourceError(f"redirect loop at {short_url(location)}")
             if len(seen) > MAX_REDIRECTS:
-                raise SourceError(f"more than {MAX_REDIRECTS} redirects from {url}")
+                raise SourceError(f"more than {MAX_REDIRECTS} redirects from {short_url(url)}")
             seen.append(location)
             target = location
 
     async def _exchange(self, url: str, headers: dict[str, str]) -> Fetched | str:
         """One request: a Fetched, or the Location of a redirect to follow."""
-        host = urlsplit(url).hostname or ""
+        host = split(url).hostname or ""
         async with self.http.host_limit(host):  # the request deadline starts once the request may go
             self.stats.requests += 1
             limit = self.http.settings.request_deadline
@@ -392,34 +521,38 @@ class SourceSession:
                         return await self._answer(url, response)
             except TimeoutError:
                 raise DeadlineExceeded(
-                    f"{host_of(url)}: no complete answer to {url} within the request deadline of {limit:g} s"
+                    f"{host_of(url)}: no complete answer within the request deadline of {limit:g} s "
+                    f"to {short_url(url)}"
                 ) from None
             except httpx.ConnectError as exc:
                 raise _connect_error(url, exc) from None
             except httpx.TimeoutException:
-                raise _Retryable(f"timed out reading {url}", None) from None
+                raise _Retryable("timed out reading", None) from None
             except httpx.TransportError as exc:
-                raise _Retryable(f"cannot read {url}: {_transport_reason(exc)}", None) from None
+                raise _Retryable(f"cannot read: {_transport_reason(exc)}", None) from None
 
     async def _answer(self, url: str, response: httpx.Response) -> Fetched | str:
         status = response.status_code
         if status in REDIRECT_STATUSES:
             location: str | None = response.headers.get("location")
             if not location:
-                raise SourceError(f"HTTP {status} from {url} without a Location")
+                raise SourceError(f"HTTP {status} without a Location from {short_url(url)}")
             return location
         now = self.http.wall()
         wait = wait_seconds(response.headers, now, limited=status == 429)
         if status in RETRY_STATUSES or (status == 403 and is_secondary_limit(response.headers, wait)):
             self._check_wait(url, status, wait, now)
-            raise _Retryable(f"HTTP {status} from {url}", wait)
+            raise _Retryable(f"HTTP {status}", wait)
         if status != 304 and not 200 <= status < 300:
-            raise HttpStatusError(f"HTTP {status} from {url}", status)
+            raise HttpStatusError(f"HTTP {status} from {short_url(url)}", status, url)
         content = await self._read_capped(response, url, self.http.settings.max_response_bytes)
         if wait is not None and response.headers.get("x-ratelimit-remaining") == "0":
             self.stats.wait_until = _iso(now + min(wait, PARK_LIMIT))
         return Fetched(
-            url=str(response.url), status=status, headers=self._clean_headers(response.headers), content=content
+            url=self._redact_text(str(response.url)),
+            status=status,
+            headers=self._clean_headers(response.headers),
+            content=content,
         )
 
     def _check_wait(self, url: str, status: int, wait: float | None, now: float) -> None:
@@ -427,13 +560,13 @@ class SourceSession:
         if wait is not None and wait > self.http.settings.max_wait:
             until = _iso(now + min(wait, PARK_LIMIT))
             self.stats.wait_until = until
-            raise RateLimited(f"HTTP {status} from {url}: the host asks to wait until {until}", until)
+            raise RateLimited(f"HTTP {status}, the host asks to wait until {until}: {short_url(url)}", until)
 
     async def _read_capped(self, response: httpx.Response, url: str, cap: int) -> bytes:
         declared = response.headers.get("content-length", "")
         encodings = [e.strip().lower() for e in response.headers.get("content-encoding", "").split(",") if e.strip()]
         if declared.isascii() and declared.isdigit() and int(declared) > cap:
-            raise SourceError(f"response from {url} is {int(declared):,} bytes, over the {cap:,}-byte cap")
+            raise SourceError(f"body is {int(declared):,} bytes, over the {cap:,}-byte cap: {short_url(url)}")
         if response.is_stream_consumed:  # a transport that handed over a body already read and decoded
             encodings = []
         decoder = Decoder(encodings, url)
@@ -443,7 +576,7 @@ class SourceSession:
             for chunk in decoder.feed(raw):
                 total += len(chunk)
                 if total > cap:
-                    raise SourceError(f"response from {url} exceeds the {cap:,}-byte cap once decoded")
+                    raise SourceError(f"body exceeds the {cap:,}-byte cap once decoded: {short_url(url)}")
                 chunks.append(chunk)
         decoder.finish()
         self.stats.bytes += total
@@ -460,16 +593,14 @@ class SourceSession:
         )
 
     def _redact(self, body: bytes) -> bytes:
-        if self.token and self.token.encode() in body:
-            return body.replace(self.token.encode(), REDACTED.encode())
-        return body
+        return self.redactor.body(body) if self.redactor else body
 
     def _redact_text(self, text: str) -> str:
-        return text.replace(self.token, REDACTED) if self.token else text
+        return self.redactor.text(text) if self.redactor else text
 
     def _record(self, url: str, fetched: Fetched) -> None:
         if self.http.recorder is not None:
-            self.http.recorder.record(url, fetched.status, fetched.headers, fetched.content)
+            self.http.recorder.record(self._redact_text(url), fetched.status, fetched.headers, fetched.content)
 
 
 class Decoder:
@@ -488,7 +619,9 @@ class Decoder:
             elif encoding == "deflate":
                 self.layers.append(("deflate", None))  # zlib-wrapped or raw: decided by the first bytes
             else:
-                raise SourceError(f"response from {url} uses content-encoding '{encoding}', which relwatch cannot read")
+                raise SourceError(
+                    f"content-encoding '{encoding}', which relwatch cannot read: response from {short_url(url)}"
+                )
 
     def feed(self, data: bytes) -> Iterator[bytes]:
         """Decoded pieces of `data`, each at most DECODED_CHUNK bytes."""
@@ -508,7 +641,7 @@ class Decoder:
             try:
                 out = engine.decompress(pending, DECODED_CHUNK)
             except zlib.error:
-                raise SourceError(f"body from {self.url} is not valid {name}") from None
+                raise SourceError(f"body is not valid {name}: {short_url(self.url)}") from None
             pending = engine.unconsumed_tail
             if out:
                 yield from self._through(index + 1, out)
@@ -519,7 +652,7 @@ class Decoder:
         """Raise SourceError if a layer's stream was cut short."""
         for name, engine in self.layers:
             if name == "gzip" and engine is not None and not engine.eof:
-                raise SourceError(f"body from {self.url} is not valid {name} (it ends early)")
+                raise SourceError(f"body is not valid {name} (it ends early): {short_url(self.url)}")
 
 
 async def _raw_chunks(response: httpx.Response) -> AsyncIterator[bytes]:
@@ -533,7 +666,7 @@ async def _raw_chunks(response: httpx.Response) -> AsyncIterator[bytes]:
 
 def _connect_error(url: str, exc: httpx.ConnectError) -> SourceError | _Retryable:
     """DNS failures and refused connections are reported at once; other connect errors are retried."""
-    host = urlsplit(url).hostname or url
+    host = split(url).hostname or url
     cause: BaseException | None = exc
     while cause is not None:
         if isinstance(cause, socket.gaierror):

@@ -60,6 +60,17 @@ class EventType(StrEnum):
     LICENCE_CHANGED = "licence-changed"  # an artifact's licence moved
     GATED_CHANGED = "gated-changed"  # an artifact's gating moved
     ARTIFACT_GONE = "artifact-gone"  # a complete listing no longer holds the artifact
+    PRICE_CUT = "price-cut"  # an offer's price went down (old_value → new_value: prices in USD per 1M)
+    PRICE_RISE = "price-rise"  # an offer's price went up
+    MODEL_RETIRED = "model-retired"  # a catalogue model left a complete listing
+
+
+class Period(StrEnum):
+    """The periods figures are grouped by (`compare --by`, the price-and-value block per period)."""
+
+    MONTH = "month"
+    QUARTER = "quarter"
+    YEAR = "year"
 
 
 class SourceStatus(StrEnum):

@@ -16,10 +16,12 @@ as JSON numbers); see sources-reference.md §4 and §6.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
+
+from relwatch.models import EventType
 
 MILLION = Decimal(1_000_000)
 AGGREGATOR = "openrouter"  # the seller name of OpenRouter's offers
@@ -105,14 +107,6 @@ class Unit(StrEnum):
     PER_MILLION = "USD/1M tokens"  # models.dev
 
 
-class EventKind(StrEnum):
-    """The closed vocabulary of price events."""
-
-    PRICE_CUT = "price-cut"
-    PRICE_RISE = "price-rise"
-    MODEL_RETIRED = "model-retired"
-
-
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Offer:
     """One seller's offer of one model.
@@ -127,9 +121,13 @@ class Offer:
     variant: str | None = None
 
     @property
+    def listing_id(self) -> str:
+        """The model id as the seller lists it, variant included (`google/gemma-3-27b-it:free`)."""
+        return f"{self.model_id}:{self.variant}" if self.variant else self.model_id
+
+    @property
     def key(self) -> str:
-        suffix = f":{self.variant}" if self.variant else ""
-        return f"{self.seller}|{self.model_id}{suffix}"
+        return f"{self.seller}|{self.listing_id}"
 
     @property
     def is_free_variant(self) -> bool:
@@ -232,7 +230,7 @@ class PriceEvent:
     when the blend cannot be computed (then the direction came from the other components).
     """
 
-    kind: EventKind
+    kind: EventType
     offer: Offer
     at: str
     old_input: Decimal | None = None
@@ -249,6 +247,23 @@ class Step:
 
     row: Observation
     event: PriceEvent | None
+
+
+@dataclass(kw_only=True, slots=True)
+class PagePrices:
+    """What one page of a source says of prices, for the store to record with the page's merge.
+
+    `quotes`: offers read live now (each observed at the sync's time; a complete listing of these
+    retires the source's offers it no longer holds, unless the catalogue's size looks wrong).
+    `observations` and `events`: dated history from a ledger, stored as dated (never retiring
+    anything by absence).
+    """
+
+    quotes: list[Quote] = field(default_factory=list)
+    observations: list[Observation] = field(default_factory=list)
+    events: list[PriceEvent] = field(default_factory=list)
+    catalogue: int = 0  # offers of every author or provider on the page: whether the read is whole
+    complete: bool = True  # False when the listing did not end on this page (`Page.incomplete`)
 
 
 def flatten_pricing(value: Any, prefix: str = "") -> dict[str, str]:
@@ -376,7 +391,7 @@ def change_event(old: Price, new: Price, offer: Offer, at: str) -> PriceEvent | 
     else:
         down = _component_direction(old, new)
     return PriceEvent(
-        kind=EventKind.PRICE_CUT if down else EventKind.PRICE_RISE,
+        kind=EventType.PRICE_CUT if down else EventType.PRICE_RISE,
         offer=offer,
         at=at,
         old_input=old.input_per_million,
@@ -425,7 +440,7 @@ def retirements(previous: Iterable[Offer], listing: Iterable[Offer], at: str) ->
     complete listing of the same seller (a partial read would retire what it did not reach)."""
     present = {offer.key for offer in listing}
     return [
-        PriceEvent(kind=EventKind.MODEL_RETIRED, offer=offer, at=at)
+        PriceEvent(kind=EventType.MODEL_RETIRED, offer=offer, at=at)
         for offer in sorted(previous, key=lambda o: o.key)
         if offer.key not in present
     ]

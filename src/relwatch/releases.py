@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from relwatch.classify import VendorRules, label_artifacts
-from relwatch.config import Config
+from relwatch.config import Config, compile_family
 from relwatch.dates import now_iso
 from relwatch.models import EventType
 from relwatch.store import Store
@@ -42,7 +41,7 @@ def vendor_rules(config: Config) -> tuple[dict[str, VendorRules], dict[str, str]
         orgs = {s.option("org").lower() for s in vendor.sources if s.kind in HUB_ORG_KINDS and s.option("org")}
         for org in orgs:
             org_vendors.setdefault(org, vendor.key)
-        overrides = tuple((re.compile(pattern, re.IGNORECASE), family) for pattern, family in vendor.families)
+        overrides = tuple((compile_family(pattern), family) for pattern, family in vendor.families)
         rules[vendor.key] = VendorRules(key=vendor.key, orgs=frozenset(orgs), overrides=overrides)
     return rules, org_vendors
 

@@ -171,13 +171,15 @@ def render_report(
     title: str,
     generated_at: str,
     provenance: Provenance | None = None,
+    more: Sequence[str] = (),
 ) -> str:
     """The whole report as one HTML document: the picture first (open share per quarter, tier mix,
     closed-then-open lags, timelines), then the figures, the releases and where the data comes from.
 
     `releases` are stored release rows (`Store.list_releases`); only those the comparison counted
     are drawn, so the list and the charts agree with the figures. Quarters that start after
-    `provenance.data_as_of` read "no data", not zero.
+    `provenance.data_as_of` read "no data", not zero. `more`: further pictures (markup), placed
+    after the closed-then-open lags (the price chart).
     """
     chosen = releases_in_comparison(comparison, releases)
     as_of = provenance.data_as_of if provenance else None
@@ -187,6 +189,7 @@ def render_report(
         share_section(comparison, chosen, as_of),
         mix_section(comparison),
         lag_section(comparison),
+        *more,
         timeline_section(comparison, chosen),
         figures_section(comparison),
         release_section(chosen),

@@ -6,9 +6,10 @@ import asyncio
 import os
 import signal
 from collections import Counter
-from collections.abc import Awaitable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -23,15 +24,25 @@ from relwatch.store.core import SqliteError, describe_fault
 from relwatch.store.ingest import SourceIngest
 
 if TYPE_CHECKING:
-    from relwatch.http import Http, Validator
+    from relwatch.http import Http, SourceSession, Validator
     from relwatch.releases import ReclassifyReport
+    from relwatch.sources.base import Page
     from relwatch.sources.derivatives import AdoptionOutcome
+    from relwatch.sources.hublookup import LookupReport
 
 
 SUSPECT_MIN_PREVIOUS = 10
 SUSPECT_SHARE = 0.5
 # A source parked this long has missed at least one nightly sync: the sync exits 1 so cron mails it.
 PARKED_TOO_LONG = timedelta(hours=12)
+
+
+class Listing(StrEnum):
+    """How a source's listing was read in one sync (source_runs.listing)."""
+
+    FULL = "full"  # to its end: what it no longer holds is gone
+    INCREMENTAL = "incremental"  # a Hub listing by lastModified, read until it reached what is stored
+    INCOMPLETE = "incomplete"  # it did not end (page cap, loop, GitHub's 1,000-result limit): nothing is gone
 
 
 class Interrupted(RelwatchError):
@@ -56,6 +67,8 @@ class SourceOutcome(SourceCounts):
     parked_since: str | None = None  # ISO 8601 UTC: since when the source has been waiting on its host
     skipped: int = 0  # items that could not be read and were left out
     skipped_reasons: list[str] = field(default_factory=list)  # one line per skipped item
+    listing: Listing = Listing.FULL
+    incomplete: str | None = None
 
     @property
     def parked_too_long(self) -> bool:
@@ -82,6 +95,7 @@ class SyncResult:
     reclassified: ReclassifyReport | None = None
     faults: list[str] = field(default_factory=list)  # database faults outside any one source, one line each
     adoption: AdoptionOutcome | None = None
+    lookups: LookupReport | None = None
 
     @property
     def failed(self) -> list[SourceOutcome]:
@@ -127,6 +141,7 @@ class SyncResult:
             "sources": [o.as_dict() for o in self.outcomes],
             "faults": self.faults,
             "adoption": self.adoption.as_dict() if self.adoption else None,
+            "lookups": asdict(self.lookups) if self.lookups else None,
         }
 
 
@@ -189,6 +204,16 @@ def redact(text: str, secrets: Iterable[str | None]) -> str:
     return text
 
 
+def sweep_due(last_full_sweep: str | None, days: int, now: str) -> bool:
+    """Whether a source read incrementally needs a full sweep now (pure): never swept, or swept
+    `days` or more days before `now` (both ISO 8601 UTC). A sweep finds gone repositories and the
+    gating and licence changes that leave `lastModified` as it was (issue 14: every N days)."""
+    if last_full_sweep is None:
+        return True
+    elapsed = datetime.fromisoformat(now) - datetime.fromisoformat(last_full_sweep)
+    return elapsed >= timedelta(days=days)
+
+
 async def run_sync(
     config: Config,
     store: Store,
@@ -197,9 +222,11 @@ async def run_sync(
     record_to: Path | None = None,
     replay_from: Path | None = None,
     progress: Progress | None = None,
+    full: bool = False,
 ) -> SyncResult:
     """Read every source of `vendors` concurrently, merge each as it ends, reclassify each vendor
     as its last source ends, and record the run. A source's failure is in its outcome, not raised.
+    `full`: read every listing to its end, even those that would be read incrementally.
 
     Raises Interrupted when SIGINT or SIGTERM stops the sync: the sources that finished stay
     merged, the unfinished ones are rolled back, and the run is marked interrupted. Raises
@@ -220,8 +247,8 @@ async def run_sync(
         raise DatabaseFault(describe_fault(exc, store.path) + "; nothing was synced") from None
     http = Http(config.settings, record_to=record_to, replay_from=replay_from)
     result = SyncResult(run_id=run_id, mode=mode, started_at=started)
-    settle = VendorSettling(store, config, run_id, sources, result.faults)
-    runner = SourceRunner(store, http, run_id, progress, replaying=replay_from is not None)
+    settle = VendorSettling(store, config, run_id, sources, result.faults, http)
+    runner = SourceRunner(store, http, run_id, progress, replaying=replay_from is not None, full=full)
     with SignalStop() as stop:
         try:
             if unlabelled:
@@ -238,6 +265,7 @@ async def run_sync(
             interrupted = finish_run(store, result, RunStatus.INTERRUPTED)
             raise Interrupted(interrupted_line(stop.signum, result, len(sources), interrupted), stop.signum) from None
     result.reclassified = settle.report
+    result.lookups = settle.lookups
     failed = len(result.failed)
     status = RunStatus.OK if not failed else RunStatus.FAILED if failed == len(sources) else RunStatus.PARTIAL
     finish_run(store, result, RunStatus.FAILED if result.faults else status)
@@ -320,13 +348,20 @@ async def poll_adoption(store: Store, http: Http, sources: list[SourceConfig]) -
 
 
 class VendorSettling:
-    """Reclassifies a vendor as soon as its last source is done, if any of them changed anything:
-    its releases are current while other vendors' pages are still on the way, and the work fills
-    time the sync would otherwise spend waiting on the network. A database fault while doing so
-    goes to `faults`, one line."""
+    """As soon as a vendor's last source is done: looks up the Hub repositories its catalogue
+    entries point at and no listing stored (relwatch.sources.hublookup: bounded per sync, cached),
+    then reclassifies the vendor if anything changed. Its releases are current while other
+    vendors' pages are still on the way, and the work fills time the sync would otherwise spend
+    waiting on the network. A database fault while doing so goes to `faults`, one line."""
 
-    def __init__(self, store: Store, config: Config, run_id: int, sources: list[SourceConfig], faults: list[str]):
+    def __init__(
+        self, store: Store, config: Config, run_id: int, sources: list[SourceConfig], faults: list[str], http: Http
+    ):
+        from relwatch.sources.hublookup import LookupReport
+
         self.store = store
+        self.http = http
+        self.lookups = LookupReport()
         self.config = config
         self.run_id = run_id
         self.running = Counter(s.vendor for s in sources)
@@ -336,11 +371,23 @@ class VendorSettling:
         self.report: ReclassifyReport | None = None
 
     async def after(self, source: SourceConfig, run: Awaitable[SourceOutcome]) -> SourceOutcome:
-        """Await the source's run; reclassify its vendor when it was the vendor's last and any changed."""
+        """Await the source's run; when it was the vendor's last, look up its catalogue's weights
+        and reclassify the vendor if any source or look-up changed anything."""
+        from relwatch.sources import hublookup
+
         outcome = await run
         if outcome.new or outcome.updated or outcome.gone:
             self.changed.add(source.vendor)
         self.running[source.vendor] -= 1
+        if self.running[source.vendor] == 0:
+            try:
+                found = await hublookup.look_up(self.store, self.config, self.http, [source.vendor], now_iso())
+            except SqliteError as exc:
+                self.faults.append(describe_fault(exc, self.store.path) + f"; look-ups of {source.vendor} not stored")
+            else:
+                self.lookups.add(found)
+                if found.found:
+                    self.changed.add(source.vendor)
         if self.running[source.vendor] == 0 and source.vendor in self.changed:
             self.reclassify([source.vendor])
         return outcome
@@ -361,7 +408,10 @@ class VendorSettling:
 class SourceRunner:
     """Runs one source at a time through fetch → stage → merge, and records how it went."""
 
-    def __init__(self, store: Store, http: Http, run_id: int, progress: Progress, *, replaying: bool):
+    def __init__(
+        self, store: Store, http: Http, run_id: int, progress: Progress, *, replaying: bool, full: bool = False
+    ):
+        self.full = full
         self.store = store
         self.http = http
         self.run_id = run_id
@@ -379,14 +429,13 @@ class SourceRunner:
                 return self._done(outcome)
         except SqliteError as exc:
             return self._done(self._fault(outcome, exc))
-        spec = registry.load(source.kind)
         token = source_token(source)
         session = self.http.session(source.base_url, token=token, validators=self._validators(source))
         ingest = SourceIngest(self.store, source, self.run_id)
         self.progress.started(source)
         incomplete = False
         try:
-            async for page in spec.fetch(source, session):
+            async for page in self._pages(source, session, outcome, started):
                 ingest.add(page)
                 outcome.skipped_reasons += page.skipped
                 incomplete = incomplete or bool(page.incomplete) or bool(page.skipped)
@@ -411,6 +460,9 @@ class SourceRunner:
         outcome.shared = stats.shared
         outcome.wait_until = outcome.wait_until or stats.wait_until
         outcome.skipped = len(outcome.skipped_reasons)
+        outcome.incomplete = ingest.incomplete
+        if ingest.incomplete:
+            outcome.listing = Listing.INCOMPLETE
         if outcome.error:
             outcome.error = redact(outcome.error, [token])
         try:
@@ -465,18 +517,38 @@ class SourceRunner:
         outcome.error = f"the host asked to wait until {outcome.wait_until}"
         return True
 
+    def _pages(
+        self, source: SourceConfig, session: SourceSession, outcome: SourceOutcome, now: str
+    ) -> AsyncIterator[Page]:
+        """The source's pages: only what changed since the last sync (`fetch_changed`, with the
+        stored `modified_at` of each artifact) when its kind lists incrementally and no full sweep
+        is due (`full_sweep_days`, or `sync --full`), else its whole listing (`fetch`)."""
+        spec = registry.load(source.kind)
+        fetch_changed = getattr(spec, "fetch_changed", None)
+        if (
+            fetch_changed is None
+            or self.full
+            or sweep_due(self.store.last_full_sweep(source.id), source.option("full_sweep_days"), now)
+        ):
+            pages: AsyncIterator[Page] = spec.fetch(source, session)
+            return pages
+        outcome.listing = Listing.INCREMENTAL
+        changed: AsyncIterator[Page] = fetch_changed(source, session, self.store.modified_times(source.id))
+        return changed
+
     def _merge(
         self, source: SourceConfig, ingest: SourceIngest, outcome: SourceOutcome, started: str, *, complete: bool
     ) -> None:
         spec = registry.load(source.kind)
         items = ingest.items_seen
-        if getattr(spec, "STEADY_COUNT", True):
+        if getattr(spec, "STEADY_COUNT", True) and outcome.listing == Listing.FULL:
             outcome.suspect = suspicion(items, self.store.previous_items(source.id))
+        whole = outcome.listing == Listing.FULL and complete and outcome.suspect is None
 
         ingest.commit(
             now=now_iso(),
-            complete=spec.COMPLETE_LISTING and complete and outcome.suspect is None,
-            keep_validators=outcome.suspect is None,
+            complete=spec.COMPLETE_LISTING and whole,
+            keep_validators=outcome.suspect is None and outcome.listing != Listing.INCREMENTAL,
             on_commit=lambda _: self._write_run_and_metrics(source, outcome, started),
             counts=outcome,
         )
@@ -502,6 +574,8 @@ class SourceRunner:
             error=outcome.error,
             wait_until=outcome.wait_until,
             skipped=outcome.skipped_reasons,
+            listing=outcome.listing if outcome.status == SourceStatus.OK else None,
+            incomplete=outcome.incomplete,
         )
 
     def _validators(self, source: SourceConfig) -> dict[str, Validator]:

@@ -44,7 +44,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
-from relwatch.prices import EventKind, Observation, PriceEvent
+from relwatch.models import EventType, Period
+from relwatch.prices import Observation, PriceEvent
 
 CURRENT_GRACE_DAYS = 35
 MILESTONE_SLACK_DAYS = 7
@@ -63,14 +64,6 @@ class Reading(StrEnum):
     VALUE_LED = "value-led"
     BOTH = "both"
     NEITHER = "neither"
-
-
-class Period(StrEnum):
-    """The periods of the `by` variant."""
-
-    MONTH = "month"
-    QUARTER = "quarter"
-    YEAR = "year"
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -327,8 +320,8 @@ def _block(records: Records, vendor: str, start: str, end: str) -> ValueBlock:
         for e in records.events
         if e.offer.model_id in own and not e.offer.is_free_variant and start <= e.at[:10] <= end
     ]
-    cuts = [e for e in events if e.kind is EventKind.PRICE_CUT]
-    rises = [e for e in events if e.kind is EventKind.PRICE_RISE]
+    cuts = [e for e in events if e.kind is EventType.PRICE_CUT]
+    rises = [e for e in events if e.kind is EventType.PRICE_RISE]
     cut_pcts = [e.change_pct for e in cuts if e.change_pct is not None]
     rise_pcts = [e.change_pct for e in rises if e.change_pct is not None]
     current = [m for m in models if is_current(m, end)]

@@ -188,7 +188,15 @@ def vendor_rows(config: Config, health: list[dict[str, Any]]) -> list[dict[str, 
     return rows
 
 
-SOURCE_TABLE_COLUMNS = ["source", "status", "artifacts", "last_success", "failures_in_a_row", "last_error"]
+SOURCE_TABLE_COLUMNS = [
+    "source",
+    "status",
+    "artifacts",
+    "last_success",
+    "last_full_sweep",
+    "failures_in_a_row",
+    "last_error",
+]
 VENDOR_TABLE_COLUMNS = ["vendor", "name", "sources", "artifacts", "last_success", "failing"]
 
 
@@ -197,7 +205,8 @@ def source_table(config: Config, health: list[dict[str, Any]], vendors: list[str
     rows = source_rows(config, health, vendors)
     if fmt != Format.table:
         return Table(rows, title="Sources")
-    shown = [{**row, "last_success": (row["last_success"] or "")[:10]} for row in rows]
+    days = ("last_success", "last_full_sweep")
+    shown = [{**row, **{key: (row[key] or "")[:10] for key in days}} for row in rows]
     return Table(shown, columns=SOURCE_TABLE_COLUMNS, title="Sources")
 
 
@@ -231,6 +240,9 @@ def source_rows(config: Config, health: list[dict[str, Any]], vendors: list[str]
                     "suspect": state.get("last_suspect"),
                     "skipped": state.get("last_skipped") or 0,
                     "wait_until": state.get("wait_until"),
+                    "listing": state.get("last_listing"),
+                    "incomplete": state.get("last_incomplete"),
+                    "last_full_sweep": state.get("last_full_sweep"),
                 }
             )
     return rows

@@ -25,6 +25,7 @@ from relwatch.models import Artifact, Openness
 
 if TYPE_CHECKING:
     from relwatch.http import Fetched, SourceSession
+    from relwatch.prices import PagePrices
 
 MAX_PAGES = 1000  # the default of `max_pages` in [settings]: pages of one listing before it counts as incomplete
 
@@ -116,6 +117,7 @@ class Page:
     last_modified: str | None = None
     skipped: list[str] = field(default_factory=list)  # one line per item that could not be read
     incomplete: str | None = None  # set on a listing's last page when the listing did not end: why
+    prices: PagePrices | None = None  # the page's price reads, recorded with its merge
 
     @property
     def unchanged(self) -> bool:
@@ -143,7 +145,7 @@ async def follow_pages(
     as an empty page). A next URL on another origin (scheme, host, port) is not followed:
     SourceError naming the link.
     """
-    from relwatch.http import HttpStatusError, origin
+    from relwatch.http import HttpStatusError, origin, short_url
 
     start = origin(url)
     seen: set[str] = set()
@@ -170,15 +172,18 @@ async def follow_pages(
                 etag=fetched.headers.get("etag"),
                 last_modified=fetched.headers.get("last-modified"),
                 skipped=getattr(artifacts, "skipped", []),
+                prices=getattr(artifacts, "prices", None),
             )
             del artifacts
         del fetched  # neither the body nor the parsed page outlives its staging
         url = page.next_url or ""
         if url and origin(url) != start:
-            raise SourceError(f"next link {url} leads to another origin than the listing's: not followed")
+            raise SourceError(f"next link to another origin than the listing's not followed: {short_url(url)}")
         if url in seen:
             page.incomplete, url = f"pagination loops back to {url}", ""
         elif url and len(seen) >= session.max_pages:
             page.incomplete, url = f"pagination runs past {session.max_pages} pages (max_pages) at {url}", ""
+        if page.incomplete and page.prices is not None:
+            page.prices.complete = False
         yield page
         del page

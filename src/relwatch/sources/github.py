@@ -63,6 +63,9 @@ _SOFTWARE = re.compile(
 API_HEADERS = {"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": "2022-11-28"}
 PER_PAGE = 100  # the API's maximum
 BODY_EXCERPT = 500
+# Past 1,000 results a listing's next page answers 422 ("Only the first 1000 results are
+# available"; ../shared/sources-reference.md, §Corrections): the listing ends there, incomplete.
+PAST_LAST_PAGE = (422,)
 
 
 def releases_url(base_url: str, repo: str) -> str:
@@ -81,7 +84,9 @@ def fetch(source: SourceConfig, session: SourceSession) -> AsyncIterator[Page]:
         artifacts = parse_releases(payload, include_prereleases=include_prereleases, models=models, where=fetched.url)
         return artifacts, fetched.links().get("next")
 
-    return follow_pages(session, releases_url(source.base_url, repo), parse_page, headers=API_HEADERS)
+    return follow_pages(
+        session, releases_url(source.base_url, repo), parse_page, headers=API_HEADERS, end_statuses=PAST_LAST_PAGE
+    )
 
 
 def parse_releases(

@@ -1,8 +1,18 @@
 """Hugging Face Hub: an organisation's model repositories.
 
-`GET {base_url}/api/models?author=ORG&sort=createdAt&limit=N&expand=…`, a JSON array per page,
+`GET {base_url}/api/models?author=ORG&sort=lastModified&limit=N&expand=…`, a JSON array per page,
 next page in `Link: <…>; rel="next"`. With `expand`, only `_id`, `id` and the expanded fields
 come back, so every field parsed below is listed in EXPAND.
+
+The listing is sorted by `lastModified` (the time of a repository's last commit), which the Hub
+always sorts descending: the sort keys are `createdAt`, `lastModified`, `downloads`, `likes` and
+`trendingScore`, and `direction` was deprecated and then removed from huggingface_hub ("Sorting is
+always descending"; ../shared/sources-reference.md, §Corrections and the listing parameters).
+So a nightly sync reads from the top and stops at the first page that holds only repositories
+stored with the same `lastModified` (`fetch_changed`); every `full_sweep_days` days, or on
+`sync --full`, the whole listing is read (`fetch`) to find gone repositories and the gating and
+licence changes that do not touch `lastModified`. Download and like counts move daily without a
+commit: between sweeps they keep the values of the last read of the repository.
 
 Counts: `downloads` (the Hub's rolling 30-day count) and `likes` become the artifact's fields,
 `downloadsAllTime` stays in its payload; the merge copies all three into the day's row of the
@@ -11,14 +21,15 @@ adoption series (`store.metrics`), and none of them is part of the content hash.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
+from contextlib import aclosing
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from relwatch.dates import normalise_time, read_time
 from relwatch.errors import SourceError
 from relwatch.models import Artifact, DateKind
-from relwatch.sources.base import Option, Page, follow_pages, int_or_none, text_or_none
+from relwatch.sources.base import Option, Page, ParsePage, follow_pages, int_or_none, text_or_none
 from relwatch.sources.items import Parsed, parse_each, table
 
 if TYPE_CHECKING:
@@ -32,6 +43,13 @@ COMPLETE_LISTING = True  # the listing holds every repository, so one that leave
 OPTIONS = {
     "org": Option(type=str, required=True, help="a Hugging Face user or organisation, e.g. 'google'"),
     "page_size": Option(type=int, default=500, help="models per listing page", minimum=1, maximum=1000),
+    "full_sweep_days": Option(
+        type=int,
+        default=7,
+        help="days between full reads of the listing (0: every sync); syncs in between read only what changed",
+        minimum=0,
+        maximum=365,
+    ),
 }
 
 EXPAND = (
@@ -58,21 +76,59 @@ UNKNOWN_CREATED_AT = frozenset({"2022-03-02T23:29:04.000Z", "2022-03-02T23:29:05
 
 
 def listing_url(base_url: str, org: str, page_size: int) -> str:
-    params = [("author", org), ("sort", "createdAt"), ("limit", str(page_size))]
+    """The first page of an organisation's models, most recently modified first."""
+    params = [("author", org), ("sort", "lastModified"), ("limit", str(page_size))]
     params += [("expand", field) for field in EXPAND]
     return f"{base_url}/api/models?{urlencode(params)}"
 
 
 def fetch(source: SourceConfig, session: SourceSession) -> AsyncIterator[Page]:
-    url = listing_url(source.base_url, source.option("org"), source.option("page_size"))
+    """The whole listing, page by page (a full sweep)."""
+    return follow_pages(session, _first_url(source), _page_parser(source.base_url))
 
+
+def fetch_changed(
+    source: SourceConfig, session: SourceSession, stored: Mapping[str, str | None]
+) -> AsyncIterator[Page]:
+    """The listing's pages until one holds only repositories in `stored` (external id → stored
+    `modified_at`, ISO 8601 UTC) with that same `lastModified`; each page keeps only its new or
+    modified repositories. A page answered 304 is as last read: the listing ends there too.
+    The pages are no complete listing: nothing may be marked gone from them."""
+    parse_all = _page_parser(source.base_url)
+
+    def parse_page(fetched: Fetched) -> tuple[list[Artifact], str | None]:
+        artifacts, next_url = parse_all(fetched)
+        changed = Parsed((a for a in artifacts if not _as_stored(a, stored)), getattr(artifacts, "skipped", []))
+        return changed, next_url if changed or len(artifacts) == 0 else None
+
+    return _until_unchanged(follow_pages(session, _first_url(source), parse_page))
+
+
+def _as_stored(artifact: Artifact, stored: Mapping[str, str | None]) -> bool:
+    """Whether the repository is stored with the `lastModified` the listing gives it."""
+    return artifact.modified_at is not None and stored.get(artifact.external_id, "") == artifact.modified_at
+
+
+async def _until_unchanged(pages: AsyncIterator[Page]) -> AsyncIterator[Page]:
+    async with aclosing(pages) as listing:  # type: ignore[type-var]
+        async for page in listing:
+            yield page
+            if page.unchanged:
+                return
+
+
+def _first_url(source: SourceConfig) -> str:
+    return listing_url(source.base_url, source.option("org"), source.option("page_size"))
+
+
+def _page_parser(base_url: str) -> ParsePage:
     def parse_page(fetched: Fetched) -> tuple[list[Artifact], str | None]:
         payload = fetched.json()
         if not isinstance(payload, list):
             raise SourceError(f"expected a JSON array of models from {fetched.url}")
-        return parse_models(payload, source.base_url, fetched.url), fetched.links().get("next")
+        return parse_models(payload, base_url, fetched.url), fetched.links().get("next")
 
-    return follow_pages(session, url, parse_page)
+    return parse_page
 
 
 def parse_models(items: list[Any], base_url: str = DEFAULT_BASE_URL, where: str = "the page") -> Parsed:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from relwatch.errors import SourceError
 from relwatch.models import Artifact
@@ -18,6 +19,10 @@ from relwatch.models import Artifact
 MAX_ID_LENGTH = 512  # far above any real repository, model or tag id (the Hub caps a repo id at 96)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]")
 _INT64 = (-(2**63), 2**63 - 1)
+# The Hub's repo-id rules (huggingface_hub `validate_repo_id`): `namespace/name`, each part 1-96 of
+# letters, digits, `.`, `_` and `-`, neither starting nor ending with `.` or `-`, no `--` or `..`.
+HUB_PART = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9._-]{0,94}[A-Za-z0-9_])?", re.ASCII)
+HUB_HOSTS = ("huggingface.co", "www.huggingface.co", "hf.co")
 
 
 def table(value: Any) -> dict[str, Any]:
@@ -61,11 +66,12 @@ def parse_each(items: Iterable[Item], parse: Callable[[Item], Artifact | None], 
 def check_artifact(artifact: Artifact) -> None:
     """ValueError when an artifact cannot be stored or shown safely.
 
-    Its id must be 1..512 characters without control, bidirectional or zero-width characters; its
-    id, name and url must be valid Unicode (no lone surrogate); its numbers must fit SQLite's
-    signed 64-bit integers.
+    White space around its id is removed first (upstream ids `a` and `a ` are one id). Its id
+    must be 1..512 characters without control, bidirectional or zero-width characters; its id,
+    name and url must be valid Unicode (no lone surrogate); its numbers must fit SQLite's signed
+    64-bit integers.
     """
-    check_id(artifact.external_id)
+    artifact.external_id = check_id(artifact.external_id.strip())
     for text in (artifact.name, artifact.url):
         if text is not None:
             text.encode("utf-8")
@@ -85,3 +91,34 @@ def check_id(external_id: str) -> str:
     except UnicodeEncodeError:
         raise ValueError(f"id {external_id[:80].encode('unicode_escape').decode()} is not valid Unicode") from None
     return external_id
+
+
+def hub_repo_id(value: str) -> str | None:
+    """`value` (spaces around it ignored) if it is a well-formed Hugging Face repo id
+    (`org/name`, the rules of HUB_PART for each part, exactly one `/`, no `.git` ending), else None.
+
+    A catalogue's `hugging_face_id` is upstream text: `../../etc/passwd`, a name with spaces or
+    a 300-character id must not become weights evidence.
+    """
+    repo_id = value.strip()
+    parts = repo_id.split("/")
+    if len(parts) != 2 or repo_id.endswith(".git"):
+        return None
+    if all(HUB_PART.fullmatch(part) and "--" not in part and ".." not in part for part in parts):
+        return repo_id
+    return None
+
+
+def weights_ref(value: str) -> str | None:
+    """What a weights link may be kept as: a Hub repo id checked by `hub_repo_id` (a bare id, or a
+    huggingface.co URL already reduced to one), or another absolute http(s) URL without spaces;
+    anything else is None."""
+    value = value.strip()
+    parts = urlsplit(value)
+    if parts.scheme.lower() not in ("http", "https"):
+        return hub_repo_id(value)
+    if not parts.hostname or any(c.isspace() for c in value) or _CONTROL.search(value):
+        return None
+    if parts.hostname.lower() in HUB_HOSTS:
+        return hub_repo_id("/".join(s for s in parts.path.split("/") if s))
+    return value

@@ -119,7 +119,7 @@ async def _listing(source: SourceConfig, session: SourceSession, *, sort: bool) 
         # the http layer reports a status it does not retry as "HTTP <status> from <url>"
         if str(exc).startswith("HTTP 403 "):
             raise quota_refused(first, "HTTP 403") from None
-        if sort and str(exc).startswith(("HTTP 400 ", "HTTP 422 ")) and f" {first}" in str(exc):
+        if sort and getattr(exc, "status", None) in (400, 422) and getattr(exc, "url", None) == first:
             raise SortRefused(str(exc)) from None
         raise
 

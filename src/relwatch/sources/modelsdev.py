@@ -33,8 +33,10 @@ from urllib.parse import urlsplit
 from relwatch.dates import normalise_time
 from relwatch.errors import SourceError
 from relwatch.models import Artifact, DateKind, Openness
+from relwatch.prices import modelsdev_quotes
 from relwatch.sources.base import Option, Page, follow_pages, int_or_none, strings, text_or_none
-from relwatch.sources.items import Parsed, parse_each, table
+from relwatch.sources.items import Parsed, parse_each, table, weights_ref
+from relwatch.sources.openrouter import PricedParsed
 
 if TYPE_CHECKING:
     from relwatch.config import SourceConfig
@@ -73,7 +75,13 @@ def fetch(source: SourceConfig, session: SourceSession) -> AsyncIterator[Page]:
         payload = fetched.json()
         models = provider_models(payload, provider, fetched.url)
         labs = lab_models(payload)
-        return parse_models(models, source.option("family"), labs=labs, provider=provider, where=fetched.url), None
+        parsed = PricedParsed.of(
+            parse_models(models, source.option("family"), labs=labs, provider=provider, where=fetched.url)
+        )
+        kept = {artifact.external_id for artifact in parsed}
+        parsed.prices.quotes.extend(q for q in modelsdev_quotes(provider, models) if q.offer.model_id in kept)
+        parsed.prices.catalogue = len(models)
+        return parsed, None
 
     return follow_pages(session, catalogue_url(source.base_url), parse_page)
 
@@ -189,7 +197,7 @@ def weights_ref_of(url: str) -> str:
 def _weights_ref(weights: Any, links: list[dict[str, Any]]) -> str | None:
     urls = [text_or_none(w.get("url")) for w in _list(weights) if isinstance(w, dict)]
     url = next((u for u in urls if u), None) or _first_link(links, ("weights",))
-    return weights_ref_of(url) if url else None
+    return weights_ref(weights_ref_of(url)) if url else None
 
 
 def _first_link(links: list[dict[str, Any]], kinds: tuple[str, ...]) -> str | None:

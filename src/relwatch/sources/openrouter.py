@@ -20,8 +20,9 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 from relwatch.dates import normalise_time, read_time
 from relwatch.errors import SourceError
 from relwatch.models import Artifact, DateKind, Openness
+from relwatch.prices import PagePrices, Quote, openrouter_quotes
 from relwatch.sources.base import Option, Page, follow_pages, int_or_none, strings, text_or_none
-from relwatch.sources.items import Parsed, parse_each, table
+from relwatch.sources.items import Parsed, hub_repo_id, parse_each, table
 
 if TYPE_CHECKING:
     from relwatch.config import SourceConfig
@@ -53,7 +54,10 @@ def fetch(source: SourceConfig, session: SourceSession) -> AsyncIterator[Page]:
     def parse_page(fetched: Fetched) -> tuple[list[Artifact], str | None]:
         payload = fetched.json()
         items = listing_items(payload, fetched.url)
-        return parse_models(items, author, source.base_url, fetched.url), next_page_url(payload, source.base_url)
+        parsed = PricedParsed.of(parse_models(items, author, source.base_url, fetched.url))
+        parsed.prices.quotes.extend(author_quotes(items, author))
+        parsed.prices.catalogue = len(items)
+        return parsed, next_page_url(payload, source.base_url)
 
     return follow_pages(session, listing_url(source.base_url), parse_page)
 
@@ -64,6 +68,26 @@ def listing_items(payload: Any, where: str) -> list[Any]:
         raise SourceError(f"expected a JSON object with a 'data' array of models from {where}")
     items: list[Any] = payload["data"]
     return items
+
+
+class PricedParsed(Parsed):
+    """A page's artifacts with its price reads (`Page.prices`)."""
+
+    def __init__(self, parsed: Parsed) -> None:
+        super().__init__(parsed, parsed.skipped)
+        self.prices = PagePrices()
+
+    @classmethod
+    def of(cls, parsed: Parsed) -> PricedParsed:
+        """`parsed` with an empty price read to fill."""
+        return cls(parsed)
+
+
+def author_quotes(items: list[Any], author: str) -> list[Quote]:
+    """The offers of `author`'s models in a listing (free variants included as offers of their
+    own), with their `pricing` exact (`prices.openrouter_quote`)."""
+    wanted = author.lower()
+    return [q for q in openrouter_quotes(items) if q.offer.model_id.split("/", 1)[0].lower() == wanted]
 
 
 def next_page_url(payload: dict[str, Any], base_url: str = DEFAULT_BASE_URL) -> str | None:
@@ -118,7 +142,7 @@ def parse_model(item: dict[str, Any], base_url: str = DEFAULT_BASE_URL, variants
         date=read_time(item.get("created")),
         date_kind=DateKind.LISTED,
         tier_hint=Openness.API,
-        weights_ref=hf_id.strip() if isinstance(hf_id, str) and hf_id.strip() else None,
+        weights_ref=hub_repo_id(hf_id) if isinstance(hf_id, str) else None,
         extra=_extra(item, variants),
         raw=item,
     )

@@ -27,12 +27,11 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from relwatch.errors import SourceError
-from relwatch.models import Artifact, DateKind, Openness
+from relwatch.models import Artifact, DateKind, EventType, Openness
 from relwatch.prices import (
     AGGREGATOR,
     MILLION,
     Channel,
-    EventKind,
     Observation,
     Offer,
     Price,
@@ -43,16 +42,18 @@ from relwatch.prices import (
     split_variant,
 )
 from relwatch.sources.base import Option, Page, follow_pages, text_or_none
+from relwatch.sources.items import Parsed
 from relwatch.sources.mentions import page_url
+from relwatch.sources.openrouter import PricedParsed
 
 if TYPE_CHECKING:
     from relwatch.config import SourceConfig
     from relwatch.http import Fetched, SourceSession
 
 LEDGER_URL = "https://raw.githubusercontent.com/jvrck/openrouterlist/main/data/history/prices.json"
-DEFAULT_BASE_URL = None  # the scheme and host of `url`
+DEFAULT_BASE_URL = "https://raw.githubusercontent.com"  # the host of the default `url`; a test server replaces it
 TOKEN_ENV: tuple[str, ...] = ()
-IDENTITY = "url"
+IDENTITY = "author"
 COMPLETE_LISTING = False  # it yields retired models only: the listed ones are not in its answer
 STEADY_COUNT = False
 OPTIONS = {
@@ -61,6 +62,12 @@ OPTIONS = {
         default=LEDGER_URL,
         pattern=r"https?://\S+",
         help="the URL of a price ledger in the shape of jvrck/openrouterlist data/history/prices.json",
+    ),
+    "author": Option(
+        type=str,
+        required=True,
+        help="an OpenRouter author slug (the part of a model id before '/'), e.g. 'google': the ledger's "
+        "models of that author are read",
     ),
 }
 SOURCE_NAME = "price-history"
@@ -79,10 +86,32 @@ class LedgerRead:
 
 
 def fetch(source: SourceConfig, session: SourceSession) -> AsyncIterator[Page]:
-    def parse_page(fetched: Fetched) -> tuple[list[Artifact], str | None]:
-        return parse_ledger(fetched.json(), fetched.url, source.id).retired, None
+    author = source.option("author")
 
-    return follow_pages(session, page_url(source.option("url"), source.base_url), parse_page)
+    def parse_page(fetched: Fetched) -> tuple[list[Artifact], str | None]:
+        read = parse_ledger(author_ledger(fetched.json(), author), fetched.url, source.id)
+        parsed = PricedParsed(Parsed(read.retired))
+        parsed.prices.observations.extend(read.observations)
+        parsed.prices.events.extend(read.events)
+        return parsed, None
+
+    return follow_pages(session, ledger_url(source.option("url"), source.base_url), parse_page)
+
+
+def ledger_url(url: str, base_url: str) -> str:
+    """`url` as configured; with a `base_url` other than the default host, moved onto it (a mirror
+    or a test server stands in for the host, `page_url`)."""
+    return url if base_url.rstrip("/") == DEFAULT_BASE_URL else page_url(url, base_url)
+
+
+def author_ledger(payload: Any, author: str) -> Any:
+    """The ledger with only `author`'s models (by the id's part before '/', any case); the payload
+    itself when it has no `models` object (`parse_ledger` then says why)."""
+    if not isinstance(payload, Mapping) or not isinstance(payload.get("models"), Mapping):
+        return payload
+    wanted = author.lower()
+    models = {k: v for k, v in payload["models"].items() if isinstance(k, str) and k.split("/", 1)[0].lower() == wanted}
+    return {**payload, "models": models}
 
 
 def parse_ledger(payload: Any, where: str, source: str = SOURCE_NAME) -> LedgerRead:
@@ -107,7 +136,7 @@ def parse_ledger(payload: Any, where: str, source: str = SOURCE_NAME) -> LedgerR
             retired.append(artifact)
             last_seen = artifact.extra.get("last_seen")
             if last_seen:
-                events.append(PriceEvent(kind=EventKind.MODEL_RETIRED, offer=_offer(model_id), at=last_seen))
+                events.append(PriceEvent(kind=EventType.MODEL_RETIRED, offer=_offer(model_id), at=last_seen))
     return LedgerRead(as_of=_day(payload.get("as_of")), observations=observations, events=events, retired=retired)
 
 

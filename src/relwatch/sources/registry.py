@@ -17,6 +17,7 @@ KINDS: dict[str, str] = {
     "changelog": "relwatch.sources.changelog",
     "openrouter": "relwatch.sources.openrouter",
     "modelsdev": "relwatch.sources.modelsdev",
+    "price-history": "relwatch.sources.pricehistory",
 }
 
 

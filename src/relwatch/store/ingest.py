@@ -16,9 +16,11 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from relwatch.models import VOLATILE_FIELDS, Artifact, EventType, SourceCounts
+from relwatch.sources import registry
 
 if TYPE_CHECKING:
     from relwatch.config import SourceConfig
+    from relwatch.prices import PagePrices
     from relwatch.sources.base import Page
     from relwatch.store import Store
 
@@ -140,6 +142,8 @@ class SourceIngest:
         self.pages = 0
         self.items = 0  # as the pages said (repeats included); `items_seen` counts distinct ids
         self.changed_pages = 0
+        self.incomplete: str | None = None  # why the listing did not end, when a page said so
+        self.prices: list[PagePrices] = []  # the pages' price reads: a few hundred offers, kept in memory
         store.conn.executescript(STAGING)
         self.discard()
 
@@ -169,9 +173,12 @@ class SourceIngest:
                     int(not page.unchanged),
                 ),
             )
+        if page.prices is not None:
+            self.prices.append(page.prices)
         self.pages += 1
         self.items += len(page.item_ids)
         self.changed_pages += not page.unchanged
+        self.incomplete = page.incomplete or self.incomplete
 
     @property
     def items_seen(self) -> int:
@@ -214,6 +221,16 @@ class SourceIngest:
                     counts.gone = self._mark_gone(conn, params)
                 if keep_validators:
                     self._save_validators(conn, params, complete)
+            if self.prices:
+                self.store.record_prices(
+                    conn,
+                    source_id=self.source.id,
+                    vendor=self.source.vendor,
+                    run_id=self.sync_run_id,
+                    reads=self.prices,
+                    now=now,
+                    complete=self.changed_pages == self.pages and registry.load(self.source.kind).COMPLETE_LISTING,
+                )
             on_commit(counts)
         self.discard()
         return counts
@@ -328,3 +345,4 @@ class SourceIngest:
         conn = self.store.conn
         for table in ("staged_artifacts", "staged_seen", "staged_new", "staged_pages"):
             conn.execute(f"DELETE FROM temp.{table} WHERE source_id = ?", (self.source.id,))
+        self.prices = []

@@ -168,6 +168,45 @@ M005_SOURCE_RUNS_SHARED = """
 ALTER TABLE source_runs ADD COLUMN shared INTEGER NOT NULL DEFAULT 0;  -- pages answered by another source's response
 """
 
+# Prices (issue 13): an offer is one seller's way of selling one model; its observations are
+# append-only, a new row only when its price changes (relwatch.prices).
+M006_PRICES = """
+CREATE TABLE price_offers (
+    id INTEGER PRIMARY KEY,
+    offer_key TEXT NOT NULL UNIQUE,     -- seller|model[:variant]
+    vendor_id TEXT NOT NULL,
+    model_id TEXT NOT NULL,             -- the base model (no :variant)
+    variant TEXT,                       -- free | thinking | ...
+    seller TEXT NOT NULL,               -- openrouter, or a models.dev provider
+    channel TEXT NOT NULL,              -- first-party | host | aggregator
+    name TEXT,
+    output_modalities TEXT NOT NULL DEFAULT '[]',
+    listed_by TEXT,                     -- the source whose complete live listing last held it
+    retired_at TEXT                     -- when a complete listing stopped holding it
+);
+CREATE INDEX price_offers_vendor ON price_offers (vendor_id, model_id);
+CREATE TABLE price_observations (
+    id INTEGER PRIMARY KEY,
+    offer_id INTEGER NOT NULL REFERENCES price_offers(id),
+    components TEXT NOT NULL,           -- JSON {component: exact decimal string}
+    unit TEXT NOT NULL,                 -- USD/token | USD/1M tokens
+    complete INTEGER NOT NULL,          -- 0: only some components were given (a ledger)
+    input_per_million TEXT,             -- derived, exact: USD per 1M input tokens
+    output_per_million TEXT,            -- derived, exact: USD per 1M output tokens
+    first_observed TEXT NOT NULL,
+    last_observed TEXT NOT NULL,
+    source TEXT NOT NULL,               -- the source id that read it (live read or ledger)
+    UNIQUE (offer_id, first_observed, source, components)  -- a ledger may hold two prices of one day
+);
+CREATE INDEX price_observations_offer ON price_observations (offer_id, first_observed);
+CREATE INDEX artifacts_vendor_kind ON artifacts (vendor_id, kind);  -- a vendor's catalogue models
+CREATE TABLE price_listings (
+    source_id TEXT PRIMARY KEY,
+    offers INTEGER NOT NULL,            -- offers in the whole catalogue at its last complete read
+    read_at TEXT NOT NULL
+);
+"""
+
 # The adoption series (issue 13, item 4): hub counts per artifact and day, and derivative counts
 # per open release at milestones. Neither is part of an artifact's content hash.
 M007_ADOPTION = """
@@ -191,6 +230,21 @@ CREATE TABLE derivative_counts (
 ) WITHOUT ROWID;
 """
 
+# Per-source listing state: incremental Hub listings stop at what is stored, so a source records
+# when it was last read whole, and each run says how its listing was read. Hub look-ups of the
+# repositories catalogues point at are remembered, so that none is asked for every night.
+M008_LISTING_STATE = """
+ALTER TABLE sources ADD COLUMN last_full_sweep TEXT;   -- when a complete listing of it was last merged (UTC)
+ALTER TABLE source_runs ADD COLUMN listing TEXT;       -- full | incremental | incomplete
+ALTER TABLE source_runs ADD COLUMN incomplete TEXT;    -- why the listing did not end, when it did not
+CREATE TABLE hub_lookups (
+    repo_id TEXT PRIMARY KEY,       -- a Hub repository a catalogue points at, e.g. 'MiniMaxAI/MiniMax-M1-80k'
+    vendor_id TEXT NOT NULL,        -- the vendor whose catalogue entry points at it
+    checked_at TEXT NOT NULL,       -- when its model info was last asked for (UTC)
+    outcome TEXT NOT NULL           -- 'found', or why not, e.g. 'HTTP 404 from URL'
+);
+"""
+
 # The digest's cursor (`diff --since delivered`), poison items counted per source run, and a
 # permanent drop accepted by `relwatch sources accept`.
 M009_DIGEST_AND_SKIPPED = """
@@ -211,6 +265,8 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("003_listing_indexes", M003_LISTING_INDEXES),
     ("004_artifact_payloads", M004_ARTIFACT_PAYLOADS),
     ("005_source_runs_shared", M005_SOURCE_RUNS_SHARED),
+    ("006_prices", M006_PRICES),
     ("007_adoption", M007_ADOPTION),
+    ("008_listing_state", M008_LISTING_STATE),
     ("009_digest_and_skipped", M009_DIGEST_AND_SKIPPED),
 ]

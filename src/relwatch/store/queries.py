@@ -44,10 +44,11 @@ class Queries(Database):
         return self.rows(
             """
             SELECT s.vendor_id AS vendor, s.id AS source, s.kind, s.last_success, s.last_error,
-                   s.last_error_at, s.consecutive_failures, s.wait_until,
+                   s.last_error_at, s.consecutive_failures, s.wait_until, s.last_full_sweep,
                    r.status AS last_status, r.items AS last_items, r.requests AS last_requests,
                    r.not_modified AS last_not_modified,
                    CASE WHEN r.accepted_at IS NULL THEN r.suspect END AS last_suspect, r.skipped AS last_skipped,
+                   r.listing AS last_listing, r.incomplete AS last_incomplete,
                    (SELECT count(*) FROM artifacts a WHERE a.source_id = s.id) AS artifacts
             FROM sources s
             LEFT JOIN source_runs r ON r.id = (

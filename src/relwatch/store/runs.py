@@ -18,6 +18,8 @@ SOURCE_RUN_COLUMNS = (
     *SOURCE_COUNTS,
     "suspect",
     "error",
+    "listing",
+    "incomplete",
     "skipped",
     "skipped_reasons",
 )
@@ -74,19 +76,25 @@ class RunRecords(Database):
         suspect: str | None,
         error: str | None,
         wait_until: str | None,
+        listing: str | None = None,
+        incomplete: str | None = None,
         skipped: list[str] | None = None,
     ) -> None:
         """Record one source's read and update the source's state, inside the caller's
         transaction (a merge records its run in the transaction that merges).
 
         ok: last success now, failures reset; failed: the error, one more failure; waiting: the
-        host's wait. `wait_until` is an ISO 8601 UTC moment or None. `skipped`: one line per item
-        that could not be read; their count and the first SKIPPED_REASONS_KEPT are recorded.
+        host's wait. `wait_until` is an ISO 8601 UTC moment or None. `listing` is how a merged
+        listing was read (full | incremental | incomplete, see sync.Listing) and `incomplete` why
+        it did not end; an ok, full, unsuspected read is the source's last full sweep. `skipped`:
+        one line per item that could not be read; their count and the first SKIPPED_REASONS_KEPT
+        are recorded.
         """
         values: list[Any] = [sync_run_id, source_id, started_at, finished_at, status]
         values += [getattr(counts, name) for name in SOURCE_COUNTS]
         skipped = skipped or []
-        values += [suspect, error, len(skipped), json.dumps(skipped[:SKIPPED_REASONS_KEPT]) if skipped else None]
+        values += [suspect, error, listing, incomplete]
+        values += [len(skipped), json.dumps(skipped[:SKIPPED_REASONS_KEPT]) if skipped else None]
         self.conn.execute(
             f"INSERT INTO source_runs ({', '.join(SOURCE_RUN_COLUMNS)}) "
             f"VALUES ({', '.join('?' for _ in SOURCE_RUN_COLUMNS)})",
@@ -97,6 +105,8 @@ class RunRecords(Database):
                 "UPDATE sources SET last_success = ?, consecutive_failures = 0, wait_until = ? WHERE id = ?",
                 (finished_at, wait_until, source_id),
             )
+            if listing == "full" and suspect is None:
+                self.conn.execute("UPDATE sources SET last_full_sweep = ? WHERE id = ?", (finished_at, source_id))
         elif status == SourceStatus.FAILED:
             self.conn.execute(
                 "UPDATE sources SET last_error = ?, last_error_at = ?, "
@@ -111,13 +121,29 @@ class RunRecords(Database):
         row = self.conn.execute("SELECT wait_until FROM sources WHERE id = ?", (source_id,)).fetchone()
         return None if row is None else row[0]
 
+    def last_full_sweep(self, source_id: str) -> str | None:
+        """When (ISO 8601 UTC) a complete listing of the source was last merged, if ever."""
+        row = self.conn.execute("SELECT last_full_sweep FROM sources WHERE id = ?", (source_id,)).fetchone()
+        return None if row is None else row[0]
+
+    def modified_times(self, source_id: str) -> dict[str, str | None]:
+        """external_id → stored `modified_at` (ISO 8601 UTC or None) of the source's artifacts that
+        are not gone: what an incremental listing compares each repository with."""
+        return dict(
+            self.conn.execute(
+                "SELECT external_id, modified_at FROM artifacts WHERE source_id = ? AND gone_at IS NULL",
+                (source_id,),
+            ).fetchall()
+        )
+
     def previous_items(self, source_id: str) -> int | None:
         """Items of the source's last ok run that was not suspect (or whose drop was accepted), else
-        of its last ok run; None before its first ok run."""
+        of its last ok run; None before its first ok run. Incremental runs hold only what changed,
+        so they are not counted."""
         for condition in ("suspect IS NULL OR accepted_at IS NOT NULL", "1 = 1"):
             row = self.conn.execute(
                 f"SELECT items FROM source_runs WHERE source_id = ? AND status = ? AND ({condition}) "
-                "ORDER BY id DESC LIMIT 1",
+                "AND listing IS NOT 'incremental' ORDER BY id DESC LIMIT 1",
                 (source_id, SourceStatus.OK),
             ).fetchone()
             if row:
