@@ -67,14 +67,20 @@ def write_config(path: Path, vendors: dict[str, list[dict[str, Any]]], settings:
 @pytest.fixture
 def env(tmp_path: Path) -> dict[str, str]:
     """An environment with no tokens, no user config, and a fixed terminal."""
+    return isolated_env(tmp_path)
+
+
+def isolated_env(folder: Path) -> dict[str, str]:
+    """This process's environment without tokens or RELWATCH_* settings, its HOME and XDG folders
+    under `folder`, no colour, a 200-column dumb terminal (for fixtures wider than one test)."""
     secrets = ("_TOKEN", "_API_KEY")
     clean = {k: v for k, v in os.environ.items() if not k.endswith(secrets) and not k.startswith("RELWATCH_")}
     clean.update(
         {
-            "HOME": str(tmp_path / "home"),
-            "XDG_DATA_HOME": str(tmp_path / "data"),
-            "XDG_CONFIG_HOME": str(tmp_path / "config"),
-            "XDG_CACHE_HOME": str(tmp_path / "cache"),
+            "HOME": str(folder / "home"),
+            "XDG_DATA_HOME": str(folder / "data"),
+            "XDG_CONFIG_HOME": str(folder / "config"),
+            "XDG_CACHE_HOME": str(folder / "cache"),
             "NO_COLOR": "1",
             "COLUMNS": "200",
             "TERM": "dumb",

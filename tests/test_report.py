@@ -415,7 +415,6 @@ def rendered(tmp_path_factory) -> Rendered:
     return Rendered(rows, dumped.stdout, dumped.stderr, screenshot)
 
 
-@pytest.mark.xdist_group("rendered")  # one worker renders test-artifacts/report.png
 def test_the_browser_keeps_every_mark_and_number(rendered):
     comparison = compare_releases(rendered.rows, ["google", "alibaba", "baidu"], since="2024-10-01", until="2026-09-30")
     chosen = releases_in_comparison(comparison, rendered.rows)
@@ -437,7 +436,6 @@ def test_the_browser_keeps_every_mark_and_number(rendered):
     assert "75%" in cards["alibaba"] and "12 of 16 releases" in cards["alibaba"]
 
 
-@pytest.mark.xdist_group("rendered")  # one worker renders test-artifacts/report.png
 def test_the_browser_runs_no_script_and_shows_hostile_names_as_text(rendered):
     assert console_messages(rendered.log) == []
     found = elements(rendered.dom)
@@ -472,7 +470,6 @@ def png_facts(path: Path) -> tuple[int, int, int]:
     return width, height, len(set(zlib.decompress(b"".join(chunks))))
 
 
-@pytest.mark.xdist_group("rendered")  # one worker renders test-artifacts/report.png
 def test_the_screenshot(rendered):
     assert rendered.screenshot == ARTIFACTS / "report.png"
     width, height, values = png_facts(rendered.screenshot)
