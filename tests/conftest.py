@@ -67,14 +67,20 @@ def write_config(path: Path, vendors: dict[str, list[dict[str, Any]]], settings:
 @pytest.fixture
 def env(tmp_path: Path) -> dict[str, str]:
     """An environment with no tokens, no user config, and a fixed terminal."""
+    return isolated_env(tmp_path)
+
+
+def isolated_env(folder: Path) -> dict[str, str]:
+    """This process's environment without tokens or RELWATCH_* settings, its HOME and XDG folders
+    under `folder`, no colour, a 200-column dumb terminal (for fixtures wider than one test)."""
     secrets = ("_TOKEN", "_API_KEY")
     clean = {k: v for k, v in os.environ.items() if not k.endswith(secrets) and not k.startswith("RELWATCH_")}
     clean.update(
         {
-            "HOME": str(tmp_path / "home"),
-            "XDG_DATA_HOME": str(tmp_path / "data"),
-            "XDG_CONFIG_HOME": str(tmp_path / "config"),
-            "XDG_CACHE_HOME": str(tmp_path / "cache"),
+            "HOME": str(folder / "home"),
+            "XDG_DATA_HOME": str(folder / "data"),
+            "XDG_CONFIG_HOME": str(folder / "config"),
+            "XDG_CACHE_HOME": str(folder / "cache"),
             "NO_COLOR": "1",
             "COLUMNS": "200",
             "TERM": "dumb",
@@ -92,7 +98,8 @@ def invoke(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[
     """Run relwatch in this process (Typer's CliRunner) with exactly `env` as the environment.
 
     Same result shape as `run` (returncode, stdout, stderr as text), at a fraction of the cost of
-    spawning the command. An exception the command does not turn into an exit is raised here.
+    spawning the command. An exception the command does not turn into an exit is raised here. The
+    database the command leaves open is closed afterwards, as the end of its process would.
     For what needs a real process (signals, locks, the installed entry point), use `run`.
     """
     from typer.testing import CliRunner
@@ -101,10 +108,22 @@ def invoke(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[
 
     overrides: dict[str, str | None] = {key: None for key in os.environ if key not in env}
     overrides.update(env)
-    result = CliRunner(env=overrides).invoke(app, args, prog_name="relwatch")
+    try:
+        result = CliRunner(env=overrides).invoke(app, args, prog_name="relwatch")
+    finally:
+        close_left_open()
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise result.exception
     return subprocess.CompletedProcess(["relwatch", *args], result.exit_code, result.stdout, result.stderr)
+
+
+def close_left_open() -> None:
+    """Close the database a command leaves open for its process's exit to close (the last one it
+    opened), as that exit would: its WAL is checkpointed and the next command starts with none."""
+    from relwatch.store.core import Database
+
+    if Database.current is not None:
+        Database.current.close()
 
 
 @pytest.fixture

@@ -10,8 +10,10 @@ import base64
 import hashlib
 import json
 import socket
+import sys
 import threading
 import time
+import traceback
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -42,6 +44,17 @@ class Reply:
 
 
 Handler = Callable[[Request], Reply]
+
+
+class Server(ThreadingHTTPServer):
+    """A threading server whose errors (a client that hung up on a scripted delay) go to the
+    process's own stderr: a command run in process has `sys.stderr` swapped for its captured one,
+    and a server thread's traceback must not show up as the command's."""
+
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        traceback.print_exc(file=sys.__stderr__)
 
 
 def json_reply(payload: Any, *, status: int = 200, headers: dict[str, str] | None = None) -> Reply:
@@ -85,8 +98,7 @@ class Loopback:
             def log_message(self, *args: Any) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), RequestHandler)
-        self.server.daemon_threads = True
+        self.server = Server(("127.0.0.1", 0), RequestHandler)
         # a short poll: `stop` (shutdown) waits for the serving loop to notice, which is once a poll
         self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
 

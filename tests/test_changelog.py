@@ -9,7 +9,7 @@ from relwatch.models import DateKind, Openness
 from relwatch.patterns import compile_models
 from relwatch.sources.changelog import is_text, parse_changelog, parse_day, read_text
 from relwatch.sources.mentions import find_mentions, sentence_around
-from tests.conftest import query, run, write_config
+from tests.conftest import invoke, query, write_config
 from tests.public_data import fixture_text
 from tests.sim_pages import Pages
 
@@ -400,7 +400,7 @@ def changelog_config(tmp_path, loopback) -> tuple[Path, Pages]:
 
 
 def sync(tmp_path, env, config):
-    return run(["sync", "--config", str(config), "--db", str(tmp_path / "r.db"), "--format", "json"], env)
+    return invoke(["sync", "--config", str(config), "--db", str(tmp_path / "r.db"), "--format", "json"], env)
 
 
 def test_sync_stores_changelog_sections_and_table_rows(tmp_path, env, loopback):

@@ -12,7 +12,7 @@ from relwatch import __version__
 from relwatch.cli import app
 from relwatch.config import load_config
 from relwatch.store import Store, sync_lock
-from tests.conftest import RELWATCH, run, write_config
+from tests.conftest import RELWATCH, invoke, write_config
 
 COMMANDS = sorted(command.name or command.callback.__name__ for command in app.registered_commands)
 
@@ -23,7 +23,7 @@ def test_the_commands_a_user_expects_are_there():
 
 @pytest.mark.parametrize("command", COMMANDS)
 def test_every_command_has_help_with_an_example(command, env):
-    result = run([command, "--help"], env)
+    result = invoke([command, "--help"], env)
     assert result.returncode == 0, result.stderr
     assert "Example: relwatch " in result.stdout
 

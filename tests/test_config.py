@@ -2,7 +2,7 @@ import pytest
 
 from relwatch.config import load_config, parse_config
 from relwatch.errors import ConfigError
-from tests.conftest import run
+from tests.conftest import invoke
 
 DEFAULT_VENDORS = {
     "google",
@@ -82,7 +82,7 @@ def test_bad_config_names_file_vendor_and_key(text, message):
 def test_cli_reports_config_errors_in_one_line_with_exit_2(tmp_path, env, text, message):
     path = tmp_path / "cfg.toml"
     path.write_text(text)
-    result = run(["sync", "--config", str(path), "--db", str(tmp_path / "x.db")], env)
+    result = invoke(["sync", "--config", str(path), "--db", str(tmp_path / "x.db")], env)
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
@@ -93,7 +93,7 @@ def test_cli_reports_config_errors_in_one_line_with_exit_2(tmp_path, env, text, 
 
 
 def test_missing_config_file_is_one_line(tmp_path, env):
-    result = run(["sources", "--config", str(tmp_path / "nope.toml")], env)
+    result = invoke(["sources", "--config", str(tmp_path / "nope.toml")], env)
     assert result.returncode == 2
     assert result.stderr.startswith(f"relwatch: error: cannot read config {tmp_path / 'nope.toml'}")
 
@@ -101,7 +101,7 @@ def test_missing_config_file_is_one_line(tmp_path, env):
 def test_config_from_environment(tmp_path, env):
     path = tmp_path / "env.toml"
     path.write_text("[vendors.acme]\n[[vendors.acme.sources]]\nkind = 'huggingface'\n")
-    result = run(["vendors"], {**env, "RELWATCH_CONFIG": str(path), "RELWATCH_DB": str(tmp_path / "x.db")})
+    result = invoke(["vendors"], {**env, "RELWATCH_CONFIG": str(path), "RELWATCH_DB": str(tmp_path / "x.db")})
     assert result.returncode == 2
     assert "env.toml: vendor 'acme', source 1 (huggingface): missing key 'org'" in result.stderr
 

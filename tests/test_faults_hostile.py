@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from tests.conftest import query, run, write_config
+from tests.conftest import invoke, query, write_config
 from tests.loopback import Reply, hf_models
 
 
@@ -17,19 +17,19 @@ def trickle_headers(conn):
     conn.sendall(b"HTTP/1.1 200 OK\r\n")
     while True:
         conn.sendall(b"X")
-        time.sleep(0.2)
+        time.sleep(0.05)
 
 
 def endless_processing(conn):
     while True:
         conn.sendall(b"HTTP/1.1 102 Processing\r\n\r\n")
-        time.sleep(0.2)
+        time.sleep(0.05)
 
 
 def slow_body(conn):
     conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n[")
     while True:
-        time.sleep(0.2)
+        time.sleep(0.05)
         conn.sendall(b" ")
 
 
@@ -75,11 +75,11 @@ def test_an_answer_that_never_ends_stops_at_the_request_deadline(tmp_path, env, 
                 "acme": [{"kind": "huggingface", "org": "acme-ai", "base_url": stalling.url}],
                 "beta": [{"kind": "huggingface", "org": "beta-lab", "base_url": hub.loopback.url}],
             },
-            settings={"timeout": 1.0, "request_deadline": 2.0, "retries": 2},
+            settings={"timeout": 0.5, "request_deadline": 1.0, "retries": 2},  # the shortest deadline allowed
         )
         db = tmp_path / "r.db"
         started = time.monotonic()
-        result = run(["sync", "--config", str(config), "--db", str(db), "--format", "json", "--quiet"], env, timeout=30)
+        result = invoke(["sync", "--config", str(config), "--db", str(db), "--format", "json", "--quiet"], env)
         elapsed = time.monotonic() - started
     finally:
         stalling.close()
@@ -110,7 +110,7 @@ def test_a_next_link_to_another_host_is_not_fetched_or_stored(tmp_path, env, hub
         {"acme": [{"kind": "huggingface", "org": "acme-ai", "base_url": hub.loopback.url}]},
     )
     db = tmp_path / "r.db"
-    result = run(["sync", "--config", str(config), "--db", str(db), "--format", "json"], env)
+    result = invoke(["sync", "--config", str(config), "--db", str(db), "--format", "json"], env)
     assert result.returncode == 1
     assert [r.path for r in hub.loopback.log] == ["/api/models"]
     (error,) = query(db, "SELECT error FROM source_runs")[0]
@@ -125,7 +125,7 @@ def test_a_malformed_retry_after_falls_back_to_backoff(tmp_path, env, hub, value
     config = write_config(
         tmp_path / "sources.toml", {"acme": [{"kind": "huggingface", "org": "acme-ai", "base_url": hub.loopback.url}]}
     )
-    result = run(["sync", "--config", str(config), "--db", str(tmp_path / "r.db"), "--format", "json"], env, timeout=30)
+    result = invoke(["sync", "--config", str(config), "--db", str(tmp_path / "r.db"), "--format", "json"], env)
     assert result.returncode == 0, result.stderr
     assert len(hub.loopback.log) == 2
     assert query(tmp_path / "r.db", "SELECT count(*) FROM artifacts") == [(3,)]
@@ -152,7 +152,7 @@ def test_a_token_echo_is_neither_stored_nor_recorded(tmp_path, env, hub):
     )
     rec = tmp_path / "rec"
     db = tmp_path / "r.db"
-    result = run(
+    result = invoke(
         ["sync", "--config", str(config), "--db", str(db), "--format", "json", "--record", str(rec)],
         {**env, "HF_TOKEN": secret},
     )

@@ -8,7 +8,7 @@ from relwatch.models import DateKind, Openness
 from relwatch.patterns import compile_models
 from relwatch.sources.feed import parse_feed
 from relwatch.sources.mentions import page_url
-from tests.conftest import query, run, write_config
+from tests.conftest import invoke, query, write_config
 from tests.public_data import fixture_bytes
 from tests.sim_pages import Pages
 
@@ -227,7 +227,7 @@ def feeds_config(tmp_path, loopback):
 
 
 def sync(tmp_path, env, config):
-    return run(["sync", "--config", str(config), "--db", str(tmp_path / "r.db"), "--format", "json"], env)
+    return invoke(["sync", "--config", str(config), "--db", str(tmp_path / "r.db"), "--format", "json"], env)
 
 
 def test_sync_stores_feed_mentions_and_rereads_them_with_304s(tmp_path, env, loopback):

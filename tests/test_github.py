@@ -10,7 +10,7 @@ from relwatch.errors import ConfigError
 from relwatch.http import Fetched
 from relwatch.models import DateKind
 from relwatch.sources.github import names_a_model, parse_release, parse_releases, releases_url
-from tests.conftest import query, run, write_config
+from tests.conftest import invoke, query, write_config
 from tests.public_data import fixture_json
 from tests.sim_github import GitHubApi, gh_releases
 
@@ -196,7 +196,7 @@ def github_config(tmp_path, api, **options):
 
 
 def sync(tmp_path, env, config):
-    return run(["sync", "--config", str(config), "--db", str(tmp_path / "r.db"), "--format", "json"], env)
+    return invoke(["sync", "--config", str(config), "--db", str(tmp_path / "r.db"), "--format", "json"], env)
 
 
 def test_sync_follows_link_headers_and_stores_published_releases(tmp_path, env, api):

@@ -4,7 +4,7 @@ another encoding, a redirect to another origin, a backtracking `families` patter
 import base64
 import json
 
-from tests.conftest import query, run, write_config
+from tests.conftest import invoke, query, run, write_config
 from tests.loopback import Reply, hf_models
 
 SECRET = "hf_echoedSecret1234567890"
@@ -33,7 +33,7 @@ def test_a_token_echoed_escaped_upper_cased_or_in_base64_is_neither_stored_nor_r
         {"acme": [{"kind": "huggingface", "org": "acme-ai", "base_url": hub.loopback.url, "send_token": True}]},
     )
     rec, db = tmp_path / "rec", tmp_path / "r.db"
-    result = run(
+    result = invoke(
         ["sync", "--config", str(config), "--db", str(db), "--format", "json", "--record", str(rec)],
         {**env, "HF_TOKEN": SECRET},
     )
@@ -55,7 +55,7 @@ def test_a_redirect_to_another_origin_is_not_followed(tmp_path, env, hub):
         tmp_path / "sources.toml", {"acme": [{"kind": "huggingface", "org": "acme-ai", "base_url": hub.loopback.url}]}
     )
     db = tmp_path / "r.db"
-    result = run(["sync", "--config", str(config), "--db", str(db), "--format", "json"], env)
+    result = invoke(["sync", "--config", str(config), "--db", str(db), "--format", "json"], env)
     assert result.returncode == 1
     assert [r.path for r in hub.loopback.log] == ["/api/models"]
     (error,) = query(db, "SELECT error FROM source_runs")[0]
@@ -74,6 +74,7 @@ def test_a_backtracking_families_pattern_cannot_hang_a_sync(tmp_path, env, hub):
         f'[[vendors.acme.sources]]\nkind = "huggingface"\norg = "acme-ai"\nbase_url = "{hub.loopback.url}"\n'
     )
     db = tmp_path / "r.db"
+    # a spawned command: were the pattern to backtrack, the timeout ends the process, not the test run
     result = run(["sync", "--config", str(config), "--db", str(db), "--format", "json"], env, timeout=60)
     assert result.returncode == 0, result.stderr
     assert query(db, "SELECT count(*) FROM artifacts") == [(2,)]

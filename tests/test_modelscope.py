@@ -22,7 +22,7 @@ from relwatch.sources.modelscope import (
     parse_models,
     unwrap,
 )
-from tests.conftest import query, run, write_config
+from tests.conftest import invoke, query, write_config
 from tests.loopback import json_reply
 from tests.sim_modelscope import ModelScopeHub, ms_models
 
@@ -273,7 +273,7 @@ def qwen_config(tmp_path, hub, count=120):
 
 
 def sync(tmp_path, env, config):
-    return run(["sync", "--config", str(config), "--db", str(tmp_path / "r.db"), "--format", "json"], env)
+    return invoke(["sync", "--config", str(config), "--db", str(tmp_path / "r.db"), "--format", "json"], env)
 
 
 def test_sync_reads_every_numbered_page_into_sqlite(tmp_path, env, hub):

@@ -15,7 +15,7 @@ from relwatch.sources.modelsdev import (
     provider_models,
     weights_ref_of,
 )
-from tests.conftest import query, run, write_config
+from tests.conftest import invoke, query, write_config
 from tests.loopback import json_reply, with_etag
 
 FIXTURES = Path(__file__).parent / "fixtures" / "modelsdev"
@@ -208,7 +208,7 @@ def test_sync_through_loopback(tmp_path, env, loopback):
         },
     )
     args = ["sync", "--config", str(config), "--db", str(tmp_path / "r.db"), "--format", "json"]
-    first = run(args, env)
+    first = invoke(args, env)
     assert first.returncode == 0, first.stderr
     assert json.loads(first.stdout)["totals"]["new"] == 6
     db = tmp_path / "r.db"
@@ -220,7 +220,7 @@ def test_sync_through_loopback(tmp_path, env, loopback):
         ("alibaba/modelsdev/alibaba", "qwen3-235b-a22b", "2025-04", "published", "open", "qwen"),
         ("alibaba/modelsdev/alibaba", "qwen3-max", "2025-09-23", "published", "api", "qwen"),
     ]
-    second = run(args, env)
+    second = invoke(args, env)
     totals = json.loads(second.stdout)["totals"]
     # three sources read the same catalog.json: one request, answered 304, and two shared answers
     assert (totals["new"], totals["gone"], totals["requests"], totals["not_modified"], totals["shared"]) == (

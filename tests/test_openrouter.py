@@ -15,7 +15,7 @@ from relwatch.sources.openrouter import (
     next_page_url,
     parse_models,
 )
-from tests.conftest import query, run, write_config
+from tests.conftest import invoke, query, write_config
 from tests.loopback import Loopback, Reply, Request, json_reply, with_etag
 from tests.public_data import fixture_json, openrouter_recording
 
@@ -211,7 +211,7 @@ def three_vendors(tmp_path, loopback):
 
 
 def sync(tmp_path, env, config):
-    return run(["sync", "--config", str(config), "--db", str(tmp_path / "r.db"), "--format", "json"], env)
+    return invoke(["sync", "--config", str(config), "--db", str(tmp_path / "r.db"), "--format", "json"], env)
 
 
 def test_sync_stores_each_authors_models(tmp_path, quiet_env, loopback):
@@ -315,14 +315,14 @@ def expected_counts_from_capture():
 def test_snapshot_replays_with_no_network(tmp_path, quiet_env):
     db = tmp_path / "x.db"
     config, recording = SNAPSHOT_CONFIG, openrouter_recording(tmp_path / "recording")
-    synced = run(["sync", "--replay", str(recording), "--config", str(config), "--db", str(db)], quiet_env)
+    synced = invoke(["sync", "--replay", str(recording), "--config", str(config), "--db", str(db)], quiet_env)
     assert synced.returncode == 0, synced.stderr + synced.stdout
     assert query(db, "SELECT mode, status, sources_ok FROM sync_runs") == [("replay", "ok", 21)]
     counts = dict(query(db, "SELECT vendor_id, count(*) FROM artifacts WHERE kind = 'openrouter' GROUP BY vendor_id"))
     expected = expected_counts_from_capture()
     assert counts == expected
     assert (expected["google"], expected["alibaba"], expected["meta"], sum(expected.values())) == (25, 45, 12, 267)
-    listed = run(["list", "--db", str(db)], quiet_env)
+    listed = invoke(["list", "--db", str(db)], quiet_env)
     assert listed.returncode == 0, listed.stderr
-    rows = json.loads(run(["list", "--db", str(db), "--format", "json"], quiet_env).stdout)
+    rows = json.loads(invoke(["list", "--db", str(db), "--format", "json"], quiet_env).stdout)
     assert {row["vendor"] for row in rows} == set(expected)

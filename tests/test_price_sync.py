@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from relwatch.prices import Price, Unit
-from tests.conftest import query, shared_path, write_config
+from tests.conftest import invoke, isolated_env, query, shared_path, write_config
 from tests.loopback import Loopback, json_reply
 from tests.test_prices import HELD_OUT, captures, expected_events
 
@@ -52,8 +52,11 @@ def price_events(db: Path) -> set[tuple[Any, ...]]:
     return found
 
 
-@pytest.fixture
-def replayed(tmp_path: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Path, list[Any]]]:
+@pytest.fixture(scope="module")
+def replayed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, list[Any]]]:
+    """The captures synced one a day into one database, made once for the tests that only read it."""
+    tmp_path = tmp_path_factory.mktemp("replayed")
+    environment = isolated_env(tmp_path)
     days = captures()
     if HELD_OUT.exists():  # a later capture, kept apart from the 19: the replay continues onto it
         days.append(("2026-05-15", json.loads(HELD_OUT.read_text())["data"]))
@@ -66,11 +69,12 @@ def replayed(tmp_path: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch) -> Itera
     )
     db = tmp_path / "r.db"
     try:
-        for day, listing in days:
-            current["listing"] = listing
-            at_day(monkeypatch, day)
-            result = cli("sync", "--quiet", "--db", str(db), "--config", str(config))
-            assert result.returncode in (0, 1), result.stderr  # a vendor whose models all left is suspect
+        with pytest.MonkeyPatch.context() as monkeypatch:
+            for day, listing in days:
+                current["listing"] = listing
+                at_day(monkeypatch, day)
+                result = invoke(["sync", "--quiet", "--db", str(db), "--config", str(config)], environment)
+                assert result.returncode in (0, 1), result.stderr  # a vendor whose models all left is suspect
         assert query(db, "SELECT error FROM source_runs WHERE status != 'ok'") == []
         yield db, days
     finally:

@@ -2,7 +2,7 @@
 
 import json
 
-from tests.conftest import query, run, write_config
+from tests.conftest import invoke, query, run, write_config
 from tests.loopback import hf_models
 
 ROWS = (
@@ -50,8 +50,8 @@ def test_recording_sends_no_validators_so_every_body_is_kept(tmp_path, env, hub)
         tmp_path / "sources.toml", {"acme": [{"kind": "huggingface", "org": "acme-ai", "base_url": hub.loopback.url}]}
     )
     db = tmp_path / "r.db"
-    assert run(["sync", "--config", str(config), "--db", str(db)], env).returncode == 0
-    result = run(
+    assert invoke(["sync", "--config", str(config), "--db", str(db)], env).returncode == 0
+    result = invoke(
         ["sync", "--config", str(config), "--db", str(db), "--record", str(tmp_path / "rec"), "--format", "json"], env
     )
     assert json.loads(result.stdout)["totals"]["not_modified"] == 0
@@ -72,10 +72,9 @@ def test_sources_missing_from_a_recording_are_skipped_not_failed(tmp_path, env, 
         },
     )
     rec = tmp_path / "rec"
-    assert (
-        run(["sync", "--config", str(one), "--db", str(tmp_path / "a.db"), "--record", str(rec)], env).returncode == 0
-    )
-    result = run(
+    recorded = invoke(["sync", "--config", str(one), "--db", str(tmp_path / "a.db"), "--record", str(rec)], env)
+    assert recorded.returncode == 0
+    result = invoke(
         ["sync", "--config", str(both), "--db", str(tmp_path / "b.db"), "--replay", str(rec), "--format", "json"], env
     )
     assert result.returncode == 0, result.stderr
@@ -89,7 +88,7 @@ def test_bad_recording_folder_is_one_line(tmp_path, env, hub):
     config = write_config(
         tmp_path / "sources.toml", {"acme": [{"kind": "huggingface", "org": "acme-ai", "base_url": hub.loopback.url}]}
     )
-    result = run(
+    result = invoke(
         ["sync", "--config", str(config), "--db", str(tmp_path / "r.db"), "--replay", str(tmp_path / "nope")], env
     )
     assert result.returncode == 1
@@ -108,7 +107,7 @@ def test_recording_again_into_a_folder_numbers_after_the_highest_file(tmp_path, 
     rec.mkdir()
     (rec / "00007.json").write_text("{}")  # a gap below: a count of files would write 00002.json, then 00007
     (rec / "00001.json").write_text("{}")
-    result = run(["sync", "--config", str(config), "--db", str(tmp_path / "a.db"), "--record", str(rec)], env)
+    result = invoke(["sync", "--config", str(config), "--db", str(tmp_path / "a.db"), "--record", str(rec)], env)
     assert result.returncode == 0, result.stderr
     assert (rec / "00007.json").read_text() == "{}" and (rec / "00001.json").read_text() == "{}"
     assert sorted(p.name for p in rec.iterdir())[2] == "00008.json"
@@ -120,6 +119,6 @@ def test_recording_into_a_file_is_one_line(tmp_path, env, hub):
     )
     blocker = tmp_path / "file"
     blocker.write_text("x")
-    result = run(["sync", "--config", str(config), "--db", str(tmp_path / "r.db"), "--record", str(blocker)], env)
+    result = invoke(["sync", "--config", str(config), "--db", str(tmp_path / "r.db"), "--record", str(blocker)], env)
     assert result.returncode != 0
     assert result.stderr.strip() == f"relwatch: error: cannot record into {blocker}: File exists"

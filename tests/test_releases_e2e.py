@@ -82,8 +82,12 @@ def relwatch(world, env, *args):
     return invoke([*args, *configured, "--db", str(db)], env)
 
 
-def test_closed_then_open_across_sources(world, env):
+def test_closed_then_open_across_sources(world, env, monkeypatch):
     hub, _, db = world
+    from relwatch import sync
+
+    # the syncs happen while it happens: weights dated after the sync that saw the API are an opening
+    monkeypatch.setattr(sync, "now_iso", lambda: "2025-03-20T12:00:00Z")
     first = relwatch(world, env, "sync", "--format", "json")
     assert first.returncode == 0, first.stderr + first.stdout
     releases = {r["id"]: r for r in json.loads(relwatch(world, env, "list", "-f", "json").stdout)}
@@ -99,6 +103,7 @@ def test_closed_then_open_across_sources(world, env):
         hub_item("baidu/ERNIE-4.5-300B-A47B-PT", "2025-06-30T02:00:00.000Z"),
         hub_item("baidu/ERNIE-4.5-0.3B-Paddle", "2025-06-30T02:00:00.000Z"),
     ]
+    monkeypatch.setattr(sync, "now_iso", lambda: "2025-07-01T12:00:00Z")
     second = relwatch(world, env, "sync", "--format", "json")
     assert second.returncode == 0, second.stderr
     assert json.loads(second.stdout)["totals"]["tier_changes"] == 1

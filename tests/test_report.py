@@ -23,7 +23,7 @@ from relwatch.analysis import compare_releases, per_period
 from relwatch.compare_view import MARKS, metric_rows
 from relwatch.report import TIMELINE_LEFT, month_starts, releases_in_comparison, render_report, stack_rows
 from relwatch.store import Store
-from tests.conftest import run, write_config
+from tests.conftest import invoke, write_config
 from tests.loopback import HfHub, hf_template, json_reply, with_etag
 from tests.public_data import fixture_json
 
@@ -312,7 +312,7 @@ def test_a_report_of_a_synced_database(tmp_path, loopback, env):
         for vendor in ("google", "baidu")
     }
     config, db = write_config(tmp_path / "sources.toml", sources), tmp_path / "r.db"
-    synced = run(["sync", "--config", str(config), "--db", str(db)], env)
+    synced = invoke(["sync", "--config", str(config), "--db", str(db)], env)
     assert synced.returncode == 0, synced.stderr + synced.stdout
 
     store = Store(db)

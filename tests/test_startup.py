@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from relwatch import __version__
-from tests.conftest import run
+from tests.conftest import invoke, run
 
 ROOT = Path(__file__).resolve().parents[1]
 NETWORK_AND_PARSING = {"httpx", "feedparser", "bs4", "relwatch.sources", "relwatch.sync", "relwatch.http"}
@@ -69,7 +69,7 @@ def test_query_commands_import_no_network_or_parsing_code(tmp_path, env, args):
 
 def test_list_on_a_pipe_imports_neither_rich_nor_the_analysis_nor_the_config(tmp_path, env):
     db = str(tmp_path / "r.db")
-    assert run(["sync", "--db", db, "--replay", str(tmp_path / "empty")], env).returncode in (0, 1)
+    assert invoke(["sync", "--db", db, "--replay", str(tmp_path / "empty")], env).returncode in (0, 1)
     loaded = modules_after(["list", "--db", db], env)
     assert "relwatch.store" in loaded
     assert not {"rich", "relwatch.analysis", "relwatch.config", "relwatch.licences", "tomllib"} & loaded

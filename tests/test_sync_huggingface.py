@@ -2,7 +2,7 @@
 
 import json
 
-from tests.conftest import query, run, write_config
+from tests.conftest import invoke, query, write_config
 from tests.loopback import Reply, hf_models, json_reply
 
 
@@ -19,7 +19,7 @@ def two_orgs(tmp_path, hub):
 
 
 def sync(tmp_path, env, config, *extra):
-    return run(["sync", "--config", str(config), "--db", str(tmp_path / "r.db"), "--format", "json", *extra], env)
+    return invoke(["sync", "--config", str(config), "--db", str(tmp_path / "r.db"), "--format", "json", *extra], env)
 
 
 def test_sync_stores_every_repository_of_every_page(tmp_path, env, hub):
@@ -133,7 +133,7 @@ def test_a_failing_org_keeps_its_rows_and_the_others_sync(tmp_path, env, hub):
         == "failed"
     )
     assert "relwatch: acme/huggingface/acme-ai: HTTP 500" in result.stderr
-    health = json.loads(run(["sources", "--config", str(config), "--db", str(db), "-f", "json"], env).stdout)
+    health = json.loads(invoke(["sources", "--config", str(config), "--db", str(db), "-f", "json"], env).stdout)
     acme = next(h for h in health if h["source"] == "acme/huggingface/acme-ai")
     assert acme["failures_in_a_row"] == 1 and acme["last_success"] and "HTTP 500" in acme["last_error"]
 
@@ -165,21 +165,21 @@ def test_list_shows_stored_artifacts_in_every_format(tmp_path, env, hub):
     config = two_orgs(tmp_path, hub)
     assert sync(tmp_path, env, config).returncode == 0
     base = ["list", "--artifacts", "--db", str(tmp_path / "r.db")]
-    rows = json.loads(run([*base, "beta", "--format", "json"], env).stdout)
+    rows = json.loads(invoke([*base, "beta", "--format", "json"], env).stdout)
     assert len(rows) == 13 and {r["vendor"] for r in rows} == {"beta"}
     assert rows[0]["date"] >= rows[-1]["date"]
-    limited = json.loads(run([*base, "--limit", "5", "--since", "2025-02-01", "-f", "json"], env).stdout)
+    limited = json.loads(invoke([*base, "--limit", "5", "--since", "2025-02-01", "-f", "json"], env).stdout)
     assert len(limited) == 5 and all(r["date"] >= "2025-02-01" for r in limited)
-    csv_out = run([*base, "acme", "--until", "2025-01-05", "-f", "csv"], env).stdout.splitlines()
+    csv_out = invoke([*base, "acme", "--until", "2025-01-05", "-f", "csv"], env).stdout.splitlines()
     assert csv_out[0].startswith("vendor,kind,external_id,date,date_kind,tier,licence")
     assert len(csv_out) == 1 + 5
-    markdown = run([*base, "acme", "--limit", "2", "-f", "markdown"], env).stdout
+    markdown = invoke([*base, "acme", "--limit", "2", "-f", "markdown"], env).stdout
     assert "| vendor | kind | external_id |" in markdown
-    table = run([*base, "acme", "--limit", "3"], env)
+    table = invoke([*base, "acme", "--limit", "3"], env)
     assert table.returncode == 0 and "acme-ai/model-0024" in table.stdout
-    bad = run([*base, "--since", "last week"], env)
+    bad = invoke([*base, "--since", "last week"], env)
     assert bad.returncode == 2 and "--since 'last week' is not a day" in bad.stderr
-    unknown = run([*base, "nobody"], env)
+    unknown = invoke([*base, "nobody"], env)
     assert unknown.returncode == 2 and "unknown vendor 'nobody'" in unknown.stderr
 
 
@@ -187,7 +187,7 @@ def test_vendors_shows_last_sync(tmp_path, env, hub):
     config = two_orgs(tmp_path, hub)
     assert sync(tmp_path, env, config).returncode == 0
     rows = json.loads(
-        run(["vendors", "--config", str(config), "--db", str(tmp_path / "r.db"), "-f", "json"], env).stdout
+        invoke(["vendors", "--config", str(config), "--db", str(tmp_path / "r.db"), "-f", "json"], env).stdout
     )
     assert [(r["vendor"], r["artifacts"], r["failing"]) for r in rows] == [("acme", 25, 0), ("beta", 13, 0)]
     assert all(r["last_success"] for r in rows)

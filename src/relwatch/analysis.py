@@ -65,31 +65,51 @@ MODALITIES = {
 }
 
 
-# Catalogue modalities (OpenRouter `architecture.input_modalities`/`output_modalities`, models.dev
-# `modalities.input`/`output`) → the modalities above: what a model writes, and what it reads
-# beyond text (an image-reading chat model is a vision model too, as `image-text-to-text` is).
+# Catalogue modalities (OpenRouter `architecture.input_modalities`/`output_modalities` or its
+# `modality` "text+image->text+audio", models.dev `modalities.input`/`output`) → the modalities
+# above: what a model writes, and what it reads beyond text (an image-reading chat model is a
+# vision model too, as `image-text-to-text` is). A model that writes media (image, audio, music,
+# video) is a model of that medium even when it also returns some text (Lyria 3 Pro writes
+# "text+audio": it is an audio model; Gemini 2.5 Flash Image writes "image+text": an image model).
 CATALOGUE_OUTPUTS = {
     "text": {"text"},
     "image": {"image"},
     "audio": {"audio"},
+    "music": {"audio"},
+    "speech": {"audio"},
     "video": {"video"},
     "embeddings": {"embedding"},
     "embedding": {"embedding"},
 }
+MEDIA = frozenset({"image", "audio", "video"})
 CATALOGUE_INPUTS = {"image": {"vision"}, "video": {"vision", "video"}, "audio": {"audio"}}
 
 
 def modalities_of(pipeline_tags: Iterable[str], inputs: Iterable[str] = (), outputs: Iterable[str] = ()) -> set[str]:
-    """The modalities (keys of MODALITIES) that Hub pipeline tags and catalogue input/output
-    modalities state; empty when no source states any."""
+    """The modalities (keys of MODALITIES) that Hub pipeline tags and one model's catalogue
+    input/output modalities state; empty when no source states any. Media outputs (image, audio,
+    music, video) outweigh text among the outputs: see CATALOGUE_OUTPUTS."""
     tags = set(pipeline_tags)
     found = {name for name, wanted in MODALITIES.items() if tags & wanted}
+    written: set[str] = set()
     for output in outputs:
-        found |= CATALOGUE_OUTPUTS.get(output.lower(), set())
-    if found & {"text"}:
+        written |= CATALOGUE_OUTPUTS.get(output.lower(), set())
+    if written & MEDIA:
+        written -= {"text"}
+    found |= written
+    if "text" in written:
         for given in inputs:
             found |= CATALOGUE_INPUTS.get(given.lower(), set())
     return found
+
+
+def split_signature(signature: str) -> tuple[list[str], list[str]]:
+    """OpenRouter's `modality` notation `text+image->text+audio` → (inputs, outputs); a
+    signature without `->` states nothing: ([], [])."""
+    given, arrow, written = signature.partition("->")
+    if not arrow:
+        return [], []
+    return [m for m in given.split("+") if m], [m for m in written.split("+") if m]
 
 
 def as_day(value: str) -> date:
@@ -156,7 +176,9 @@ def select_releases(
     """Releases dated inside [since, until], optionally of one pipeline tag or modality.
 
     `stated` is release id → what its artifacts state (`Store.release_modalities`: pipeline_tags,
-    inputs, outputs); without it only the release's own pipeline tags are known. A release whose
+    inputs, outputs, and `signatures`, one `inputs->outputs` per catalogue model, each read by
+    `modalities_of` on its own: a release of a text model and an image model is both); without it
+    only the release's own pipeline tags are known. A release whose
     modality (or, for `pipeline`, whose tags) no source states is counted in `Selection.unknown`.
     """
     chosen = []
@@ -166,7 +188,12 @@ def select_releases(
             continue
         said = (stated or {}).get(row["id"], {})
         tags = set(row.get("pipeline_tags") or []) | set(said.get("pipeline_tags", ()))
-        row["modalities"] = sorted(modalities_of(tags, said.get("inputs", ()), said.get("outputs", ())))
+        found = modalities_of(tags)
+        for signature in said.get("signatures", ()):
+            found |= modalities_of((), *split_signature(signature))
+        if not said.get("signatures"):
+            found |= modalities_of((), said.get("inputs", ()), said.get("outputs", ()))
+        row["modalities"] = sorted(found)
         if (pipeline and not tags) or (modality and not row["modalities"]):
             unknown[row["vendor"]] += 1
             continue
@@ -442,6 +469,7 @@ def compare_releases(
 EVENT_ORDER = (
     "new-release",
     "tier-changed",
+    "weights-found",
     "price-cut",
     "price-rise",
     "model-retired",
@@ -453,7 +481,8 @@ EVENT_ORDER = (
 
 
 def is_opening(event: dict[str, Any]) -> bool:
-    """A tier change from closed (or unknown) to open weights: the change this tool exists to catch."""
+    """A tier change from closed (or unknown) to open weights: the change this tool exists to catch.
+    Weights found late (`weights-found`, `relwatch.releases.weights_found_late`) are not openings."""
     return (
         event["type"] == "tier-changed"
         and event.get("new_value") in OPEN_TIERS

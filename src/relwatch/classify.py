@@ -387,13 +387,16 @@ def _set_dates(release: Release, group: list[tuple[Mapping[str, Any], ArtifactLa
 
 def _set_availability(release: Release, earliest: Any) -> None:
     """`first_open_at`: the weights' own date (a Hub repository), else the earliest source saying
-    the weights are out. `first_closed_at`: availability WITHOUT published weights, so a host or
-    catalogue serving a model on or after its weights' date is hosting, not closed (Gemma 3); an
-    API, catalogue or changelog date before the weights' date is closed availability (ERNIE 4.5:
-    announced and served 2025-03-16, weights 2025-06-30). With no weights date, an entry that
+    the weights are out, a catalogue entry pointing at published weights included (the host serves
+    those weights since its listing date). `first_closed_at`: availability WITHOUT published
+    weights, so a host or catalogue serving a model on or after its weights' date is hosting, not
+    closed (Gemma 3); an API, catalogue or changelog date before the weights' date is closed
+    availability (ERNIE 4.5: announced and served 2025-03-16, weights 2025-06-30). With no weights date, an entry that
     points at published weights (OpenRouter's `hugging_face_id`) is hosting too."""
     weights_at = earliest(lambda r, label: r["kind"] in HUB_KINDS and label.tier is not None and label.tier.has_weights)
-    release.first_open_at = weights_at or earliest(lambda _, label: label.tier is not None and label.tier.has_weights)
+    release.first_open_at = weights_at or earliest(
+        lambda r, label: (label.tier is not None and label.tier.has_weights) or bool(r.get("weights_ref"))
+    )
     if weights_at is None:
         release.first_closed_at = earliest(lambda r, label: label.tier in CLOSED_TIERS and not r.get("weights_ref"))
         return

@@ -449,8 +449,10 @@ def report(
 
         start, end = priced_window(store, chosen, window)
         prices = price_section(store.value_records(chosen, price_days(start, end)).models, chosen, start, end)
+        adoption = adoption_of(store, chosen, comparison.since, comparison.until)
     title = f"{' vs '.join(chosen)}: open and closed releases, {comparison.since} → {comparison.until}"
-    page = render_report(comparison, rows, title=title, generated_at=now_iso(), provenance=provenance, more=[prices])
+    more = [prices, adoption]
+    page = render_report(comparison, rows, title=title, generated_at=now_iso(), provenance=provenance, more=more)
     if str(output) == "-":
         sys.stdout.write(page)
         return
@@ -459,6 +461,15 @@ def report(
     except OSError as exc:
         fail(f"cannot write {output}: {exc.strerror}", EXIT_USAGE)
     sys.stderr.write(f"relwatch: wrote {output} ({len(chosen)} vendors, {comparison.since} → {comparison.until})\n")
+
+
+def adoption_of(store: "Store", vendors: list[str], since: str, until: str) -> str:
+    """The report's adoption section for the vendors' releases opened in [since, until] ("" without figures)."""
+    from relwatch.report_adoption import adoption_rows, adoption_section
+
+    metrics = store.first_month_metrics(vendors, since, until)
+    records = adoption_rows(store.open_releases(vendors), metrics, store.derivative_records(vendors), since, until)
+    return adoption_section(records)
 
 
 def checked_window(since: str | None, until: str | None, modality: str | None) -> tuple[str, str]:

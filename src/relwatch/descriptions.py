@@ -154,8 +154,8 @@ DESCRIPTIONS: dict[str, TableDescription] = {
             "sync_run_id": "The sync that found it (sync_runs.id); empty for `relwatch reclassify`.",
             "at": "When it was recorded (UTC).",
             "vendor_id": "The vendor concerned (vendors.id).",
-            "type": "new-artifact | new-release | tier-changed | licence-changed | gated-changed | artifact-gone"
-            " | price-cut | price-rise | model-retired.",
+            "type": "new-artifact | new-release | tier-changed | weights-found | licence-changed | gated-changed"
+            " | artifact-gone | price-cut | price-rise | model-retired.",
             "source_id": "The source that reported the change, for artifact events.",
             "artifact_id": "The artifact concerned (artifacts.id), for artifact events.",
             "release_id": "The release concerned (releases.id).",

@@ -13,6 +13,7 @@ from relwatch.render import Markdown, Result, Table, safe
 TITLES = {
     "new-release": "New releases",
     "tier-changed": "Tier changes",
+    "weights-found": "Earlier open weights",
     "price-cut": "Price cuts",
     "price-rise": "Price rises",
     "model-retired": "Retired models",
@@ -42,6 +43,8 @@ def describe(event: dict[str, Any]) -> str:
         return f"{subject} ({event['new_value'] or 'tier unknown'})"
     if kind in ("price-cut", "price-rise"):
         return f"{subject}: {price_change(event)}"
+    if kind == "weights-found":
+        return f"{subject}: {event['old_value']} → {event['new_value']} (weights published earlier, found now)"
     if kind in ("tier-changed", "licence-changed", "gated-changed"):
         mark = " ★ closed → open" if is_opening(event) else ""
         return f"{subject}: {event['old_value']} → {event['new_value']}{mark}"

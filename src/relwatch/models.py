@@ -61,6 +61,7 @@ class EventType(StrEnum):
     NEW_ARTIFACT = "new-artifact"  # a source reports an id it never reported before
     NEW_RELEASE = "new-release"  # reclassification built a release that did not exist
     TIER_CHANGED = "tier-changed"  # a release's tier moved (old_value → new_value)
+    WEIGHTS_FOUND = "weights-found"  # moved to open weights on evidence dated before it was seen closed
     LICENCE_CHANGED = "licence-changed"  # an artifact's licence moved
     GATED_CHANGED = "gated-changed"  # an artifact's gating moved
     ARTIFACT_GONE = "artifact-gone"  # a complete listing no longer holds the artifact

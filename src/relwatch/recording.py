@@ -11,6 +11,9 @@ from __future__ import annotations
 import base64
 import json
 import re
+from collections.abc import Iterable, Mapping
+from datetime import UTC
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 
@@ -85,11 +88,32 @@ def load_recording(folder: Path) -> dict[str, dict[str, Any]]:
     return exchanges
 
 
+def recorded_at(exchanges: Iterable[Mapping[str, Any]]) -> str | None:
+    """When the recording was made: the newest `Date` response header (RFC 9110 §6.6.1, the
+    server's clock when it answered) among the exchanges, as ISO 8601 UTC `YYYY-MM-DDTHH:MM:SSZ`;
+    None when no exchange carries a readable one. A replay's data is as of this time, not the
+    time it is replayed."""
+    found = []
+    for exchange in exchanges:
+        headers = exchange.get("headers")
+        if not isinstance(headers, Mapping):
+            continue
+        value = next((v for k, v in headers.items() if str(k).lower() == "date"), None)
+        try:
+            when = parsedate_to_datetime(value) if isinstance(value, str) else None
+        except (TypeError, ValueError):
+            when = None
+        if when is not None and when.tzinfo is not None:
+            found.append(when.astimezone(UTC))
+    return max(found).strftime("%Y-%m-%dT%H:%M:%SZ") if found else None
+
+
 class ReplayTransport(httpx.AsyncBaseTransport):
     """Answers requests from a recording; a URL it does not hold raises NotRecorded."""
 
     def __init__(self, folder: Path) -> None:
         self.exchanges = load_recording(folder)
+        self.recorded_at = recorded_at(self.exchanges.values())
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         exchange = self.exchanges.get(str(request.url))

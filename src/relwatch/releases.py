@@ -5,13 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from relwatch.classify import VendorRules, label_artifacts
+from relwatch.classify import Release, VendorRules, label_artifacts
 from relwatch.config import Config, compile_family
 from relwatch.dates import now_iso
 from relwatch.kinds import HubOrgOptions
-from relwatch.models import EventType
+from relwatch.models import EventType, Openness
 from relwatch.store import Store
 from relwatch.store.releases import LABEL_COLUMNS, ReleaseEvent
+
+WEIGHTS_VALUES = frozenset(t.value for t in Openness if t.has_weights)
 
 
 @dataclass(kw_only=True)
@@ -72,6 +74,8 @@ def _reclassify_vendor(
     current = {row["id"]: tuple(row[c] for c in LABEL_COLUMNS) for row in rows}
     changed = [label for label in labels if current[label.artifact_id] != label.as_row()]
     old = store.release_tiers(rules.key)
+    closed = store.first_closed(rules.key)
+    previous = store.previous_read(rules.key, run_id)
     new = {release.id: release for release in releases}
     events: list[ReleaseEvent] = []
     for release_id, release in sorted(new.items()):
@@ -83,11 +87,9 @@ def _reclassify_vendor(
             )
         elif old[release_id] != tier:
             report.tier_changes.append((release_id, old[release_id], tier))
-            events.append(
-                ReleaseEvent(
-                    type=EventType.TIER_CHANGED, release_id=release_id, old_value=old[release_id], new_value=tier
-                )
-            )
+            late = weights_found_late(old[release_id], release, previous, closed.get(release_id))
+            kind = EventType.WEIGHTS_FOUND if late else EventType.TIER_CHANGED
+            events.append(ReleaseEvent(type=kind, release_id=release_id, old_value=old[release_id], new_value=tier))
     report.removed_releases += sorted(set(old) - set(new))
     report.releases += len(new)
     report.artifacts_relabelled += len(changed)
@@ -98,6 +100,25 @@ def _reclassify_vendor(
         events=events,
         sync_run_id=run_id,
         at=now_iso(),
+    )
+
+
+def weights_found_late(
+    old_tier: str | None, release: Release, previous_read: str | None, first_closed: str | None
+) -> bool:
+    """Whether a move to open weights is evidence found late rather than an opening: the new
+    tier has weights, the old one had none, and the weights' date (`first_open_at`: a Hub
+    repository's creation, or the listing of a catalogue entry that points at the weights) is a
+    day before the vendor's previous successful read (`previous_read`), or no later than the
+    release's first closed availability (`first_closed`, as stored before). The vendor opened
+    nothing since the last look: relwatch found out (OpenRouter began carrying `hugging_face_id`
+    for Gemma 2, Llama 3… in 2025). Undated weights count as an opening."""
+    opened = release.tier is not None and release.tier.has_weights
+    if not opened or old_tier in WEIGHTS_VALUES or not release.first_open_at:
+        return False
+    weights_day = release.first_open_at[:10]
+    return bool(previous_read and weights_day < previous_read[:10]) or bool(
+        first_closed and weights_day <= first_closed[:10]
     )
 
 

@@ -249,6 +249,7 @@ async def run_sync(
     result = SyncResult(run_id=run_id, mode=mode, started_at=started)
     settle = VendorSettling(store, config, run_id, sources, result.faults, http)
     runner = SourceRunner(store, http, run_id, progress, replaying=replay_from is not None, full=full)
+    runner.data_time = http.recorded_at
     with SignalStop() as stop:
         try:
             if unlabelled:
@@ -418,11 +419,12 @@ class SourceRunner:
         self.progress = progress
         self.replaying = replaying
         self.done: list[SourceOutcome] = []  # outcomes of the sources that finished, in that order
+        self.data_time: str | None = None  # a replay's recording time: its sources' reads are dated by it
 
     async def run(self, source: SourceConfig) -> SourceOutcome:
         """Read, stage and merge one source; its outcome (a failure is recorded, not raised)."""
         outcome = SourceOutcome(source=source.id, vendor=source.vendor, kind=source.kind)
-        started = now_iso()
+        started = self.data_time or now_iso()
         try:
             if self._still_parked(source, outcome, started):
                 self._record(source, outcome, started)
@@ -543,7 +545,7 @@ class SourceRunner:
         whole = outcome.listing == Listing.FULL and complete and outcome.suspect is None
 
         ingest.commit(
-            now=now_iso(),
+            now=self.data_time or now_iso(),
             complete=spec.COMPLETE_LISTING and whole,
             keep_validators=outcome.suspect is None and outcome.listing != Listing.INCREMENTAL,
             on_commit=lambda _: self._write_run_and_metrics(source, outcome, started),
@@ -564,7 +566,7 @@ class SourceRunner:
             sync_run_id=self.run_id,
             source_id=source.id,
             started_at=started,
-            finished_at=now_iso(),
+            finished_at=self.data_time or now_iso(),
             status=outcome.status,
             counts=outcome,
             suspect=outcome.suspect,

@@ -12,6 +12,8 @@ from relwatch.models import ListedArtifact, Release, ReleaseDetail, SourceStatus
 from relwatch.render import Format, Markdown, Result, Table, human_count, one_line, short_urls, terminal
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from relwatch.config import Config, SourceConfig
     from relwatch.sync import SourceOutcome, SyncResult
 
@@ -354,18 +356,44 @@ def waiting_for(source: SourceConfig, pages: int) -> str:
     return f"waiting for {host} (page {pages + 1})"
 
 
+# The progress line's columns besides the label and the state: a spinner, the elapsed time
+# `0:00:05`, and a space between each two of the four columns.
+PROGRESS_FIXED = 1 + 7 + 3
+SHORTEST_LABEL = 10
+
+
+def progress_label(source_id: str, state: str, width: int) -> str:
+    """The source label of a progress line `width` columns wide, shortened so that the state
+    (`3 pages, 400 items; waiting for huggingface.co (page 4)`) keeps its host: the label gives
+    way first — the source's identity dropped (`google/huggingface`), then cut with an ellipsis,
+    no shorter than SHORTEST_LABEL."""
+    room = max(width - PROGRESS_FIXED - len(state), SHORTEST_LABEL)
+    if len(source_id) <= room:
+        return source_id
+    vendor_kind = "/".join(source_id.split("/")[:2])
+    if len(vendor_kind) <= room:
+        return vendor_kind
+    return vendor_kind[: room - 1] + "…"
+
+
 class RichSyncProgress:
-    """A line per source on the terminal while a sync runs."""
+    """A line per source on the terminal while a sync runs, each fitted to the terminal's width
+    (`progress_label`). `console`: where to draw (default: stderr's terminal)."""
+
+    def __init__(self, console: Console | None = None) -> None:
+        self.console = console
 
     def __enter__(self) -> RichSyncProgress:
         from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+        console = self.console or terminal(sys.stderr)
+        self.width = console.width
         self.progress = Progress(
             SpinnerColumn(),
             TextColumn("{task.description}", markup=False),
             TextColumn("{task.fields[state]}", markup=False),
             TimeElapsedColumn(),
-            console=terminal(sys.stderr),
+            console=console,
             transient=True,
         )
         self.tasks: dict[str, Any] = {}
@@ -376,15 +404,21 @@ class RichSyncProgress:
         self.progress.__exit__(None, None, None)
 
     def started(self, source: SourceConfig) -> None:
-        self.tasks[source.id] = self.progress.add_task(source.id, total=None, state=waiting_for(source, 0))
+        state = waiting_for(source, 0)
+        label = progress_label(source.id, state, self.width)
+        self.tasks[source.id] = self.progress.add_task(label, total=None, state=state)
 
     def advanced(self, source: SourceConfig, pages: int, items: int) -> None:
-        self.progress.update(self.tasks[source.id], state=f"{pages} pages, {items} items; {waiting_for(source, pages)}")
+        state = f"{pages} pages, {items} items; {waiting_for(source, pages)}"
+        label = progress_label(source.id, state, self.width)
+        self.progress.update(self.tasks[source.id], description=label, state=state)
 
     def finished(self, outcome: SourceOutcome) -> None:
         task = self.tasks.get(outcome.source)
         if task is not None:
-            self.progress.update(task, state=outcome.status, total=1, completed=1)
+            state = str(outcome.status)
+            label = progress_label(outcome.source, state, self.width)
+            self.progress.update(task, description=label, state=state, total=1, completed=1)
 
 
 def tier_filter(tiers: list[str] | None, *, open_: bool, closed: bool) -> list[str] | None:

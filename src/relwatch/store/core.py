@@ -46,11 +46,15 @@ class DatabaseFault(RelwatchError):
     database, or written by a newer relwatch. The message is one line naming the file."""
 
 
+# How long a statement waits for another program's lock before failing "database is locked".
+BUSY_TIMEOUT_MS = 10_000
+LOCKED = f"locked by another program for longer than the busy timeout ({BUSY_TIMEOUT_MS // 1000} s)"
+
 # SQLite's words for a fault (sqlite3 error text) → what the user reads after the file's name.
 FAULT_WORDS = (
     ("database or disk is full", "the disk is full"),
-    ("database is locked", "locked by another program for longer than the busy timeout (10 s)"),
-    ("database table is locked", "locked by another program for longer than the busy timeout (10 s)"),
+    ("database is locked", LOCKED),
+    ("database table is locked", LOCKED),
     ("malformed", "the file is corrupt (database disk image is malformed)"),
     ("file is not a database", "the file is not an SQLite database"),
     ("readonly", "the file or its folder is read-only"),
@@ -171,7 +175,7 @@ class Database:
         # A new database only (a page size is fixed once a file has tables): a payload of a few
         # KB per artifact packs into 16 KiB pages with little left over; 4 KiB pages hold one.
         conn.execute("PRAGMA page_size=16384")
-        conn.execute("PRAGMA busy_timeout=10000")
+        conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")  # with WAL: never corrupt, may lose the last commit on power loss
         conn.execute("PRAGMA cache_size=-16384")  # 16 MiB of page cache
@@ -193,7 +197,7 @@ class Database:
             # cannot make its shared-memory index, so the file is read as immutable.
             conn = sqlite3.connect(uri + "&immutable=1", uri=True, isolation_level=None, check_same_thread=False)
         self.conn = conn
-        conn.execute("PRAGMA busy_timeout=10000")
+        conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA cache_size=-16384")
         conn.execute("PRAGMA query_only=ON")
         return conn

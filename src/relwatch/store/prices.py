@@ -28,6 +28,9 @@ if TYPE_CHECKING:
     from relwatch.value import OpenRelease, Records
 
 OPEN_TIERS = frozenset(str(tier) for tier in WEIGHTS_TIERS)
+# A model writing any of these is no text model even when it also returns text (Lyria 3 Pro:
+# "text+audio"), as relwatch.analysis.CATALOGUE_OUTPUTS reads catalogue modalities.
+MEDIA_OUTPUTS = ("image", "audio", "music", "video")
 OFFER_COLUMNS = "id, offer_key, vendor_id, model_id, variant, seller, channel, name, output_modalities, retired_at"
 OBSERVATION_COLUMNS = (
     "o.offer_id, o.components, o.unit, o.complete, o.input_per_million, o.output_per_million, "
@@ -267,7 +270,8 @@ class PriceTables:
 
     def release_output_prices(self, vendors: Sequence[str]) -> dict[str, Decimal]:
         """release id → the highest current output price (USD per 1M tokens) among the offers of its
-        catalogue models that output text: listed, not a `:free` variant, priced by their latest row."""
+        catalogue models that output text and no media (MEDIA_OUTPUTS): listed, not a `:free`
+        variant, priced by their latest row."""
         where, params = _vendor_filter(vendors, "a.")
         rows = self.conn.execute(
             "SELECT a.release_id, (SELECT o.output_per_million FROM price_observations o WHERE o.offer_id = p.id "
@@ -275,7 +279,8 @@ class PriceTables:
             "JOIN price_offers p ON p.vendor_id = a.vendor_id AND p.model_id = a.external_id "
             f"{where} AND a.kind IN ('openrouter', 'modelsdev') AND a.release_id IS NOT NULL "
             "AND p.variant IS NULL AND p.retired_at IS NULL "
-            "AND (p.output_modalities = '[]' OR p.output_modalities LIKE '%\"text\"%')",
+            "AND (p.output_modalities = '[]' OR p.output_modalities LIKE '%\"text\"%') "
+            + "".join(f"AND p.output_modalities NOT LIKE '%\"{media}\"%' " for media in MEDIA_OUTPUTS),
             params,
         ).fetchall()
         prices: dict[str, Decimal] = {}
@@ -400,7 +405,7 @@ class ValueRecords(PriceTables):
                     vendor=vendor,
                     model=key,
                     released=released or min((r.first_observed[:10] for r in rows), default=None),
-                    text=not modalities or "text" in modalities,
+                    text=not modalities or ("text" in modalities and not modalities & set(MEDIA_OUTPUTS)),
                     open_weights=open_weights,
                     observations=rows,
                 )

@@ -38,7 +38,8 @@ def readable_day(value: object) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class ReleaseEvent:
-    """A change to one release: `new-release` (new_value: its tier) or `tier-changed`."""
+    """A change to one release: `new-release` (new_value: its tier), `tier-changed`, or
+    `weights-found` (a move to open weights on evidence dated before relwatch saw it closed)."""
 
     type: EventType
     release_id: str
@@ -70,6 +71,24 @@ class ReleaseTables(Database):
         return {
             row[0]: row[1] for row in self.conn.execute("SELECT id, tier FROM releases WHERE vendor_id = ?", (vendor,))
         }
+
+    def first_closed(self, vendor: str) -> dict[str, str | None]:
+        """The vendor's stored releases: id → first_closed_at (ISO 8601 or None), as they were
+        before this reclassification."""
+        return {
+            row[0]: row[1]
+            for row in self.conn.execute("SELECT id, first_closed_at FROM releases WHERE vendor_id = ?", (vendor,))
+        }
+
+    def previous_read(self, vendor: str, sync_run_id: int | None) -> str | None:
+        """When a source of the vendor last read successfully in another sync than `sync_run_id`
+        (ISO 8601 UTC; a replay's reads are dated by its recording); None before any."""
+        row = self.conn.execute(
+            "SELECT max(r.finished_at) FROM source_runs r JOIN sources s ON s.id = r.source_id "
+            "WHERE s.vendor_id = ? AND r.status = 'ok' AND r.sync_run_id IS NOT ?",
+            (vendor, sync_run_id),
+        ).fetchone()
+        return row[0] if row else None
 
     def replace_vendor_releases(
         self,
@@ -121,22 +140,29 @@ class ReleaseTables(Database):
     def release_modalities(self, vendors: list[str]) -> dict[str, dict[str, list[str]]]:
         """What the vendors' artifacts state about each release's modalities: release id →
         {"pipeline_tags": Hub tags, "inputs": catalogue input modalities, "outputs": catalogue output
-        modalities} (OpenRouter `architecture`, models.dev `modalities`, both kept in `extra`)."""
+        modalities, "signatures": one `inputs->outputs` per catalogue model} (OpenRouter
+        `architecture`, models.dev `modalities`, both kept in `extra`; OpenRouter's `modality`
+        string where the lists are missing, as in its captures before mid-2025)."""
         found: dict[str, dict[str, set[str]]] = {}
         marks = ", ".join("?" for _ in vendors)
-        for release_id, tag, inputs, outputs in self.conn.execute(
+        for release_id, tag, inputs, outputs, signature in self.conn.execute(
             "SELECT release_id, pipeline_tag, json_extract(extra, '$.input_modalities'), "
-            "json_extract(extra, '$.output_modalities') FROM artifacts "
+            "json_extract(extra, '$.output_modalities'), json_extract(extra, '$.modality') FROM artifacts "
             f"WHERE release_id IS NOT NULL AND gone_at IS NULL AND vendor_id IN ({marks})",
             vendors,
         ):
-            stated = found.setdefault(release_id, {"pipeline_tags": set(), "inputs": set(), "outputs": set()})
+            stated = found.setdefault(
+                release_id, {"pipeline_tags": set(), "inputs": set(), "outputs": set(), "signatures": set()}
+            )
             if tag:
                 stated["pipeline_tags"].add(tag)
-            for key, value in (("inputs", inputs), ("outputs", outputs)):
-                values = json.loads(value) if value else []
-                if isinstance(values, list):
-                    stated[key].update(v for v in values if isinstance(v, str))
+            lists = {key: _strings(value) for key, value in (("inputs", inputs), ("outputs", outputs))}
+            for key, values in lists.items():
+                stated[key].update(values)
+            if lists["outputs"]:
+                stated["signatures"].add("+".join(sorted(lists["inputs"])) + "->" + "+".join(sorted(lists["outputs"])))
+            elif isinstance(signature, str) and "->" in signature:
+                stated["signatures"].add(signature)
         return {rid: {key: sorted(values) for key, values in stated.items()} for rid, stated in found.items()}
 
     def find_release(self, wanted: str) -> ReleaseDetail:
@@ -195,6 +221,12 @@ class ReleaseTables(Database):
         if not ids:
             return " (try `relwatch list` for the ids)"
         return "; did you mean " + " or ".join(f"'{i}' ({names[i]})" for i in ids) + "?"
+
+
+def _strings(value: str | None) -> list[str]:
+    """A JSON list of strings kept in `extra` → its strings; anything else → []."""
+    values = json.loads(value) if value else []
+    return [v for v in values if isinstance(v, str)] if isinstance(values, list) else []
 
 
 def _quoted(value: str) -> str:
