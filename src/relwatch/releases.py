@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from relwatch.classify import Release, VendorRules, label_artifacts
+from relwatch.classify import VendorRules, label_artifacts
 from relwatch.config import Config, compile_family
 from relwatch.dates import now_iso
 from relwatch.kinds import HubOrgOptions
-from relwatch.models import EventType, Openness
+from relwatch.models import EventType, Openness, Release
 from relwatch.store import Store
 from relwatch.store.releases import LABEL_COLUMNS, ReleaseEvent
 
