@@ -148,8 +148,11 @@ async def look_up(store: Store, config: Config, http: Http, vendors: list[str], 
     from relwatch.releases import vendor_rules
 
     _, org_vendors = vendor_rules(config)
-    refs, stored, recent = store.weights_refs(vendors), store.stored_hub_repos(), store.recent_lookups(since)
-    candidates = choose(refs, stored, recent, org_vendors, swept_orgs(store, config, base_url))
+    swept = swept_orgs(store, config, base_url)
+    # the rules that need no stored set first: most syncs end here, without reading every stored repository id
+    candidates = choose(store.weights_refs(vendors), set(), set(), org_vendors, swept)
+    if candidates:
+        candidates = choose(candidates, store.stored_hub_repos(), store.recent_lookups(since), org_vendors, swept)
     if not candidates:
         return report
     report.left = max(0, len(candidates) - MAX_LOOKUPS)
