@@ -119,10 +119,33 @@ def test_a_failed_lookup_is_asked_again_only_after_retry_days(world, cli):
         ([("minimax", "recent/repo")], []),
         ([("nvidia", "meta-llama/Llama-3.1-70B")], []),  # another configured vendor's organisation
         ([("minimax", "../etc/passwd"), ("minimax", "no-slash"), ("minimax", "a/b/c")], []),
+        ([("minimax", "Swept/Unlisted-Repo"), ("minimax", "other/repo")], [("minimax", "other/repo")]),
     ],
 )
 def test_choose(refs, chosen):
-    assert hublookup.choose(refs, {"stored/repo"}, {"recent/repo"}, {"meta-llama": "meta"}) == chosen
+    stored, recent, orgs = {"stored/repo"}, {"recent/repo"}, {"meta-llama": "meta"}
+    assert hublookup.choose(refs, stored, recent, orgs, frozenset({"swept"})) == chosen
+
+
+def test_a_repository_its_own_organisations_complete_listing_lacks_is_not_looked_up(tmp_path, loopback, cli):
+    hub = HfHub(loopback)
+    catalogue = minimax_catalogue()
+    refs = sorted({i["hugging_face_id"] for i in catalogue if i.get("hugging_face_id")})
+    org = refs[0].split("/")[0]
+    assert all(ref.split("/")[0] == org for ref in refs)
+    hub.orgs[org] = hf_models(org, 3)  # a listing that holds none of the catalogue's repositories
+    loopback.route("/api/v1/models", lambda r: with_etag(r, json_reply({"data": catalogue})))
+    config = write_config(
+        tmp_path / "sources.toml",
+        {
+            "minimax": [
+                {"kind": "huggingface", "org": org, "base_url": loopback.url},
+                {"kind": "openrouter", "author": "minimax", "base_url": loopback.url},
+            ]
+        },
+    )
+    lookups = sync(cli, config, tmp_path / "r.db")["lookups"]
+    assert (lookups["asked"], lookups["errors"], lookup_requests(loopback)) == (0, [], [])
 
 
 def test_a_catalogue_read_from_a_mirror_sends_no_lookup_to_the_real_hub(tmp_path, loopback, cli):

@@ -111,7 +111,13 @@ class Fetched:
     def json(self) -> Any:
         """The body parsed as JSON (a leading UTF-8 byte-order mark is allowed, RFC 8259 §8.1);
         SourceError naming the reason, then the URL: an HTML page (a captive portal, an error page)
-        says so, anything else gives the parser's reason and position."""
+        says so, anything else gives the parser's reason and position. A UTF-8 body is parsed
+        from its bytes, without first decoding it to text; any failure is described from the text."""
+        if self._charset() in ("utf-8", "utf8"):
+            try:
+                return orjson.loads(self.content.removeprefix(b"\xef\xbb\xbf"))
+            except orjson.JSONDecodeError:
+                pass  # described below, from the decoded text, as any other failure
         text = self.text().removeprefix("\ufeff")
         try:
             return orjson.loads(text)

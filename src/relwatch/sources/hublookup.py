@@ -13,7 +13,10 @@ Bounded and cached: at most MAX_LOOKUPS repositories a sync (the rest on the nex
 repository already stored (a found one is stored, so it is never asked again; the vendor's own
 listing keeps it current once configured), and one the Hub did not answer for is asked again
 only after RETRY_DAYS. A repository whose organisation belongs to another configured vendor is
-left to that vendor's listing.
+left to that vendor's listing, and so is one in an organisation whose configured Hugging Face
+listing has been read to its end (`last_full_sweep` set): that listing holds every public
+repository of the organisation, so one it does not hold would only answer 404 (a first sync of
+20 labs whose catalogue names 153 such repositories spent 153 of its 214 requests on them).
 """
 
 from __future__ import annotations
@@ -93,18 +96,21 @@ def choose(
     stored: set[str],
     recent: set[str],
     org_vendors: Mapping[str, str],
+    swept: frozenset[str] = frozenset(),
 ) -> list[tuple[str, str]]:
     """The (vendor, repo id) pairs to ask for, in order (pure): well-formed repo ids that are not
     stored (`stored`, lower-case), not asked for recently (`recent`, lower-case), not in another
-    configured vendor's organisation (`org_vendors`: lower-case org → vendor), each once."""
+    configured vendor's organisation (`org_vendors`: lower-case org → vendor), not in an
+    organisation whose listing was read to its end (`swept`, lower-case), each once."""
     chosen: list[tuple[str, str]] = []
     seen: set[str] = set()
     for vendor, ref in refs:
         key = ref.strip().lower()
         if not _REPO_ID.fullmatch(ref.strip()) or ".." in key or key in stored or key in recent or key in seen:
             continue
-        owner = org_vendors.get(key.split("/", 1)[0])
-        if owner is not None and owner != vendor:
+        org = key.split("/", 1)[0]
+        owner = org_vendors.get(org)
+        if (owner is not None and owner != vendor) or org in swept:
             continue
         seen.add(key)
         chosen.append((vendor, ref.strip()))
@@ -122,6 +128,16 @@ def hub_base_url(config: Config) -> str | None:
     return huggingface.DEFAULT_BASE_URL if all(s.official for s in catalogues) else None
 
 
+def swept_orgs(store: Store, config: Config, base_url: str) -> frozenset[str]:
+    """Organisations (lower-case) whose Hugging Face listing on `base_url` has been read to its
+    end at least once: their public repositories are all stored."""
+    return frozenset(
+        s.option("org").lower()
+        for s in config.sources
+        if s.kind == "huggingface" and s.base_url == base_url and s.option("org") and store.last_full_sweep(s.id)
+    )
+
+
 async def look_up(store: Store, config: Config, http: Http, vendors: list[str], now: str) -> LookupReport:
     """Ask the Hub for the repositories `vendors`' catalogue entries point at (see the module
     docstring) and store what it answers; `now` is ISO 8601 UTC. Failures are reported, not raised."""
@@ -133,7 +149,11 @@ async def look_up(store: Store, config: Config, http: Http, vendors: list[str], 
     from relwatch.releases import vendor_rules
 
     _, org_vendors = vendor_rules(config)
-    candidates = choose(store.weights_refs(vendors), store.stored_hub_repos(), store.recent_lookups(since), org_vendors)
+    swept = swept_orgs(store, config, base_url)
+    # the rules that need no stored set first: most syncs end here, without reading every stored repository id
+    candidates = choose(store.weights_refs(vendors), set(), set(), org_vendors, swept)
+    if candidates:
+        candidates = choose(candidates, store.stored_hub_repos(), store.recent_lookups(since), org_vendors, swept)
     if not candidates:
         return report
     report.left = max(0, len(candidates) - MAX_LOOKUPS)
