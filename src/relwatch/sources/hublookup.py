@@ -132,9 +132,9 @@ def swept_orgs(store: Store, config: Config, base_url: str) -> frozenset[str]:
     """Organisations (lower-case) whose Hugging Face listing on `base_url` has been read to its
     end at least once: their public repositories are all stored."""
     return frozenset(
-        s.option("org").lower()
+        s.options.org.lower()
         for s in config.sources
-        if s.kind == "huggingface" and s.base_url == base_url and s.option("org") and store.last_full_sweep(s.id)
+        if isinstance(s.options, HuggingfaceOptions) and s.base_url == base_url and store.last_full_sweep(s.id)
     )
 
 
