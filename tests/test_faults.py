@@ -632,9 +632,10 @@ def test_a_database_under_proc_is_one_line(setup, env, cli):
 
 
 def _digest(cli, db, *vendors):
-    """The events of `diff --since delivered` (JSON), flattened, oldest first."""
+    """The events of `diff --since delivered` (JSON), flattened, oldest first, then confirmed delivered."""
     result = cli("diff", "--since", "delivered", *vendors, "--db", str(db), "-f", "json")
     assert result.returncode == 0, result.stderr
+    assert cli("diff", "--confirm-delivered", *vendors, "--db", str(db)).returncode == 0
     grouped = json.loads(result.stdout)["vendors"]
     return sorted((e for kinds in grouped.values() for events in kinds.values() for e in events), key=lambda e: e["id"])
 

@@ -5,9 +5,10 @@ and an annotation kept as a string costs it an `eval` (about 5 ms a run for this
 `main` is the console script: the Typer app, plus the exits a shell expects on Ctrl-C and a closed pipe.
 """
 
+import os
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
@@ -569,15 +570,24 @@ def diff(
         ),
     ] = "last",
     exit_code: Annotated[bool, typer.Option("--exit-code", help="Exit 1 when anything changed.")] = False,
+    confirm_delivered: Annotated[
+        bool,
+        typer.Option(
+            "--confirm-delivered",
+            help="Mark the last digest written by --since delivered (for the same VENDORS) as delivered, "
+            "print nothing.",
+        ),
+    ] = False,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
     db: DbOption = None,
 ) -> None:
     """What changed: new releases, tier changes (closed → open marked), licence and gating changes, gone.
 
-    With --since delivered, the database remembers the last event written out (per set of
-    VENDORS), once the output is flushed: a nightly digest that loses nothing even when a sync
-    failed, a night was skipped or two syncs overlapped.
-    Example: relwatch sync --quiet; relwatch diff --since delivered --format markdown | mail -s relwatch me@example.org
+    With --since delivered, the output holds every event after the last delivered digest (per set
+    of VENDORS) and is remembered as pending once written out whole; a reader that closes the pipe
+    early makes it exit 1. Only --confirm-delivered, run after the digest went out, moves the
+    digest on, to the last event that digest held: events that arrived in between come next time.
+    Example: relwatch diff --since delivered > d.md && mail me@x.org < d.md && relwatch diff --confirm-delivered
     """
     from relwatch.dates import now_iso
     from relwatch.diff_view import diff_result
@@ -585,9 +595,12 @@ def diff(
 
     delivered = since == "delivered"
     with user_errors():
-        store = open_store(db, must_exist=True, write=delivered)
+        store = open_store(db, must_exist=True, write=delivered or confirm_delivered)
         chosen = stored_vendors(store, vendors) if vendors else None
         cursor = ",".join(sorted(chosen)) if chosen else "all"
+        if confirm_delivered:
+            confirm_digest(store, cursor, now_iso())
+            return
         if delivered:
             last = store.delivered_event(cursor)
             start: dict[str, Any] = {"event_id": last or 0}
@@ -595,13 +608,55 @@ def diff(
         else:
             start, described = diff_start(store, since)
         events = store.events_after(**start, vendors=chosen)
-    emit(diff_result(events, f"relwatch: changes {described}", now_iso()), fmt)
-    if delivered and events:
+    result = diff_result(events, f"relwatch: changes {described}", now_iso())
+    if not delivered:
+        emit(result, fmt)
+    else:
+        write_digest(result, fmt)
         with user_errors():
-            sys.stdout.flush()
-            store.mark_delivered(cursor, max(e["id"] for e in events), now_iso())
+            store.mark_pending(cursor, max((e["id"] for e in events), default=None), now_iso())
     if exit_code and events:
         raise typer.Exit(1)
+
+
+def write_digest(result: "Result", fmt: Format) -> None:
+    """Write a digest whole: to a pipe or file, straight to the descriptor with every byte
+    accounted for (a buffered write can end short without an error when the reader goes away).
+    A reader that closed the pipe (EPIPE) or any write error is one line and exit 1: the digest
+    was not delivered."""
+    import io
+
+    from relwatch.errors import EXIT_SOURCES_FAILED
+    from relwatch.render import emit as write
+
+    try:
+        if sys.stdout.isatty():
+            write(result, fmt)
+            sys.stdout.flush()
+            return
+        text = io.StringIO()
+        write(result, fmt, text)
+        data = memoryview(text.getvalue().encode(sys.stdout.encoding or "utf-8", sys.stdout.errors or "strict"))
+        sys.stdout.flush()
+        try:
+            descriptor = sys.stdout.fileno()
+        except (io.UnsupportedOperation, ValueError):  # not a real file (an in-process runner)
+            sys.stdout.write(text.getvalue())
+            return
+        while data:
+            data = data[os.write(descriptor, data) :]
+    except OSError as exc:
+        with suppress(OSError, ValueError):  # what is left of the output goes nowhere at exit
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        why = "the reader closed the pipe before the end" if isinstance(exc, BrokenPipeError) else exc.strerror
+        fail(f"the digest was not delivered: cannot write the output: {why or exc}", EXIT_SOURCES_FAILED)
+
+
+def confirm_digest(store: "Store", cursor: str, now: str) -> None:
+    """`diff --confirm-delivered`: move the digest `cursor` on to its pending event; one line on
+    stderr when no digest was pending (exit 0: a night with nothing to send leaves none)."""
+    if store.confirm_delivered(cursor, now) is None:
+        sys.stderr.write("relwatch: no digest is pending (the last one held no events or was confirmed)\n")
 
 
 @app.command(name="datasette-metadata")
