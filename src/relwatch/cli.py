@@ -455,6 +455,7 @@ def report(
     if str(output) == "-":
         sys.stdout.write(page)
         return
+    refuse_overwriting_a_database(output, db)
     try:
         output.write_text(page, encoding="utf-8")
     except OSError as exc:
@@ -676,15 +677,38 @@ def datasette_metadata(
     from relwatch.errors import EXIT_USAGE
     from relwatch.store import resolve_db_path
 
+    with user_errors():
+        open_store(db, must_exist=True).close()  # a missing or corrupt database is refused here
     name = resolve_db_path(db).stem  # Datasette serves a database under its file's stem
     if str(output) == "-":
         sys.stdout.write(json.dumps(metadata(name), indent=2, ensure_ascii=False) + "\n")
         return
+    refuse_overwriting_a_database(output, db)
+    replaced = output.exists()
     try:
         write_metadata(output, name)
     except OSError as exc:
         fail(f"cannot write {output}: {exc.strerror}", EXIT_USAGE)
-    sys.stderr.write(f"relwatch: wrote {output} (database '{name}')\n")
+    sys.stderr.write(f"relwatch: {'replaced' if replaced else 'wrote'} {output} (database '{name}')\n")
+
+
+def refuse_overwriting_a_database(output: Path, db: Path | None) -> None:
+    """A usage error (exit 2) when `output` is the database (`--db`, `RELWATCH_DB` or the default)
+    or any existing SQLite file (its first 16 bytes are SQLite's header, `SQLite format 3\\0`,
+    sqlite.org/fileformat.html §1.3): a typo in `-o` never replaces a database."""
+    from relwatch.errors import EXIT_USAGE
+    from relwatch.store import resolve_db_path
+
+    target, database = output.expanduser().resolve(), resolve_db_path(db).expanduser().resolve()
+    if target == database:
+        fail(f"-o {output}: that is the database; choose another file", EXIT_USAGE)
+    try:
+        with target.open("rb") as existing:
+            header = existing.read(16)
+    except OSError:
+        return  # not there (or unreadable): writing it says what goes wrong
+    if header == b"SQLite format 3\x00":
+        fail(f"-o {output}: that is an SQLite database; choose another file", EXIT_USAGE)
 
 
 def health_of(db: Path | None) -> list[dict[str, Any]]:
