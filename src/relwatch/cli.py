@@ -239,11 +239,14 @@ def sync_problems(result: "SyncResult", *, quiet: bool, failures_told: bool) -> 
     """The lines a sync writes on stderr, `--quiet` or not: each failed source (unless
     `failures_told`: the table summary already grouped them by host), each parked source (waiting
     on its host; cron sees it every night it lasts), each database fault, and under `--quiet` each
-    suspect source (the summary, which shows it otherwise, is not printed)."""
-    lines = []
+    suspect source (the summary, which shows it otherwise, is not printed). Under `--quiet` the
+    failures are grouped like the summary's (`views.failure_lines`: one line per host and error)."""
+    from relwatch.views import failure_lines
+
+    lines = failure_lines(result) if quiet and not failures_told else []
     for outcome in result.outcomes:
         if outcome.status == "failed":
-            if failures_told:
+            if failures_told or quiet:
                 continue
             lines.append(f"{outcome.source}: {outcome.error}")
         elif outcome.status == "waiting":
@@ -252,7 +255,8 @@ def sync_problems(result: "SyncResult", *, quiet: bool, failures_told: bool) -> 
                 f"{outcome.parked_since}): {outcome.error}"
             )
         elif quiet and outcome.suspect:
-            lines.append(f"{outcome.source}: suspect: {outcome.suspect}")
+            accept = f"if that is right: relwatch sources accept {outcome.source}"
+            lines.append(f"{outcome.source}: suspect: {outcome.suspect} ({accept})")
     return lines + result.faults
 
 
