@@ -397,7 +397,7 @@ def test_a_signal_stops_the_sync_keeps_what_finished_and_marks_the_run(setup, en
     assert process.returncode == code, err
     name = signal.Signals(signum).name
     assert err.splitlines() == [
-        f"relwatch: error: interrupted by {name}: kept the 1 sources that had finished (1 merged), "
+        f"relwatch: error: interrupted by {name}: kept the 1 source that had finished (1 merged), "
         "rolled back the 1 unfinished; sync run 2 marked interrupted"
     ]
     assert query(db, "SELECT status, finished_at IS NOT NULL, sources_ok FROM sync_runs ORDER BY id") == [

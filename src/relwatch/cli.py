@@ -5,6 +5,7 @@ and an annotation kept as a string costs it an `eval` (about 5 ms a run for this
 `main` is the console script: the Typer app, plus the exits a shell expects on Ctrl-C and a closed pipe.
 """
 
+import errno
 import os
 import sys
 from collections.abc import Iterator
@@ -91,6 +92,10 @@ def top_level(
     """Track AI model releases by vendor: who ships open weights, who keeps models closed."""
 
 
+# errno values of a failed write with no file named: the output (standard output) could not be written.
+WRITE_ERRORS = frozenset({errno.ENOSPC, errno.EIO, errno.EFBIG, errno.EDQUOT, errno.EPIPE})
+
+
 @contextmanager
 def user_errors() -> Iterator[None]:
     """Turn relwatch's own errors into one line on stderr and the exit code their class carries.
@@ -119,7 +124,8 @@ def user_errors() -> Iterator[None]:
         line = describe_fault(exc, opened.path, newer=opened.newer) if opened else f"database: {exc}"
         fail(line, EXIT_SOURCES_FAILED)
     except OSError as exc:
-        fail(f"{exc.filename or 'file'}: {exc.strerror or exc}", EXIT_SOURCES_FAILED)
+        where = exc.filename or ("cannot write the output" if exc.errno in WRITE_ERRORS else "file")
+        fail(f"{where}: {exc.strerror or exc}", EXIT_SOURCES_FAILED)
 
 
 def fail(message: str, code: int) -> NoReturn:
@@ -550,8 +556,9 @@ def prices(
 
     Example: relwatch prices google --format json
     """
-    from relwatch.errors import ConfigError
+    from relwatch.errors import ConfigError, UsageError
     from relwatch.prices_view import matching, prices_result
+    from relwatch.render import safe
 
     with user_errors():
         store = open_store(db, must_exist=True)
@@ -560,6 +567,8 @@ def prices(
             offers = store.price_offers(vendors)
         except ConfigError:
             offers = matching(store.price_offers(), query, store.release_model_ids(query or ""))
+            if not offers:  # like `show`: a name that matches nothing is a usage error
+                raise UsageError(f"no vendor, release or model offered matches {safe(query or '')!r}") from None
         history = store.price_observations(sorted({o.vendor for o in offers}))
     emit(prices_result(offers, history, terminal=fmt == Format.table and sys.stdout.isatty()), fmt)
 
@@ -788,7 +797,9 @@ def accept_drop(source_ids: list[str], db: Path | None) -> None:
             store = open_store(path, must_exist=True, write=True)
             source = source_ids[0]
             if not store.source_known(source):
-                raise UsageError(f"unknown source {safe(source)!r} in {path}")
+                spelled = store.source_spelled(source)
+                hint = f" (did you mean {safe(spelled)!r}?)" if spelled else ""
+                raise UsageError(f"unknown source {safe(source)!r} in {path}{hint}")
             run = store.accept_drop(source, now_iso())
             if run is None:
                 raise UsageError(f"source {safe(source)!r}: its last run was not suspect; nothing to accept")

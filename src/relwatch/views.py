@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from relwatch.errors import UsageError
 from relwatch.models import SourceStatus
-from relwatch.render import Format, Markdown, Result, Table, human_count, one_line, short_urls, terminal
+from relwatch.render import Format, Markdown, Result, Table, human_count, one_line, plural, short_urls, terminal
 
 if TYPE_CHECKING:
     from relwatch.config import Config, SourceConfig
@@ -319,11 +319,6 @@ def failure_lines(result: SyncResult) -> list[str]:
     return lines
 
 
-def plural(count: int, noun: str) -> str:
-    """`1 source`, `2 sources`: a count with its noun (English regular plural)."""
-    return f"{count} {noun}{'' if count == 1 else 's'}"
-
-
 def problem_lines(result: SyncResult) -> list[str]:
     """What went wrong in a sync: `failure_lines`, then one line for every source a replay held no
     recording of, then a hint when no host answered at all (every failure a DNS or connection
@@ -352,12 +347,14 @@ def sync_summary(result: SyncResult) -> Result:
     totals = result.as_dict()["totals"]
     assert isinstance(totals, dict)
     line = (
-        f"{totals['sources']} sources: {totals['failed']} failed, {totals['suspect']} suspect; "
-        f"{totals['requests']} requests, {totals['not_modified']} answered 304; "
-        f"{totals['items']} items, {totals['new']} new, {totals['updated']} updated, {totals['gone']} gone"
+        f"{plural(int(totals['sources']), 'source')}: {totals['failed']} failed, {totals['suspect']} suspect; "
+        f"{plural(int(totals['requests']), 'request')}, {totals['not_modified']} answered 304; "
+        f"{plural(int(totals['items']), 'item')}, {totals['new']} new, {totals['updated']} updated, "
+        f"{totals['gone']} gone"
     )
     if totals["skipped_items"] or totals["parked"]:
-        line += f"; {totals['skipped_items']} items skipped (unreadable), {totals['parked']} sources parked"
+        skipped, parked = plural(int(totals["skipped_items"]), "item"), plural(int(totals["parked"]), "source")
+        line += f"; {skipped} skipped (unreadable), {parked} parked"
     blocks: list[Table | Markdown] = []
     rows = summary_rows(result)
     if rows:

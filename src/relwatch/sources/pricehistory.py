@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Context, Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from relwatch.errors import SourceError
@@ -72,6 +72,7 @@ OPTIONS = {
     ),
 }
 SOURCE_NAME = "price-history"
+FLOAT_DIGITS = Context(prec=15)  # the decimal digits an IEEE 754 double always keeps (DBL_DIG)
 MODEL_URL = "https://openrouter.ai/{}"
 
 
@@ -247,6 +248,8 @@ def _per_token(value: Any, where: str) -> str:
         raise SourceError(f"{where}: price {str(value)[:40]!r} is not a number")
     try:
         number = Decimal(str(value))
+        if isinstance(value, float):  # a binary float holds 15 significant digits; the rest is noise
+            number = FLOAT_DIGITS.plus(number)  # (0.20000000000000002 → 0.2)
     except InvalidOperation:
         raise SourceError(f"{where}: price {str(value)[:40]!r} is not a number") from None
     if not number.is_finite() or number < 0 or number > MAX_PER_UNIT * MILLION:

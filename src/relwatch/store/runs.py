@@ -168,6 +168,14 @@ class RunRecords(Database):
         """Whether the database holds the source (a sync mirrored it from the config)."""
         return self.conn.execute("SELECT 1 FROM sources WHERE id = ?", (source_id,)).fetchone() is not None
 
+    def source_spelled(self, source_id: str) -> str | None:
+        """The stored source id equal to `source_id` ignoring case (for a "did you mean"); None
+        when there is none."""
+        row = self.conn.execute(
+            "SELECT id FROM sources WHERE lower(id) = lower(?) ORDER BY id LIMIT 1", (source_id,)
+        ).fetchone()
+        return None if row is None else str(row[0])
+
     def parked_since(self, source_id: str) -> str | None:
         """When (ISO 8601 UTC) the source's current run of `waiting` results began: the start of
         its first waiting run after its last ok or failed one; None when it is not waiting."""
