@@ -167,13 +167,13 @@ def test_every_help_states_the_real_exit_codes(cli):
     assert code == 0 and "2 bad config or usage" in " ".join(out.split()) and "130 interrupted" in out
 
 
-def test_a_failed_source_exits_1_with_one_line_per_source(cli, tmp_path):
+def test_a_failed_source_exits_1_with_one_line_per_host_and_error(cli, tmp_path):
     vendors = {"acme": [{"kind": "huggingface", "org": "acme", "base_url": "http://127.0.0.1:9"}]}
     config = write_config(tmp_path / "sources.toml", vendors, {"retries": 1})
     code, out, err = cli("sync", "--quiet", "--config", str(config), "--db", str(tmp_path / "f.db"))
     assert code == 1 and out == ""
     lines = err.splitlines()
-    assert len(lines) == 1 and lines[0].startswith("relwatch: acme")
+    assert lines == ["relwatch: 127.0.0.1:9: connection refused — 1 source (acme/huggingface/acme)"]
 
 
 def test_sync_prints_its_summary_as_json(cli, tmp_path):

@@ -75,13 +75,19 @@ def test_metadata_is_in_datasettes_shape(tmp_path: Path) -> None:
 
 def test_relwatch_writes_the_metadata_under_the_databases_name(tmp_path: Path, env: dict[str, str]) -> None:
     meta = tmp_path / "m.json"
+    missing = invoke(["datasette-metadata", "--db", str(tmp_path / "mine.db"), "-o", str(meta)], env)
+    assert missing.returncode == 2 and not meta.exists()  # like the other read commands
+    assert not (tmp_path / "mine.db").exists()  # and it creates no database
+    Store(tmp_path / "mine.db").close()
+    Store(tmp_path / "x.db").close()
     result = invoke(["datasette-metadata", "--db", str(tmp_path / "mine.db"), "-o", str(meta)], env)
     assert result.returncode == 0, result.stderr
     assert json.loads(meta.read_text(encoding="utf-8")) == metadata("mine")
-    assert not (tmp_path / "mine.db").exists()  # writing metadata creates no database
     shown = invoke(["datasette-metadata", "--db", str(tmp_path / "x.db"), "-o", "-"], env)
     assert json.loads(shown.stdout) == metadata("x")
-    refused = invoke(["datasette-metadata", "-o", str(tmp_path / "no" / "such" / "m.json")], env)
+    refused = invoke(
+        ["datasette-metadata", "--db", str(tmp_path / "mine.db"), "-o", str(tmp_path / "no" / "such" / "m.json")], env
+    )
     assert refused.returncode == 2 and refused.stderr.startswith("relwatch: error: cannot write")
 
 

@@ -397,7 +397,7 @@ def test_a_signal_stops_the_sync_keeps_what_finished_and_marks_the_run(setup, en
     assert process.returncode == code, err
     name = signal.Signals(signum).name
     assert err.splitlines() == [
-        f"relwatch: error: interrupted by {name}: kept the 1 sources that had finished (1 merged), "
+        f"relwatch: error: interrupted by {name}: kept the 1 source that had finished (1 merged), "
         "rolled back the 1 unfinished; sync run 2 marked interrupted"
     ]
     assert query(db, "SELECT status, finished_at IS NOT NULL, sources_ok FROM sync_runs ORDER BY id") == [
@@ -633,9 +633,10 @@ def test_a_database_under_proc_is_one_line(setup, env, cli):
 
 
 def _digest(cli, db, *vendors):
-    """The events of `diff --since delivered` (JSON), flattened, oldest first."""
+    """The events of `diff --since delivered` (JSON), flattened, oldest first, then confirmed delivered."""
     result = cli("diff", "--since", "delivered", *vendors, "--db", str(db), "-f", "json")
     assert result.returncode == 0, result.stderr
+    assert cli("diff", "--confirm-delivered", *vendors, "--db", str(db)).returncode == 0
     grouped = json.loads(result.stdout)["vendors"]
     return sorted((e for kinds in grouped.values() for events in kinds.values() for e in events), key=lambda e: e["id"])
 

@@ -77,12 +77,7 @@ def test_a_free_id_is_the_free_variant_of_its_base_model() -> None:
     ("payload", "message"),
     [
         ([], "expected a JSON object with a 'models' object"),
-        (ledger(**{"a/m": {"points": "no"}}), "ledger: model a/m: 'points' is not a list"),
-        (ledger(**{"a/m": history(["2024-13-01", 1, 1])}), "point 0: '2024-13-01' is not a YYYY-MM-DD date"),
-        (ledger(**{"a/m": history(["2024-01-01", "x", 1])}), "point 0: price 'x' is not a number"),
-        (ledger(**{"a/m": history(["2024-01-01", -1, 1])}), "point 0: price -1 is not a price"),
-        (ledger(**{"a/m": history(["2024-01-01", 1])}), "point 0: expected [date, input, output]"),
-        (ledger(nonsense={}), "model 'nonsense' is not an 'author/slug' id"),
+        ({"models": []}, "expected a JSON object with a 'models' object"),
     ],
 )
 def test_bad_ledgers_are_one_clear_error(payload: Any, message: str) -> None:

@@ -91,7 +91,7 @@ def test_bad_recording_folder_is_one_line(tmp_path, env, hub):
     result = invoke(
         ["sync", "--config", str(config), "--db", str(tmp_path / "r.db"), "--replay", str(tmp_path / "nope")], env
     )
-    assert result.returncode == 1
+    assert result.returncode == 2
     assert (
         result.stderr.strip()
         == f"relwatch: error: no recording at {tmp_path / 'nope'} (expected a folder of *.json exchanges)"

@@ -69,6 +69,7 @@ def test_query_commands_import_no_network_or_parsing_code(tmp_path, env, args):
 
 def test_list_on_a_pipe_imports_neither_rich_nor_the_analysis_nor_the_config(tmp_path, env):
     db = str(tmp_path / "r.db")
+    (tmp_path / "empty").mkdir()
     assert invoke(["sync", "--db", db, "--replay", str(tmp_path / "empty")], env).returncode in (0, 1)
     loaded = modules_after(["list", "--db", db], env)
     assert "relwatch.store" in loaded

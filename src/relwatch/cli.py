@@ -5,9 +5,11 @@ and an annotation kept as a string costs it an `eval` (about 5 ms a run for this
 `main` is the console script: the Typer app, plus the exits a shell expects on Ctrl-C and a closed pipe.
 """
 
+import errno
+import os
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
@@ -90,6 +92,10 @@ def top_level(
     """Track AI model releases by vendor: who ships open weights, who keeps models closed."""
 
 
+# errno values of a failed write with no file named: the output (standard output) could not be written.
+WRITE_ERRORS = frozenset({errno.ENOSPC, errno.EIO, errno.EFBIG, errno.EDQUOT, errno.EPIPE})
+
+
 @contextmanager
 def user_errors() -> Iterator[None]:
     """Turn relwatch's own errors into one line on stderr and the exit code their class carries.
@@ -118,7 +124,8 @@ def user_errors() -> Iterator[None]:
         line = describe_fault(exc, opened.path, newer=opened.newer) if opened else f"database: {exc}"
         fail(line, EXIT_SOURCES_FAILED)
     except OSError as exc:
-        fail(f"{exc.filename or 'file'}: {exc.strerror or exc}", EXIT_SOURCES_FAILED)
+        where = exc.filename or ("cannot write the output" if exc.errno in WRITE_ERRORS else "file")
+        fail(f"{where}: {exc.strerror or exc}", EXIT_SOURCES_FAILED)
 
 
 def fail(message: str, code: int) -> NoReturn:
@@ -238,11 +245,14 @@ def sync_problems(result: "SyncResult", *, quiet: bool, failures_told: bool) -> 
     """The lines a sync writes on stderr, `--quiet` or not: each failed source (unless
     `failures_told`: the table summary already grouped them by host), each parked source (waiting
     on its host; cron sees it every night it lasts), each database fault, and under `--quiet` each
-    suspect source (the summary, which shows it otherwise, is not printed)."""
-    lines = []
+    suspect source (the summary, which shows it otherwise, is not printed). Under `--quiet` the
+    failures are grouped like the summary's (`views.failure_lines`: one line per host and error)."""
+    from relwatch.views import failure_lines
+
+    lines = failure_lines(result) if quiet and not failures_told else []
     for outcome in result.outcomes:
         if outcome.status == "failed":
-            if failures_told:
+            if failures_told or quiet:
                 continue
             lines.append(f"{outcome.source}: {outcome.error}")
         elif outcome.status == "waiting":
@@ -251,7 +261,8 @@ def sync_problems(result: "SyncResult", *, quiet: bool, failures_told: bool) -> 
                 f"{outcome.parked_since}): {outcome.error}"
             )
         elif quiet and outcome.suspect:
-            lines.append(f"{outcome.source}: suspect: {outcome.suspect}")
+            accept = f"if that is right: relwatch sources accept {outcome.source}"
+            lines.append(f"{outcome.source}: suspect: {outcome.suspect} ({accept})")
     return lines + result.faults
 
 
@@ -456,6 +467,7 @@ def report(
     if str(output) == "-":
         sys.stdout.write(page)
         return
+    refuse_overwriting_a_database(output, db)
     try:
         output.write_text(page, encoding="utf-8")
     except OSError as exc:
@@ -555,8 +567,9 @@ def prices(
 
     Example: relwatch prices google --format json
     """
-    from relwatch.errors import ConfigError
+    from relwatch.errors import ConfigError, UsageError
     from relwatch.prices_view import matching, prices_result
+    from relwatch.render import safe
 
     with user_errors():
         store = open_store(db, must_exist=True)
@@ -565,6 +578,8 @@ def prices(
             offers = store.price_offers(vendors)
         except ConfigError:
             offers = matching(store.price_offers(), query, store.release_model_ids(query or ""))
+            if not offers:  # like `show`: a name that matches nothing is a usage error
+                raise UsageError(f"no vendor, release or model offered matches {safe(query or '')!r}") from None
         history = store.price_observations(sorted({o.vendor for o in offers}))
     emit(prices_result(offers, history, terminal=fmt == Format.table and sys.stdout.isatty()), fmt)
 
@@ -580,15 +595,24 @@ def diff(
         ),
     ] = "last",
     exit_code: Annotated[bool, typer.Option("--exit-code", help="Exit 1 when anything changed.")] = False,
+    confirm_delivered: Annotated[
+        bool,
+        typer.Option(
+            "--confirm-delivered",
+            help="Mark the last digest written by --since delivered (for the same VENDORS) as delivered, "
+            "print nothing.",
+        ),
+    ] = False,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
     db: DbOption = None,
 ) -> None:
     """What changed: new releases, tier changes (closed → open marked), licence and gating changes, gone.
 
-    With --since delivered, the database remembers the last event written out (per set of
-    VENDORS), once the output is flushed: a nightly digest that loses nothing even when a sync
-    failed, a night was skipped or two syncs overlapped.
-    Example: relwatch sync --quiet; relwatch diff --since delivered --format markdown | mail -s relwatch me@example.org
+    With --since delivered, the output holds every event after the last delivered digest (per set
+    of VENDORS) and is remembered as pending once written out whole; a reader that closes the pipe
+    early makes it exit 1. Only --confirm-delivered, run after the digest went out, moves the
+    digest on, to the last event that digest held: events that arrived in between come next time.
+    Example: relwatch diff --since delivered > d.md && mail me@x.org < d.md && relwatch diff --confirm-delivered
     """
     from relwatch.dates import now_iso
     from relwatch.diff_view import diff_result
@@ -596,9 +620,12 @@ def diff(
 
     delivered = since == "delivered"
     with user_errors():
-        store = open_store(db, must_exist=True, write=delivered)
+        store = open_store(db, must_exist=True, write=delivered or confirm_delivered)
         chosen = stored_vendors(store, vendors) if vendors else None
         cursor = ",".join(sorted(chosen)) if chosen else "all"
+        if confirm_delivered:
+            confirm_digest(store, cursor, now_iso())
+            return
         if delivered:
             last = store.delivered_event(cursor)
             start: dict[str, Any] = {"event_id": last or 0}
@@ -606,13 +633,55 @@ def diff(
         else:
             start, described = diff_start(store, since)
         events = store.events_after(**start, vendors=chosen)
-    emit(diff_result(events, f"relwatch: changes {described}", now_iso()), fmt)
-    if delivered and events:
+    result = diff_result(events, f"relwatch: changes {described}", now_iso())
+    if not delivered:
+        emit(result, fmt)
+    else:
+        write_digest(result, fmt)
         with user_errors():
-            sys.stdout.flush()
-            store.mark_delivered(cursor, max(e["id"] for e in events), now_iso())
+            store.mark_pending(cursor, max((e["id"] for e in events), default=None), now_iso())
     if exit_code and events:
         raise typer.Exit(1)
+
+
+def write_digest(result: "Result", fmt: Format) -> None:
+    """Write a digest whole: to a pipe or file, straight to the descriptor with every byte
+    accounted for (a buffered write can end short without an error when the reader goes away).
+    A reader that closed the pipe (EPIPE) or any write error is one line and exit 1: the digest
+    was not delivered."""
+    import io
+
+    from relwatch.errors import EXIT_SOURCES_FAILED
+    from relwatch.render import emit as write
+
+    try:
+        if sys.stdout.isatty():
+            write(result, fmt)
+            sys.stdout.flush()
+            return
+        text = io.StringIO()
+        write(result, fmt, text)
+        data = memoryview(text.getvalue().encode(sys.stdout.encoding or "utf-8", sys.stdout.errors or "strict"))
+        sys.stdout.flush()
+        try:
+            descriptor = sys.stdout.fileno()
+        except (io.UnsupportedOperation, ValueError):  # not a real file (an in-process runner)
+            sys.stdout.write(text.getvalue())
+            return
+        while data:
+            data = data[os.write(descriptor, data) :]
+    except OSError as exc:
+        with suppress(OSError, ValueError):  # what is left of the output goes nowhere at exit
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        why = "the reader closed the pipe before the end" if isinstance(exc, BrokenPipeError) else exc.strerror
+        fail(f"the digest was not delivered: cannot write the output: {why or exc}", EXIT_SOURCES_FAILED)
+
+
+def confirm_digest(store: "Store", cursor: str, now: str) -> None:
+    """`diff --confirm-delivered`: move the digest `cursor` on to its pending event; one line on
+    stderr when no digest was pending (exit 0: a night with nothing to send leaves none)."""
+    if store.confirm_delivered(cursor, now) is None:
+        sys.stderr.write("relwatch: no digest is pending (the last one held no events or was confirmed)\n")
 
 
 @app.command(name="datasette-metadata")
@@ -632,15 +701,38 @@ def datasette_metadata(
     from relwatch.errors import EXIT_USAGE
     from relwatch.store import resolve_db_path
 
+    with user_errors():
+        open_store(db, must_exist=True).close()  # a missing or corrupt database is refused here
     name = resolve_db_path(db).stem  # Datasette serves a database under its file's stem
     if str(output) == "-":
         sys.stdout.write(json.dumps(metadata(name), indent=2, ensure_ascii=False) + "\n")
         return
+    refuse_overwriting_a_database(output, db)
+    replaced = output.exists()
     try:
         write_metadata(output, name)
     except OSError as exc:
         fail(f"cannot write {output}: {exc.strerror}", EXIT_USAGE)
-    sys.stderr.write(f"relwatch: wrote {output} (database '{name}')\n")
+    sys.stderr.write(f"relwatch: {'replaced' if replaced else 'wrote'} {output} (database '{name}')\n")
+
+
+def refuse_overwriting_a_database(output: Path, db: Path | None) -> None:
+    """A usage error (exit 2) when `output` is the database (`--db`, `RELWATCH_DB` or the default)
+    or any existing SQLite file (its first 16 bytes are SQLite's header, `SQLite format 3\\0`,
+    sqlite.org/fileformat.html §1.3): a typo in `-o` never replaces a database."""
+    from relwatch.errors import EXIT_USAGE
+    from relwatch.store import resolve_db_path
+
+    target, database = output.expanduser().resolve(), resolve_db_path(db).expanduser().resolve()
+    if target == database:
+        fail(f"-o {output}: that is the database; choose another file", EXIT_USAGE)
+    try:
+        with target.open("rb") as existing:
+            header = existing.read(16)
+    except OSError:
+        return  # not there (or unreadable): writing it says what goes wrong
+    if header == b"SQLite format 3\x00":
+        fail(f"-o {output}: that is an SQLite database; choose another file", EXIT_USAGE)
 
 
 def health_of(db: Path | None) -> list[dict[str, Any]]:
@@ -716,7 +808,9 @@ def accept_drop(source_ids: list[str], db: Path | None) -> None:
             store = open_store(path, must_exist=True, write=True)
             source = source_ids[0]
             if not store.source_known(source):
-                raise UsageError(f"unknown source {safe(source)!r} in {path}")
+                spelled = store.source_spelled(source)
+                hint = f" (did you mean {safe(spelled)!r}?)" if spelled else ""
+                raise UsageError(f"unknown source {safe(source)!r} in {path}{hint}")
             run = store.accept_drop(source, now_iso())
             if run is None:
                 raise UsageError(f"source {safe(source)!r}: its last run was not suspect; nothing to accept")

@@ -265,6 +265,8 @@ def _parse_source(vendor: str, index: int, table: Any, vendor_at: str) -> Source
                 raise ConfigError(f"{at}: missing key '{key}' ({option.help})")
             options[key] = option.default
             continue
+        if isinstance(table[key], str) and USERINFO.match(table[key]):  # before any message quotes it
+            raise ConfigError(f"{at}, key '{key}': {CREDENTIALS_REFUSED}")
         options[key] = option.check(table[key], f"{at}, key '{key}'")
         if isinstance(options[key], str) and not options[key].strip():
             raise ConfigError(f"{at}, key '{key}': is empty (expected {option.help})")
@@ -304,6 +306,10 @@ def _check_linear(pattern: str, at: str) -> None:
         raise ConfigError(f"{at}: pattern {pattern!r} matches the empty string")
 
 
+# A URL with credentials (`https://alice:pw@host/…`) in any option: refused like in `base_url`.
+USERINFO = re.compile(r"\s*[A-Za-z][A-Za-z0-9+.-]*://[^/?#\s]*@")
+CREDENTIALS_REFUSED = "credentials in the URL are not accepted (a token comes from the environment; see send_token)"
+
 NAME_PART = re.compile(r"[A-Za-z0-9._-]{1,100}", re.ASCII)
 
 
@@ -331,9 +337,7 @@ def _base_url(url: str, at: str) -> str:
     except ValueError as exc:  # `http://[::1`
         raise ConfigError(f"{at}: {url!r} is not a URL ({exc})") from None
     if "@" in parts.netloc:  # checked first: no later message repeats the URL with its secret
-        raise ConfigError(
-            f"{at}: credentials in the URL are not accepted (a token comes from the environment; see send_token)"
-        )
+        raise ConfigError(f"{at}: {CREDENTIALS_REFUSED}")
     if any(c.isspace() for c in url):
         raise ConfigError(f"{at}: {url!r} holds white space")
     scheme = parts.scheme.lower()

@@ -255,7 +255,8 @@ DESCRIPTIONS: dict[str, TableDescription] = {
     "digest_cursors": {
         "description": "What `relwatch diff --since delivered` last delivered, per set of vendors.",
         "columns": {
-            "name": "The vendors the digest covers: 'all', or their keys joined by commas.",
+            "name": "The vendors the digest covers: 'all', or their keys joined by commas; 'pending:' "
+            "before them for the digest written and not yet confirmed (diff --confirm-delivered).",
             "event_id": "The last event delivered (events.id); the next digest starts after it.",
             "delivered_at": "When that digest was written (UTC).",
         },

@@ -52,6 +52,12 @@ TOKEN_KEYS = frozenset(
 BLEND_INPUT = Decimal(3)
 BLEND_OUTPUT = Decimal(1)
 
+# Bounds of a readable published price: a finite decimal, at least 0 (or OpenRouter's -1, "varies
+# per request", `openapi.yaml` `Model.pricing`), and at most USD 1e6 per token or unit sold (USD 1e12
+# per 1M tokens): far above any real price, low enough that every sum and conversion stays exact.
+VARIES = Decimal(-1)
+MAX_PER_UNIT = Decimal(1_000_000)
+
 # models.dev provider keys that are labs selling their own models first-party (api.json keys,
 # anomalyco/models.dev `providers/`), and the author prefixes that name those labs in model ids
 # (`CANONICAL_PROVIDER_PREFIXES` in models.dev `packages/core/src/sync/providers/openrouter.ts`,
@@ -158,7 +164,28 @@ class Price:
             number = Decimal(value)
         except InvalidOperation:
             return None
-        return number if number.is_finite() else None
+        return number if _sane(number, self.limit(key)) else None
+
+    def limit(self, key: str) -> Decimal:
+        """The largest readable value of a component, in its published unit (`MAX_PER_UNIT` per
+        token or unit sold; other figures, such as a tier's size, up to the same in USD per 1M)."""
+        per_token = self.unit is Unit.PER_TOKEN and _last(key) in TOKEN_KEYS
+        return MAX_PER_UNIT if per_token else MAX_PER_UNIT * MILLION
+
+    def problem(self) -> str | None:
+        """Why this price cannot be read, naming the component: a token price (`TOKEN_KEYS`, also
+        inside tiers) that is not a decimal, or any number not finite, below 0 other than -1, or
+        above `limit`. None when it can be read (words such as a tier's `type` are kept as written)."""
+        for key, value in sorted(self.components.items()):
+            try:
+                number = Decimal(value)
+            except InvalidOperation:
+                if _last(key) in TOKEN_KEYS:
+                    return f"price {key!r} {value[:40]!r} is not a number"
+                continue
+            if not _sane(number, self.limit(key)):
+                return f"price {key!r} {value[:40]!r} is not a price in {self.unit}"
+        return None
 
     def per_million(self, key: str) -> Decimal | None:
         """A token component in USD per 1M tokens; None when absent, not per token, or negative
@@ -322,6 +349,20 @@ def openrouter_quote(item: Any) -> Quote | None:
         name=name if isinstance(name, str) else None,
         output_modalities=tuple(m for m in modalities if isinstance(m, str)) if isinstance(modalities, list) else (),
     )
+
+
+def readable_quotes(quotes: Iterable[Quote]) -> tuple[list[Quote], list[str]]:
+    """`quotes` split into those whose price can be read (`Price.problem`) and one line per quote
+    left out, naming its offer and why: one hostile price never costs the rest of a listing."""
+    kept: list[Quote] = []
+    skipped: list[str] = []
+    for quote in quotes:
+        problem = quote.price.problem()
+        if problem is None:
+            kept.append(quote)
+        else:
+            skipped.append(f"{quote.offer.listing_id}: {problem}")
+    return kept, skipped
 
 
 def openrouter_quotes(items: Iterable[Any]) -> list[Quote]:
@@ -510,6 +551,14 @@ def _component_direction(old: Price, new: Price) -> bool:
         if before != after:
             return after < before
     return False
+
+
+def _last(key: str) -> str:
+    return key.rsplit(".", 1)[-1]
+
+
+def _sane(number: Decimal, limit: Decimal) -> bool:
+    return number.is_finite() and (number >= 0 or number == VARIES) and number <= limit
 
 
 def _numeric(value: str) -> Decimal | str:

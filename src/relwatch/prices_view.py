@@ -4,14 +4,15 @@ one-line sparkline of its output price over its observations (USD per 1M tokens)
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from decimal import Decimal
+from decimal import Context, Decimal
 from typing import Any
 
-from relwatch.prices import Observation
+from relwatch.prices import Observation, tidy
 from relwatch.render import Result, Table
 from relwatch.store.prices import StoredOffer, model_key
 
 SPARKS = "▁▂▃▄▅▆▇█"
+SIGNIFICANT = 6  # significant digits of a price in the table; JSON and CSV keep the exact decimal string
 COLUMNS = ["vendor", "model", "seller", "channel", "input", "output", "since", "changes", "retired_at"]
 
 
@@ -79,7 +80,10 @@ def offer_rows(
 def prices_result(offers: Sequence[StoredOffer], history: Mapping[str, list[Observation]], *, terminal: bool) -> Result:
     """`prices`: a table of offers (with a sparkline on a terminal); JSON carries each offer's
     observations; CSV one row per offer."""
-    table_rows = offer_rows(offers, history, spark=terminal)
+    table_rows = [
+        {**row, "input": significant(row["input"]), "output": significant(row["output"])}
+        for row in offer_rows(offers, history, spark=terminal)
+    ]
     columns = [*COLUMNS, "history"] if terminal else COLUMNS
     document = offer_rows(offers, history, spark=False)
     return Result(
@@ -87,6 +91,14 @@ def prices_result(offers: Sequence[StoredOffer], history: Mapping[str, list[Obse
         document=document,
         records=Table(document, columns=COLUMNS),
     )
+
+
+def significant(value: str | None, digits: int = SIGNIFICANT) -> str | None:
+    """An exact decimal string rounded to `digits` significant digits, without an exponent or
+    trailing zeros (`0.20000000000000002` → `0.2`, `1.234567` → `1.23457`) (pure)."""
+    if value is None:
+        return None
+    return format(tidy(Context(prec=digits).plus(Decimal(value))), "f")
 
 
 def _text(value: Decimal | None) -> str | None:

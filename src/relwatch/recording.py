@@ -19,7 +19,7 @@ from typing import Any
 
 import httpx
 
-from relwatch.errors import NotRecorded, RelwatchError
+from relwatch.errors import NotRecorded, RelwatchError, UsageError
 
 DROPPED_HEADERS = {
     "content-encoding",
@@ -73,9 +73,10 @@ class Recorder:
 
 
 def load_recording(folder: Path) -> dict[str, dict[str, Any]]:
-    """URL → exchange; a later exchange for the same URL replaces an earlier one."""
+    """URL → exchange; a later exchange for the same URL replaces an earlier one. UsageError (exit
+    2) when `folder` is not a folder: `--replay` was given a wrong path."""
     if not folder.is_dir():
-        raise RelwatchError(f"no recording at {folder} (expected a folder of *.json exchanges)")
+        raise UsageError(f"no recording at {folder} (expected a folder of *.json exchanges)")
     exchanges: dict[str, dict[str, Any]] = {}
     for path in sorted(folder.glob("*.json")):
         try:

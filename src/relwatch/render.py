@@ -320,6 +320,11 @@ def short_urls(text: str) -> str:
     return URL.sub(shorten, text)
 
 
+def plural(count: int, noun: str) -> str:
+    """`1 source`, `2 sources`: a count with its noun (English regular plural)."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 def unmarked(line: str) -> str:
     """A Markdown line without its heading marks and bold stars."""
     return line.lstrip("# ").replace("**", "")

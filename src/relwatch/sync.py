@@ -18,6 +18,7 @@ from relwatch.dates import iso_utc, now_iso
 from relwatch.errors import EXIT_OK, EXIT_SOURCES_FAILED, NotRecorded, RateLimited, RelwatchError
 from relwatch.models import SOURCE_COUNTS, RunStatus, SourceCounts, SourceStatus
 from relwatch.ratelimit import PARK_LIMIT
+from relwatch.render import plural
 from relwatch.sources import registry
 from relwatch.store import DatabaseFault, Store
 from relwatch.store.core import SqliteError, describe_fault
@@ -300,7 +301,8 @@ def interrupted_line(signum: int, result: SyncResult, sources: int, recorded: bo
     name = signal.Signals(signum).name
     merged = sum(o.status == SourceStatus.OK for o in result.outcomes)
     line = (
-        f"interrupted by {name}: kept the {len(result.outcomes)} sources that had finished ({merged} merged), "
+        f"interrupted by {name}: kept the {plural(len(result.outcomes), 'source')} that had finished "
+        f"({merged} merged), "
         f"rolled back the {sources - len(result.outcomes)} unfinished"
     )
     if recorded:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from relwatch.errors import UsageError
 from relwatch.models import ListedArtifact, Release, ReleaseDetail, SourceStatus
-from relwatch.render import Format, Markdown, Result, Table, human_count, one_line, short_urls, terminal
+from relwatch.render import Format, Markdown, Result, Table, human_count, one_line, plural, short_urls, terminal
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -284,35 +284,47 @@ URL_HOST = re.compile(r"https?://(?P<host>[^/\s:?#]+)\S*")
 def failure_key(error: str) -> tuple[str, str]:
     """(host, what went wrong) of a source's error: `cannot resolve host huggingface.co` →
     (`huggingface.co`, `cannot resolve host`), `connection refused by h` → (h, `connection
-    refused`); an error naming a URL → its host and the error
-    with the URL left out; anything else → ("", the error)."""
+    refused`); an error naming URLs → the first one's host and the error with the URLs left out
+    (the key sources are grouped by; `failure_lines` shows a representative URL); anything else →
+    ("", the error)."""
     matched = HOST_FAILURE.match(error)
     if matched:
         return matched["host"], HOST_FAILURE_WORDS[matched["what"]]
     url = URL_HOST.search(error)
     if url:
-        rest = " ".join((error[: url.start()] + error[url.end() :]).split())
-        return url["host"], rest
+        return url["host"], " ".join(URL_HOST.sub("", error).split())
     return "", error
 
 
 NAMED_SOURCES = 2  # a failure that hit this many sources or fewer names them
 
 
-def problem_lines(result: SyncResult) -> list[str]:
-    """What went wrong in a sync, one line per (host, error) with how many sources it hit, then one
-    line for every source a replay held no recording of, then a hint when no host answered."""
+def failure_lines(result: SyncResult) -> list[str]:
+    """The failed sources, one line per (host, error) with how many sources it hit (named when
+    `NAMED_SOURCES` or fewer), most sources first. An error naming a URL is shown whole with its
+    URLs shortened (`render.short_urls`), those of the group's first source."""
     groups: dict[tuple[str, str], list[str]] = {}
+    shown: dict[tuple[str, str], str] = {}
     for outcome in result.outcomes:
         if outcome.status == SourceStatus.FAILED:
-            key = failure_key(one_line(outcome.error or "failed"))
+            error = one_line(outcome.error or "failed")
+            key = failure_key(error)
             groups.setdefault(key, []).append(short_urls(one_line(outcome.source)))
+            shown.setdefault(key, short_urls(error) if URL_HOST.search(error) else "")
     lines = []
-    for (host, what), sources in sorted(groups.items(), key=lambda item: (-len(item[1]), item[0])):
+    for key, sources in sorted(groups.items(), key=lambda item: (-len(item[1]), item[0])):
+        host, what = key
         named = f" ({', '.join(sources)})" if len(sources) <= NAMED_SOURCES else ""
-        lines.append(
-            f"{host + ': ' if host else ''}{what} — {len(sources)} source{'s' if len(sources) > 1 else ''}{named}"
-        )
+        text = shown[key] or (f"{host}: {what}" if host else what)
+        lines.append(f"{text} — {plural(len(sources), 'source')}{named}")
+    return lines
+
+
+def problem_lines(result: SyncResult) -> list[str]:
+    """What went wrong in a sync: `failure_lines`, then one line for every source a replay held no
+    recording of, then a hint when no host answered at all (every failure a DNS or connection
+    failure, `HOST_FAILURE`; an HTTP error is an answer)."""
+    lines = failure_lines(result)
     skipped = [o for o in result.outcomes if o.status == SourceStatus.SKIPPED]
     if skipped:
         hosts: dict[str, int] = {}
@@ -320,9 +332,12 @@ def problem_lines(result: SyncResult) -> list[str]:
             host = failure_key(outcome.error or "")[0] or "other"
             hosts[host] = hosts.get(host, 0) + 1
         spread = ", ".join(f"{host} {count}" for host, count in sorted(hosts.items(), key=lambda item: -item[1]))
-        lines.append(f"{len(skipped)} sources not in the recording, skipped ({spread})")
+        lines.append(f"{plural(len(skipped), 'source')} not in the recording, skipped ({spread})")
     answered = [o for o in result.outcomes if o.status not in (SourceStatus.FAILED, SourceStatus.SKIPPED)]
-    if result.outcomes and not answered and result.failed:
+    unreached = all(
+        HOST_FAILURE.match(one_line(o.error or "")) for o in result.outcomes if o.status == SourceStatus.FAILED
+    )
+    if result.outcomes and not answered and result.failed and unreached:
         lines.append("no host answered: offline? Check the network, or replay a recording with --replay DIR.")
     return lines
 
@@ -333,12 +348,14 @@ def sync_summary(result: SyncResult) -> Result:
     totals = result.as_dict()["totals"]
     assert isinstance(totals, dict)
     line = (
-        f"{totals['sources']} sources: {totals['failed']} failed, {totals['suspect']} suspect; "
-        f"{totals['requests']} requests, {totals['not_modified']} answered 304; "
-        f"{totals['items']} items, {totals['new']} new, {totals['updated']} updated, {totals['gone']} gone"
+        f"{plural(int(totals['sources']), 'source')}: {totals['failed']} failed, {totals['suspect']} suspect; "
+        f"{plural(int(totals['requests']), 'request')}, {totals['not_modified']} answered 304; "
+        f"{plural(int(totals['items']), 'item')}, {totals['new']} new, {totals['updated']} updated, "
+        f"{totals['gone']} gone"
     )
     if totals["skipped_items"] or totals["parked"]:
-        line += f"; {totals['skipped_items']} items skipped (unreadable), {totals['parked']} sources parked"
+        skipped, parked = plural(int(totals["skipped_items"]), "item"), plural(int(totals["parked"]), "source")
+        line += f"; {skipped} skipped (unreadable), {parked} parked"
     blocks: list[Table | Markdown] = []
     rows = summary_rows(result)
     if rows:

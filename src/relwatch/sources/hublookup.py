@@ -117,6 +117,13 @@ def choose(
     return chosen
 
 
+def same_repo(answered: str, asked: str) -> bool:
+    """Whether the Hub's `id` names the repository asked for (Hub ids are case-insensitive: a
+    repository answers under its own spelling of the name). An answer for another repository is
+    refused rather than stored under the name asked for."""
+    return answered.strip().casefold() == asked.strip().casefold()
+
+
 def hub_base_url(config: Config) -> str | None:
     """Where look-ups go: the base URL of the first configured Hugging Face source; without one,
     the Hub itself when every catalogue source reads its official host, else nowhere (a config
@@ -167,6 +174,8 @@ async def look_up(store: Store, config: Config, http: Http, vendors: list[str], 
             item = fetched.json()
             if not isinstance(item, dict) or not isinstance(item.get("id"), str):
                 return Answer(vendor, repo_id, None, f"no model info at {fetched.url}")
+            if not same_repo(item["id"], repo_id):
+                return Answer(vendor, repo_id, None, f"the answer is for another repository ({item['id'][:80]!r})")
             return Answer(vendor, repo_id, huggingface.parse_model(item, base_url), FOUND)
         except (RateLimited, NotRecorded) as exc:  # not answered: asked again next sync
             return Answer(vendor, repo_id, None, str(exc), remember=False)

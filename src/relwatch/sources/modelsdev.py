@@ -34,7 +34,7 @@ from relwatch.dates import normalise_time
 from relwatch.errors import SourceError
 from relwatch.kinds import ModelsdevOptions, options_as
 from relwatch.models import Artifact, DateKind, Openness
-from relwatch.prices import modelsdev_quotes
+from relwatch.prices import modelsdev_quotes, readable_quotes
 from relwatch.sources.base import Page, follow_pages, int_or_none, strings, text_or_none
 from relwatch.sources.items import Parsed, parse_each, table, weights_ref
 from relwatch.sources.openrouter import PricedParsed
@@ -69,7 +69,9 @@ def fetch(source: SourceConfig, session: SourceSession) -> AsyncIterator[Page]:
             parse_models(models, options.family, labs=labs, provider=provider, where=fetched.url)
         )
         kept = {artifact.external_id for artifact in parsed}
-        parsed.prices.quotes.extend(q for q in modelsdev_quotes(provider, models) if q.offer.model_id in kept)
+        quotes, unreadable = readable_quotes(q for q in modelsdev_quotes(provider, models) if q.offer.model_id in kept)
+        parsed.prices.quotes.extend(quotes)
+        parsed.skipped.extend(unreadable)
         parsed.prices.catalogue = len(models)
         return parsed, None
 

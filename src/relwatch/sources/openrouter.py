@@ -21,7 +21,7 @@ from relwatch.dates import normalise_time, read_time
 from relwatch.errors import SourceError
 from relwatch.kinds import OPENROUTER_URL, OpenrouterOptions, options_as
 from relwatch.models import Artifact, DateKind, Openness
-from relwatch.prices import PagePrices, Quote, openrouter_quotes
+from relwatch.prices import PagePrices, Quote, openrouter_quotes, readable_quotes
 from relwatch.sources.base import Page, follow_pages, int_or_none, strings, text_or_none
 from relwatch.sources.items import Parsed, hub_repo_id, parse_each, table
 
@@ -49,7 +49,9 @@ def fetch(source: SourceConfig, session: SourceSession) -> AsyncIterator[Page]:
         payload = fetched.json()
         items = listing_items(payload, fetched.url)
         parsed = PricedParsed.of(parse_models(items, author, source.base_url, fetched.url))
-        parsed.prices.quotes.extend(author_quotes(items, author))
+        quotes, unreadable = readable_quotes(author_quotes(items, author))
+        parsed.prices.quotes.extend(quotes)
+        parsed.skipped.extend(unreadable)
         parsed.prices.catalogue = len(items)
         return parsed, next_page_url(payload, source.base_url)
 

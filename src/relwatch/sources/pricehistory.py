@@ -22,8 +22,8 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
+from datetime import UTC, date, datetime, timedelta
+from decimal import Context, Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from relwatch.errors import SourceError
@@ -31,6 +31,7 @@ from relwatch.kinds import PriceHistoryOptions, options_as
 from relwatch.models import Artifact, DateKind, EventType, Openness
 from relwatch.prices import (
     AGGREGATOR,
+    MAX_PER_UNIT,
     MILLION,
     Channel,
     Observation,
@@ -55,6 +56,7 @@ OPTIONS = PriceHistoryOptions
 COMPLETE_LISTING = False  # it yields retired models only: the listed ones are not in its answer
 STEADY_COUNT = False
 SOURCE_NAME = "price-history"
+FLOAT_DIGITS = Context(prec=15)  # the decimal digits an IEEE 754 double always keeps (DBL_DIG)
 MODEL_URL = "https://openrouter.ai/{}"
 
 
@@ -67,6 +69,7 @@ class LedgerRead:
     observations: list[Observation]
     events: list[PriceEvent]
     retired: list[Artifact]
+    skipped: list[str]
 
 
 def fetch(source: SourceConfig, session: SourceSession) -> AsyncIterator[Page]:
@@ -75,7 +78,7 @@ def fetch(source: SourceConfig, session: SourceSession) -> AsyncIterator[Page]:
 
     def parse_page(fetched: Fetched) -> tuple[list[Artifact], str | None]:
         read = parse_ledger(author_ledger(fetched.json(), author), fetched.url, source.id)
-        parsed = PricedParsed(Parsed(read.retired))
+        parsed = PricedParsed(Parsed(read.retired, read.skipped))
         parsed.prices.observations.extend(read.observations)
         parsed.prices.events.extend(read.events)
         return parsed, None
@@ -99,21 +102,32 @@ def author_ledger(payload: Any, author: str) -> Any:
     return {**payload, "models": models}
 
 
-def parse_ledger(payload: Any, where: str, source: str = SOURCE_NAME) -> LedgerRead:
+def parse_ledger(payload: Any, where: str, source: str = SOURCE_NAME, today: str | None = None) -> LedgerRead:
     """A ledger document → its observations, events and retired models.
 
-    Raises SourceError naming `where` (and the model and point) when the document has no
-    `models` object, or a point is not `[YYYY-MM-DD, number, number]` with a price ≥ 0.
+    Raises SourceError naming `where` when the document has no `models` object. A model entry or a
+    point that cannot be read (not `[YYYY-MM-DD, number, number]`, a price outside `_per_token`'s
+    bounds, or dated after the ledger's `as_of` or after `today`, UTC by default: a ledger cannot
+    know a future price) is left out and named in `skipped`; the rest is kept.
     """
     if not isinstance(payload, Mapping) or not isinstance(payload.get("models"), Mapping):
         raise SourceError(f"expected a JSON object with a 'models' object of price histories from {where}")
+    as_of = _day(payload.get("as_of"))
+    horizon = min(day for day in (as_of, today or datetime.now(UTC).date().isoformat()) if day is not None)
     observations: list[Observation] = []
     events: list[PriceEvent] = []
     retired: list[Artifact] = []
+    skipped: list[str] = []
     for model_id, entry in payload["models"].items():
         if not isinstance(model_id, str) or "/" not in model_id or not isinstance(entry, Mapping):
-            raise SourceError(f"{where}: model {model_id!r} is not an 'author/slug' id with an object of history")
-        rows, changes = model_history(model_id, entry, f"{where}: model {model_id}", source)
+            skipped.append(f"model {str(model_id)[:80]!r} is not an 'author/slug' id with an object of history")
+            continue
+        try:
+            quotes = model_points(model_id, entry, f"model {model_id}", horizon, skipped)
+        except SourceError as exc:
+            skipped.append(str(exc))
+            continue
+        rows, changes = model_history(quotes, _day(entry.get("last_seen")), source)
         observations.extend(rows)
         events.extend(changes)
         if entry.get("present_now") is False:
@@ -122,23 +136,40 @@ def parse_ledger(payload: Any, where: str, source: str = SOURCE_NAME) -> LedgerR
             last_seen = artifact.extra.get("last_seen")
             if last_seen:
                 events.append(PriceEvent(kind=EventType.MODEL_RETIRED, offer=_offer(model_id), at=last_seen))
-    return LedgerRead(as_of=_day(payload.get("as_of")), observations=observations, events=events, retired=retired)
+    return LedgerRead(as_of=as_of, observations=observations, events=events, retired=retired, skipped=skipped)
 
 
-def model_history(
-    model_id: str, entry: Mapping[str, Any], where: str, source: str = SOURCE_NAME
-) -> tuple[list[Observation], list[PriceEvent]]:
-    """One model's points → its observations and the cuts and rises between them.
-
-    An observation runs from its point's date to the day before the next point (the ledger is
-    captured twice a day, so that is the last day the old price was seen), the last one to
-    `last_seen` (or its own date when the ledger gives none). Points are taken in date order.
-    """
+def model_points(
+    model_id: str, entry: Mapping[str, Any], where: str, horizon: str, skipped: list[str]
+) -> list[tuple[str, Quote]]:
+    """One model's readable points dated up to `horizon`, in date order; each point left out is
+    named in `skipped`. Raises SourceError naming `where` when `points` is not a list."""
     points = entry.get("points")
     if not isinstance(points, list):
         raise SourceError(f"{where}: 'points' is not a list")
-    quotes = sorted((_point(model_id, point, f"{where} point {i}") for i, point in enumerate(points)), key=_at)
-    last_seen = _day(entry.get("last_seen"))
+    quotes: list[tuple[str, Quote]] = []
+    for i, point in enumerate(points):
+        try:
+            day, quote = _point(model_id, point, f"{where} point {i}")
+        except SourceError as exc:
+            skipped.append(str(exc))
+            continue
+        if day > horizon:
+            skipped.append(f"{where} point {i}: dated {day}, after the ledger's date {horizon}")
+            continue
+        quotes.append((day, quote))
+    return sorted(quotes, key=_at)
+
+
+def model_history(
+    quotes: list[tuple[str, Quote]], last_seen: str | None, source: str = SOURCE_NAME
+) -> tuple[list[Observation], list[PriceEvent]]:
+    """One model's dated quotes (in date order) → its observations and the cuts and rises between them.
+
+    An observation runs from its point's date to the day before the next point (the ledger is
+    captured twice a day, so that is the last day the old price was seen), the last one to
+    `last_seen` (or its own date when the ledger gives none).
+    """
     rows: list[Observation] = []
     events: list[PriceEvent] = []
     for i, (day, quote) in enumerate(quotes):
@@ -186,7 +217,7 @@ def _offer(model_id: str) -> Offer:
 
 def _point(model_id: str, point: Any, where: str) -> tuple[str, Quote]:
     if not isinstance(point, list) or len(point) != 3:
-        raise SourceError(f"{where}: expected [date, input, output], got {point!r}")
+        raise SourceError(f"{where}: expected [date, input, output], got {str(point)[:80]}")
     day = _day(point[0])
     if day is None:
         raise SourceError(f"{where}: {point[0]!r} is not a YYYY-MM-DD date")
@@ -196,15 +227,18 @@ def _point(model_id: str, point: Any, where: str) -> tuple[str, Quote]:
 
 
 def _per_token(value: Any, where: str) -> str:
-    """USD per 1M tokens (a JSON number) → USD per token as an exact decimal string."""
+    """USD per 1M tokens (a JSON number, 0 to `MAX_PER_UNIT` per token) → USD per token as an
+    exact decimal string. Raises SourceError naming `where` for anything else."""
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        raise SourceError(f"{where}: price {value!r} is not a number")
+        raise SourceError(f"{where}: price {str(value)[:40]!r} is not a number")
     try:
         number = Decimal(str(value))
+        if isinstance(value, float):  # a binary float holds 15 significant digits; the rest is noise
+            number = FLOAT_DIGITS.plus(number)  # (0.20000000000000002 → 0.2)
     except InvalidOperation:
-        raise SourceError(f"{where}: price {value!r} is not a number") from None
-    if not number.is_finite() or number < 0:
-        raise SourceError(f"{where}: price {value!r} is not a price in USD per 1M tokens")
+        raise SourceError(f"{where}: price {str(value)[:40]!r} is not a number") from None
+    if not number.is_finite() or number < 0 or number > MAX_PER_UNIT * MILLION:
+        raise SourceError(f"{where}: price {str(value)[:40]} is not a price in USD per 1M tokens")
     return format((number / MILLION).normalize(), "f")
 
 

@@ -25,6 +25,8 @@ SOURCE_RUN_COLUMNS = (
 )
 SKIPPED_REASONS_KEPT = 5  # the first reasons a source run keeps; the count says how many there were
 
+PENDING = "pending:"  # the name prefix of a digest's pending cursor row (`mark_pending`)
+
 
 class RunRecords(Database):
     """Writes and reads of sync and source runs."""
@@ -166,6 +168,14 @@ class RunRecords(Database):
         """Whether the database holds the source (a sync mirrored it from the config)."""
         return self.conn.execute("SELECT 1 FROM sources WHERE id = ?", (source_id,)).fetchone() is not None
 
+    def source_spelled(self, source_id: str) -> str | None:
+        """The stored source id equal to `source_id` ignoring case (for a "did you mean"); None
+        when there is none."""
+        row = self.conn.execute(
+            "SELECT id FROM sources WHERE lower(id) = lower(?) ORDER BY id LIMIT 1", (source_id,)
+        ).fetchone()
+        return None if row is None else str(row[0])
+
     def parked_since(self, source_id: str) -> str | None:
         """When (ISO 8601 UTC) the source's current run of `waiting` results began: the start of
         its first waiting run after its last ok or failed one; None when it is not waiting."""
@@ -198,6 +208,28 @@ class RunRecords(Database):
         """The last event id the digest `name` delivered; None before its first delivery."""
         row = self.conn.execute("SELECT event_id FROM digest_cursors WHERE name = ?", (name,)).fetchone()
         return None if row is None else int(row[0])
+
+    def mark_pending(self, name: str, event_id: int | None, now: str) -> None:
+        """Remember `event_id` as the last event the digest `name` wrote out and awaits
+        confirmation of (`diff --confirm-delivered`); None forgets any pending one. Kept as the row
+        `PENDING + name` of `digest_cursors`."""
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM digest_cursors WHERE name = ?", (PENDING + name,))
+            if event_id is not None:
+                conn.execute(
+                    "INSERT INTO digest_cursors (name, event_id, delivered_at) VALUES (?, ?, ?)",
+                    (PENDING + name, event_id, now),
+                )
+
+    def confirm_delivered(self, name: str, now: str) -> int | None:
+        """Advance the digest `name` to its pending event (`mark_pending`) and forget it; returns
+        that event id, or None when no digest was pending."""
+        pending = self.delivered_event(PENDING + name)
+        if pending is None:
+            return None
+        self.mark_delivered(name, pending, now)
+        self.mark_pending(name, None, now)
+        return pending
 
     def mark_delivered(self, name: str, event_id: int, now: str) -> None:
         """Advance the digest `name` to `event_id` (never back), delivered at `now` (ISO 8601 UTC)."""
