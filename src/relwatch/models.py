@@ -8,6 +8,8 @@ from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+import orjson
+
 if TYPE_CHECKING:
     from relwatch.licences import LicenceClass
 
@@ -219,28 +221,12 @@ class Release:
 
     def as_row(self) -> dict[str, Any]:
         """The `releases` row to store: enums as values, lists as JSON text."""
-        return {
-            "id": self.id,
-            "vendor_id": self.vendor,
-            "family": self.family,
-            "name": self.name,
-            "tier": _text(self.tier),
-            "tier_reason": self.tier_reason,
-            "licence_class": _text(self.licence_class),
-            "licences": json.dumps(self.licences),
-            "date": self.date,
-            "date_source": self.date_source,
-            "announced_at": self.announced_at,
-            "first_closed_at": self.first_closed_at,
-            "first_open_at": self.first_open_at,
-            "first_seen": self.first_seen,
-            "largest_parameters": self.largest_parameters,
-            "parameters_source": self.parameters_source,
-            "artifact_count": self.artifact_count,
-            "kinds": json.dumps(self.kinds),
-            "pipeline_tags": json.dumps(self.pipeline_tags),
-            "evidence": json.dumps([e.as_dict() for e in self.evidence], ensure_ascii=False),
-        }
+        row = self.as_record()
+        row["vendor_id"] = row.pop("vendor")
+        for key in ("licences", "kinds", "pipeline_tags"):
+            row[key] = json.dumps(row[key])
+        row["evidence"] = json.dumps(row["evidence"], ensure_ascii=False)
+        return row
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> Release:
@@ -273,13 +259,28 @@ class Release:
     def as_record(self) -> dict[str, Any]:
         """The release as one flat record by column name for output and the analysis: `vendor` for
         `vendor_id`, enums as their values, lists as lists, evidence as stored."""
-        record = self.as_row()
-        del record["vendor_id"]
-        record = {"vendor": self.vendor, **record}
-        for key in ("licences", "kinds", "pipeline_tags"):
-            record[key] = list(getattr(self, key))
-        record["evidence"] = [e.as_dict() for e in self.evidence]
-        return record
+        return {
+            "vendor": self.vendor,
+            "id": self.id,
+            "family": self.family,
+            "name": self.name,
+            "tier": _text(self.tier),
+            "tier_reason": self.tier_reason,
+            "licence_class": _text(self.licence_class),
+            "licences": list(self.licences),
+            "date": self.date,
+            "date_source": self.date_source,
+            "announced_at": self.announced_at,
+            "first_closed_at": self.first_closed_at,
+            "first_open_at": self.first_open_at,
+            "first_seen": self.first_seen,
+            "largest_parameters": self.largest_parameters,
+            "parameters_source": self.parameters_source,
+            "artifact_count": self.artifact_count,
+            "kinds": list(self.kinds),
+            "pipeline_tags": list(self.pipeline_tags),
+            "evidence": [e.as_dict() for e in self.evidence],
+        }
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -350,8 +351,8 @@ def licence_class_or_none(value: object) -> LicenceClass | None:
 def _json_list(value: object) -> list[Any]:
     """A stored JSON list column as a list; an empty list for anything else."""
     try:
-        decoded = json.loads(value) if isinstance(value, str) else value
-    except ValueError:
+        decoded = orjson.loads(value) if isinstance(value, str) else value
+    except orjson.JSONDecodeError:
         return []
     return decoded if isinstance(decoded, list) else []
 
