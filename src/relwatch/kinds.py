@@ -120,6 +120,9 @@ class SourceOptions:
     IDENTITY: ClassVar[str]
     DEFAULT_BASE_URL: ClassVar[str | None] = None
     TOKEN_ENV: ClassVar[tuple[str, ...]] = ()
+    # Which side of the open/closed picture the kind shows: "open" (published weights),
+    # "closed" (served or announced models: catalogues, release notes) or "prices".
+    SIDE: ClassVar[str]
 
     @classmethod
     def table_keys(cls) -> dict[str, Option]:
@@ -145,6 +148,7 @@ class HubOrgOptions(SourceOptions):
     """A hub listing of one organisation's repositories (`huggingface`, `modelscope`)."""
 
     IDENTITY: ClassVar[str] = "org"
+    SIDE: ClassVar[str] = "open"
 
     org: str
 
@@ -187,6 +191,7 @@ class ModelscopeOptions(HubOrgOptions):
 @dataclass(frozen=True, kw_only=True)
 class GithubOptions(SourceOptions):
     KIND: ClassVar[str] = "github"
+    SIDE: ClassVar[str] = "open"
     MODULE: ClassVar[str] = "relwatch.sources.github"
     IDENTITY: ClassVar[str] = "repo"
     DEFAULT_BASE_URL: ClassVar[str | None] = "https://api.github.com"
@@ -211,6 +216,7 @@ class MentionOptions(SourceOptions):
     """A page whose prose mentions model ids (`feed`, `changelog`): its URL and what an id looks like."""
 
     IDENTITY: ClassVar[str] = "url"
+    SIDE: ClassVar[str] = "closed"
 
     url: str
     models: str
@@ -265,6 +271,7 @@ class ChangelogOptions(MentionOptions):
 @dataclass(frozen=True, kw_only=True)
 class OpenrouterOptions(SourceOptions):
     KIND: ClassVar[str] = "openrouter"
+    SIDE: ClassVar[str] = "closed"
     MODULE: ClassVar[str] = "relwatch.sources.openrouter"
     IDENTITY: ClassVar[str] = "author"
     DEFAULT_BASE_URL: ClassVar[str | None] = OPENROUTER_URL
@@ -279,6 +286,7 @@ class OpenrouterOptions(SourceOptions):
 @dataclass(frozen=True, kw_only=True)
 class ModelsdevOptions(SourceOptions):
     KIND: ClassVar[str] = "modelsdev"
+    SIDE: ClassVar[str] = "closed"
     MODULE: ClassVar[str] = "relwatch.sources.modelsdev"
     IDENTITY: ClassVar[str] = "provider"
     DEFAULT_BASE_URL: ClassVar[str | None] = "https://models.dev"
@@ -296,6 +304,7 @@ class ModelsdevOptions(SourceOptions):
 @dataclass(frozen=True, kw_only=True)
 class PriceHistoryOptions(SourceOptions):
     KIND: ClassVar[str] = "price-history"
+    SIDE: ClassVar[str] = "prices"
     MODULE: ClassVar[str] = "relwatch.sources.pricehistory"
     IDENTITY: ClassVar[str] = "author"
     DEFAULT_BASE_URL: ClassVar[str | None] = "https://raw.githubusercontent.com"  # the host of the default `url`

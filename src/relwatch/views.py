@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Sequence
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
@@ -165,7 +166,8 @@ def artifact_rows(artifacts: list[ListedArtifact], fmt: Format) -> list[dict[str
 
 
 def vendor_rows(config: Config, health: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """A row per configured vendor: its source kinds, stored artifacts, last success and failing sources."""
+    """A row per configured vendor: its source kinds, the sides they cover, stored artifacts, last
+    success and failing sources."""
     by_vendor: dict[str, list[dict[str, Any]]] = {}
     for row in health:
         by_vendor.setdefault(row["vendor"], []).append(row)
@@ -181,6 +183,7 @@ def vendor_rows(config: Config, health: list[dict[str, Any]]) -> list[dict[str, 
                 "name": vendor.name,
                 "aliases": ", ".join(vendor.aliases),
                 "sources": ", ".join(sorted({s.kind for s in vendor.sources})),
+                "covers": covered_sides(vendor.sources),
                 "artifacts": sum(s["artifacts"] for s in states if s),
                 "last_success": max((s["last_success"] for s in synced), default=None),
                 "failing": len(failing),
@@ -198,7 +201,17 @@ SOURCE_TABLE_COLUMNS = [
     "failures_in_a_row",
     "last_error",
 ]
-VENDOR_TABLE_COLUMNS = ["vendor", "name", "sources", "artifacts", "last_success", "failing"]
+VENDOR_TABLE_COLUMNS = ["vendor", "name", "covers", "artifacts", "last_success", "failing"]
+SIDES = ("open", "closed")
+
+
+def covered_sides(sources: Sequence[SourceConfig]) -> str:
+    """Which sides of the open/closed picture a vendor's sources show ("open, closed", "open only",
+    "closed only", "none"): a vendor seen from one side only looks more open or more closed than it is."""
+    sides = [side for side in SIDES if any(side == s.options.SIDE for s in sources)]
+    if len(sides) == len(SIDES):
+        return ", ".join(sides)
+    return f"{sides[0]} only" if sides else "none"
 
 
 def source_table(config: Config, health: list[dict[str, Any]], vendors: list[str], fmt: Format) -> Table:
