@@ -195,7 +195,7 @@ def test_sync_prints_its_summary_as_json(cli, tmp_path):
         (["list", "-f", "json"], "[]\n"),
         (["list", "-f", "markdown"], "### Releases\n\n| id | vendor |"),
         (["list"], "Releases\nvendor  name  tier  date  licence_class  largest  artifacts  seen_on\n(nothing"),
-        (["vendors", "-f", "csv"], "vendor,name,aliases,sources,artifacts,last_success,failing\ngoogle,Google,"),
+        (["vendors", "-f", "csv"], "vendor,name,aliases,sources,covers,artifacts,last_success,failing\ngoogle,Google,"),
     ],
 )
 def test_every_command_writes_through_one_output_layer(cli, db, args, start):
