@@ -226,8 +226,52 @@ def evidence_labels(
     for row in rows:
         if found[row["id"]][0]:
             members.setdefault(str(found[row["id"]][0]), []).append(row)
-    merged = co_released(members) | same_spelling(members)
-    return {key: (merged.get(family, family) if family else None, vendor) for key, (family, vendor) in found.items()}
+    renamed = same_spelling(members) | publisher_prefixed(members, publisher_words(rules))
+    spelled: dict[str, list[Mapping[str, Any]]] = {}
+    for family, rows_of in members.items():
+        spelled.setdefault(_follow(renamed, family), []).extend(rows_of)
+    launched = co_released(spelled)
+    return {
+        key: (_follow(launched, _follow(renamed, family)) if family else None, vendor)
+        for key, (family, vendor) in found.items()
+    }
+
+
+def _follow(renamed: Mapping[str, str], family: str) -> str:
+    """Where a chain of renames ends (`nvidia-nemotron-nano-v2` → `nemotron-nano-v2` → …)."""
+    seen = {family}
+    while family in renamed and renamed[family] not in seen:
+        family = renamed[family]
+        seen.add(family)
+    return family
+
+
+# Endings of a hub organisation's name that are no part of the publisher's own name:
+# `ai21labs` → `ai21`, `moonshotai` → `moonshot`, `stepfun-ai` → `stepfun`.
+ORG_ENDINGS = re.compile(r"(labs?|ai|research|corp|org|inc|team|hf)$")
+
+
+def publisher_words(rules: VendorRules) -> frozenset[str]:
+    """Words that name the publisher rather than the model: the vendor key, its hub organisations
+    and their parts, with and without `labs`/`ai`-like endings (`AI21-Jamba-1.5-Mini` in
+    `ai21labs`, `NVIDIA-Nemotron-…` in `nvidia`). Pure."""
+    words = {rules.key.lower()}
+    for org in rules.orgs:
+        for part in {org, *re.split(r"[-_]", org)}:
+            words |= {part, ORG_ENDINGS.sub("", part)}
+    return frozenset(word for word in words if len(word) >= 2)
+
+
+def publisher_prefixed(members: Mapping[str, Sequence[Mapping[str, Any]]], words: frozenset[str]) -> dict[str, str]:
+    """Families that are another family of the vendor with the publisher's name written first
+    (`nvidia-nemotron-nano-v2` on the Hub, `nemotron-nano-v2` on the catalogue) → the shorter
+    one. Only a family that exists without the prefix is renamed, so `cerebras-gpt` stays. Pure."""
+    merged: dict[str, str] = {}
+    for family in members:
+        first, _, rest = family.partition("-")
+        if rest and first in words and rest in members:
+            merged[family] = rest
+    return merged
 
 
 def same_spelling(members: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[str, str]:
@@ -236,8 +280,7 @@ def same_spelling(members: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[st
     first. Words are compared as a multiset, a version glued to a name counting apart. Pure."""
     spellings: dict[tuple[str, ...], list[str]] = {}
     for family in members:
-        words = tuple(sorted(re.findall(r"[a-z]+|\d+(?:\.\d+)*", family)))
-        spellings.setdefault(words, []).append(family)
+        spellings.setdefault(_spelling(family), []).append(family)
     merged: dict[str, str] = {}
     for families in spellings.values():
         if len(families) > 1:
@@ -245,6 +288,17 @@ def same_spelling(members: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[st
             chosen = (hubbed or families)[0]
             merged |= {family: chosen for family in families if family != chosen}
     return merged
+
+
+def _spelling(family: str) -> tuple[str, ...]:
+    """The words of a family as a sorted multiset, versions without a `v` or a trailing `.0`
+    (`granite-4.0-micro` and `granite-4-micro`, `nemotron-nano-v2` and `nemotron-nano-2`)."""
+    words = []
+    for word in re.findall(r"v?\d+(?:\.\d+)*|[a-z]+", family):
+        if word[0] == "v" and word[1:2].isdigit():
+            word = word[1:]
+        words.append(re.sub(r"(?<=\d)(\.0)+$", "", word))
+    return tuple(sorted(words))
 
 
 # Size words that tell checkpoints of one launch apart (`granite-4.0-h-micro`/`-h-tiny`/`-h-small`,
@@ -264,8 +318,8 @@ def co_released(members: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[str,
     Pure."""
     stems: dict[str, list[str]] = {}
     for family in members:
-        stem, _, word = family.rpartition("-")
-        if stem and word in SIZE_WORDS and re.search(r"\d", stem):
+        stem = _without_size_word(family)
+        if stem and re.search(r"\d", stem):
             stems.setdefault(stem, []).append(family)
     merged: dict[str, str] = {}
     for stem, families in stems.items():
@@ -280,6 +334,16 @@ def co_released(members: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[str,
         if (max(known) - min(known)).days <= CO_RELEASE_DAYS:
             merged |= {family: stem for family in families if family != stem}
     return merged
+
+
+def _without_size_word(family: str) -> str | None:
+    """The family with its one size word taken out, wherever the word stands (`jamba-mini-1.6`
+    → `jamba-1.6`), or None when it has no size word or more than one."""
+    words = family.split("-")
+    sizes = [index for index, word in enumerate(words) if word in SIZE_WORDS]
+    if len(sizes) != 1 or len(words) < 2:
+        return None
+    return "-".join(words[: sizes[0]] + words[sizes[0] + 1 :])
 
 
 def _first_date(rows: Sequence[Mapping[str, Any]]) -> date | None:

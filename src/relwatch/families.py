@@ -13,7 +13,7 @@ import re
 from functools import lru_cache
 
 SIZE = re.compile(
-    r"^(\d+(\.\d+)?[bmkt]|e\d+(\.\d+)?b|a\d+(\.\d+)?[bm]|\d+x\d+(\.\d+)?[bm]|\d+(\.\d+)?b-a\d+(\.\d+)?b|\d+k|\d+e|"
+    r"^(\d+(\.\d+)?[bmkt]|\d+b\d+|e\d+(\.\d+)?b|a\d+(\.\d+)?[bm]|\d+x\d+(\.\d+)?[bm]|\d+(\.\d+)?b-a\d+(\.\d+)?b|\d+k|\d+e|"
     r"xxl|xl|tiny)$"
 )
 # `DeepSeek-R1-Distill-Qwen-32B` is `deepseek-r1-distill`: the base it was distilled into is a variant.
@@ -22,17 +22,19 @@ QUANT = re.compile(
     r"^(gguf|ggml|awq|gptq|exl2|mlx|onnx|mlc|fp8|fp16|bf16|fp4|nvfp4|mxfp4|int4|int8|w4a16|w8a8|w4a8|"
     r"bnb|\d+bits?|q\d(_[a-z0-9]+)*|iq\d(_[a-z0-9]+)*|qat|quantized|dynamic|"
     r"paddle|pt|hf|original|safetensors|torch|pytorch|jax|flax|tf|keras|transformers|diffusers|"
-    r"dwq|unsloth|mlx\d*|litert)$"
+    r"dwq|unsloth|mlx\d*|litert|int\d+|nf4|hqq|aqlm|exl3|f16|f32|fp32|float16|imatrix|"
+    r"openvino|ov|coreml|mnn|executorch|ct2|ctranslate2)$"
 )
 ROLE = re.compile(
     r"^(it|instruct|instruction|base|chat|thinking|think|nothinking|sft|dpo|rl|ft|hf|pretrain|pretrained|"
     r"preview|exp|experimental|latest|beta|alpha|release|generate|text|mix|distilled|high|customtools|"
-    r"mpo|grpo|ppo|zero|wosyn|twin|captioner|ul2|prefixlm)$"
+    r"mpo|grpo|ppo|zero|wosyn|twin|captioner|ul2|prefixlm|rlhf|nothink|"
+    r"step\d+|stage\d+|iter\d+|epoch\d+|ckpt\d*)$"
 )
 # Words that tell checkpoints of one launch apart when they follow a size: the pruning axis of
 # `Llama-3.1-Minitron-4B-Width-Base` / `-4B-Depth-Base`, the mode of `Seed-Coder-8B-Reasoning`
 # (beside `-8B-Instruct`) and `nemotron-3-nano-omni-30b-a3b-reasoning`.
-AFTER_SIZE = frozenset({"width", "depth", "reasoning"})
+AFTER_SIZE = frozenset({"width", "depth", "reasoning", "multilingual", "english", "en", "zh", "multi", "mono"})
 DATE_PARTS = re.compile(r"^\d{2}$")
 # A four-digit snapshot is a date, YYMM (`2507`) or MMDD (`0924`, `1206`); `r1-1776` is a name.
 SNAPSHOT = re.compile(r"^((2\d)(0[1-9]|1[0-2])|(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])|00\d|\d{6}|\d{8})$")
