@@ -337,13 +337,16 @@ def co_released(members: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[str,
 
 
 def _without_size_word(family: str) -> str | None:
-    """The family with its one size word taken out, wherever the word stands (`jamba-mini-1.6`
-    → `jamba-1.6`), or None when it has no size word or more than one."""
+    """The family with its last word taken out when that word is a size word, last or followed
+    only by versions (`jamba-1.5-mini`, `jamba-mini-1.6` → `jamba-1.6`); None otherwise
+    (`phi-4-mini-reasoning` names its own line)."""
     words = family.split("-")
-    sizes = [index for index, word in enumerate(words) if word in SIZE_WORDS]
-    if len(sizes) != 1 or len(words) < 2:
+    index = len(words)
+    while index > 1 and re.fullmatch(r"v?\d+(\.\d+)*", words[index - 1]):
+        index -= 1
+    if index < 2 or words[index - 1] not in SIZE_WORDS:
         return None
-    return "-".join(words[: sizes[0]] + words[sizes[0] + 1 :])
+    return "-".join(words[: index - 1] + words[index:])
 
 
 def _first_date(rows: Sequence[Mapping[str, Any]]) -> date | None:

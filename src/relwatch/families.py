@@ -73,7 +73,8 @@ def family_of(name: str) -> str:
     base = name.rsplit("/", 1)[-1].split(":", 1)[0].lstrip("~").strip().lower()
     base = re.sub(r"\s*\([^)]*\)", "", base)  # `Claude Opus 4.7 (Fast)`, `Cobuddy (free)`
     base = re.sub(r"[\s_]+(?![a-z0-9]*_)", "-", base) if " " in base else base
-    base = re.sub(r"(?<=\d)_(?=\d)", ".", base)  # phi-1_5 → phi-1.5
+    base = re.sub(r"(?<=\d)_(?=\d(?![\d.]))", ".", base)  # phi-1_5 → phi-1.5, not `m2m100_1.2B`
+    base = base.replace("_", "-")  # `Aquila_7B`, `gemma-3-27b-it-qat-q4_0-gguf` (`q4` ends the name anyway)
     base = re.sub(r"(?<=[a-z]\d)d(?=\d)", ".", base)  # internlm-xcomposer2d5 → internlm-xcomposer2.5
     tokens = [t for t in re.split(r"-+", base) if t]
     tokens = _merge_split_versions(tokens)
@@ -92,7 +93,10 @@ def family_of(name: str) -> str:
             dropped = True
             continue
         if kept and YEAR.match(token):
-            index += 1  # a bare year: `-2024`
+            index += 1  # a bare year or a year-month snapshot: `-2024`, `-2024-09`
+            for _ in range(2):
+                if index < len(tokens) and DATE_PARTS.match(tokens[index]):
+                    index += 1
             dropped = True
             continue
         if kept and QUANT.match(token):
