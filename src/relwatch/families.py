@@ -41,6 +41,10 @@ SNAPSHOT = re.compile(r"^((2\d)(0[1-9]|1[0-2])|(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[0
 MONTH_YEAR = re.compile(r"^(0[1-9]|1[0-2])$")  # `command-r-08-2024`: a month, then the year
 YEAR = re.compile(r"^20\d\d$")
 VERSION = re.compile(r"^v?\d+\.\d+$")
+# Active parameters (`A3B`, `a400m`) are a size after a total size or a line's words
+# (`Qwen3-30B-A3B`, `granite-3.1-1b-a400m`, `Kimi-VL-A3B`), and a name right after the brand
+# (`Hunyuan-A13B` beside `Hunyuan-7B`).
+ACTIVE_SIZE = re.compile(r"^a\d+(\.\d+)?[bm]$")
 # A zero-led checkpoint number is no version of the line: `c4ai-command-r-v01` is `command-r`
 # (the catalogue's `cohere/command-r`), while `-v1`, `-v2`, `-v1.5` stay.
 CHECKPOINT = re.compile(r"^v0\d$")
@@ -123,6 +127,10 @@ def family_of(name: str) -> str:
             index += 1
             while index < len(tokens) and DATE_PARTS.match(tokens[index]):
                 index += 1
+            continue
+        if len(kept) == 1 and ACTIVE_SIZE.match(token) and not dropped:
+            kept.append(token)  # active parameters right after the brand name the line: `Hunyuan-A13B`
+            index += 1
             continue
         if kept and (SIZE.match(token) or ROLE.match(token) or CHECKPOINT.match(token)):
             index += 1
