@@ -250,7 +250,9 @@ DATINGS = ("listed", "undated", "one-day", "months-apart")
 SYNTHETIC_DAY = datetime(2025, 1, 1, tzinfo=UTC)
 
 
-def row_date(index: int, label: dict[str, str], dating: str, listed: dict[str, str], created: dict[str, str]) -> str | None:
+def row_date(
+    index: int, label: dict[str, str], dating: str, listed: dict[str, str], created: dict[str, str]
+) -> str | None:
     """The date a row gets under one of `DATINGS` (ISO, or None when undated)."""
     if dating == "undated":
         return None

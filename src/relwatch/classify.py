@@ -228,12 +228,12 @@ def evidence_labels(
             members.setdefault(str(found[row["id"]][0]), []).append(row)
     renamed = same_spelling(members) | publisher_prefixed(members, publisher_words(rules))
     spelled: dict[str, list[Mapping[str, Any]]] = {}
-    for family, rows_of in members.items():
-        spelled.setdefault(_follow(renamed, family), []).extend(rows_of)
+    for name, rows_of in members.items():
+        spelled.setdefault(_follow(renamed, name), []).extend(rows_of)
     launched = co_released(spelled)
     return {
-        key: (_follow(launched, _follow(renamed, family)) if family else None, vendor)
-        for key, (family, vendor) in found.items()
+        key: (_follow(launched, _follow(renamed, name)) if name else None, vendor)
+        for key, (name, vendor) in found.items()
     }
 
 
