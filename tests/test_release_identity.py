@@ -157,6 +157,16 @@ def test_catalogue_names_that_name_another_vendors_line_after_their_own_are_deri
     assert [found[i][1] for i in range(1, 5)] == ["meta", "mistral", None, None]
 
 
+def test_lines_of_every_configured_vendor_mark_derivatives_but_not_the_vendors_own_entries():
+    tuner = VendorRules(key="acme", orgs=frozenset({"acme"}))
+    rows = [catalogue(1, "acme/phi-4-uncensored"), catalogue(2, "acme/glm-4.5-air-abliterated")]
+    rows += [catalogue(3, "acme/kimi-dev-72b-tuned"), catalogue(4, "acme/philosopher-7b")]
+    found = evidence_labels(rows, tuner, {})
+    assert [found[i][1] for i in range(1, 5)] == ["microsoft", "zhipu", "moonshot", None]
+    own = evidence_labels([catalogue(1, "microsoft/phi-4-reasoning-plus")], VendorRules(key="microsoft"), {})
+    assert own[1][1] is None
+
+
 @pytest.mark.parametrize(
     "licence", ["ms-pl", "etalab-2.0", "ofl-1.1", "lppl-1.3c", "cdla-sharing-1.0", "gfdl", "lgpl-lr", "openmdw-1.1"]
 )

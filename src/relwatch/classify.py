@@ -147,16 +147,28 @@ def derivative_of(row: Mapping[str, Any], rules: VendorRules, org_vendors: Mappi
 # Lines whose name in another vendor's catalogue id says the model is built on them, first or
 # after the model's own name (`nvidia/llama-3.1-nemotron-70b-instruct`,
 # `cognitivecomputations/dolphin-mixtral-8x22b`, `nousresearch/hermes-3-llama-3.1-405b`).
-FOREIGN_LINES = re.compile(r"(?:^|[-_])(?P<line>llama|mistral|mixtral|qwen|qwq|deepseek|gemma)(?=[-_.\d]|$)")
+# The lines are those of the configured vendors whose names no other line shares.
 LINE_VENDORS = {
     "llama": "meta",
     "mistral": "mistral",
     "mixtral": "mistral",
+    "codestral": "mistral",
     "qwen": "alibaba",
     "qwq": "alibaba",
     "deepseek": "deepseek",
     "gemma": "google",
+    "phi": "microsoft",
+    "glm": "zhipu",
+    "kimi": "moonshot",
+    "ernie": "baidu",
+    "hunyuan": "tencent",
+    "minimax": "minimax",
+    "nemotron": "nvidia",
+    "mimo": "xiaomi",
+    "longcat": "meituan",
+    "grok": "xai",
 }
+FOREIGN_LINES = re.compile(rf"(?:^|[-_])(?P<line>{'|'.join(LINE_VENDORS)})(?=[-_.\d]|$)")
 
 
 def evidence_labels(
