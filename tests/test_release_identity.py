@@ -320,3 +320,28 @@ def test_versions_written_with_a_v_or_a_trailing_zero_are_one_spelling():
     found = evidence_labels(rows, rules, {})
     assert found[1][0] == found[2][0] == "granite-4.0-micro"
     assert found[3][0] == found[4][0] == "nano-v2" and found[5][0] == "nano-2.1"
+
+
+def test_a_free_listing_shares_the_weights_of_its_paid_listing():
+    rules = VendorRules(key="allenai", orgs=frozenset({"allenai"}))
+    rows = [
+        hub(1, "allenai/Molmo-7B-D-0924", base="Qwen/Qwen2-7B"),
+        hub(2, "allenai/Molmo-7B-O-0924", base="allenai/OLMo-7B-1024"),
+        catalogue(3, "allenai/molmo-7b-d", weights="allenai/Molmo-7B-D-0924"),
+        catalogue(4, "allenai/molmo-7b-d:free"),
+    ]
+    found = evidence_labels(rows, rules, {"qwen": "alibaba"})
+    assert [found[i][1] for i in (1, 2, 3, 4)] == ["alibaba", None, "alibaba", "alibaba"]
+
+
+def test_a_listing_without_weights_is_a_derivative_when_its_whole_release_is():
+    rules = VendorRules(key="acme", orgs=frozenset({"acme"}))
+    rows = [
+        hub(1, "acme/Widget-12B-v2", base="mistralai/Mistral-Nemo-Base-2407"),
+        catalogue(2, "acme/widget-12b-v2"),
+        hub(3, "acme/Gadget-8B", base="meta-llama/Llama-3.1-8B"),
+        hub(4, "acme/Gadget-70B"),
+        catalogue(5, "acme/gadget-70b"),
+    ]
+    found = evidence_labels(rows, rules, {"mistralai": "mistral", "meta-llama": "meta"})
+    assert [found[i][1] for i in (1, 2, 3, 4, 5)] == ["mistral", "mistral", "meta", None, None]

@@ -188,12 +188,14 @@ def evidence_labels(
     """
     hub = {str(row["external_id"]).lower(): row for row in rows if row["kind"] in HUB_KINDS}
     names = {row["id"]: family_for(row, rules) for row in rows}
+    # `allenai/molmo-7b-d:free` is `allenai/molmo-7b-d` served free: it shares that entry's weights
+    weights = {(row["kind"], row["external_id"]): row["weights_ref"] for row in rows if row.get("weights_ref")}
 
     def links_of(row: Mapping[str, Any]) -> list[tuple[str, str | None, Mapping[str, Any] | None]]:
         if row["kind"] in HUB_KINDS:
             relations = _json(row.get("extra"), {}).get("base_model_relations", {})
             return [(base, relations.get(base), hub.get(base.lower())) for base in _json(row.get("base_models"), [])]
-        ref = row.get("weights_ref")
+        ref = row.get("weights_ref") or weights.get((row["kind"], str(row["external_id"]).split(":", 1)[0]))
         return [(ref, "weights", hub.get(ref.lower()))] if ref else []
 
     links = {row["id"]: links_of(row) for row in rows}
@@ -243,10 +245,34 @@ def evidence_labels(
     for name, rows_of in members.items():
         spelled.setdefault(_follow(renamed, name), []).extend(rows_of)
     launched = co_released(spelled)
-    return {
+    labelled = {
         key: (_follow(launched, _follow(renamed, name)) if name else None, vendor)
         for key, (name, vendor) in found.items()
     }
+    return listings_follow_their_weights(rows, labelled)
+
+
+def listings_follow_their_weights(
+    rows: Sequence[Mapping[str, Any]], labelled: Mapping[Any, tuple[str | None, str | None]]
+) -> dict[Any, tuple[str | None, str | None]]:
+    """A catalogue entry that points at no weights is a derivative of the vendor whose model the
+    rest of its release is built on, when every hub repository and weights-linked entry of that
+    release says so (`allenai/molmo-7b-d:free` beside `allenai/Molmo-7B-D-0924`, built on Qwen2).
+    Pure: (family, derivative-of) per artifact id in, the same out."""
+    evidence: dict[str, set[str | None]] = {}
+    for row in rows:
+        family, vendor = labelled[row["id"]]
+        if family and (row["kind"] in HUB_KINDS or row.get("weights_ref")):
+            evidence.setdefault(family, set()).add(vendor)
+    result = dict(labelled)
+    for row in rows:
+        family, vendor = labelled[row["id"]]
+        if vendor or not family or row["kind"] in HUB_KINDS or row.get("weights_ref"):
+            continue
+        bases = evidence.get(family, set())
+        if len(bases) == 1 and None not in bases:
+            result[row["id"]] = (family, next(iter(bases)))
+    return result
 
 
 def _follow(renamed: Mapping[str, str], family: str) -> str:
@@ -317,7 +343,7 @@ def _spelling(family: str) -> tuple[str, ...]:
 # `jamba-1.5-mini`/`-large`, `nova-lite`/`-micro`/`-pro`): one release when launched together.
 # Catalogues list the members of one launch up to two weeks apart (OpenRouter listed
 # `seed-2.0-mini` on 2026-02-26 and `seed-2.0-lite` on 2026-03-10).
-SIZE_WORDS = frozenset({"nano", "micro", "tiny", "mini", "lite", "small", "medium", "large", "pro", "huge"})
+SIZE_WORDS = frozenset({"nano", "micro", "tiny", "mini", "lite", "light", "small", "medium", "large", "pro", "huge"})
 CO_RELEASE_DAYS = 14
 
 
