@@ -1,6 +1,6 @@
 """Family-grouping and tier accuracy of relwatch's classifier on the hand-labelled sets.
 
-    python scripts/accuracy.py [--misses N]
+    python scripts/accuracy.py [--misses N] [--dated]
 
 Reads tests/data/labelled_models.csv and tests/data/labelled_models_2.csv (real model ids,
 labelled by hand; see ORIGINS.md and ORIGINS_2.md beside them), labels each row with the same
@@ -11,6 +11,12 @@ scored for cross-source joins (a catalogue entry in the same release as the hub 
 names) and for quantised or format copies left as releases of their own, on its tune and
 held-out halves (organisations alternate by name); the third set (labelled_models_3.csv,
 ORIGINS_3.md) is scored the same way, as a whole, held out.
+
+`--dated` prints the grouping of the second and third sets under four ways of dating the rows
+(`DATINGS`): co-release grouping reads dates, and the sets record none for hub repositories, so
+real dates (catalogue listings; the two hub repositories whose `createdAt` ../shared records) are
+checked beside synthetic ones: all rows on one day (co-release's ceiling) and rows 60 days apart
+(co-release must never act).
 """
 
 from __future__ import annotations

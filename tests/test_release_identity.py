@@ -316,10 +316,14 @@ def test_versions_written_with_a_v_or_a_trailing_zero_are_one_spelling():
         hub(3, "acme/nano-v2-9b"),
         catalogue(4, "acme/nano-2"),
         catalogue(5, "acme/nano-2.1"),
+        catalogue(6, "acme/nova-lite-v1"),
+        catalogue(7, "acme/nova-lite"),
+        catalogue(8, "acme/nova-lite-v2"),
     ]
     found = evidence_labels(rows, rules, {})
     assert found[1][0] == found[2][0] == "granite-4.0-micro"
     assert found[3][0] == found[4][0] == "nano-v2" and found[5][0] == "nano-2.1"
+    assert found[6][0] == found[7][0] != found[8][0]
 
 
 def test_a_free_listing_shares_the_weights_of_its_paid_listing():

@@ -330,12 +330,14 @@ def same_spelling(members: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[st
 
 def _spelling(family: str) -> tuple[str, ...]:
     """The words of a family as a sorted multiset, versions without a `v` or a trailing `.0`
-    (`granite-4.0-micro` and `granite-4-micro`, `nemotron-nano-v2` and `nemotron-nano-2`)."""
+    (`granite-4.0-micro` and `granite-4-micro`, `nemotron-nano-v2` and `nemotron-nano-2`), and
+    without a `v1` that one source writes and another leaves out (`nova-lite-v1`, `nova-lite`)."""
     words = []
     for word in re.findall(r"v?\d+(?:\.\d+)*|[a-z]+", family):
-        if word[0] == "v" and word[1:2].isdigit():
-            word = word[1:]
-        words.append(re.sub(r"(?<=\d)(\.0)+$", "", word))
+        versioned = word[0] == "v" and word[1:2].isdigit()
+        word = re.sub(r"(?<=\d)(\.0)+$", "", word[1:] if versioned else word)
+        if not (versioned and word == "1"):
+            words.append(word)
     return tuple(sorted(words))
 
 
