@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from relwatch.classify import VendorRules, evidence_labels, label_artifacts
+from relwatch.classify import VendorRules, evidence_labels, label_artifacts, publisher_words
 from relwatch.families import family_of
 from relwatch.licences import LicenceClass, classify_licence
 from relwatch.models import Openness
@@ -306,6 +306,8 @@ def test_a_publisher_name_written_before_the_line_joins_the_unprefixed_family():
     cerebras = VendorRules(key="cerebras", orgs=frozenset({"cerebras"}))
     found = evidence_labels([hub(1, "cerebras/Cerebras-GPT-111M"), hub(2, "cerebras/btlm-3b-8k-base")], cerebras, {})
     assert [found[1][0], found[2][0]] == ["cerebras-gpt", "btlm"]
+    words = publisher_words(VendorRules(key="deepseek", orgs=frozenset({"deepseek-ai", "ai21labs", "moonshotai"})))
+    assert {"deepseek", "ai21", "moonshot"} <= words and "ai" not in words
 
 
 def test_versions_written_with_a_v_or_a_trailing_zero_are_one_spelling():

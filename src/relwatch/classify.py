@@ -296,8 +296,8 @@ def publisher_words(rules: VendorRules) -> frozenset[str]:
     words = {rules.key.lower()}
     for org in rules.orgs:
         for part in {org, *re.split(r"[-_]", org)}:
-            words |= {part, ORG_ENDINGS.sub("", part)}
-    return frozenset(word for word in words if len(word) >= 2)
+            words |= {part, ORG_ENDINGS.sub("", part).rstrip("-_")}
+    return frozenset(word for word in words if len(word) >= 2 and not ORG_ENDINGS.fullmatch(word))
 
 
 def publisher_prefixed(members: Mapping[str, Sequence[Mapping[str, Any]]], words: frozenset[str]) -> dict[str, str]:
