@@ -64,6 +64,11 @@ from relwatch.models import Openness
         ("acme/widget-2-7b-stage1-step1000", "widget-2"),
         ("acme/widget-2-125m-multilingual", "widget-2"),
         ("Salesforce/codegen-350M-mono", "codegen"),
+        ("Unbabel/TowerInstruct-7B-v0.2", "tower"),
+        ("Unbabel/TowerBase-7B-v0.1", "tower"),
+        ("jinaai/jina-embeddings-v2-small-en", "jina-embeddings-v2-small"),
+        ("BAAI/bge-base-en-v1.5", "bge-v1.5"),
+        ("openchat/openchat-3.5", "openchat-3.5"),
     ],
 )
 def test_the_kinds_of_miss(name, family):

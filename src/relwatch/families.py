@@ -34,7 +34,12 @@ ROLE = re.compile(
 # Words that tell checkpoints of one launch apart when they follow a size: the pruning axis of
 # `Llama-3.1-Minitron-4B-Width-Base` / `-4B-Depth-Base`, the mode of `Seed-Coder-8B-Reasoning`
 # (beside `-8B-Instruct`) and `nemotron-3-nano-omni-30b-a3b-reasoning`.
-AFTER_SIZE = frozenset({"width", "depth", "reasoning", "multilingual", "english", "en", "zh", "multi", "mono"})
+AFTER_SIZE = frozenset({"width", "depth", "reasoning", "multi", "mono"})
+# The language of one checkpoint of a launch: `jina-embeddings-v2-small-en`, `bge-base-en-v1.5`,
+# `granite-embedding-125m-english`.
+LANGUAGES = frozenset({"en", "zh", "english", "chinese", "multilingual"})
+# A role glued to the name in camel case: `TowerInstruct-7B` and `TowerBase-7B` are `tower`.
+GLUED_ROLE = re.compile(r"(?<=[a-z])(?=(?:Instruct|Base)(?:$|[-_]))")
 DATE_PARTS = re.compile(r"^\d{2}$")
 # A four-digit snapshot is a date, YYMM (`2507`) or MMDD (`0924`, `1206`); `r1-1776` is a name.
 SNAPSHOT = re.compile(r"^((2\d)(0[1-9]|1[0-2])|(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])|00\d|\d{6}|\d{8})$")
@@ -74,7 +79,7 @@ UPPER = {"ernie", "glm", "vl", "gpt", "oss", "tts", "asr", "ocr", "moe", "r1", "
 @lru_cache(maxsize=65536)
 def family_of(name: str) -> str:
     """The family key of a model name or id (pure; namespaces and `:variant` suffixes ignored)."""
-    base = name.rsplit("/", 1)[-1].split(":", 1)[0].lstrip("~").strip().lower()
+    base = GLUED_ROLE.sub("-", name.rsplit("/", 1)[-1].split(":", 1)[0]).lstrip("~").strip().lower()
     base = re.sub(r"\s*\([^)]*\)", "", base)  # `Claude Opus 4.7 (Fast)`, `Cobuddy (free)`
     base = re.sub(r"[\s_]+(?![a-z0-9]*_)", "-", base) if " " in base else base
     base = re.sub(r"(?<=\d)_(?=\d(?![\d.]))", ".", base)  # phi-1_5 → phi-1.5, not `m2m100_1.2B`
@@ -132,7 +137,7 @@ def family_of(name: str) -> str:
             kept.append(token)  # active parameters right after the brand name the line: `Hunyuan-A13B`
             index += 1
             continue
-        if kept and (SIZE.match(token) or ROLE.match(token) or CHECKPOINT.match(token)):
+        if kept and (SIZE.match(token) or ROLE.match(token) or CHECKPOINT.match(token) or token in LANGUAGES):
             index += 1
             dropped = True
             continue
