@@ -267,7 +267,7 @@ def listings_follow_their_weights(
     result = dict(labelled)
     for row in rows:
         family, vendor = labelled[row["id"]]
-        if vendor or not family or row["kind"] in HUB_KINDS or row.get("weights_ref"):
+        if vendor or not family or row["kind"] in HUB_KINDS | ANNOUNCING_KINDS or row.get("weights_ref"):
             continue
         bases = evidence.get(family, set())
         if len(bases) == 1 and None not in bases:
