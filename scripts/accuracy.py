@@ -1,6 +1,6 @@
 """Family-grouping and tier accuracy of relwatch's classifier on the hand-labelled sets.
 
-    python scripts/accuracy.py [--misses N]
+    python scripts/accuracy.py [--misses N] [--dated]
 
 Reads tests/data/labelled_models.csv and tests/data/labelled_models_2.csv (real model ids,
 labelled by hand; see ORIGINS.md and ORIGINS_2.md beside them), labels each row with the same
@@ -11,6 +11,12 @@ scored for cross-source joins (a catalogue entry in the same release as the hub 
 names) and for quantised or format copies left as releases of their own, on its tune and
 held-out halves (organisations alternate by name); the third set (labelled_models_3.csv,
 ORIGINS_3.md) is scored the same way, as a whole, held out.
+
+`--dated` prints the grouping of the second and third sets under four ways of dating the rows
+(`DATINGS`): co-release grouping reads dates, and the sets record none for hub repositories, so
+real dates (catalogue listings; the two hub repositories whose `createdAt` ../shared records) are
+checked beside synthetic ones: all rows on one day (co-release's ceiling) and rows 60 days apart
+(co-release must never act).
 """
 
 from __future__ import annotations
@@ -21,7 +27,7 @@ import json
 import sys
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from itertools import combinations
 from pathlib import Path
 
@@ -170,6 +176,7 @@ class SetScores:
     joinable: int = 0
     variant_releases: int = 0
     variants: int = 0
+    dated: int = 0
     family_misses: list[tuple[str, str, str | None]] = field(default_factory=list)
     tier_miss_ids: list[tuple[str, str, str]] = field(default_factory=list)
     derivative_miss_ids: list[tuple[str, str]] = field(default_factory=list)
@@ -186,6 +193,14 @@ def halves(path: Path = LABELS_2) -> dict[str, list[dict[str, str]]]:
         "tune": [label for label in labels if label["vendor"] in tune],
         "held-out": [label for label in labels if label["vendor"] not in tune],
     }
+
+
+def first_set(path: Path = LABELS) -> list[dict[str, str]]:
+    """The first set in the second set's columns (it records no weights links, joins or variants;
+    `~` aliases dropped as in `evaluate`), for the grammar-and-evidence figures of `--dated`."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = [row for row in csv.DictReader(handle) if not row["id"].startswith("~")]
+    return [{"hugging_face_id": "", "same_release_as": "", "variant": "no"} | row for row in rows]
 
 
 def third_set(path: Path = LABELS_3) -> list[dict[str, str]]:
@@ -209,18 +224,70 @@ def listed_dates() -> dict[str, str]:
     return dates
 
 
-def second_set_row(index: int, label: dict[str, str], listed: dict[str, str]) -> dict[str, object]:
-    """The stored artifact for a row of the second set: adds the catalogue's weights pointer and
-    listing date (hub rows stay undated: the set does not record creation dates)."""
-    return artifact_row(label) | {
-        "id": index,
-        "weights_ref": label["hugging_face_id"] or None,
-        "date": listed.get(label["id"]) if label["source"] != "huggingface" else None,
-    }
+PAYLOADS = DATA.parent.parent.parent / "shared" / "payloads"
 
 
-def evaluate_second(name: str, labels: list[dict[str, str]]) -> SetScores:
-    """Scores one half of the second set with the default config, grammar and evidence only."""
+def hub_created() -> dict[str, str]:
+    """Hub repo id (lower-case) → its real `createdAt`, from the recorded model-info payloads in
+    ../shared/payloads (few: the labelled sets record no creation dates)."""
+    dates: dict[str, str] = {}
+    for payload in sorted(PAYLOADS.glob("hf_model_info_*.json")):
+        for item in _model_infos(json.loads(payload.read_text(encoding="utf-8"))):
+            dates.setdefault(str(item["id"]).lower(), str(item["createdAt"]))
+    return dates
+
+
+def _model_infos(value: object) -> list[dict[str, object]]:
+    """Every model-info object (an `id` and a `createdAt`) inside a recorded payload."""
+    if isinstance(value, dict):
+        if "id" in value and "createdAt" in value:
+            return [value]
+        return [info for item in value.values() for info in _model_infos(item)]
+    if isinstance(value, list):
+        return [info for item in value for info in _model_infos(item)]
+    if isinstance(value, str) and value.startswith("{"):
+        try:
+            return _model_infos(json.loads(value))
+        except json.JSONDecodeError:
+            return []
+    return []
+
+
+# How rows are dated, as co-release grouping reads dates (`classify.co_released`):
+# - `listed`: real dates only: catalogue rows by OpenRouter's `created` (shared captures), hub
+#   rows by a recorded `createdAt` where ../shared has one; the rest undated (the default).
+# - `undated`: no row dated, so co-release never acts.
+# - `one-day`: every row on one day: co-release acts wherever the names allow (its ceiling).
+# - `months-apart`: every row 60 days after the one before: co-release must never act, so the
+#   figures equal `undated`. Synthetic dates come from row order, never from the labels.
+DATINGS = ("listed", "undated", "one-day", "months-apart")
+SYNTHETIC_DAY = datetime(2025, 1, 1, tzinfo=UTC)
+
+
+def row_date(
+    index: int, label: dict[str, str], dating: str, listed: dict[str, str], created: dict[str, str]
+) -> str | None:
+    """The date a row gets under one of `DATINGS` (ISO, or None when undated)."""
+    if dating == "undated":
+        return None
+    if dating == "one-day":
+        return SYNTHETIC_DAY.isoformat()
+    if dating == "months-apart":
+        return (SYNTHETIC_DAY + timedelta(days=60 * index)).isoformat()
+    if label["source"] == "huggingface":
+        return created.get(label["id"].lower())
+    return listed.get(label["id"])
+
+
+def second_set_row(index: int, label: dict[str, str], date: str | None) -> dict[str, object]:
+    """The stored artifact for a row of the second or third set, with the catalogue's weights
+    pointer and the row's date."""
+    return artifact_row(label) | {"id": index, "weights_ref": label["hugging_face_id"] or None, "date": date}
+
+
+def evaluate_second(name: str, labels: list[dict[str, str]], dating: str = "listed") -> SetScores:
+    """Scores one half of the second set (or the third set) with the default config, grammar and
+    evidence only, its rows dated as `dating` says (one of `DATINGS`)."""
     rules, org_vendors = vendor_rules(load_config())
     rules = {key: replace(rule, overrides=()) for key, rule in rules.items()}
     org_vendors = dict(org_vendors)
@@ -231,10 +298,14 @@ def evaluate_second(name: str, labels: list[dict[str, str]]) -> SetScores:
         if vendor not in rules or org not in rules[vendor].orgs:
             base = rules.get(vendor, VendorRules(key=vendor))
             rules[vendor] = replace(base, orgs=base.orgs | {org})
-    listed = listed_dates()
-    rows = [second_set_row(index, label, listed) for index, label in enumerate(labels)]
-    families, derived, tiers = classify_rows(rows, labels, rules, org_vendors)
+    listed, created = listed_dates(), hub_created()
+    rows = [
+        second_set_row(index, label, row_date(index, label, dating, listed, created))
+        for index, label in enumerate(labels)
+    ]
     scores = SetScores(name=name, rows=len(labels))
+    scores.dated = sum(1 for row in rows if row["date"])
+    families, derived, tiers = classify_rows(rows, labels, rules, org_vendors)
     scores.precision, scores.recall, scores.f1 = pairwise_scores(
         [(lbl["vendor"], lbl["expected_family"]) for lbl in labels],
         [(lbl["vendor"], families[i]) for i, lbl in enumerate(labels)],
@@ -311,7 +382,13 @@ def classify_rows(
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--misses", type=int, default=40, help="how many misses to list")
+    parser.add_argument(
+        "--dated", action="store_true", help="grouping of the second and third sets under each way of dating rows"
+    )
     args = parser.parse_args()
+    if args.dated:
+        print_dated()
+        return 0
     scores = evaluate()
     grammar = evaluate(overrides=False)
     print(f"rows:                  {scores.rows}")
@@ -332,6 +409,19 @@ def main() -> int:
         print_second(evaluate_second(half, labels), args.misses)
     print_second(evaluate_second("held-out (whole set)", third_set()), args.misses, LABELS_3.name)
     return 0
+
+
+def print_dated() -> None:
+    """Grouping figures of each set under each of `DATINGS` (grammar and evidence, no overrides)."""
+    sets = [("set 1", first_set()), *halves().items(), ("set 3", third_set())]
+    print(f"{'set':10} {'dating':13} {'dated rows':>10}  grouping P / R / F1")
+    for name, labels in sets:
+        for dating in DATINGS:
+            scores = evaluate_second(name, labels, dating)
+            print(
+                f"{name:10} {dating:13} {scores.dated:>4}/{scores.rows:<5}  "
+                f"{scores.precision:.3f} / {scores.recall:.3f} / {scores.f1:.3f}"
+            )
 
 
 def print_second(scores: SetScores, misses: int, file: str = LABELS_2.name) -> None:

@@ -22,7 +22,7 @@ def test_accuracy_on_the_labelled_set():
 
 
 def test_the_name_grammar_alone():
-    assert evaluate(overrides=False).family_accuracy >= 0.899
+    assert evaluate(overrides=False).family_accuracy >= 0.914
 
 
 def test_the_second_set_held_out_half():
@@ -33,9 +33,9 @@ def test_the_second_set_held_out_half():
     scores = evaluate_second("held-out", held_out)
     assert scores.rows >= 200
     assert scores.precision >= 0.99
-    assert scores.f1 >= 0.85
+    assert scores.f1 >= 0.875
     assert scores.tier_hits / scores.rows >= 0.98
-    assert scores.derivative_hits / scores.rows >= 0.97
+    assert scores.derivative_hits / scores.rows >= 0.98
     assert scores.joins / scores.joinable >= 0.97
     assert scores.variant_releases == 0
 
@@ -47,9 +47,24 @@ def test_the_third_set_held_out_whole():
     scores = evaluate_second("held-out (whole set)", third_set())
     assert scores.rows >= 150
     assert len({label["vendor"] for label in third_set()}) >= 10
-    assert scores.precision >= 0.96
-    assert scores.f1 >= 0.85
+    assert scores.precision >= 0.97
+    assert scores.f1 >= 0.865
     assert scores.tier_hits / scores.rows >= 0.99
-    assert scores.derivative_hits / scores.rows >= 0.88
+    assert scores.derivative_hits / scores.rows >= 0.90
     assert scores.joins / scores.joinable >= 0.88
     assert scores.variant_releases == 0
+
+
+def test_dated_runs_co_release_within_days_and_never_across_months():
+    """`--dated`: rows 60 days apart group exactly as undated rows; rows of one day group at
+    least as much, and the real dates read from ../shared are those of the recordings."""
+    from accuracy import evaluate_second, halves, hub_created
+
+    assert hub_created()["google/flan-t5-xxl"].startswith("2022-10-21")
+    held_out = halves()["held-out"]
+    undated = evaluate_second("held-out", held_out, "undated")
+    apart = evaluate_second("held-out", held_out, "months-apart")
+    one_day = evaluate_second("held-out", held_out, "one-day")
+    assert undated.dated == 0 and apart.dated == one_day.dated == undated.rows
+    assert (apart.precision, apart.recall) == (undated.precision, undated.recall)
+    assert one_day.recall > undated.recall and one_day.precision >= 0.99

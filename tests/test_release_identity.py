@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from relwatch.classify import VendorRules, evidence_labels, label_artifacts
+from relwatch.classify import VendorRules, evidence_labels, label_artifacts, publisher_words
 from relwatch.families import family_of
 from relwatch.licences import LicenceClass, classify_licence
 from relwatch.models import Openness
@@ -51,6 +51,24 @@ from relwatch.models import Openness
         ("mistralai/Mixtral-8x22B-Instruct-v0.1", "mixtral"),
         ("mistralai/Codestral-22B-v0.1", "codestral"),
         ("nvidia/Llama-3.3-Nemotron-Super-49B-v1.5", "llama-3.3-nemotron-super-v1.5"),
+        ("tencent/Hunyuan-A13B-Instruct", "hunyuan-a13b"),
+        ("tencent/Hunyuan-7B-Instruct", "hunyuan"),
+        ("moonshotai/Kimi-VL-A3B-Thinking-2506", "kimi-vl"),
+        ("BAAI/Aquila_7B", "aquila"),
+        ("facebook/m2m100_1.2B", "m2m100"),
+        ("stabilityai/stablelm-2-1_6b-chat", "stablelm-2"),
+        ("bigscience/bloomz-7b1", "bloomz"),
+        ("acme/widget-2-2024-09", "widget-2"),
+        ("acme/widget-2-7b-instruct-nf4", "widget-2"),
+        ("acme/widget-2-7b-instruct-ov", "widget-2"),
+        ("acme/widget-2-7b-stage1-step1000", "widget-2"),
+        ("acme/widget-2-125m-multilingual", "widget-2"),
+        ("Salesforce/codegen-350M-mono", "codegen"),
+        ("Unbabel/TowerInstruct-7B-v0.2", "tower"),
+        ("Unbabel/TowerBase-7B-v0.1", "tower"),
+        ("jinaai/jina-embeddings-v2-small-en", "jina-embeddings-v2-small"),
+        ("BAAI/bge-base-en-v1.5", "bge-v1.5"),
+        ("openchat/openchat-3.5", "openchat-3.5"),
     ],
 )
 def test_the_kinds_of_miss(name, family):
@@ -142,6 +160,16 @@ def test_catalogue_names_that_name_another_vendors_line_after_their_own_are_deri
         {},
     )
     assert [found[i][1] for i in range(1, 5)] == ["meta", "mistral", None, None]
+
+
+def test_lines_of_every_configured_vendor_mark_derivatives_but_not_the_vendors_own_entries():
+    tuner = VendorRules(key="acme", orgs=frozenset({"acme"}))
+    rows = [catalogue(1, "acme/phi-4-uncensored"), catalogue(2, "acme/glm-4.5-air-abliterated")]
+    rows += [catalogue(3, "acme/kimi-dev-72b-tuned"), catalogue(4, "acme/philosopher-7b")]
+    found = evidence_labels(rows, tuner, {})
+    assert [found[i][1] for i in range(1, 5)] == ["microsoft", "zhipu", "moonshot", None]
+    own = evidence_labels([catalogue(1, "microsoft/phi-4-reasoning-plus")], VendorRules(key="microsoft"), {})
+    assert own[1][1] is None
 
 
 @pytest.mark.parametrize(
@@ -240,3 +268,91 @@ def test_one_name_spelt_two_ways_across_sources_is_one_release():
     liquid = VendorRules(key="liquid", orgs=frozenset({"liquidai"}))
     found = evidence_labels([catalogue(1, "liquid/lfm-2-24b-a2b"), hub(2, "LiquidAI/LFM2-1.2B")], liquid, {})
     assert found[1][0] == found[2][0] == "lfm2"
+
+
+def test_a_size_word_before_the_version_is_one_launch_and_a_size_word_before_a_line_word_is_not():
+    rules = VendorRules(key="ai21", orgs=frozenset({"ai21labs"}))
+    rows = [
+        hub(1, "ai21labs/AI21-Jamba-Mini-1.6", date="2025-03-06T00:00:00.000Z"),
+        hub(2, "ai21labs/AI21-Jamba-Large-1.6", date="2025-03-06T00:00:00.000Z"),
+        catalogue(3, "ai21/jamba-1.6-mini") | {"date": "2025-03-10T00:00:00Z"},
+    ]
+    assert {evidence_labels(rows, rules, {})[i][0] for i in (1, 2, 3)} == {"jamba-1.6"}
+    microsoft = VendorRules(key="microsoft", orgs=frozenset({"microsoft"}))
+    day = "2025-04-30T00:00:00.000Z"
+    rows = [hub(1, "microsoft/Phi-4-reasoning", date=day), hub(2, "microsoft/Phi-4-mini-reasoning", date=day)]
+    found = evidence_labels(rows, microsoft, {})
+    assert [found[1][0], found[2][0]] == ["phi-4-reasoning", "phi-4-mini-reasoning"]
+
+
+def test_co_release_acts_within_days_and_not_across_months():
+    rules = VendorRules(key="ibm", orgs=frozenset({"ibm-granite"}))
+
+    def families(first: str, second: str) -> list[str | None]:
+        rows = [
+            hub(1, "ibm-granite/granite-5.0-h-micro", date=first),
+            hub(2, "ibm-granite/granite-5.0-h-small", date=second),
+        ]
+        found = evidence_labels(rows, rules, {})
+        return [found[1][0], found[2][0]]
+
+    apart = ["granite-5.0-micro", "granite-5.0-small"]
+    assert families("2026-01-10T00:00:00.000Z", "2026-01-13T00:00:00.000Z") == ["granite-5.0"] * 2
+    assert families("2026-01-10T00:00:00.000Z", "2026-04-10T00:00:00.000Z") == apart
+    unknown = "2022-03-02T23:29:05.000Z"
+    assert families(unknown, unknown) == apart
+
+
+def test_a_publisher_name_written_before_the_line_joins_the_unprefixed_family():
+    rules = VendorRules(key="acme", orgs=frozenset({"acmelabs"}))
+    rows = [hub(1, "acmelabs/Acme-Widget-2-7B-Instruct"), catalogue(2, "acme/widget-2-7b")]
+    found = evidence_labels(rows, rules, {})
+    assert found[1][0] == found[2][0] == "widget-2"
+    cerebras = VendorRules(key="cerebras", orgs=frozenset({"cerebras"}))
+    found = evidence_labels([hub(1, "cerebras/Cerebras-GPT-111M"), hub(2, "cerebras/btlm-3b-8k-base")], cerebras, {})
+    assert [found[1][0], found[2][0]] == ["cerebras-gpt", "btlm"]
+    words = publisher_words(VendorRules(key="deepseek", orgs=frozenset({"deepseek-ai", "ai21labs", "moonshotai"})))
+    assert {"deepseek", "ai21", "moonshot"} <= words and "ai" not in words
+
+
+def test_versions_written_with_a_v_or_a_trailing_zero_are_one_spelling():
+    rules = VendorRules(key="acme", orgs=frozenset({"acme"}))
+    rows = [
+        hub(1, "acme/granite-4.0-micro"),
+        catalogue(2, "acme/granite-4-micro"),
+        hub(3, "acme/nano-v2-9b"),
+        catalogue(4, "acme/nano-2"),
+        catalogue(5, "acme/nano-2.1"),
+        catalogue(6, "acme/nova-lite-v1"),
+        catalogue(7, "acme/nova-lite"),
+        catalogue(8, "acme/nova-lite-v2"),
+    ]
+    found = evidence_labels(rows, rules, {})
+    assert found[1][0] == found[2][0] == "granite-4.0-micro"
+    assert found[3][0] == found[4][0] == "nano-v2" and found[5][0] == "nano-2.1"
+    assert found[6][0] == found[7][0] != found[8][0]
+
+
+def test_a_free_listing_shares_the_weights_of_its_paid_listing():
+    rules = VendorRules(key="allenai", orgs=frozenset({"allenai"}))
+    rows = [
+        hub(1, "allenai/Molmo-7B-D-0924", base="Qwen/Qwen2-7B"),
+        hub(2, "allenai/Molmo-7B-O-0924", base="allenai/OLMo-7B-1024"),
+        catalogue(3, "allenai/molmo-7b-d", weights="allenai/Molmo-7B-D-0924"),
+        catalogue(4, "allenai/molmo-7b-d:free"),
+    ]
+    found = evidence_labels(rows, rules, {"qwen": "alibaba"})
+    assert [found[i][1] for i in (1, 2, 3, 4)] == ["alibaba", None, "alibaba", "alibaba"]
+
+
+def test_a_listing_without_weights_is_a_derivative_when_its_whole_release_is():
+    rules = VendorRules(key="acme", orgs=frozenset({"acme"}))
+    rows = [
+        hub(1, "acme/Widget-12B-v2", base="mistralai/Mistral-Nemo-Base-2407"),
+        catalogue(2, "acme/widget-12b-v2"),
+        hub(3, "acme/Gadget-8B", base="meta-llama/Llama-3.1-8B"),
+        hub(4, "acme/Gadget-70B"),
+        catalogue(5, "acme/gadget-70b"),
+    ]
+    found = evidence_labels(rows, rules, {"mistralai": "mistral", "meta-llama": "meta"})
+    assert [found[i][1] for i in (1, 2, 3, 4, 5)] == ["mistral", "mistral", "meta", None, None]

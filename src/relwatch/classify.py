@@ -147,16 +147,28 @@ def derivative_of(row: Mapping[str, Any], rules: VendorRules, org_vendors: Mappi
 # Lines whose name in another vendor's catalogue id says the model is built on them, first or
 # after the model's own name (`nvidia/llama-3.1-nemotron-70b-instruct`,
 # `cognitivecomputations/dolphin-mixtral-8x22b`, `nousresearch/hermes-3-llama-3.1-405b`).
-FOREIGN_LINES = re.compile(r"(?:^|[-_])(?P<line>llama|mistral|mixtral|qwen|qwq|deepseek|gemma)(?=[-_.\d]|$)")
+# The lines are those of the configured vendors whose names no other line shares.
 LINE_VENDORS = {
     "llama": "meta",
     "mistral": "mistral",
     "mixtral": "mistral",
+    "codestral": "mistral",
     "qwen": "alibaba",
     "qwq": "alibaba",
     "deepseek": "deepseek",
     "gemma": "google",
+    "phi": "microsoft",
+    "glm": "zhipu",
+    "kimi": "moonshot",
+    "ernie": "baidu",
+    "hunyuan": "tencent",
+    "minimax": "minimax",
+    "nemotron": "nvidia",
+    "mimo": "xiaomi",
+    "longcat": "meituan",
+    "grok": "xai",
 }
+FOREIGN_LINES = re.compile(rf"(?:^|[-_])(?P<line>{'|'.join(LINE_VENDORS)})(?=[-_.\d]|$)")
 
 
 def evidence_labels(
@@ -176,12 +188,14 @@ def evidence_labels(
     """
     hub = {str(row["external_id"]).lower(): row for row in rows if row["kind"] in HUB_KINDS}
     names = {row["id"]: family_for(row, rules) for row in rows}
+    # `allenai/molmo-7b-d:free` is `allenai/molmo-7b-d` served free: it shares that entry's weights
+    weights = {(row["kind"], row["external_id"]): row["weights_ref"] for row in rows if row.get("weights_ref")}
 
     def links_of(row: Mapping[str, Any]) -> list[tuple[str, str | None, Mapping[str, Any] | None]]:
         if row["kind"] in HUB_KINDS:
             relations = _json(row.get("extra"), {}).get("base_model_relations", {})
             return [(base, relations.get(base), hub.get(base.lower())) for base in _json(row.get("base_models"), [])]
-        ref = row.get("weights_ref")
+        ref = row.get("weights_ref") or weights.get((row["kind"], str(row["external_id"]).split(":", 1)[0]))
         return [(ref, "weights", hub.get(ref.lower()))] if ref else []
 
     links = {row["id"]: links_of(row) for row in rows}
@@ -226,8 +240,76 @@ def evidence_labels(
     for row in rows:
         if found[row["id"]][0]:
             members.setdefault(str(found[row["id"]][0]), []).append(row)
-    merged = co_released(members) | same_spelling(members)
-    return {key: (merged.get(family, family) if family else None, vendor) for key, (family, vendor) in found.items()}
+    renamed = same_spelling(members) | publisher_prefixed(members, publisher_words(rules))
+    spelled: dict[str, list[Mapping[str, Any]]] = {}
+    for name, rows_of in members.items():
+        spelled.setdefault(_follow(renamed, name), []).extend(rows_of)
+    launched = co_released(spelled)
+    labelled = {
+        key: (_follow(launched, _follow(renamed, name)) if name else None, vendor)
+        for key, (name, vendor) in found.items()
+    }
+    return listings_follow_their_weights(rows, labelled)
+
+
+def listings_follow_their_weights(
+    rows: Sequence[Mapping[str, Any]], labelled: Mapping[Any, tuple[str | None, str | None]]
+) -> dict[Any, tuple[str | None, str | None]]:
+    """A catalogue entry that points at no weights is a derivative of the vendor whose model the
+    rest of its release is built on, when every hub repository and weights-linked entry of that
+    release says so (`allenai/molmo-7b-d:free` beside `allenai/Molmo-7B-D-0924`, built on Qwen2).
+    Pure: (family, derivative-of) per artifact id in, the same out."""
+    evidence: dict[str, set[str | None]] = {}
+    for row in rows:
+        family, vendor = labelled[row["id"]]
+        if family and (row["kind"] in HUB_KINDS or row.get("weights_ref")):
+            evidence.setdefault(family, set()).add(vendor)
+    result = dict(labelled)
+    for row in rows:
+        family, vendor = labelled[row["id"]]
+        if vendor or not family or row["kind"] in HUB_KINDS | ANNOUNCING_KINDS or row.get("weights_ref"):
+            continue
+        bases = evidence.get(family, set())
+        if len(bases) == 1 and None not in bases:
+            result[row["id"]] = (family, next(iter(bases)))
+    return result
+
+
+def _follow(renamed: Mapping[str, str], family: str) -> str:
+    """Where a chain of renames ends (`nvidia-nemotron-nano-v2` → `nemotron-nano-v2` → …)."""
+    seen = {family}
+    while family in renamed and renamed[family] not in seen:
+        family = renamed[family]
+        seen.add(family)
+    return family
+
+
+# Endings of a hub organisation's name that are no part of the publisher's own name:
+# `ai21labs` → `ai21`, `moonshotai` → `moonshot`, `stepfun-ai` → `stepfun`.
+ORG_ENDINGS = re.compile(r"(labs?|ai|research|corp|org|inc|team|hf)$")
+
+
+def publisher_words(rules: VendorRules) -> frozenset[str]:
+    """Words that name the publisher rather than the model: the vendor key, its hub organisations
+    and their parts, with and without `labs`/`ai`-like endings (`AI21-Jamba-1.5-Mini` in
+    `ai21labs`, `NVIDIA-Nemotron-…` in `nvidia`). Pure."""
+    words = {rules.key.lower()}
+    for org in rules.orgs:
+        for part in {org, *re.split(r"[-_]", org)}:
+            words |= {part, ORG_ENDINGS.sub("", part).rstrip("-_")}
+    return frozenset(word for word in words if len(word) >= 2 and not ORG_ENDINGS.fullmatch(word))
+
+
+def publisher_prefixed(members: Mapping[str, Sequence[Mapping[str, Any]]], words: frozenset[str]) -> dict[str, str]:
+    """Families that are another family of the vendor with the publisher's name written first
+    (`nvidia-nemotron-nano-v2` on the Hub, `nemotron-nano-v2` on the catalogue) → the shorter
+    one. Only a family that exists without the prefix is renamed, so `cerebras-gpt` stays. Pure."""
+    merged: dict[str, str] = {}
+    for family in members:
+        first, _, rest = family.partition("-")
+        if rest and first in words and rest in members:
+            merged[family] = rest
+    return merged
 
 
 def same_spelling(members: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[str, str]:
@@ -236,8 +318,7 @@ def same_spelling(members: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[st
     first. Words are compared as a multiset, a version glued to a name counting apart. Pure."""
     spellings: dict[tuple[str, ...], list[str]] = {}
     for family in members:
-        words = tuple(sorted(re.findall(r"[a-z]+|\d+(?:\.\d+)*", family)))
-        spellings.setdefault(words, []).append(family)
+        spellings.setdefault(_spelling(family), []).append(family)
     merged: dict[str, str] = {}
     for families in spellings.values():
         if len(families) > 1:
@@ -247,11 +328,24 @@ def same_spelling(members: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[st
     return merged
 
 
+def _spelling(family: str) -> tuple[str, ...]:
+    """The words of a family as a sorted multiset, versions without a `v` or a trailing `.0`
+    (`granite-4.0-micro` and `granite-4-micro`, `nemotron-nano-v2` and `nemotron-nano-2`), and
+    without a `v1` that one source writes and another leaves out (`nova-lite-v1`, `nova-lite`)."""
+    words = []
+    for word in re.findall(r"v?\d+(?:\.\d+)*|[a-z]+", family):
+        versioned = word[0] == "v" and word[1:2].isdigit()
+        word = re.sub(r"(?<=\d)(\.0)+$", "", word[1:] if versioned else word)
+        if not (versioned and word == "1"):
+            words.append(word)
+    return tuple(sorted(words))
+
+
 # Size words that tell checkpoints of one launch apart (`granite-4.0-h-micro`/`-h-tiny`/`-h-small`,
 # `jamba-1.5-mini`/`-large`, `nova-lite`/`-micro`/`-pro`): one release when launched together.
 # Catalogues list the members of one launch up to two weeks apart (OpenRouter listed
 # `seed-2.0-mini` on 2026-02-26 and `seed-2.0-lite` on 2026-03-10).
-SIZE_WORDS = frozenset({"nano", "micro", "tiny", "mini", "lite", "small", "medium", "large", "pro", "huge"})
+SIZE_WORDS = frozenset({"nano", "micro", "tiny", "mini", "lite", "light", "small", "medium", "large", "pro", "huge"})
 CO_RELEASE_DAYS = 14
 
 
@@ -264,8 +358,8 @@ def co_released(members: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[str,
     Pure."""
     stems: dict[str, list[str]] = {}
     for family in members:
-        stem, _, word = family.rpartition("-")
-        if stem and word in SIZE_WORDS and re.search(r"\d", stem):
+        stem = _without_size_word(family)
+        if stem and re.search(r"\d", stem):
             stems.setdefault(stem, []).append(family)
     merged: dict[str, str] = {}
     for stem, families in stems.items():
@@ -280,6 +374,19 @@ def co_released(members: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[str,
         if (max(known) - min(known)).days <= CO_RELEASE_DAYS:
             merged |= {family: stem for family in families if family != stem}
     return merged
+
+
+def _without_size_word(family: str) -> str | None:
+    """The family with its last word taken out when that word is a size word, last or followed
+    only by versions (`jamba-1.5-mini`, `jamba-mini-1.6` → `jamba-1.6`); None otherwise
+    (`phi-4-mini-reasoning` names its own line)."""
+    words = family.split("-")
+    index = len(words)
+    while index > 1 and re.fullmatch(r"v?\d+(\.\d+)*", words[index - 1]):
+        index -= 1
+    if index < 2 or words[index - 1] not in SIZE_WORDS:
+        return None
+    return "-".join(words[: index - 1] + words[index:])
 
 
 def _first_date(rows: Sequence[Mapping[str, Any]]) -> date | None:

@@ -13,32 +13,43 @@ import re
 from functools import lru_cache
 
 SIZE = re.compile(
-    r"^(\d+(\.\d+)?[bmkt]|e\d+(\.\d+)?b|a\d+(\.\d+)?[bm]|\d+x\d+(\.\d+)?[bm]|\d+(\.\d+)?b-a\d+(\.\d+)?b|\d+k|\d+e|"
+    r"^(\d+(\.\d+)?[bmkt]|\d+b\d+|e\d+(\.\d+)?b|a\d+(\.\d+)?[bm]|\d+x\d+(\.\d+)?[bm]|\d+(\.\d+)?b-a\d+(\.\d+)?b|\d+k|\d+e|"
     r"xxl|xl|tiny)$"
 )
 # `DeepSeek-R1-Distill-Qwen-32B` is `deepseek-r1-distill`: the base it was distilled into is a variant.
 AFTER_DISTILL = {"qwen", "llama"}
 QUANT = re.compile(
-    r"^(gguf|ggml|awq|gptq|exl2|mlx|onnx|mlc|fp8|fp16|bf16|fp4|nvfp4|mxfp4|int4|int8|w4a16|w8a8|w4a8|"
+    r"^(gguf|ggml|awq|gptq|exl2|mlx|onnx|mlc|fp8|fp16|bf16|fp4|nvfp4|mxfp4|w4a16|w8a8|w4a8|"
     r"bnb|\d+bits?|q\d(_[a-z0-9]+)*|iq\d(_[a-z0-9]+)*|qat|quantized|dynamic|"
     r"paddle|pt|hf|original|safetensors|torch|pytorch|jax|flax|tf|keras|transformers|diffusers|"
-    r"dwq|unsloth|mlx\d*|litert)$"
+    r"dwq|unsloth|mlx\d*|litert|int\d+|nf4|hqq|aqlm|exl3|f16|f32|fp32|float16|imatrix|"
+    r"openvino|ov|coreml|mnn|executorch|ct2|ctranslate2)$"
 )
 ROLE = re.compile(
     r"^(it|instruct|instruction|base|chat|thinking|think|nothinking|sft|dpo|rl|ft|hf|pretrain|pretrained|"
     r"preview|exp|experimental|latest|beta|alpha|release|generate|text|mix|distilled|high|customtools|"
-    r"mpo|grpo|ppo|zero|wosyn|twin|captioner|ul2|prefixlm)$"
+    r"mpo|grpo|ppo|zero|wosyn|twin|captioner|ul2|prefixlm|rlhf|nothink|"
+    r"step\d+|stage\d+|iter\d+|epoch\d+|ckpt\d*)$"
 )
 # Words that tell checkpoints of one launch apart when they follow a size: the pruning axis of
 # `Llama-3.1-Minitron-4B-Width-Base` / `-4B-Depth-Base`, the mode of `Seed-Coder-8B-Reasoning`
 # (beside `-8B-Instruct`) and `nemotron-3-nano-omni-30b-a3b-reasoning`.
-AFTER_SIZE = frozenset({"width", "depth", "reasoning"})
+AFTER_SIZE = frozenset({"width", "depth", "reasoning", "multi", "mono"})
+# The language of one checkpoint of a launch: `jina-embeddings-v2-small-en`, `bge-base-en-v1.5`,
+# `granite-embedding-125m-english`.
+LANGUAGES = frozenset({"en", "zh", "english", "chinese", "multilingual"})
+# A role glued to the name in camel case: `TowerInstruct-7B` and `TowerBase-7B` are `tower`.
+GLUED_ROLE = re.compile(r"(?<=[a-z])(?=(?:Instruct|Base)(?:$|[-_]))")
 DATE_PARTS = re.compile(r"^\d{2}$")
 # A four-digit snapshot is a date, YYMM (`2507`) or MMDD (`0924`, `1206`); `r1-1776` is a name.
 SNAPSHOT = re.compile(r"^((2\d)(0[1-9]|1[0-2])|(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])|00\d|\d{6}|\d{8})$")
 MONTH_YEAR = re.compile(r"^(0[1-9]|1[0-2])$")  # `command-r-08-2024`: a month, then the year
 YEAR = re.compile(r"^20\d\d$")
 VERSION = re.compile(r"^v?\d+\.\d+$")
+# Active parameters (`A3B`, `a400m`) are a size after a total size or a line's words
+# (`Qwen3-30B-A3B`, `granite-3.1-1b-a400m`, `Kimi-VL-A3B`), and a name right after the brand
+# (`Hunyuan-A13B` beside `Hunyuan-7B`).
+ACTIVE_SIZE = re.compile(r"^a\d+(\.\d+)?[bm]$")
 # A zero-led checkpoint number is no version of the line: `c4ai-command-r-v01` is `command-r`
 # (the catalogue's `cohere/command-r`), while `-v1`, `-v2`, `-v1.5` stay.
 CHECKPOINT = re.compile(r"^v0\d$")
@@ -68,10 +79,11 @@ UPPER = {"ernie", "glm", "vl", "gpt", "oss", "tts", "asr", "ocr", "moe", "r1", "
 @lru_cache(maxsize=65536)
 def family_of(name: str) -> str:
     """The family key of a model name or id (pure; namespaces and `:variant` suffixes ignored)."""
-    base = name.rsplit("/", 1)[-1].split(":", 1)[0].lstrip("~").strip().lower()
+    base = GLUED_ROLE.sub("-", name.rsplit("/", 1)[-1].split(":", 1)[0]).lstrip("~").strip().lower()
     base = re.sub(r"\s*\([^)]*\)", "", base)  # `Claude Opus 4.7 (Fast)`, `Cobuddy (free)`
     base = re.sub(r"[\s_]+(?![a-z0-9]*_)", "-", base) if " " in base else base
-    base = re.sub(r"(?<=\d)_(?=\d)", ".", base)  # phi-1_5 → phi-1.5
+    base = re.sub(r"(?<=\d)_(?=\d(?![\d.]))", ".", base)  # phi-1_5 → phi-1.5, not `m2m100_1.2B`
+    base = base.replace("_", "-")  # `Aquila_7B`, `gemma-3-27b-it-qat-q4_0-gguf` (`q4` ends the name anyway)
     base = re.sub(r"(?<=[a-z]\d)d(?=\d)", ".", base)  # internlm-xcomposer2d5 → internlm-xcomposer2.5
     tokens = [t for t in re.split(r"-+", base) if t]
     tokens = _merge_split_versions(tokens)
@@ -90,7 +102,10 @@ def family_of(name: str) -> str:
             dropped = True
             continue
         if kept and YEAR.match(token):
-            index += 1  # a bare year: `-2024`
+            index += 1  # a bare year or a year-month snapshot: `-2024`, `-2024-09`
+            for _ in range(2):
+                if index < len(tokens) and DATE_PARTS.match(tokens[index]):
+                    index += 1
             dropped = True
             continue
         if kept and QUANT.match(token):
@@ -118,7 +133,11 @@ def family_of(name: str) -> str:
             while index < len(tokens) and DATE_PARTS.match(tokens[index]):
                 index += 1
             continue
-        if kept and (SIZE.match(token) or ROLE.match(token) or CHECKPOINT.match(token)):
+        if len(kept) == 1 and ACTIVE_SIZE.match(token) and not dropped:
+            kept.append(token)  # active parameters right after the brand name the line: `Hunyuan-A13B`
+            index += 1
+            continue
+        if kept and (SIZE.match(token) or ROLE.match(token) or CHECKPOINT.match(token) or token in LANGUAGES):
             index += 1
             dropped = True
             continue
