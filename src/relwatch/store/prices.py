@@ -263,7 +263,8 @@ class PriceTables:
         """The day (YYYY-MM-DD) of the latest price observation of `vendors`, or None."""
         where, params = _vendor_filter(vendors, "p.")
         row = self.conn.execute(
-            "SELECT max(o.last_observed) FROM price_observations o JOIN price_offers p ON p.id = o.offer_id " + where,
+            "SELECT max((SELECT max(o.last_observed) FROM price_observations o WHERE o.offer_id = p.id)) "
+            "FROM price_offers p " + where,
             params,
         ).fetchone()
         return None if row is None or row[0] is None else str(row[0])[:10]
@@ -380,8 +381,9 @@ def model_key(model_id: str) -> str:
 
 class ValueRecords(PriceTables):
     """What the "price and value" block reads (`relwatch.value.Records`), from the price tables,
-    the catalogue artifacts and the releases. Adoption metrics and derivative counts come from
-    their own tables when a database has them; without them those figures rest on nothing."""
+    the catalogue artifacts and the releases: prices, price events and open releases, without
+    adoption metrics or derivative counts (`Store.first_month_metrics` and
+    `Store.derivative_records` read those)."""
 
     def value_records(self, vendors: Sequence[str], days: Sequence[str]) -> Records:
         """The records of `vendors` for figures taken on `days` (ISO dates): one PricedModel per
@@ -432,34 +434,18 @@ class ValueRecords(PriceTables):
         return facts
 
     def _open_releases(self, vendors: Sequence[str]) -> list[OpenRelease]:
-        """The open releases of `vendors`; with their hub repositories only when the database keeps
-        adoption metrics (the one thing the repositories are read for)."""
-        marks = ", ".join("?" for _ in vendors)
-        metrics = self.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'artifact_metrics'").fetchone()
-        if metrics is None:
-            rows = self.conn.execute(
-                "SELECT vendor_id, id, coalesce(first_open_at, date), NULL FROM releases "
-                f"WHERE vendor_id IN ({marks}) AND tier IN ({', '.join('?' for _ in OPEN_TIERS)}) "
-                "AND coalesce(first_open_at, date) IS NOT NULL",
-                [*vendors, *sorted(OPEN_TIERS)],
-            ).fetchall()
-        else:
-            rows = self.conn.execute(
-                "SELECT r.vendor_id, r.id, coalesce(r.first_open_at, r.date), group_concat(a.external_id, char(10)) "
-                "FROM releases r LEFT JOIN artifacts a ON a.release_id = r.id "
-                "AND a.kind IN ('huggingface', 'modelscope') "
-                f"WHERE r.vendor_id IN ({marks}) AND r.tier IN ({', '.join('?' for _ in OPEN_TIERS)}) "
-                "AND coalesce(r.first_open_at, r.date) IS NOT NULL GROUP BY r.id",
-                [*vendors, *sorted(OPEN_TIERS)],
-            ).fetchall()
+        """The open releases of `vendors` with an open day, without their repositories: these
+        records carry no adoption metrics, the one thing the repositories are read for."""
         from relwatch.value import OpenRelease
 
-        return [
-            OpenRelease(
-                vendor=v, release=rid, released=day[:10], artifacts=tuple((ids or "").split("\n")) if ids else ()
-            )
-            for v, rid, day, ids in rows
-        ]
+        marks = ", ".join("?" for _ in vendors)
+        rows = self.conn.execute(
+            "SELECT vendor_id, id, coalesce(first_open_at, date) FROM releases "
+            f"WHERE vendor_id IN ({marks}) AND tier IN ({', '.join('?' for _ in OPEN_TIERS)}) "
+            "AND coalesce(first_open_at, date) IS NOT NULL ORDER BY id",
+            [*vendors, *sorted(OPEN_TIERS)],
+        ).fetchall()
+        return [OpenRelease(vendor=v, release=rid, released=day[:10]) for v, rid, day in rows]
 
 
 def same_changes_once(events: Sequence[PriceEvent]) -> list[PriceEvent]:
