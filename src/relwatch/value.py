@@ -289,14 +289,12 @@ def launch_price(model: PricedModel) -> tuple[Decimal, str] | None:
 def flagship(models: Iterable[PricedModel], day: str, *, closed_only: bool = False) -> ModelPrice | None:
     """The most expensive current text model on `day` (ties: the later release); with `closed_only`,
     the latest closed flagship: the same choice among models without open weights."""
-    ranked = _ranked(models, day, closed_only=closed_only)
-    return max(ranked, key=lambda p: (p.now, p.released or ""), default=None)
+    return _dearest(price for model, price in _ranked(models, day) if not (closed_only and model.open_weights))
 
 
 def lite(models: Iterable[PricedModel], day: str) -> ModelPrice | None:
     """The cheapest current text model on `day` (ties: the later release)."""
-    ranked = _ranked(models, day, closed_only=False)
-    return min(ranked, key=lambda p: (p.now, _negated(p.released)), default=None)
+    return _cheapest(price for _, price in _ranked(models, day))
 
 
 def first_month_downloads(release: OpenRelease, metrics: Iterable[Metric]) -> int | None:
@@ -324,9 +322,10 @@ def _block(records: Records, vendor: str, start: str, end: str) -> ValueBlock:
     rises = [e for e in events if e.kind is EventType.PRICE_RISE]
     cut_pcts = [e.change_pct for e in cuts if e.change_pct is not None]
     rise_pcts = [e.change_pct for e in rises if e.change_pct is not None]
-    current = [m for m in models if is_current(m, end)]
-    open_prices = [p for m in current if m.open_weights and (p := price_on(m, end)) is not None]
-    closed_prices = [p for m in current if not m.open_weights and (p := price_on(m, end)) is not None]
+    current = [(m, price_on(m, end)) for m in models if is_current(m, end)]
+    ranked = _with_launch((m, now) for m, now in current if m.text)
+    open_prices = [p for m, p in current if m.open_weights and p is not None]
+    closed_prices = [p for m, p in current if not m.open_weights and p is not None]
     open_median = _median(open_prices)
     closed_median = _median(closed_prices)
     releases = [r for r in records.releases if r.vendor == vendor and start <= r.released[:10] <= end]
@@ -345,10 +344,10 @@ def _block(records: Records, vendor: str, start: str, end: str) -> ValueBlock:
         vendor=vendor,
         start=start,
         end=end,
-        flagship=flagship(current, end),
-        lite=lite(current, end),
-        closed_flagship=flagship(current, end, closed_only=True),
-        current_text_models=sum(1 for m in current if m.text and price_on(m, end) is not None),
+        flagship=_dearest(price for _, price in ranked),
+        lite=_cheapest(price for _, price in ranked),
+        closed_flagship=_dearest(price for model, price in ranked if not model.open_weights),
+        current_text_models=sum(1 for m, p in current if m.text and p is not None),
         cuts=len(cuts),
         deepest_cut_pct=min(cut_pcts, default=None),
         rises=len(rises),
@@ -374,18 +373,30 @@ def _block(records: Records, vendor: str, start: str, end: str) -> ValueBlock:
     )
 
 
-def _ranked(models: Iterable[PricedModel], day: str, *, closed_only: bool) -> list[ModelPrice]:
+def _ranked(models: Iterable[PricedModel], day: str) -> list[tuple[PricedModel, ModelPrice]]:
+    """Each current text model with a price on `day` and a launch price, with that ModelPrice."""
+    return _with_launch((m, price_on(m, day)) for m in models if m.text and is_current(m, day))
+
+
+def _with_launch(priced: Iterable[tuple[PricedModel, Decimal | None]]) -> list[tuple[PricedModel, ModelPrice]]:
+    """(model, its price now) → (model, ModelPrice) for each model with a price now and at launch."""
     ranked = []
-    for model in models:
-        if not model.text or (closed_only and model.open_weights) or not is_current(model, day):
-            continue
-        now, launch = price_on(model, day), launch_price(model)
-        if now is None or launch is None:
-            continue
-        ranked.append(
-            ModelPrice(model=model.model, released=model.released, launch=launch[0], launch_day=launch[1], now=now)
-        )
+    for model, now in priced:
+        launch = None if now is None else launch_price(model)
+        if now is not None and launch is not None:
+            first, day = launch
+            ranked.append(
+                (model, ModelPrice(model=model.model, released=model.released, launch=first, launch_day=day, now=now))
+            )
     return ranked
+
+
+def _dearest(prices: Iterable[ModelPrice]) -> ModelPrice | None:
+    return max(prices, key=lambda p: (p.now, p.released or ""), default=None)
+
+
+def _cheapest(prices: Iterable[ModelPrice]) -> ModelPrice | None:
+    return min(prices, key=lambda p: (p.now, _negated(p.released)), default=None)
 
 
 def _counted(model: PricedModel) -> list[Observation]:
