@@ -7,24 +7,14 @@ import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from relwatch.models import WEIGHTS_TIERS, EventType
-from relwatch.prices import (
-    Channel,
-    Observation,
-    Offer,
-    PagePrices,
-    Price,
-    PriceEvent,
-    Quote,
-    Unit,
-    observe,
-    split_variant,
-)
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # loaded by the functions that build them: `list` and `show` start without the price model
+    from decimal import Decimal
+
+    from relwatch.prices import Observation, Offer, PagePrices, Price, PriceEvent, Quote
     from relwatch.value import OpenRelease, Records
 
 OPEN_TIERS = frozenset(str(tier) for tier in WEIGHTS_TIERS)
@@ -95,6 +85,8 @@ class PriceTables:
         A ledger's dated observations and events are added once (a re-read adds nothing). When
         `complete`, offers this source listed before and no longer lists get `model-retired`.
         """
+        from relwatch.prices import observe
+
         added = events = 0
         seen: set[str] = set()
         for read in reads:
@@ -284,6 +276,8 @@ class PriceTables:
             + "".join(f"AND p.output_modalities NOT LIKE '%\"{media}\"%' " for media in MEDIA_OUTPUTS),
             params,
         ).fetchall()
+        from decimal import Decimal
+
         prices: dict[str, Decimal] = {}
         for release_id, price in rows:
             if price is not None:
@@ -362,6 +356,8 @@ def _vendor_filter(vendors: Iterable[str] | None, prefix: str = "") -> tuple[str
 
 
 def _stored_offer(row: Sequence[Any]) -> StoredOffer:
+    from relwatch.prices import Channel, Offer
+
     offer = Offer(model_id=row[3], variant=row[4], seller=row[5], channel=Channel(row[6]))
     return StoredOffer(
         offer=offer, vendor=row[2], name=row[7], output_modalities=tuple(json.loads(row[8])), retired_at=row[9]
@@ -369,6 +365,8 @@ def _stored_offer(row: Sequence[Any]) -> StoredOffer:
 
 
 def _observation(offer: Offer, row: Sequence[Any]) -> Observation:
+    from relwatch.prices import Observation, Price, Unit
+
     price = Price(components=json.loads(row[1]), unit=Unit(row[2]), complete=bool(row[3]))
     return Observation(offer=offer, price=price, first_observed=row[6], last_observed=row[7], source=row[8])
 
@@ -461,6 +459,10 @@ def same_changes_once(events: Sequence[PriceEvent]) -> list[PriceEvent]:
 
 def _price_event(row: dict[str, Any]) -> PriceEvent:
     """A stored cut or rise → the PriceEvent the block counts (model named by `model_key`)."""
+    from decimal import Decimal
+
+    from relwatch.prices import Channel, Offer, PriceEvent, split_variant
+
     base, variant = split_variant(row["subject"])
     old, new = json.loads(row["old_value"] or "{}"), json.loads(row["new_value"] or "{}")
 
@@ -484,6 +486,8 @@ def _price_event(row: dict[str, Any]) -> PriceEvent:
 def _by_offer(rows: Iterable[Sequence[Any]]) -> dict[str, list[Observation]]:
     """offer key → its observations, from rows of (offer_key, model_id, variant, seller, channel,
     *OBSERVATION_COLUMNS), in the rows' order."""
+    from relwatch.prices import Channel, Offer
+
     out: dict[str, list[Observation]] = {}
     for row in rows:
         offer = Offer(model_id=row[1], variant=row[2], seller=row[3], channel=Channel(row[4]))
