@@ -12,9 +12,9 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from decimal import Decimal
 from itertools import pairwise
-from statistics import median
 from typing import Any
 
+from relwatch.averages import median
 from relwatch.models import Openness
 
 OPEN_TIERS = tuple(t.value for t in Openness if t.has_weights)

@@ -37,13 +37,13 @@ Rules (each named constant below is part of the rule):
 
 from __future__ import annotations
 
-import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
+from relwatch.averages import mean, median
 from relwatch.models import EventType, Period
 from relwatch.prices import Observation, PriceEvent
 
@@ -360,10 +360,10 @@ def _block(records: Records, vendor: str, start: str, end: str) -> ValueBlock:
         if open_median and closed_median is not None
         else None,
         open_releases=len(releases),
-        median_first_month_downloads=float(statistics.median(downloads)) if downloads else None,
+        median_first_month_downloads=float(median(downloads)) if downloads else None,
         releases_with_downloads=len(downloads),
         derivatives_per_release={
-            m: statistics.fmean(at_milestone[m]) if m in at_milestone else None for m in DERIVATIVE_MILESTONES
+            m: mean(at_milestone[m]) if m in at_milestone else None for m in DERIVATIVE_MILESTONES
         },
         releases_at_milestone={m: len(at_milestone.get(m, [])) for m in DERIVATIVE_MILESTONES},
         new_derivatives=new_derivatives,
@@ -415,7 +415,7 @@ def _latest_rows(model: PricedModel, day: str) -> list[Observation]:
 
 
 def _median(values: Sequence[Decimal]) -> Decimal | None:
-    return statistics.median(values) if values else None
+    return median(values) if values else None
 
 
 def _negated(released: str | None) -> int:
