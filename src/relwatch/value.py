@@ -185,7 +185,13 @@ def compare_value(records: Records, vendors: Sequence[str], start: str, end: str
     """
     if _day(start) > _day(end):
         raise ValueError(f"the window starts ({start}) after it ends ({end})")
-    partial = [_block(records, vendor, start, end) for vendor in vendors]
+    metrics: dict[str, list[Metric]] = {}
+    for metric in records.metrics:
+        metrics.setdefault(metric.artifact, []).append(metric)
+    counts: dict[str, list[DerivativeCount]] = {}
+    for count in records.derivatives:
+        counts.setdefault(count.release, []).append(count)
+    partial = [_block(records, vendor, start, end, metrics, counts) for vendor in vendors]
     total_new = sum(block.new_derivatives for block in partial)
     fair_share = 1 / len(vendors) if vendors else 0.0
     blocks = []
@@ -310,7 +316,16 @@ def first_month_downloads(release: OpenRelease, metrics: Iterable[Metric]) -> in
     return by_day[min(by_day)] if by_day else None
 
 
-def _block(records: Records, vendor: str, start: str, end: str) -> ValueBlock:
+def _block(
+    records: Records,
+    vendor: str,
+    start: str,
+    end: str,
+    metrics: Mapping[str, Sequence[Metric]],
+    counts_of: Mapping[str, Sequence[DerivativeCount]],
+) -> ValueBlock:
+    """One vendor's block before the shares: `metrics` are `records.metrics` by artifact,
+    `counts_of` `records.derivatives` by release, each in the records' order."""
     models = [m for m in records.models if m.vendor == vendor]
     own = {m.model for m in models}
     events = [
@@ -329,11 +344,11 @@ def _block(records: Records, vendor: str, start: str, end: str) -> ValueBlock:
     open_median = _median(open_prices)
     closed_median = _median(closed_prices)
     releases = [r for r in records.releases if r.vendor == vendor and start <= r.released[:10] <= end]
-    downloads = [d for r in releases if (d := first_month_downloads(r, records.metrics)) is not None]
+    downloads = [d for r in releases if (d := _first_month(r, metrics)) is not None]
     at_milestone: dict[int, list[int]] = {}
     new_derivatives = 0
     for release in releases:
-        counts = [c for c in records.derivatives if c.release == release.release]
+        counts = counts_of.get(release.release, ())
         for milestone in DERIVATIVE_MILESTONES:
             taken = max((c for c in counts if c.milestone == milestone), key=lambda c: c.counted_on, default=None)
             if taken is not None:
@@ -371,6 +386,12 @@ def _block(records: Records, vendor: str, start: str, end: str) -> ValueBlock:
         reading=Reading.NEITHER,
         because=(),
     )
+
+
+def _first_month(release: OpenRelease, metrics: Mapping[str, Sequence[Metric]]) -> int | None:
+    """`first_month_downloads` of the release from the metrics of its own artifacts (`metrics`: by artifact)."""
+    own = [metric for artifact in dict.fromkeys(release.artifacts) for metric in metrics.get(artifact, ())]
+    return first_month_downloads(release, own) if own else None
 
 
 def _ranked(models: Iterable[PricedModel], day: str) -> list[tuple[PricedModel, ModelPrice]]:
