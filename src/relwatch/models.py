@@ -301,12 +301,12 @@ FIGURE_FIELDS = (
 )
 
 
-def figure_record(row: Mapping[str, Any]) -> dict[str, Any]:
-    """A stored release's FIGURE_FIELDS (`vendor` for `vendor_id`) → those fields of its
-    `Release.as_record`, decoded as `Release.from_row` decodes them: a tier that is none of ours
+def figure_record(values: Iterable[Any]) -> dict[str, Any]:
+    """A stored release's FIGURE_FIELDS, in that order (`vendor` is `vendor_id`) → those fields of
+    its `Release.as_record`, decoded as `Release.from_row` decodes them: a tier that is none of ours
     reads as None, `pipeline_tags` as a list. `licence_class` stays as stored: the figures count a
     class they do not know as unknown, as they count None (`analysis.LICENCE_MIX`)."""
-    record = dict(row)
+    record = dict(zip(FIGURE_FIELDS, values, strict=True))
     record["tier"] = _text(tier_or_none(record["tier"]))
     record["pipeline_tags"] = _json_list(record["pipeline_tags"])
     return record

@@ -63,9 +63,9 @@ class Queries(Database):
         where, params = _filters(vendors, None, None, None, None)
         where.append("date IS NOT NULL AND date != '' AND substr(date, 1, 10) BETWEEN :first AND :last")
         params.update(first=since, last=until)
-        columns = ", ".join("vendor_id AS vendor" if name == "vendor" else name for name in FIGURE_FIELDS)
+        columns = ", ".join("vendor_id" if name == "vendor" else name for name in FIGURE_FIELDS)
         sql = f"SELECT {columns} FROM releases WHERE {' AND '.join(where)} ORDER BY date DESC, id DESC"
-        return [figure_record(row) for row in self.rows(sql, params)]
+        return [figure_record(row) for row in self.conn.execute(sql, params)]
 
     def list_artifacts(
         self,
