@@ -4,6 +4,7 @@ every release decoded whole (`Release.as_record` of `Store.list_releases`)."""
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -101,8 +102,9 @@ def test_compare_figures_from_the_window_read_are_those_of_every_release(synced,
 
 
 def test_dates_tiers_and_lists_the_window_read_meets(tmp_path):
-    """Dates with a time, a month only, empty or missing, at both ends of the window; a tier and a licence class that are none
-    of relwatch's; pipeline tags that are no JSON list: read as the whole release reads them."""
+    """Dates with a time, a month only, empty or missing, at both ends of the window; a tier and a
+    licence class that are none of relwatch's; pipeline tags that are no JSON list: read as the
+    whole release reads them."""
     store = Store(tmp_path / "r.db")
     try:
         store.conn.execute("INSERT INTO vendors (id, name, aliases) VALUES ('acme', 'Acme', '[]')")
@@ -126,3 +128,16 @@ def test_dates_tiers_and_lists_the_window_read_meets(tmp_path):
         whole, "2025-03-01", "2025-06-30"
     )
     assert (read[2]["tier"], read[1]["pipeline_tags"]) == (None, [])
+
+
+def test_the_figures_document_is_their_asdict(synced):
+    store = Store.open_existing(synced)
+    try:
+        rows, prices = store.figure_releases(VENDORS, *WINDOWS[0]), store.release_output_prices(VENDORS)
+    finally:
+        store.close()
+    comparison = compare_releases(rows, VENDORS, since=WINDOWS[0][0], until=WINDOWS[0][1], prices=prices)
+    assert any(v.closed_then_open or v.latest_closed_flagship for v in comparison.vendors)
+    for figures in comparison.vendors:
+        document = figures.as_dict()
+        assert (document, list(document)) == (asdict(figures), list(asdict(figures)))

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import date
 from decimal import Decimal
 from itertools import pairwise
@@ -269,7 +269,21 @@ class VendorFigures:
     latest_closed: ReleaseRef | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The figures as `dataclasses.asdict` gives them (the named releases as dicts too)."""
+        plain: dict[str, Any] = _plain(self)
+        return plain
+
+
+def _plain(value: Any) -> Any:
+    """`dataclasses.asdict` of a record whose values are dataclasses, lists, dicts and immutable
+    leaves (str, numbers, None): the same dicts and lists, without its deep copy of each leaf."""
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+    return value
 
 
 def vendor_figures(
