@@ -506,7 +506,7 @@ def price_and_value(
 
     start, end = priced_window(store, vendors, window)
     spans = value.periods(start, end, Period(by)) if by else []
-    records = store.value_records(vendors, [end, *(last for _, _, last in spans)])
+    records = store.value_records(vendors, [end, *(last for _, _, last in spans)], since=start)
     blocks = value.compare_value(records, vendors, start, end)
     periods = value.compare_value_by(records, vendors, start, end, Period(by)) if by else []
     return blocks, periods

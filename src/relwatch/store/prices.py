@@ -383,10 +383,11 @@ class ValueRecords(PriceTables):
     adoption metrics or derivative counts (`Store.first_month_metrics` and
     `Store.derivative_records` read those)."""
 
-    def value_records(self, vendors: Sequence[str], days: Sequence[str]) -> Records:
-        """The records of `vendors` for figures taken on `days` (ISO dates): one PricedModel per
-        vendor and model (`model_key`), with the observations of its offers those figures read
-        (`price_observations_on`); price events; open releases with their hub repositories."""
+    def value_records(self, vendors: Sequence[str], days: Sequence[str], since: str = "") -> Records:
+        """The records of `vendors` for figures taken on `days` (ISO dates) over windows that start
+        on or after `since` (a day; "" for any): one PricedModel per vendor and model
+        (`model_key`), with the observations of its offers those figures read
+        (`price_observations_on`); price events; the open releases opened since `since`."""
         from relwatch.value import PricedModel, Records  # the analysis core: loaded by the commands that use it
 
         offers = self.price_offers(vendors)
@@ -413,7 +414,7 @@ class ValueRecords(PriceTables):
         events = same_changes_once(
             [_price_event(r) for r in self.price_events(vendors) if r["type"] != "model-retired"]
         )
-        return Records(models=models, events=events, releases=self._open_releases(vendors))
+        return Records(models=models, events=events, releases=self._open_releases(vendors, since))
 
     def _catalogue_facts(self, vendors: Sequence[str]) -> dict[tuple[str, str], tuple[str | None, bool]]:
         """(vendor, model key) → (earliest catalogue date, whether any catalogue says open weights)."""
@@ -431,8 +432,9 @@ class ValueRecords(PriceTables):
             facts[key] = (first, held_open or bool(weights_ref) or tier in OPEN_TIERS)
         return facts
 
-    def _open_releases(self, vendors: Sequence[str]) -> list[OpenRelease]:
-        """The open releases of `vendors` with an open day, without their repositories: these
+    def _open_releases(self, vendors: Sequence[str], since: str) -> list[OpenRelease]:
+        """The open releases of `vendors` opened on or after the day `since` (the first ten
+        characters of their open day, as `value` reads it), without their repositories: these
         records carry no adoption metrics, the one thing the repositories are read for."""
         from relwatch.value import OpenRelease
 
@@ -440,8 +442,8 @@ class ValueRecords(PriceTables):
         rows = self.conn.execute(
             "SELECT vendor_id, id, coalesce(first_open_at, date) FROM releases "
             f"WHERE vendor_id IN ({marks}) AND tier IN ({', '.join('?' for _ in OPEN_TIERS)}) "
-            "AND coalesce(first_open_at, date) IS NOT NULL ORDER BY id",
-            [*vendors, *sorted(OPEN_TIERS)],
+            "AND substr(coalesce(first_open_at, date), 1, 10) >= ? ORDER BY id",
+            [*vendors, *sorted(OPEN_TIERS), since],
         ).fetchall()
         return [OpenRelease(vendor=v, release=rid, released=day[:10]) for v, rid, day in rows]
 
