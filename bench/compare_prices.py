@@ -2,7 +2,8 @@
 
 Builds (or reuses, from the same cache as `run.py`'s query figures) the query database, adds a
 year of daily price observations for `--offers` offers spread over its vendors (every offer's
-price changes every day: one append-only row per offer and day, the worst case), then times
+price changes every day: one append-only row per offer and day, the worst case) and a year of
+daily adoption counts for `--metrics-artifacts` hub artifacts (issue 13's bench: 50,000), then times
 `relwatch compare v0000 v0001 v0002` as a child process (median of `--repeats`, after a warm-up)
 and its in-process core (`Store.value_records` + `value.compare_value`). Prints one Markdown table.
 
@@ -84,12 +85,41 @@ def add_prices(db: Path, offers: int, days: int, vendors: list[str]) -> int:
         return rows
 
 
+def add_metrics(db: Path, artifacts: int, days: int) -> int:
+    """Write a year of daily adoption counts for `artifacts` hub artifacts once (one
+    `artifact_metrics` row per artifact and day, as daily syncs leave them); rows written."""
+    with sqlite3.connect(db) as conn:
+        if conn.execute("SELECT count(*) FROM (SELECT 1 FROM artifact_metrics LIMIT 1)").fetchone()[0]:
+            return 0
+        ids = [
+            row[0]
+            for row in conn.execute(
+                "SELECT id FROM artifacts WHERE kind = 'huggingface' AND derivative_of IS NULL ORDER BY id LIMIT ?",
+                (artifacts,),
+            )
+        ]
+        start = date.today() - timedelta(days=days - 1)
+        rows = (
+            (
+                artifact,
+                (start + timedelta(days=day)).isoformat(),
+                1000 + day + artifact % 97,
+                5000 + 10 * day,
+                artifact % 31,
+            )
+            for artifact in ids
+            for day in range(days)
+        )
+        return conn.executemany("INSERT INTO artifact_metrics VALUES (?, ?, ?, ?, ?)", rows).rowcount
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--artifacts", type=int, default=1_000_000)
     parser.add_argument("--vendors", type=int, default=200)
     parser.add_argument("--offers", type=int, default=5_000)
     parser.add_argument("--days", type=int, default=365)
+    parser.add_argument("--metrics-artifacts", type=int, default=50_000)
     parser.add_argument("--repeats", type=int, default=7)
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "relwatch-bench")
     args = parser.parse_args()
@@ -101,6 +131,8 @@ def main() -> None:
     store.close()
     written = add_prices(db, args.offers, args.days, names)
     print(f"price rows written: {written:,}", file=sys.stderr)
+    written = add_metrics(db, args.metrics_artifacts, args.days)
+    print(f"metrics rows written: {written:,}", file=sys.stderr)
     chosen = ["v0000", "v0001", "v0002"]
     env = clean_env(args.cache)
     argv = ["compare", *chosen, "--db", str(db)]
@@ -119,10 +151,12 @@ def main() -> None:
         artifacts = conn.execute("SELECT count(*) FROM artifacts").fetchone()[0]
         observations = conn.execute("SELECT count(*) FROM price_observations").fetchone()[0]
         offers = conn.execute("SELECT count(*) FROM price_offers").fetchone()[0]
+        metrics = conn.execute("SELECT count(*) FROM artifact_metrics").fetchone()[0]
     print("\n| figure | config | median | target |\n| --- | --- | --- | --- |")
     print(
         f"| relwatch compare {' '.join(chosen)} (with price and value) | {artifacts:,} artifacts, {offers:,} offers, "
-        f"{observations:,} observations | {statistics.median(walls) * 1000:.0f} ms | ≤ 200 ms |"
+        f"{observations:,} observations, {metrics:,} metrics rows | {statistics.median(walls) * 1000:.0f} ms "
+        "| ≤ 200 ms |"
     )
     print(
         f"| its core: value_records + compare_value, in process | same | {statistics.median(core) * 1000:.1f} ms | — |"

@@ -1,6 +1,6 @@
 """The database half of `compare` and `list`, timed in process: what is left once start-up is paid.
 
-Calls the functions the commands call (`Store.list_releases` + `analysis.compare_releases`,
+Calls the functions the commands call (`Store.figure_releases` + `analysis.compare_releases`,
 `Store.list_releases` / `Store.list_artifacts` with a limit) on an existing database and prints
 the median seconds of each as JSON.
 
@@ -45,8 +45,7 @@ def main() -> None:
     since, until = (today - timedelta(days=730)).isoformat(), today.isoformat()
 
     def compare() -> Any:
-        rows = [release.as_record() for release in store.list_releases(vendors=vendors)]
-        return compare_releases(rows, vendors, since=since, until=until)
+        return compare_releases(store.figure_releases(vendors, since, until), vendors, since=since, until=until)
 
     figures = {
         "open": opened,

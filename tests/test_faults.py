@@ -486,7 +486,7 @@ def test_a_database_from_a_newer_relwatch_is_not_written(setup, env):
         result = _no_traceback(invoke([*command, "--db", str(db)], env))
         assert result.returncode == 1
         assert _summary_lines(result) == [
-            f"relwatch: error: database {db}: written by a newer relwatch (schema 012); this one knows up to 009: "
+            f"relwatch: error: database {db}: written by a newer relwatch (schema 012); this one knows up to 010: "
             "upgrade relwatch to write it (read commands still work)"
         ]
     assert (artifacts(db), query(db, "SELECT * FROM sync_runs")) == before

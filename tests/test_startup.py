@@ -74,3 +74,14 @@ def test_list_on_a_pipe_imports_neither_rich_nor_the_analysis_nor_the_config(tmp
     loaded = modules_after(["list", "--db", db], env)
     assert "relwatch.store" in loaded
     assert not {"rich", "relwatch.analysis", "relwatch.config", "relwatch.licences", "tomllib"} & loaded
+
+
+def test_list_loads_no_price_model_while_compare_does(tmp_path, env):
+    db = str(tmp_path / "r.db")
+    (tmp_path / "empty").mkdir()
+    assert invoke(["sync", "--db", db, "--replay", str(tmp_path / "empty")], env).returncode in (0, 1)
+    price_model = {"relwatch.value", "relwatch.prices", "decimal", "statistics", "csv"}
+    assert not price_model & modules_after(["list", "--db", db], env)
+    assert {"relwatch.value", "relwatch.prices", "decimal"} <= modules_after(
+        ["compare", "google", "baidu", "--db", db], env
+    )

@@ -8,13 +8,13 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import date
 from decimal import Decimal
 from itertools import pairwise
-from statistics import median
 from typing import Any
 
+from relwatch.averages import median
 from relwatch.models import Openness
 
 OPEN_TIERS = tuple(t.value for t in Openness if t.has_weights)
@@ -183,17 +183,17 @@ def select_releases(
     """
     chosen = []
     unknown: Counter[str] = Counter()
+    read: dict[tuple[frozenset[str], tuple[str, ...], tuple[str, ...], tuple[str, ...]], list[str]] = {}
+    nothing: Mapping[str, Sequence[str]] = {}
     for row in map(decoded, rows):
         if not row.get("date") or not since <= row["date"][:10] <= until:
             continue
-        said = (stated or {}).get(row["id"], {})
-        tags = set(row.get("pipeline_tags") or []) | set(said.get("pipeline_tags", ()))
-        found = modalities_of(tags)
-        for signature in said.get("signatures", ()):
-            found |= modalities_of((), *split_signature(signature))
-        if not said.get("signatures"):
-            found |= modalities_of((), said.get("inputs", ()), said.get("outputs", ()))
-        row["modalities"] = sorted(found)
+        said = stated.get(row["id"], nothing) if stated else nothing
+        tags = frozenset(row.get("pipeline_tags") or ()) | frozenset(said.get("pipeline_tags", ()))
+        key = (tags, tuple(said.get("signatures", ())), tuple(said.get("inputs", ())), tuple(said.get("outputs", ())))
+        if key not in read:  # most releases state one of a few combinations
+            read[key] = stated_modalities(*key)
+        row["modalities"] = list(read[key])
         if (pipeline and not tags) or (modality and not row["modalities"]):
             unknown[row["vendor"]] += 1
             continue
@@ -203,6 +203,20 @@ def select_releases(
             continue
         chosen.append(row)
     return Selection(releases=chosen, unknown=dict(unknown))
+
+
+def stated_modalities(
+    tags: Iterable[str], signatures: Sequence[str], inputs: Iterable[str], outputs: Iterable[str]
+) -> list[str]:
+    """The modalities (sorted keys of MODALITIES) that a release's pipeline tags and its catalogue
+    models state: each `signatures` entry (`inputs->outputs`, one per catalogue model) read on its
+    own, else the `inputs` and `outputs` lists together (`modalities_of`)."""
+    found = modalities_of(tags)
+    for signature in signatures:
+        found |= modalities_of((), *split_signature(signature))
+    if not signatures:
+        found |= modalities_of((), inputs, outputs)
+    return sorted(found)
 
 
 @dataclass(kw_only=True)
@@ -255,7 +269,21 @@ class VendorFigures:
     latest_closed: ReleaseRef | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The figures as `dataclasses.asdict` gives them (the named releases as dicts too)."""
+        plain: dict[str, Any] = _plain(self)
+        return plain
+
+
+def _plain(value: Any) -> Any:
+    """`dataclasses.asdict` of a record whose values are dataclasses, lists, dicts and immutable
+    leaves (str, numbers, None): the same dicts and lists, without its deep copy of each leaf."""
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+    return value
 
 
 def vendor_figures(
@@ -336,7 +364,7 @@ def closed_flagship(closed: Sequence[dict[str, Any]], prices: Mapping[str, Decim
 
 def is_flagship(release: dict[str, Any]) -> bool:
     """A closed line that a vendor names as its top tier (Pro, Max, Ultra, Opus, …)."""
-    return any(word in release.get("family", "").split("-") for word in FLAGSHIP_WORDS)
+    return not set(release.get("family", "").split("-")).isdisjoint(FLAGSHIP_WORDS)
 
 
 def timeline(

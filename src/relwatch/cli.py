@@ -420,7 +420,8 @@ def compare(
         chosen = stored_vendors(store, vendors)
         if len(chosen) < 2:
             raise UsageError("compare needs at least two different vendors")
-        comparison, _ = comparison_of(store, chosen, window, modality, pipeline, by.value if by else None)
+        rows = store.figure_releases(chosen, *window)
+        comparison = comparison_of(store, chosen, rows, window, modality, pipeline, by.value if by else None)
         value = price_and_value(store, chosen, window, by.value if by else None)
     colour = fmt == Format.table and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     width = shutil.get_terminal_size().columns if fmt == Format.table else None
@@ -454,7 +455,8 @@ def report(
         window = checked_window(since, until, modality)
         store = open_store(db, must_exist=True)
         chosen = stored_vendors(store, vendors)
-        comparison, rows = comparison_of(store, chosen, window, modality, pipeline, None)
+        rows = [release.as_record() for release in store.list_releases(vendors=chosen)]
+        comparison = comparison_of(store, chosen, rows, window, modality, pipeline, None)
         provenance = provenance_of(store.source_health(), chosen)
         from relwatch.report_prices import price_days, price_section
 
@@ -504,7 +506,7 @@ def price_and_value(
 
     start, end = priced_window(store, vendors, window)
     spans = value.periods(start, end, Period(by)) if by else []
-    records = store.value_records(vendors, [end, *(last for _, _, last in spans)])
+    records = store.value_records(vendors, [end, *(last for _, _, last in spans)], since=start)
     blocks = value.compare_value(records, vendors, start, end)
     periods = value.compare_value_by(records, vendors, start, end, Period(by)) if by else []
     return blocks, periods
@@ -530,18 +532,19 @@ def with_value(result: "Result", blocks: list["ValueBlock"], periods: list["Peri
 def comparison_of(
     store: "Store",
     vendors: list[str],
+    rows: list[dict[str, Any]],
     window: tuple[str, str],
     modality: str | None,
     pipeline: str | None,
     by: str | None,
-) -> tuple["Comparison", list[dict[str, Any]]]:
-    """The figures `compare` and `report` show, from the database, over `window` (since, until)."""
+) -> "Comparison":
+    """The figures `compare` and `report` show over `window` (since, until), from the vendors'
+    release records `rows` (`Release.as_record`, or `Store.figure_releases` of the window)."""
     from relwatch.analysis import compare_releases
 
-    rows = [release.as_record() for release in store.list_releases(vendors=vendors)]
     stated = store.release_modalities(vendors) if modality or pipeline else None
     prices = store.release_output_prices(vendors)
-    comparison = compare_releases(
+    return compare_releases(
         rows,
         vendors,
         since=window[0],
@@ -552,7 +555,6 @@ def comparison_of(
         stated=stated,
         prices=prices,
     )
-    return comparison, rows
 
 
 @app.command()

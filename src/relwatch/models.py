@@ -283,6 +283,35 @@ class Release:
         }
 
 
+# The fields of `Release.as_record` that the compare figures read (relwatch.analysis): no
+# evidence, licences or kinds, whose decoding is most of a release's.
+FIGURE_FIELDS = (
+    "vendor",
+    "id",
+    "family",
+    "name",
+    "tier",
+    "licence_class",
+    "date",
+    "date_source",
+    "first_closed_at",
+    "first_open_at",
+    "largest_parameters",
+    "pipeline_tags",
+)
+
+
+def figure_record(values: Iterable[Any]) -> dict[str, Any]:
+    """A stored release's FIGURE_FIELDS, in that order (`vendor` is `vendor_id`) → those fields of
+    its `Release.as_record`, decoded as `Release.from_row` decodes them: a tier that is none of ours
+    reads as None, `pipeline_tags` as a list. `licence_class` stays as stored: the figures count a
+    class they do not know as unknown, as they count None (`analysis.LICENCE_MIX`)."""
+    record = dict(zip(FIGURE_FIELDS, values, strict=True))
+    record["tier"] = _text(tier_or_none(record["tier"]))
+    record["pipeline_tags"] = _json_list(record["pipeline_tags"])
+    return record
+
+
 @dataclass(frozen=True, kw_only=True)
 class ReleaseArtifact:
     """One artifact of a release as `show` lists it (a subset of the `artifacts` row)."""

@@ -13,7 +13,6 @@ spreadsheet reads them as text (OWASP, "CSV Injection").
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import re
@@ -134,6 +133,8 @@ def emit(result: Result, fmt: Format | str, out: IO[str] | None = None) -> None:
 
 def csv_text(table: Table) -> str:
     """CSV with a header row; strings that a spreadsheet would run as a formula are neutralised."""
+    import csv  # only --format csv writes it
+
     columns = table.names()
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")

@@ -37,13 +37,13 @@ Rules (each named constant below is part of the rule):
 
 from __future__ import annotations
 
-import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
+from relwatch.averages import mean, median
 from relwatch.models import EventType, Period
 from relwatch.prices import Observation, PriceEvent
 
@@ -185,7 +185,13 @@ def compare_value(records: Records, vendors: Sequence[str], start: str, end: str
     """
     if _day(start) > _day(end):
         raise ValueError(f"the window starts ({start}) after it ends ({end})")
-    partial = [_block(records, vendor, start, end) for vendor in vendors]
+    metrics: dict[str, list[Metric]] = {}
+    for metric in records.metrics:
+        metrics.setdefault(metric.artifact, []).append(metric)
+    counts: dict[str, list[DerivativeCount]] = {}
+    for count in records.derivatives:
+        counts.setdefault(count.release, []).append(count)
+    partial = [_block(records, vendor, start, end, metrics, counts) for vendor in vendors]
     total_new = sum(block.new_derivatives for block in partial)
     fair_share = 1 / len(vendors) if vendors else 0.0
     blocks = []
@@ -289,14 +295,12 @@ def launch_price(model: PricedModel) -> tuple[Decimal, str] | None:
 def flagship(models: Iterable[PricedModel], day: str, *, closed_only: bool = False) -> ModelPrice | None:
     """The most expensive current text model on `day` (ties: the later release); with `closed_only`,
     the latest closed flagship: the same choice among models without open weights."""
-    ranked = _ranked(models, day, closed_only=closed_only)
-    return max(ranked, key=lambda p: (p.now, p.released or ""), default=None)
+    return _dearest(price for model, price in _ranked(models, day) if not (closed_only and model.open_weights))
 
 
 def lite(models: Iterable[PricedModel], day: str) -> ModelPrice | None:
     """The cheapest current text model on `day` (ties: the later release)."""
-    ranked = _ranked(models, day, closed_only=False)
-    return min(ranked, key=lambda p: (p.now, _negated(p.released)), default=None)
+    return _cheapest(price for _, price in _ranked(models, day))
 
 
 def first_month_downloads(release: OpenRelease, metrics: Iterable[Metric]) -> int | None:
@@ -312,7 +316,16 @@ def first_month_downloads(release: OpenRelease, metrics: Iterable[Metric]) -> in
     return by_day[min(by_day)] if by_day else None
 
 
-def _block(records: Records, vendor: str, start: str, end: str) -> ValueBlock:
+def _block(
+    records: Records,
+    vendor: str,
+    start: str,
+    end: str,
+    metrics: Mapping[str, Sequence[Metric]],
+    counts_of: Mapping[str, Sequence[DerivativeCount]],
+) -> ValueBlock:
+    """One vendor's block before the shares: `metrics` are `records.metrics` by artifact,
+    `counts_of` `records.derivatives` by release, each in the records' order."""
     models = [m for m in records.models if m.vendor == vendor]
     own = {m.model for m in models}
     events = [
@@ -324,17 +337,18 @@ def _block(records: Records, vendor: str, start: str, end: str) -> ValueBlock:
     rises = [e for e in events if e.kind is EventType.PRICE_RISE]
     cut_pcts = [e.change_pct for e in cuts if e.change_pct is not None]
     rise_pcts = [e.change_pct for e in rises if e.change_pct is not None]
-    current = [m for m in models if is_current(m, end)]
-    open_prices = [p for m in current if m.open_weights and (p := price_on(m, end)) is not None]
-    closed_prices = [p for m in current if not m.open_weights and (p := price_on(m, end)) is not None]
+    current = [(m, price_on(m, end)) for m in models if is_current(m, end)]
+    ranked = _with_launch((m, now) for m, now in current if m.text)
+    open_prices = [p for m, p in current if m.open_weights and p is not None]
+    closed_prices = [p for m, p in current if not m.open_weights and p is not None]
     open_median = _median(open_prices)
     closed_median = _median(closed_prices)
     releases = [r for r in records.releases if r.vendor == vendor and start <= r.released[:10] <= end]
-    downloads = [d for r in releases if (d := first_month_downloads(r, records.metrics)) is not None]
+    downloads = [d for r in releases if (d := _first_month(r, metrics)) is not None]
     at_milestone: dict[int, list[int]] = {}
     new_derivatives = 0
     for release in releases:
-        counts = [c for c in records.derivatives if c.release == release.release]
+        counts = counts_of.get(release.release, ())
         for milestone in DERIVATIVE_MILESTONES:
             taken = max((c for c in counts if c.milestone == milestone), key=lambda c: c.counted_on, default=None)
             if taken is not None:
@@ -345,10 +359,10 @@ def _block(records: Records, vendor: str, start: str, end: str) -> ValueBlock:
         vendor=vendor,
         start=start,
         end=end,
-        flagship=flagship(current, end),
-        lite=lite(current, end),
-        closed_flagship=flagship(current, end, closed_only=True),
-        current_text_models=sum(1 for m in current if m.text and price_on(m, end) is not None),
+        flagship=_dearest(price for _, price in ranked),
+        lite=_cheapest(price for _, price in ranked),
+        closed_flagship=_dearest(price for model, price in ranked if not model.open_weights),
+        current_text_models=sum(1 for m, p in current if m.text and p is not None),
         cuts=len(cuts),
         deepest_cut_pct=min(cut_pcts, default=None),
         rises=len(rises),
@@ -361,10 +375,10 @@ def _block(records: Records, vendor: str, start: str, end: str) -> ValueBlock:
         if open_median and closed_median is not None
         else None,
         open_releases=len(releases),
-        median_first_month_downloads=float(statistics.median(downloads)) if downloads else None,
+        median_first_month_downloads=float(median(downloads)) if downloads else None,
         releases_with_downloads=len(downloads),
         derivatives_per_release={
-            m: statistics.fmean(at_milestone[m]) if m in at_milestone else None for m in DERIVATIVE_MILESTONES
+            m: mean(at_milestone[m]) if m in at_milestone else None for m in DERIVATIVE_MILESTONES
         },
         releases_at_milestone={m: len(at_milestone.get(m, [])) for m in DERIVATIVE_MILESTONES},
         new_derivatives=new_derivatives,
@@ -374,18 +388,36 @@ def _block(records: Records, vendor: str, start: str, end: str) -> ValueBlock:
     )
 
 
-def _ranked(models: Iterable[PricedModel], day: str, *, closed_only: bool) -> list[ModelPrice]:
+def _first_month(release: OpenRelease, metrics: Mapping[str, Sequence[Metric]]) -> int | None:
+    """`first_month_downloads` of the release from the metrics of its own artifacts (`metrics`: by artifact)."""
+    own = [metric for artifact in dict.fromkeys(release.artifacts) for metric in metrics.get(artifact, ())]
+    return first_month_downloads(release, own) if own else None
+
+
+def _ranked(models: Iterable[PricedModel], day: str) -> list[tuple[PricedModel, ModelPrice]]:
+    """Each current text model with a price on `day` and a launch price, with that ModelPrice."""
+    return _with_launch((m, price_on(m, day)) for m in models if m.text and is_current(m, day))
+
+
+def _with_launch(priced: Iterable[tuple[PricedModel, Decimal | None]]) -> list[tuple[PricedModel, ModelPrice]]:
+    """(model, its price now) → (model, ModelPrice) for each model with a price now and at launch."""
     ranked = []
-    for model in models:
-        if not model.text or (closed_only and model.open_weights) or not is_current(model, day):
-            continue
-        now, launch = price_on(model, day), launch_price(model)
-        if now is None or launch is None:
-            continue
-        ranked.append(
-            ModelPrice(model=model.model, released=model.released, launch=launch[0], launch_day=launch[1], now=now)
-        )
+    for model, now in priced:
+        launch = None if now is None else launch_price(model)
+        if now is not None and launch is not None:
+            first, day = launch
+            ranked.append(
+                (model, ModelPrice(model=model.model, released=model.released, launch=first, launch_day=day, now=now))
+            )
     return ranked
+
+
+def _dearest(prices: Iterable[ModelPrice]) -> ModelPrice | None:
+    return max(prices, key=lambda p: (p.now, p.released or ""), default=None)
+
+
+def _cheapest(prices: Iterable[ModelPrice]) -> ModelPrice | None:
+    return min(prices, key=lambda p: (p.now, _negated(p.released)), default=None)
 
 
 def _counted(model: PricedModel) -> list[Observation]:
@@ -404,7 +436,7 @@ def _latest_rows(model: PricedModel, day: str) -> list[Observation]:
 
 
 def _median(values: Sequence[Decimal]) -> Decimal | None:
-    return statistics.median(values) if values else None
+    return median(values) if values else None
 
 
 def _negated(released: str | None) -> int:

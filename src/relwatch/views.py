@@ -23,15 +23,16 @@ DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 def window(since: str | None, until: str | None, months: int = 24) -> tuple[str, str]:
     """The compare window: the days given, else the last `months` months up to today."""
-    from calendar import monthrange
-    from datetime import UTC, date, datetime
+    from datetime import UTC, date, datetime, timedelta
 
     end = check_day(until, "--until") or datetime.now(UTC).date().isoformat()
     start = check_day(since, "--since")
     if start is None:
         last = date.fromisoformat(end)
         year, month = divmod(last.year * 12 + last.month - 1 - months, 12)
-        start = date(year, month + 1, min(last.day, monthrange(year, month + 1)[1])).isoformat()
+        following = date(year + (month + 1) // 12, (month + 1) % 12 + 1, 1)
+        days = (following - timedelta(days=1)).day  # in the month `months` before
+        start = date(year, month + 1, min(last.day, days)).isoformat()
     if start > end:
         raise UsageError(f"--since {start} is after --until {end}")
     return start, end

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from relwatch.models import WEIGHTS_TIERS
 from relwatch.store.core import Database
-from relwatch.value import FIRST_MONTH_DAYS, MILESTONE_SLACK_DAYS, DerivativeCount, Metric, OpenRelease
+
+if TYPE_CHECKING:  # loaded by the reads that build them: `list` and `show` start without the analysis core
+    from relwatch.value import DerivativeCount, Metric, OpenRelease
 
 HUB_KIND = "huggingface"
 _WEIGHTS = tuple(sorted(t.value for t in WEIGHTS_TIERS))
@@ -142,6 +144,8 @@ class AdoptionTables(Database):
 
     def open_releases(self, vendors: Sequence[str]) -> list[OpenRelease]:
         """The vendors' open releases with a whole-day open date, each with its hub repositories."""
+        from relwatch.value import OpenRelease
+
         marks = ", ".join("?" for _ in vendors)
         rows = self.rows(
             f"SELECT release_id, vendor, released, repo FROM ({_OPEN_REPOS}) WHERE vendor IN ({marks}) "
@@ -162,6 +166,8 @@ class AdoptionTables(Database):
         the vendors opened in [start, end], its repositories' counts on the first day from
         `released + FIRST_MONTH_DAYS` to `released + FIRST_MONTH_DAYS + MILESTONE_SLACK_DAYS` that
         has a `downloads` count for any of them. `Metric.artifact` is the repository id."""
+        from relwatch.value import FIRST_MONTH_DAYS, MILESTONE_SLACK_DAYS, Metric
+
         marks = ", ".join("?" for _ in vendors)
         rows = self.conn.execute(
             "SELECT repo, day, downloads, downloads_all_time, likes FROM ("
@@ -179,6 +185,8 @@ class AdoptionTables(Database):
 
     def artifact_metrics(self, repos: Sequence[str], start: str, end: str) -> list[Metric]:
         """Every stored count of the hub repositories `repos` on days in [start, end], by repo then day."""
+        from relwatch.value import Metric
+
         marks = ", ".join("?" for _ in repos)
         rows = self.conn.execute(
             "SELECT a.external_id, m.day, m.downloads, m.downloads_all_time, m.likes FROM artifact_metrics m "
@@ -194,6 +202,8 @@ class AdoptionTables(Database):
     def derivative_records(self, vendors: Sequence[str]) -> list[DerivativeCount]:
         """The derivative counts of the vendors' releases per (release, milestone), summed over the
         release's repositories by relation; `counted_on` is the latest poll's day."""
+        from relwatch.value import DerivativeCount
+
         marks = ", ".join("?" for _ in vendors)
         rows = self.conn.execute(
             "SELECT d.release_id, d.milestone_days, d.relation, sum(d.count), max(d.observed_at) "

@@ -258,6 +258,12 @@ ALTER TABLE source_runs ADD COLUMN skipped_reasons TEXT;                -- the f
 ALTER TABLE source_runs ADD COLUMN accepted_at TEXT;                    -- when a suspect drop was accepted
 """
 
+# The last price read of a vendor's offers (`compare`, `report`: prices are known as of it) is one
+# index seek per offer instead of a walk over a year of daily rows.
+M010_LAST_PRICE_READ = """
+CREATE INDEX price_observations_last ON price_observations (offer_id, last_observed);
+"""
+
 # (name, SQL script), applied in order, each in its own transaction, recorded in `migrations`.
 MIGRATIONS: list[tuple[str, str]] = [
     ("001_initial", M001_INITIAL),
@@ -269,4 +275,5 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("007_adoption", M007_ADOPTION),
     ("008_listing_state", M008_LISTING_STATE),
     ("009_digest_and_skipped", M009_DIGEST_AND_SKIPPED),
+    ("010_last_price_read", M010_LAST_PRICE_READ),
 ]

@@ -7,24 +7,14 @@ import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from relwatch.models import WEIGHTS_TIERS, EventType
-from relwatch.prices import (
-    Channel,
-    Observation,
-    Offer,
-    PagePrices,
-    Price,
-    PriceEvent,
-    Quote,
-    Unit,
-    observe,
-    split_variant,
-)
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # loaded by the functions that build them: `list` and `show` start without the price model
+    from decimal import Decimal
+
+    from relwatch.prices import Observation, Offer, PagePrices, Price, PriceEvent, Quote
     from relwatch.value import OpenRelease, Records
 
 OPEN_TIERS = frozenset(str(tier) for tier in WEIGHTS_TIERS)
@@ -95,6 +85,8 @@ class PriceTables:
         A ledger's dated observations and events are added once (a re-read adds nothing). When
         `complete`, offers this source listed before and no longer lists get `model-retired`.
         """
+        from relwatch.prices import observe
+
         added = events = 0
         seen: set[str] = set()
         for read in reads:
@@ -263,7 +255,8 @@ class PriceTables:
         """The day (YYYY-MM-DD) of the latest price observation of `vendors`, or None."""
         where, params = _vendor_filter(vendors, "p.")
         row = self.conn.execute(
-            "SELECT max(o.last_observed) FROM price_observations o JOIN price_offers p ON p.id = o.offer_id " + where,
+            "SELECT max((SELECT max(o.last_observed) FROM price_observations o WHERE o.offer_id = p.id)) "
+            "FROM price_offers p " + where,
             params,
         ).fetchone()
         return None if row is None or row[0] is None else str(row[0])[:10]
@@ -283,6 +276,8 @@ class PriceTables:
             + "".join(f"AND p.output_modalities NOT LIKE '%\"{media}\"%' " for media in MEDIA_OUTPUTS),
             params,
         ).fetchall()
+        from decimal import Decimal
+
         prices: dict[str, Decimal] = {}
         for release_id, price in rows:
             if price is not None:
@@ -361,6 +356,8 @@ def _vendor_filter(vendors: Iterable[str] | None, prefix: str = "") -> tuple[str
 
 
 def _stored_offer(row: Sequence[Any]) -> StoredOffer:
+    from relwatch.prices import Channel, Offer
+
     offer = Offer(model_id=row[3], variant=row[4], seller=row[5], channel=Channel(row[6]))
     return StoredOffer(
         offer=offer, vendor=row[2], name=row[7], output_modalities=tuple(json.loads(row[8])), retired_at=row[9]
@@ -368,6 +365,8 @@ def _stored_offer(row: Sequence[Any]) -> StoredOffer:
 
 
 def _observation(offer: Offer, row: Sequence[Any]) -> Observation:
+    from relwatch.prices import Observation, Price, Unit
+
     price = Price(components=json.loads(row[1]), unit=Unit(row[2]), complete=bool(row[3]))
     return Observation(offer=offer, price=price, first_observed=row[6], last_observed=row[7], source=row[8])
 
@@ -380,13 +379,15 @@ def model_key(model_id: str) -> str:
 
 class ValueRecords(PriceTables):
     """What the "price and value" block reads (`relwatch.value.Records`), from the price tables,
-    the catalogue artifacts and the releases. Adoption metrics and derivative counts come from
-    their own tables when a database has them; without them those figures rest on nothing."""
+    the catalogue artifacts and the releases: prices, price events and open releases, without
+    adoption metrics or derivative counts (`Store.first_month_metrics` and
+    `Store.derivative_records` read those)."""
 
-    def value_records(self, vendors: Sequence[str], days: Sequence[str]) -> Records:
-        """The records of `vendors` for figures taken on `days` (ISO dates): one PricedModel per
-        vendor and model (`model_key`), with the observations of its offers those figures read
-        (`price_observations_on`); price events; open releases with their hub repositories."""
+    def value_records(self, vendors: Sequence[str], days: Sequence[str], since: str = "") -> Records:
+        """The records of `vendors` for figures taken on `days` (ISO dates) over windows that start
+        on or after `since` (a day; "" for any): one PricedModel per vendor and model
+        (`model_key`), with the observations of its offers those figures read
+        (`price_observations_on`); price events; the open releases opened since `since`."""
         from relwatch.value import PricedModel, Records  # the analysis core: loaded by the commands that use it
 
         offers = self.price_offers(vendors)
@@ -413,7 +414,7 @@ class ValueRecords(PriceTables):
         events = same_changes_once(
             [_price_event(r) for r in self.price_events(vendors) if r["type"] != "model-retired"]
         )
-        return Records(models=models, events=events, releases=self._open_releases(vendors))
+        return Records(models=models, events=events, releases=self._open_releases(vendors, since))
 
     def _catalogue_facts(self, vendors: Sequence[str]) -> dict[tuple[str, str], tuple[str | None, bool]]:
         """(vendor, model key) → (earliest catalogue date, whether any catalogue says open weights)."""
@@ -431,35 +432,20 @@ class ValueRecords(PriceTables):
             facts[key] = (first, held_open or bool(weights_ref) or tier in OPEN_TIERS)
         return facts
 
-    def _open_releases(self, vendors: Sequence[str]) -> list[OpenRelease]:
-        """The open releases of `vendors`; with their hub repositories only when the database keeps
-        adoption metrics (the one thing the repositories are read for)."""
-        marks = ", ".join("?" for _ in vendors)
-        metrics = self.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'artifact_metrics'").fetchone()
-        if metrics is None:
-            rows = self.conn.execute(
-                "SELECT vendor_id, id, coalesce(first_open_at, date), NULL FROM releases "
-                f"WHERE vendor_id IN ({marks}) AND tier IN ({', '.join('?' for _ in OPEN_TIERS)}) "
-                "AND coalesce(first_open_at, date) IS NOT NULL",
-                [*vendors, *sorted(OPEN_TIERS)],
-            ).fetchall()
-        else:
-            rows = self.conn.execute(
-                "SELECT r.vendor_id, r.id, coalesce(r.first_open_at, r.date), group_concat(a.external_id, char(10)) "
-                "FROM releases r LEFT JOIN artifacts a ON a.release_id = r.id "
-                "AND a.kind IN ('huggingface', 'modelscope') "
-                f"WHERE r.vendor_id IN ({marks}) AND r.tier IN ({', '.join('?' for _ in OPEN_TIERS)}) "
-                "AND coalesce(r.first_open_at, r.date) IS NOT NULL GROUP BY r.id",
-                [*vendors, *sorted(OPEN_TIERS)],
-            ).fetchall()
+    def _open_releases(self, vendors: Sequence[str], since: str) -> list[OpenRelease]:
+        """The open releases of `vendors` opened on or after the day `since` (the first ten
+        characters of their open day, as `value` reads it), without their repositories: these
+        records carry no adoption metrics, the one thing the repositories are read for."""
         from relwatch.value import OpenRelease
 
-        return [
-            OpenRelease(
-                vendor=v, release=rid, released=day[:10], artifacts=tuple((ids or "").split("\n")) if ids else ()
-            )
-            for v, rid, day, ids in rows
-        ]
+        marks = ", ".join("?" for _ in vendors)
+        rows = self.conn.execute(
+            "SELECT vendor_id, id, coalesce(first_open_at, date) FROM releases "
+            f"WHERE vendor_id IN ({marks}) AND tier IN ({', '.join('?' for _ in OPEN_TIERS)}) "
+            "AND substr(coalesce(first_open_at, date), 1, 10) >= ? ORDER BY id",
+            [*vendors, *sorted(OPEN_TIERS), since],
+        ).fetchall()
+        return [OpenRelease(vendor=v, release=rid, released=day[:10]) for v, rid, day in rows]
 
 
 def same_changes_once(events: Sequence[PriceEvent]) -> list[PriceEvent]:
@@ -475,6 +461,10 @@ def same_changes_once(events: Sequence[PriceEvent]) -> list[PriceEvent]:
 
 def _price_event(row: dict[str, Any]) -> PriceEvent:
     """A stored cut or rise → the PriceEvent the block counts (model named by `model_key`)."""
+    from decimal import Decimal
+
+    from relwatch.prices import Channel, Offer, PriceEvent, split_variant
+
     base, variant = split_variant(row["subject"])
     old, new = json.loads(row["old_value"] or "{}"), json.loads(row["new_value"] or "{}")
 
@@ -498,6 +488,8 @@ def _price_event(row: dict[str, Any]) -> PriceEvent:
 def _by_offer(rows: Iterable[Sequence[Any]]) -> dict[str, list[Observation]]:
     """offer key → its observations, from rows of (offer_key, model_id, variant, seller, channel,
     *OBSERVATION_COLUMNS), in the rows' order."""
+    from relwatch.prices import Channel, Offer
+
     out: dict[str, list[Observation]] = {}
     for row in rows:
         offer = Offer(model_id=row[1], variant=row[2], seller=row[3], channel=Channel(row[4]))

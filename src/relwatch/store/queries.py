@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from relwatch.models import ListedArtifact, Release, SourceStatus
+from relwatch.models import FIGURE_FIELDS, ListedArtifact, Release, SourceStatus, figure_record
 from relwatch.store.core import Database
 
 
@@ -54,6 +54,18 @@ class Queries(Database):
             sql += " LIMIT :limit"
             params["limit"] = limit
         return [Release.from_row(row) for row in self.rows(sql, params)]
+
+    def figure_releases(self, vendors: list[str], since: str, until: str) -> list[dict[str, Any]]:
+        """The vendors' releases dated inside [since, until] (days; a release's day is the first ten
+        characters of its date, as `analysis.select_releases` reads it), newest first as
+        `list_releases` orders them, as the records the compare figures read
+        (`models.figure_record`: FIGURE_FIELDS of `Release.as_record`)."""
+        where, params = _filters(vendors, None, None, None, None)
+        where.append("date IS NOT NULL AND date != '' AND substr(date, 1, 10) BETWEEN :first AND :last")
+        params.update(first=since, last=until)
+        columns = ", ".join("vendor_id" if name == "vendor" else name for name in FIGURE_FIELDS)
+        sql = f"SELECT {columns} FROM releases WHERE {' AND '.join(where)} ORDER BY date DESC, id DESC"
+        return [figure_record(row) for row in self.conn.execute(sql, params)]
 
     def list_artifacts(
         self,
