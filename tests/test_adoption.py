@@ -298,7 +298,13 @@ def test_first_month_downloads_are_read_alone_when_the_listing_has_none(tmp_path
     repos = sorted(item["id"] for item in hub.orgs[ORG])
     derivatives.serve_counts(repos[0], 52_000, 52_000, 40)
     derivatives.serve_counts(repos[1], 61_000, 61_500, 12)
-    config = config_for(tmp_path, hub)
+    hub.orgs["beta-lab"] = hf_models("beta-lab", 1)  # a second vendor, opened a month later: no first-month count yet
+    hub.orgs["beta-lab"][0]["createdAt"] = hub.orgs["beta-lab"][0]["lastModified"] = "2026-04-01T10:00:00.000Z"
+    sources = {
+        vendor: [{"kind": "huggingface", "org": org, "base_url": hub.loopback.url, "full_sweep_days": 0}]
+        for vendor, org in (("acme", ORG), ("beta", "beta-lab"))
+    }
+    config = write_config(tmp_path / "sources.toml", sources)
     db = tmp_path / "r.db"
 
     clock("2026-04-02T06:00:00Z")  # +31: in the first-month window
@@ -329,3 +335,17 @@ def test_first_month_downloads_are_read_alone_when_the_listing_has_none(tmp_path
     assert blocks[0].releases_with_downloads == 2
     assert blocks[0].releases_at_milestone[30] == 2
 
+
+    # The command reads the same series: compare's block carries the figures, not only the store.
+    window = ["--db", str(db), "--since", "2026-03-01", "--until", "2026-04-30"]
+    shown = cli("compare", "acme", "beta", *window, "-f", "json")
+    assert shown.returncode == 0, shown.stderr
+    block, later = json.loads(shown.stdout)["price_and_value"]["vendors"]
+    assert (block["open_releases"], block["median_first_month_downloads"], block["releases_with_downloads"]) == (
+        2,
+        56_500,
+        2,
+    )
+    assert block["releases_at_milestone"]["30"] == 2 and block["derivatives_per_release"]["30"] == 0
+    assert (later["open_releases"], later["median_first_month_downloads"]) == (1, None)
+    assert "56,500" in cli("compare", "acme", "beta", *window).stdout

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from relwatch.store.migrations import MIGRATIONS
 from tests.conftest import RELWATCH, invoke, query, write_config
 from tests.loopback import Loopback, Reply, hf_models, json_reply
 
@@ -479,14 +480,15 @@ def test_a_database_from_a_newer_relwatch_is_not_written(setup, env):
     assert sync(db, config, env).returncode == 0
     conn = sqlite3.connect(db)
     with conn:
-        conn.execute("INSERT INTO migrations VALUES ('012_future', '2027-01-01T00:00:00Z')")
+        conn.execute("INSERT INTO migrations VALUES ('999_future', '2027-01-01T00:00:00Z')")
     conn.close()
     before = artifacts(db), query(db, "SELECT * FROM sync_runs")
     for command in (["sync", "--config", str(config)], ["reclassify", "--config", str(config)]):
         result = _no_traceback(invoke([*command, "--db", str(db)], env))
         assert result.returncode == 1
         assert _summary_lines(result) == [
-            f"relwatch: error: database {db}: written by a newer relwatch (schema 012); this one knows up to 010: "
+            f"relwatch: error: database {db}: written by a newer relwatch (schema 999); this one knows up to "
+            f"{MIGRATIONS[-1][0][:3]}: "
             "upgrade relwatch to write it (read commands still work)"
         ]
     assert (artifacts(db), query(db, "SELECT * FROM sync_runs")) == before

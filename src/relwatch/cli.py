@@ -461,7 +461,7 @@ def report(
         from relwatch.report_prices import price_days, price_section
 
         start, end = priced_window(store, chosen, window)
-        prices = price_section(store.value_records(chosen, price_days(start, end)).models, chosen, start, end)
+        prices = price_section(store.priced_models(chosen, price_days(start, end)), chosen, start, end)
         adoption = adoption_of(store, chosen, comparison.since, comparison.until)
     title = f"{' vs '.join(chosen)}: open and closed releases, {comparison.since} → {comparison.until}"
     more = [prices, adoption]

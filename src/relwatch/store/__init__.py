@@ -20,7 +20,6 @@ from relwatch.errors import RelwatchError
 from relwatch.store.core import DB_ENV, DatabaseFault, default_db_path, resolve_db_path
 from relwatch.store.lock import sync_lock
 from relwatch.store.lookups import HubLookups
-from relwatch.store.metrics import AdoptionTables
 from relwatch.store.prices import ValueRecords
 from relwatch.store.queries import Queries
 from relwatch.store.releases import ReleaseTables
@@ -29,7 +28,7 @@ from relwatch.store.runs import RunRecords
 __all__ = ["DB_ENV", "DatabaseFault", "Store", "default_db_path", "resolve_db_path", "sync_lock"]
 
 
-class Store(Queries, RunRecords, ReleaseTables, AdoptionTables, HubLookups, ValueRecords):
+class Store(Queries, RunRecords, ReleaseTables, HubLookups, ValueRecords):
     """An open relwatch database, migrated to the current schema."""
 
     @classmethod

@@ -264,6 +264,13 @@ M010_LAST_PRICE_READ = """
 CREATE INDEX price_observations_last ON price_observations (offer_id, last_observed);
 """
 
+# The hub repositories of a vendor's open releases (`compare`'s adoption figures) are read from one
+# index, without a visit to each artifact's row: it replaces the index on release_id alone.
+M011_RELEASE_REPOS = """
+DROP INDEX artifacts_release;
+CREATE INDEX artifacts_release_repos ON artifacts (release_id, kind, gone_at, derivative_of, external_id);
+"""
+
 # (name, SQL script), applied in order, each in its own transaction, recorded in `migrations`.
 MIGRATIONS: list[tuple[str, str]] = [
     ("001_initial", M001_INITIAL),
@@ -276,4 +283,5 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("008_listing_state", M008_LISTING_STATE),
     ("009_digest_and_skipped", M009_DIGEST_AND_SKIPPED),
     ("010_last_price_read", M010_LAST_PRICE_READ),
+    ("011_release_repos", M011_RELEASE_REPOS),
 ]

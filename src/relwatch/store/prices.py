@@ -10,12 +10,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from relwatch.models import WEIGHTS_TIERS, EventType
+from relwatch.store.metrics import AdoptionTables
 
 if TYPE_CHECKING:  # loaded by the functions that build them: `list` and `show` start without the price model
     from decimal import Decimal
 
     from relwatch.prices import Observation, Offer, PagePrices, Price, PriceEvent, Quote
-    from relwatch.value import OpenRelease, Records
+    from relwatch.value import OpenRelease, PricedModel, Records
 
 OPEN_TIERS = frozenset(str(tier) for tier in WEIGHTS_TIERS)
 # A model writing any of these is no text model even when it also returns text (Lyria 3 Pro:
@@ -377,18 +378,33 @@ def model_key(model_id: str) -> str:
     return model_id.rsplit("/", 1)[-1].strip().lower()
 
 
-class ValueRecords(PriceTables):
-    """What the "price and value" block reads (`relwatch.value.Records`), from the price tables,
-    the catalogue artifacts and the releases: prices, price events and open releases, without
-    adoption metrics or derivative counts (`Store.first_month_metrics` and
-    `Store.derivative_records` read those)."""
+class ValueRecords(PriceTables, AdoptionTables):
+    """What the "price and value" block reads (`relwatch.value.Records`): prices and price events
+    from the price tables and the catalogue artifacts, open releases from the releases, and their
+    adoption (first-month counts and derivative counts) from the adoption series."""
 
     def value_records(self, vendors: Sequence[str], days: Sequence[str], since: str = "") -> Records:
         """The records of `vendors` for figures taken on `days` (ISO dates) over windows that start
-        on or after `since` (a day; "" for any): one PricedModel per vendor and model
-        (`model_key`), with the observations of its offers those figures read
-        (`price_observations_on`); price events; the open releases opened since `since`."""
-        from relwatch.value import PricedModel, Records  # the analysis core: loaded by the commands that use it
+        on or after `since` (a day; "" for any): `priced_models`; price events; the open releases
+        opened since `since`, each with its hub repositories; the first-month counts of those
+        opened up to the last of `days` (`first_month_metrics`); their derivative counts."""
+        from relwatch.value import Records  # the analysis core: loaded by the commands that use it
+
+        events = same_changes_once(
+            [_price_event(r) for r in self.price_events(vendors) if r["type"] != "model-retired"]
+        )
+        return Records(
+            models=self.priced_models(vendors, days),
+            events=events,
+            releases=self._open_releases(vendors, since),
+            metrics=self.first_month_metrics(vendors, since, max(days, default=since)),
+            derivatives=self.derivative_records(vendors),
+        )
+
+    def priced_models(self, vendors: Sequence[str], days: Sequence[str]) -> list[PricedModel]:
+        """One PricedModel per vendor and model (`model_key`), with the observations of its offers
+        that figures taken on `days` (ISO dates) read (`price_observations_on`)."""
+        from relwatch.value import PricedModel
 
         offers = self.price_offers(vendors)
         observations = self.price_observations_on(vendors, days)
@@ -411,10 +427,7 @@ class ValueRecords(PriceTables):
                     observations=rows,
                 )
             )
-        events = same_changes_once(
-            [_price_event(r) for r in self.price_events(vendors) if r["type"] != "model-retired"]
-        )
-        return Records(models=models, events=events, releases=self._open_releases(vendors, since))
+        return models
 
     def _catalogue_facts(self, vendors: Sequence[str]) -> dict[tuple[str, str], tuple[str | None, bool]]:
         """(vendor, model key) → (earliest catalogue date, whether any catalogue says open weights)."""
@@ -434,9 +447,11 @@ class ValueRecords(PriceTables):
 
     def _open_releases(self, vendors: Sequence[str], since: str) -> list[OpenRelease]:
         """The open releases of `vendors` opened on or after the day `since` (the first ten
-        characters of their open day, as `value` reads it), without their repositories: these
-        records carry no adoption metrics, the one thing the repositories are read for."""
+        characters of their open day, as `value` reads it), each with its hub repositories (none
+        for a release known only from catalogues: it counts, with no adoption figures)."""
         from relwatch.value import OpenRelease
+
+        repos = self.open_release_repos(vendors, since)
 
         marks = ", ".join("?" for _ in vendors)
         rows = self.conn.execute(
@@ -445,7 +460,9 @@ class ValueRecords(PriceTables):
             "AND substr(coalesce(first_open_at, date), 1, 10) >= ? ORDER BY id",
             [*vendors, *sorted(OPEN_TIERS), since],
         ).fetchall()
-        return [OpenRelease(vendor=v, release=rid, released=day[:10]) for v, rid, day in rows]
+        return [
+            OpenRelease(vendor=v, release=rid, released=day[:10], artifacts=repos.get(rid, ())) for v, rid, day in rows
+        ]
 
 
 def same_changes_once(events: Sequence[PriceEvent]) -> list[PriceEvent]:
