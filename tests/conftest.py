@@ -12,10 +12,44 @@ import pytest
 
 from tests.loopback import HfHub, Loopback
 
+# Compiled modules are cached even where PYTHONDONTWRITEBYTECODE is set (as bench/measure.py does): otherwise
+# every spawned `relwatch` compiles the package again, and every worker rewrites every test module again.
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+sys.dont_write_bytecode = False
+
 RELWATCH = str(Path(sys.executable).parent / "relwatch")
 # Public recordings and captures live beside the clone, not in it (CI checks `shared/` out there).
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 FAST_SETTINGS = {"timeout": 5.0, "retries": 3, "backoff": 0.01, "max_backoff": 0.05, "max_wait": 2.0}
+
+
+def modules_with_a_module_fixture() -> set[str]:
+    """The test files (`tests/test_x.py`, as node ids start) that define a module-scoped fixture."""
+    here = Path(__file__).parent
+    return {
+        f"{here.name}/{path.name}" for path in here.glob("test_*.py") if 'scope="module"' in path.read_text("utf-8")
+    }
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """`--dist loadgroup` (pyproject's addopts), its groups made here: each test is a unit of work,
+    except that the tests of a file with a module-scoped fixture are one unit, so that fixture is
+    made once; the scheduler sends the largest units first, so a long fixture never starts last.
+    (pytest-xdist groups by its `xdist_group` mark through a node-id attribute pytest 9 no longer
+    reads, so that mark would group nothing.) Any other `--dist` keeps pytest-xdist's scheduler."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    shared = modules_with_a_module_fixture()
+
+    class ByModuleFixture(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::", 1)[0]
+            return path if path in shared else nodeid
+
+    return ByModuleFixture(config, log)
 
 
 def shared_path(*parts: str) -> Path:
