@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import functools
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -21,6 +24,19 @@ RELWATCH = str(Path(sys.executable).parent / "relwatch")
 # Public recordings and captures live beside the clone, not in it (CI checks `shared/` out there).
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 FAST_SETTINGS = {"timeout": 5.0, "retries": 3, "backoff": 0.01, "max_backoff": 0.05, "max_wait": 2.0}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    """Temporary folders in memory (a fresh folder in /dev/shm, removed when the run ends) when the
+    machine has /dev/shm and no `--basetemp` was given: nearly every test creates SQLite databases,
+    and their fsyncs to a disk cost more wall time than the tests' own work. pytest-xdist workers get
+    their folders inside the main process's."""
+    shm = Path("/dev/shm")
+    if hasattr(config, "workerinput") or config.option.basetemp or not (shm.is_dir() and os.access(shm, os.W_OK)):
+        return
+    config.option.basetemp = tempfile.mkdtemp(prefix="relwatch-tests-", dir=shm)
+    config.add_cleanup(functools.partial(shutil.rmtree, config.option.basetemp, ignore_errors=True))
 
 
 def modules_with_a_module_fixture() -> set[str]:
