@@ -30,7 +30,7 @@ FAST_SETTINGS = {"timeout": 5.0, "retries": 3, "backoff": 0.01, "max_backoff": 0
 def pytest_configure(config: pytest.Config) -> None:
     """Temporary folders in memory (a fresh folder in /dev/shm, removed when the run ends) when the
     machine has /dev/shm and no `--basetemp` was given: nearly every test creates SQLite databases,
-    and creating one on a disk waits ~80 ms for fsyncs (on this project's CI machine) against ~12 ms of
+    and creating one on a disk waits ~80 ms for fsyncs (a shared 2-core VM) against ~12 ms of CPU
     work. pytest-xdist workers get their folders inside the main process's."""
     shm = Path("/dev/shm")
     if hasattr(config, "workerinput") or config.option.basetemp or not (shm.is_dir() and os.access(shm, os.W_OK)):
