@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import importlib.util
 import json
-import socket
-import subprocess
-import sys
-import time
-from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
-import httpx
 import pytest
 
 from relwatch.config import parse_config
@@ -33,7 +29,6 @@ name = "Baidu"
 kind = "huggingface"
 org = "baidu"
 """
-STARTUP_LIMIT = 30.0  # seconds for Datasette to answer its first request
 
 
 def make_db(path: Path) -> Path:
@@ -91,59 +86,40 @@ def test_relwatch_writes_the_metadata_under_the_databases_name(tmp_path: Path, e
     assert refused.returncode == 2 and refused.stderr.startswith("relwatch: error: cannot write")
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @pytest.fixture
-def datasette(tmp_path: Path, env: dict[str, str]) -> Iterator[str]:
-    """Datasette serving a relwatch database and the metadata `relwatch datasette-metadata` wrote,
-    on loopback; yields its base URL."""
+def datasette(tmp_path: Path, env: dict[str, str]) -> Any:
+    """Datasette (its app, in this process) serving a relwatch database with the metadata
+    `relwatch datasette-metadata` wrote, as `datasette serve DB --metadata FILE` reads it."""
     if importlib.util.find_spec("datasette") is None:
         pytest.skip("datasette is not installed (pip install -e '.[datasette]')")
+    from datasette.app import Datasette
+
     db = make_db(tmp_path / "relwatch.db")
     meta = tmp_path / "metadata.json"
     written = invoke(["datasette-metadata", "--db", str(db), "-o", str(meta)], env)
     assert written.returncode == 0, written.stderr
-    port = free_port()
-    argv = [sys.executable, "-m", "datasette", "serve", str(db), "--metadata", str(meta)]
-    log = (tmp_path / "datasette.log").open("w")
-    server = subprocess.Popen([*argv, "--host", "127.0.0.1", "--port", str(port)], stdout=log, stderr=log)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + STARTUP_LIMIT
-        while True:
-            try:
-                httpx.get(f"{base}/-/versions.json", timeout=2.0).raise_for_status()
-                break
-            except httpx.TransportError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    log.flush()
-                    pytest.fail(f"datasette did not start: {(tmp_path / 'datasette.log').read_text()}")
-                time.sleep(0.1)
-        yield base
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        log.close()
+    return Datasette([str(db)], metadata=json.loads(meta.read_text(encoding="utf-8")))
 
 
-def test_datasette_serves_rows_and_descriptions(datasette: str) -> None:
-    rows = httpx.get(f"{datasette}/relwatch/vendors.json?_shape=array", timeout=10.0).json()
+def served(app: Any, path: str) -> Any:
+    """The app's answer to GET `path` (a 200, or the test fails), through its own HTTP client."""
+
+    async def get() -> Any:
+        response = await app.client.get(path)
+        response.raise_for_status()
+        return response
+
+    return asyncio.run(get())
+
+
+def test_datasette_serves_rows_and_descriptions(datasette: Any) -> None:
+    rows = served(datasette, "/relwatch/vendors.json?_shape=array").json()
     assert sorted((row["id"], row["name"]) for row in rows) == [("baidu", "Baidu"), ("google", "Google")]
     assert json.loads(next(row for row in rows if row["id"] == "google")["aliases"]) == ["deepmind"]
 
-    served = httpx.get(f"{datasette}/-/metadata.json", timeout=10.0).json()
-    tables = served["databases"]["relwatch"]["tables"]
+    tables = served(datasette, "/-/metadata.json").json()["databases"]["relwatch"]["tables"]
     assert tables["releases"]["columns"]["date_source"] == DESCRIPTIONS["releases"]["columns"]["date_source"]
     assert tables["artifacts"]["description"] == DESCRIPTIONS["artifacts"]["description"]
 
-    page = httpx.get(f"{datasette}/relwatch/sources", timeout=10.0).text
+    page = served(datasette, "/relwatch/sources").text
     assert "Where relwatch reads each vendor" in page

@@ -6,11 +6,13 @@ import os
 import signal
 import sqlite3
 import subprocess
+import threading
 import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
+import relwatch.http
 from relwatch.store.migrations import MIGRATIONS
 from tests.conftest import RELWATCH, invoke, query, write_config
 from tests.loopback import Loopback, Reply, hf_models, json_reply
@@ -71,13 +73,22 @@ def synced_then_changed(setup, env, hub):
     return db, config, artifacts(db)
 
 
-def test_429_with_short_retry_after_is_waited_out(setup, env, hub):
+def test_429_with_short_retry_after_is_waited_out(setup, env, hub, monkeypatch):
     db, config = setup
     hub.loopback.fail_next("/api/models", Reply(status=429, headers={"Retry-After": "1"}))
-    started = time.monotonic()
+    waits = []
+
+    async def wait(seconds):  # the sync's waits, through Http's sleep seam, taken at once
+        waits.append(seconds)
+
+    class Http(relwatch.http.Http):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, sleep=wait, **kwargs)
+
+    monkeypatch.setattr(relwatch.http, "Http", Http)
     result = sync(db, config, env)
     assert result.returncode == 0, result.stderr
-    assert time.monotonic() - started >= 1.0
+    assert sum(waits) >= 1.0
     assert json.loads(result.stdout)["totals"]["new"] == 38
 
 
@@ -171,6 +182,8 @@ def test_faults_fail_one_source_and_keep_its_data(setup, env, hub, name, reply, 
     db, config, before = synced_then_changed(setup, env, hub)
     if name == "oversized body":
         config.write_text(config.read_text().replace("[settings]", "[settings]\nmax_response_bytes = 100000"))
+    if name == "timeout":  # each attempt waits out the 0.5 s timeout: one retry, not three
+        config.write_text(config.read_text().replace("retries = 3", "retries = 1"))
     fail_acme_with(hub, reply)
     result = sync(db, config, env)
     assert result.returncode == 1, result.stdout
@@ -239,23 +252,31 @@ def test_two_overlapping_syncs(setup, env, hub):
     assert sync(db, config, env).returncode == 0
     before = artifacts(db)
     runs_before = query(db, "SELECT count(*) FROM sync_runs")
-    original = hub.handle
-    hub.loopback.route("/api/models", lambda r: _slow(original, r))
+    refused, asked = _slow_until_set(hub), len(hub.loopback.log)
     first = subprocess.Popen([RELWATCH, "sync", "--config", str(config), "--db", str(db), "--quiet"], env=env)
     try:
-        _wait_for(lambda: len(hub.loopback.log) > 5)
+        _wait_for(lambda: len(hub.loopback.log) > asked)  # the first sync holds the lock before it asks
         second = sync(db, config, env)
         assert second.returncode == 3
         assert second.stderr.strip() == f"relwatch: error: another relwatch sync is running on {db}"
     finally:
+        refused.set()
         assert first.wait(timeout=60) == 0
     assert artifacts(db) == before
     assert query(db, "SELECT count(*) FROM sync_runs")[0][0] == runs_before[0][0] + 1
 
 
-def _slow(handler, request):
-    time.sleep(0.3)
-    return handler(request)
+def _slow_until_set(hub):
+    """Hub listings answered 0.3 s late (within the 0.5 s timeout) until the returned event is set,
+    then at once: a sync started meanwhile is still running when the test looks."""
+    original, done = hub.handle, threading.Event()
+
+    def handler(request):
+        done.wait(0.3)
+        return original(request)
+
+    hub.loopback.route("/api/models", handler)
+    return done
 
 
 def _wait_for(condition, timeout=20.0):
@@ -416,15 +437,15 @@ def test_a_symlink_to_the_database_shares_its_lock(setup, env, hub):
     assert sync(db, config, env).returncode == 0
     link = db.parent / "link.db"
     link.symlink_to(db)
-    original = hub.handle
-    hub.loopback.route("/api/models", lambda r: _slow(original, r))
+    refused, asked = _slow_until_set(hub), len(hub.loopback.log)
     first = subprocess.Popen([RELWATCH, "sync", "--config", str(config), "--db", str(db), "--quiet"], env=env)
     try:
-        _wait_for(lambda: len(hub.loopback.log) > 5)
+        _wait_for(lambda: len(hub.loopback.log) > asked)
         second = sync(link, config, env)
         assert second.returncode == 3, second.stderr
         assert "another relwatch sync is running" in second.stderr
     finally:
+        refused.set()
         assert first.wait(timeout=60) == 0
 
 
