@@ -69,6 +69,20 @@ from relwatch.models import Openness
         ("jinaai/jina-embeddings-v2-small-en", "jina-embeddings-v2-small"),
         ("BAAI/bge-base-en-v1.5", "bge-v1.5"),
         ("openchat/openchat-3.5", "openchat-3.5"),
+        ("EleutherAI/pythia-12b-deduped", "pythia"),
+        ("tiiuae/Falcon-H1-1.5B-Deep-Instruct", "falcon-h1"),
+        ("HuggingFaceTB/SmolVLM2-500M-Video-Instruct", "smolvlm2"),
+        ("Salesforce/codegen-16B-nl", "codegen"),
+        ("Salesforce/xgen-7b-8k-inst", "xgen"),
+        ("meta-llama/Llama-3.2-11B-Vision-Instruct", "llama-3.2-vision"),
+        ("nvidia/canary-1b-flash", "canary-flash"),
+        ("ArliAI/QwQ-32B-ArliAI-RpR-v1", "qwq-arliai-rpr-v1"),
+        ("shisa-ai/shisa-v2-qwen2.5-7b", "shisa-v2"),
+        ("shisa-ai/shisa-v2-mistral-nemo-12b", "shisa-v2"),
+        ("shisa-ai/shisa-v2-llama3.3-70b", "shisa-v2"),
+        ("teknium/openhermes-2.5-mistral-7b", "openhermes-2.5"),
+        ("aion-labs/aion-rp-llama-3.1-8b", "aion-rp-llama-3.1"),
+        ("nvidia/OpenReasoning-Nemotron-7B", "openreasoning-nemotron"),
     ],
 )
 def test_the_kinds_of_miss(name, family):
@@ -170,6 +184,37 @@ def test_lines_of_every_configured_vendor_mark_derivatives_but_not_the_vendors_o
     assert [found[i][1] for i in range(1, 5)] == ["microsoft", "zhipu", "moonshot", None]
     own = evidence_labels([catalogue(1, "microsoft/phi-4-reasoning-plus")], VendorRules(key="microsoft"), {})
     assert own[1][1] is None
+
+
+def test_llama_abbreviated_in_a_catalogue_id_marks_a_derivative():
+    rules = VendorRules(key="acme", orgs=frozenset({"acme"}))
+    rows = [catalogue(1, "acme/l3.3-euryale-70b"), catalogue(2, "acme/mythomax-l2-13b"), catalogue(3, "acme/l4-widget")]
+    found = evidence_labels(rows, rules, {})
+    assert [found[i][1] for i in (1, 2, 3)] == ["meta", "meta", None]
+
+
+def test_a_sized_listing_of_a_publisher_without_weights_is_a_derivative():
+    """A parameter count names open weights; a publisher with no hub organisation whose entry
+    points at no weights has fine-tuned or merged someone else's model."""
+    tuner = VendorRules(key="acme")
+    rows = [catalogue(1, "acme/noromaid-20b"), catalogue(2, "acme/rocinante-12b:free"), catalogue(3, "acme/weaver")]
+    rows.append(catalogue(4, "acme/widget-7b", weights="acme-labs/Widget-7B"))
+    found = evidence_labels(rows, tuner, {})
+    assert [found[i][1] for i in (1, 2, 3, 4)] == ["unknown", "unknown", None, None]
+    publisher = VendorRules(key="acme", orgs=frozenset({"acme-labs"}))
+    assert evidence_labels([catalogue(1, "acme/widget-20b")], publisher, {})[1][1] is None
+
+
+def test_a_speed_tier_listed_with_its_siblings_is_one_release_but_a_bare_stem_keeps_it_apart():
+    rules = VendorRules(key="acme")
+    rows = [
+        catalogue(1, "acme/widget-v3-fast") | {"date": "2025-07-07T00:00:00Z"},
+        catalogue(2, "acme/widget-v3-large") | {"date": "2025-07-07T00:00:00Z"},
+        catalogue(3, "acme/gizmo-4") | {"date": "2025-07-09T00:00:00Z"},
+        catalogue(4, "acme/gizmo-4-fast") | {"date": "2025-07-10T00:00:00Z"},
+    ]
+    found = evidence_labels(rows, rules, {})
+    assert [found[i][0] for i in (1, 2, 3, 4)] == ["widget-v3", "widget-v3", "gizmo-4", "gizmo-4-fast"]
 
 
 @pytest.mark.parametrize(

@@ -169,6 +169,13 @@ LINE_VENDORS = {
     "grok": "xai",
 }
 FOREIGN_LINES = re.compile(rf"(?:^|[-_])(?P<line>{'|'.join(LINE_VENDORS)})(?=[-_.\d]|$)")
+# Llama 2 and Llama 3.x as fine-tuners abbreviate them in catalogue ids: `sao10k/l3.3-euryale-70b`,
+# `gryphe/mythomax-l2-13b`, `jondurbin/airoboros-l2-70b`.
+ABBREVIATED_LINES = re.compile(r"(?:^|[-_])l[23](?:\.\d)?(?=[-_]|$)")
+# A catalogue entry that states a parameter count (`neversleep/noromaid-20b`,
+# `thedrummer/rocinante-12b`) names open weights; when its publisher has no hub organisation and
+# the entry points at no weights, those weights are someone else's model fine-tuned or merged.
+UNNAMED_BASE = "unknown"
 
 
 def evidence_labels(
@@ -182,8 +189,9 @@ def evidence_labels(
       link) names a stored repository joins that repository's release.
     - A repository is a derivative when a `base_model` chain through the vendor's stored
       repositories reaches another organisation (`allenai/Llama-3.1-Tulu-3-405B` →
-      `…-405B-SFT` → Meta); a catalogue entry when its weights are, or its name starts with
-      another vendor's line.
+      `…-405B-SFT` → Meta); a catalogue entry when its weights are, when its name names another
+      vendor's line (`l3.3-` for Llama 3.3 too), or when it states a parameter count while its
+      publisher has no hub organisation and it points at no weights (`UNNAMED_BASE`).
     Pure: `rows` are one vendor's stored artifacts (`base_models`/`extra` as JSON or decoded).
     """
     hub = {str(row["external_id"]).lower(): row for row in rows if row["kind"] in HUB_KINDS}
@@ -232,8 +240,12 @@ def evidence_labels(
             return None  # a hub repo whose chain is known; one built on an unstored own repo is read by name
         name = str(row.get("external_id") or row.get("name") or "").rsplit("/", 1)[-1].lower()
         match = FOREIGN_LINES.search(name)
-        vendor = LINE_VENDORS[match["line"]] if match else None
-        return vendor if vendor and vendor != rules.key else None
+        vendor = LINE_VENDORS[match["line"]] if match else "meta" if ABBREVIATED_LINES.search(name) else None
+        if vendor:
+            return vendor if vendor != rules.key else None
+        if row["kind"] not in HUB_KINDS | ANNOUNCING_KINDS and not rules.orgs and not linked(row):
+            return UNNAMED_BASE if parameters_from_name(name.split(":", 1)[0]) else None
+        return None
 
     found = {row["id"]: (family(row, frozenset()), derived(row, frozenset())) for row in rows}
     members: dict[str, list[Mapping[str, Any]]] = {}
@@ -344,8 +356,12 @@ def _spelling(family: str) -> tuple[str, ...]:
 # Size words that tell checkpoints of one launch apart (`granite-4.0-h-micro`/`-h-tiny`/`-h-small`,
 # `jamba-1.5-mini`/`-large`, `nova-lite`/`-micro`/`-pro`): one release when launched together.
 # Catalogues list the members of one launch up to two weeks apart (OpenRouter listed
-# `seed-2.0-mini` on 2026-02-26 and `seed-2.0-lite` on 2026-03-10).
-SIZE_WORDS = frozenset({"nano", "micro", "tiny", "mini", "lite", "light", "small", "medium", "large", "pro", "huge"})
+# `seed-2.0-mini` on 2026-02-26 and `seed-2.0-lite` on 2026-03-10). A speed tier is one too
+# (`morph-v3-fast` and `morph-v3-large`, listed the same day); a bare stem still keeps its `-fast`
+# sibling apart (`grok-4` and `grok-4-fast`).
+SIZE_WORDS = frozenset(
+    {"nano", "micro", "tiny", "mini", "lite", "light", "small", "medium", "large", "pro", "huge", "fast"}
+)
 CO_RELEASE_DAYS = 14
 
 

@@ -35,6 +35,21 @@ ROLE = re.compile(
 # `Llama-3.1-Minitron-4B-Width-Base` / `-4B-Depth-Base`, the mode of `Seed-Coder-8B-Reasoning`
 # (beside `-8B-Instruct`) and `nemotron-3-nano-omni-30b-a3b-reasoning`.
 AFTER_SIZE = frozenset({"width", "depth", "reasoning", "multi", "mono"})
+# Any other word right after a size is a checkpoint's own qualifier too when nothing but roles,
+# sizes, snapshots or formats follow it: `pythia-12b-deduped`, `Falcon-H1-1.5B-Deep-Instruct`,
+# `SmolVLM2-500M-Video-Instruct`, `codegen-16B-nl`, `xgen-7b-8k-inst`. Words that name a line stay
+# (`Llama-3.2-11B-Vision`, `canary-1b-flash`), and so does a word followed by more of the name
+# (`qwq-32b-arliai-rpr-v1`).
+LINE_WORDS = frozenset({
+    "vision", "vl", "omni", "audio", "image", "coder", "code", "math", "guard", "flash", "lite",
+    "pro", "max", "plus", "turbo", "air", "next", "search", "codex",
+})
+# A base model named after the line's own version is the base of one checkpoint, a variant:
+# `shisa-v2-qwen2.5-7b`, `shisa-v2-mistral-nemo-12b` and `openhermes-2.5-mistral-7b` are
+# `shisa-v2` and `openhermes-2.5`. Without a version before it the base is the line's name
+# (`eva-qwen-2.5-14b`, `aion-rp-llama-3.1-8b`).
+BASE_LINE = re.compile(r"^(llama|qwen|mistral|mixtral|gemma|phi)\d*(\.\d+)?$")
+OWN_VERSION = re.compile(r"^v?\d+(\.\d+)*$")
 # The language of one checkpoint of a launch: `jina-embeddings-v2-small-en`, `bge-base-en-v1.5`,
 # `granite-embedding-125m-english`.
 LANGUAGES = frozenset({"en", "zh", "english", "chinese", "multilingual"})
@@ -150,11 +165,46 @@ def family_of(name: str) -> str:
         if dropped and (token in AFTER_SIZE or PRE_RELEASE.match(token)):
             index += 1
             continue
+        if dropped and _checkpoint_word(tokens, index, kept):
+            index += 1
+            continue
+        if len(kept) > 1 and OWN_VERSION.match(kept[-1]) and BASE_LINE.match(token):
+            rest = tokens[index + 1 : index + 4]
+            sized = next((n for n, word in enumerate(rest) if SIZE.match(word)), None)
+            if sized is not None:
+                index += sized + 2  # the base and its words up to its size
+                dropped = True
+                continue
         kept.append(token)
         index += 1
     while len(kept) > 1 and kept[0] in NOISE_PREFIXES:
         kept.pop(0)
     return "-".join(kept) or base
+
+
+def _checkpoint_word(tokens: list[str], index: int, kept: list[str]) -> bool:
+    """Whether `tokens[index]` is a word right after a dropped size that only qualifies one
+    checkpoint: not a line word, and followed by nothing but roles, sizes, snapshots or formats."""
+    token = tokens[index]
+    if not kept or index == 0 or not SIZE.match(tokens[index - 1]) or tokens[index - 1] == kept[-1]:
+        return False
+    if not re.fullmatch(r"[a-z]{2,}", token) or token in LINE_WORDS:
+        return False
+    return all(_variant_only(word) for word in tokens[index + 1 :])
+
+
+def _variant_only(token: str) -> bool:
+    """A token that never names a line: a size, role, snapshot, format or checkpoint number."""
+    return bool(
+        SIZE.match(token)
+        or ROLE.match(token)
+        or QUANT.match(token)
+        or SNAPSHOT.match(token)
+        or DATE_PARTS.match(token)
+        or CHECKPOINT.match(token)
+        or PRE_RELEASE.match(token)
+        or token in LANGUAGES
+    )
 
 
 def _merge_split_versions(tokens: list[str]) -> list[str]:
