@@ -83,6 +83,10 @@ from relwatch.models import Openness
         ("teknium/openhermes-2.5-mistral-7b", "openhermes-2.5"),
         ("aion-labs/aion-rp-llama-3.1-8b", "aion-rp-llama-3.1"),
         ("nvidia/OpenReasoning-Nemotron-7B", "openreasoning-nemotron"),
+        ("Snowflake/snowflake-arctic-embed-xs", "snowflake-arctic-embed"),
+        ("Snowflake/snowflake-arctic-embed-m-v1.5", "snowflake-arctic-embed-v1.5"),
+        ("stabilityai/stablelm-tuned-alpha-7b", "stablelm"),
+        ("cohere/command-r", "command-r"),
     ],
 )
 def test_the_kinds_of_miss(name, family):

@@ -26,7 +26,7 @@ QUANT = re.compile(
     r"openvino|ov|coreml|mnn|executorch|ct2|ctranslate2)$"
 )
 ROLE = re.compile(
-    r"^(it|instruct|instruction|base|chat|thinking|think|nothinking|sft|dpo|rl|ft|hf|pretrain|pretrained|"
+    r"^(it|instruct|instruction|base|chat|thinking|think|nothinking|sft|dpo|rl|ft|tuned|hf|pretrain|pretrained|"
     r"preview|exp|experimental|latest|beta|alpha|release|generate|text|mix|distilled|high|customtools|"
     r"mpo|grpo|ppo|zero|wosyn|twin|captioner|ul2|prefixlm|rlhf|nothink|"
     r"step\d+|stage\d+|iter\d+|epoch\d+|ckpt\d*)$"
@@ -44,6 +44,9 @@ LINE_WORDS = frozenset({
     "vision", "vl", "omni", "audio", "image", "coder", "code", "math", "guard", "flash", "lite",
     "pro", "max", "plus", "turbo", "air", "next", "search", "codex",
 })
+# Letter sizes of one launch (`arctic-embed-xs`, `-s`, `-m`, `-l`), after two words of the name.
+LETTER_SIZES = frozenset({"xs", "s", "m", "l"})
+VERSION_WORD = re.compile(r"^v\d+(\.\d+)*$")
 # A base model named after the line's own version is the base of one checkpoint, a variant:
 # `shisa-v2-qwen2.5-7b`, `shisa-v2-mistral-nemo-12b` and `openhermes-2.5-mistral-7b` are
 # `shisa-v2` and `openhermes-2.5`. Without a version before it the base is the line's name
@@ -159,6 +162,10 @@ def family_of(name: str) -> str:
         if kept and len(token) == 1 and token.isalpha() and (dropped or (VERSION.match(kept[-1]) and following)):
             index += 1  # a letter after a size or version: `Molmo-7B-D`, `granite-4.0-h-small`
             continue
+        if len(kept) > 1 and token in LETTER_SIZES and all(_variant_or_version(w) for w in tokens[index + 1 :]):
+            index += 1  # a letter size last or before a version: `snowflake-arctic-embed-m-v1.5`
+            dropped = True
+            continue
         if kept and kept[-1] == "distill" and token in AFTER_DISTILL:
             index += 1
             continue
@@ -205,6 +212,10 @@ def _variant_only(token: str) -> bool:
         or PRE_RELEASE.match(token)
         or token in LANGUAGES
     )
+
+
+def _variant_or_version(token: str) -> bool:
+    return _variant_only(token) or bool(VERSION_WORD.match(token))
 
 
 def _merge_split_versions(tokens: list[str]) -> list[str]:
