@@ -405,3 +405,43 @@ def test_a_listing_without_weights_is_a_derivative_when_its_whole_release_is():
     ]
     found = evidence_labels(rows, rules, {"mistralai": "mistral", "meta-llama": "meta"})
     assert [found[i][1] for i in (1, 2, 3, 4, 5)] == ["mistral", "mistral", "meta", None, None]
+
+
+def test_one_date_code_across_sources_is_the_versioned_release():
+    """`ministral-8b-2512` on the catalogue is the Hub's `Ministral-3-8B-Instruct-2512`; another
+    line's code (`devstral-2512` beside `Devstral-Small-2-…-2512`) and other codes stay apart."""
+    rules = VendorRules(key="mistral", orgs=frozenset({"mistralai"}))
+    rows = [
+        hub(1, "mistralai/Ministral-3-8B-Instruct-2512"),
+        catalogue(2, "mistralai/ministral-8b-2512"),
+        catalogue(3, "mistralai/ministral-8b-2410"),
+        hub(4, "mistralai/Devstral-Small-2-24B-Instruct-2512"),
+        catalogue(5, "mistralai/devstral-2512"),
+    ]
+    found = evidence_labels(rows, rules, {})
+    assert [found[i][0] for i in range(1, 6)] == [
+        "ministral-3",
+        "ministral-3",
+        "ministral",
+        "devstral-small-2",
+        "devstral",
+    ]
+
+
+def test_decisions_the_default_overrides_leave_to_the_evidence():
+    """Whisper's sizes, created the same day, are one release by co-release; the catalogue's
+    `mistral-small-2603` joins the Hub repository its weights link names (`mistral-small-4`)."""
+    from relwatch.config import load_config
+    from relwatch.releases import vendor_rules
+
+    rules, org_vendors = vendor_rules(load_config())
+    day = "2022-09-26T00:00:00.000Z"
+    whisper = [hub(i, f"openai/whisper-{size}", date=day) for i, size in enumerate(("tiny", "base", "small", "medium"))]
+    found = evidence_labels(whisper, rules["openai"], org_vendors)
+    assert {found[i][0] for i in range(4)} == {"whisper"}
+    rows = [
+        hub(1, "mistralai/Mistral-Small-4-119B-2603"),
+        catalogue(2, "mistralai/mistral-small-2603", weights="mistralai/Mistral-Small-4-119B-2603"),
+    ]
+    found = evidence_labels(rows, rules["mistral"], org_vendors)
+    assert found[1][0] == found[2][0] == "mistral-small-4"

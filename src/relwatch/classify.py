@@ -24,7 +24,7 @@ from typing import Any
 import orjson
 
 from relwatch.config import FamilyPattern
-from relwatch.families import display_name, family_of, is_model_like, parameters_from_name
+from relwatch.families import LINE_VENDORS, display_name, family_of, is_model_like, parameters_from_name
 from relwatch.licences import LicenceClass, classify_licence
 from relwatch.models import CLOSED_TIERS, Evidence, Openness, Release
 
@@ -147,27 +147,8 @@ def derivative_of(row: Mapping[str, Any], rules: VendorRules, org_vendors: Mappi
 # Lines whose name in another vendor's catalogue id says the model is built on them, first or
 # after the model's own name (`nvidia/llama-3.1-nemotron-70b-instruct`,
 # `cognitivecomputations/dolphin-mixtral-8x22b`, `nousresearch/hermes-3-llama-3.1-405b`).
-# The lines are those of the configured vendors whose names no other line shares.
-LINE_VENDORS = {
-    "llama": "meta",
-    "mistral": "mistral",
-    "mixtral": "mistral",
-    "codestral": "mistral",
-    "qwen": "alibaba",
-    "qwq": "alibaba",
-    "deepseek": "deepseek",
-    "gemma": "google",
-    "phi": "microsoft",
-    "glm": "zhipu",
-    "kimi": "moonshot",
-    "ernie": "baidu",
-    "hunyuan": "tencent",
-    "minimax": "minimax",
-    "nemotron": "nvidia",
-    "mimo": "xiaomi",
-    "longcat": "meituan",
-    "grok": "xai",
-}
+# The lines are those of the configured vendors whose names no other line shares
+# (`families.LINE_VENDORS`).
 FOREIGN_LINES = re.compile(rf"(?:^|[-_])(?P<line>{'|'.join(LINE_VENDORS)})(?=[-_.\d]|$)")
 # Llama 2 and Llama 3.x as fine-tuners abbreviate them in catalogue ids: `sao10k/l3.3-euryale-70b`,
 # `gryphe/mythomax-l2-13b`, `jondurbin/airoboros-l2-70b`.
@@ -248,6 +229,8 @@ def evidence_labels(
         return None
 
     found = {row["id"]: (family(row, frozenset()), derived(row, frozenset())) for row in rows}
+    for key, versioned in same_snapshot(rows, {key: name for key, (name, _) in found.items()}).items():
+        found[key] = (versioned, found[key][1])
     members: dict[str, list[Mapping[str, Any]]] = {}
     for row in rows:
         if found[row["id"]][0]:
@@ -262,6 +245,44 @@ def evidence_labels(
         for key, (name, vendor) in found.items()
     }
     return listings_follow_their_weights(rows, labelled)
+
+
+# A four-digit date code in an id: YYMM (`ministral-8b-2512`) or MMDD (`deepseek-r1-0528`).
+SNAPSHOT_CODE = re.compile(
+    r"(?:^|[-_])((?:2[2-9])(?:0[1-9]|1[0-2])|(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]))(?=[-_:]|$)"
+)
+VERSION_TOKEN = re.compile(r"^v?\d+(\.\d+)*$")
+
+
+def same_snapshot(rows: Sequence[Mapping[str, Any]], families: Mapping[Any, str | None]) -> dict[Any, str]:
+    """Rows whose family lacks the version that a sibling of the vendor states beside the same
+    date code → the sibling's family: `mistralai/ministral-8b-2512` on the catalogue is
+    `Ministral-3-8B-Instruct-2512` on the Hub, `ministral-3`. The sibling's family without its
+    version words must be the row's own family (`devstral-2512` does not join
+    `devstral-small-2-…-2512`), and one versioned family only may claim the code. Pure:
+    `families` is the family per row id; the result holds only the rows that move."""
+    versioned: dict[tuple[str, str], set[str]] = {}
+    for row in rows:
+        family = families.get(row["id"])
+        code = _snapshot_code(row)
+        if family and code:
+            words = family.split("-")
+            bare = [word for word in words if not VERSION_TOKEN.match(word)]
+            if len(bare) < len(words) and bare:
+                versioned.setdefault(("-".join(bare), code), set()).add(family)
+    moved: dict[Any, str] = {}
+    for row in rows:
+        family = families.get(row["id"])
+        code = _snapshot_code(row)
+        claimants = versioned.get((family, code), set()) if family and code else set()
+        if len(claimants) == 1:
+            moved[row["id"]] = next(iter(claimants))
+    return moved
+
+
+def _snapshot_code(row: Mapping[str, Any]) -> str | None:
+    match = SNAPSHOT_CODE.search(str(row.get("external_id") or "").rsplit("/", 1)[-1].lower())
+    return match[1] if match else None
 
 
 def listings_follow_their_weights(
@@ -371,11 +392,12 @@ def co_released(members: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[str,
     merges when a family has no known date. A stem that is a family itself keeps its siblings
     apart (`gpt-5` beside `gpt-5-mini`) unless it is known only from hub repositories dated with
     them: `granite-4.0-h-tiny` (a size the grammar drops) launched with `-h-micro` and `-h-small`.
-    Pure."""
+    A stem without a version merges only when it is such a family (`whisper-small` and
+    `-medium` with `whisper-tiny` and `-base`, created the same day). Pure."""
     stems: dict[str, list[str]] = {}
     for family in members:
         stem = _without_size_word(family)
-        if stem and re.search(r"\d", stem):
+        if stem and (re.search(r"\d", stem) or stem in members):
             stems.setdefault(stem, []).append(family)
     merged: dict[str, str] = {}
     for stem, families in stems.items():

@@ -58,6 +58,31 @@ OWN_VERSION = re.compile(r"^v?\d+(\.\d+)*$")
 LANGUAGES = frozenset({"en", "zh", "english", "chinese", "multilingual"})
 # A role glued to the name in camel case: `TowerInstruct-7B` and `TowerBase-7B` are `tower`.
 GLUED_ROLE = re.compile(r"(?<=[a-z])(?=(?:Instruct|Base)(?:$|[-_]))")
+# Model lines of the configured vendors that no other line's name shares, and their vendor
+# (`classify` reads a derivative's base from them).
+LINE_VENDORS = {
+    "llama": "meta",
+    "mistral": "mistral",
+    "mixtral": "mistral",
+    "codestral": "mistral",
+    "qwen": "alibaba",
+    "qwq": "alibaba",
+    "deepseek": "deepseek",
+    "gemma": "google",
+    "phi": "microsoft",
+    "glm": "zhipu",
+    "kimi": "moonshot",
+    "ernie": "baidu",
+    "hunyuan": "tencent",
+    "minimax": "minimax",
+    "nemotron": "nvidia",
+    "mimo": "xiaomi",
+    "longcat": "meituan",
+    "grok": "xai",
+}
+# A line's name glued in camel case to a word of the model's own: `HunyuanVideo` is
+# `hunyuan-video` (`HunyuanDiT` `hunyuan-dit`).
+GLUED_LINE = re.compile(rf"^(?i:{'|'.join(LINE_VENDORS)})(?=[A-Z][a-z])")
 DATE_PARTS = re.compile(r"^\d{2}$")
 # A four-digit snapshot is a date, YYMM (`2507`) or MMDD (`0924`, `1206`); `r1-1776` is a name.
 SNAPSHOT = re.compile(r"^((2\d)(0[1-9]|1[0-2])|(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])|00\d|\d{6}|\d{8})$")
@@ -97,7 +122,8 @@ UPPER = {"ernie", "glm", "vl", "gpt", "oss", "tts", "asr", "ocr", "moe", "r1", "
 @lru_cache(maxsize=65536)
 def family_of(name: str) -> str:
     """The family key of a model name or id (pure; namespaces and `:variant` suffixes ignored)."""
-    base = GLUED_ROLE.sub("-", name.rsplit("/", 1)[-1].split(":", 1)[0]).lstrip("~").strip().lower()
+    own = GLUED_LINE.sub(lambda match: match[0] + "-", name.rsplit("/", 1)[-1].split(":", 1)[0].lstrip("~"))
+    base = GLUED_ROLE.sub("-", own).strip().lower()
     base = re.sub(r"\s*\([^)]*\)", "", base)  # `Claude Opus 4.7 (Fast)`, `Cobuddy (free)`
     base = re.sub(r"[\s_]+(?![a-z0-9]*_)", "-", base) if " " in base else base
     base = re.sub(r"(?<=\d)_(?=\d(?![\d.]))", ".", base)  # phi-1_5 → phi-1.5, not `m2m100_1.2B`
