@@ -445,3 +445,17 @@ def test_decisions_the_default_overrides_leave_to_the_evidence():
     ]
     found = evidence_labels(rows, rules["mistral"], org_vendors)
     assert found[1][0] == found[2][0] == "mistral-small-4"
+
+
+def test_size_words_of_repositories_of_unknown_age_co_release_only_with_each_other():
+    rules = VendorRules(key="acme", orgs=frozenset({"acme"}))
+    old = "2022-03-02T23:29:05.000Z"
+    rows = [
+        hub(1, "acme/widget-base", date=old),
+        hub(2, "acme/widget-large", date="2022-03-02T23:29:04.000Z"),
+        hub(3, "acme/widget-small", date=old),
+        hub(4, "acme/gizmo-base", date=old),
+        hub(5, "acme/gizmo-large", date="2023-05-01T00:00:00.000Z"),
+    ]
+    found = evidence_labels(rows, rules, {})
+    assert [found[i][0] for i in range(1, 6)] == ["widget", "widget", "widget", "gizmo", "gizmo-large"]

@@ -405,7 +405,7 @@ def co_released(members: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[str,
             if not all(row["kind"] in HUB_KINDS for row in members[stem]):
                 continue  # `gpt-5` with `gpt-5-mini`: the bare stem is a model of its own
             families = [*families, stem]
-        dates = [_first_date(members[family]) for family in families]
+        dates = [_launch_date(members[family], stem in members) for family in families]
         if len(families) < 2 or None in dates:
             continue
         known = [day for day in dates if day is not None]
@@ -427,9 +427,20 @@ def _without_size_word(family: str) -> str | None:
     return "-".join(words[: index - 1] + words[index:])
 
 
-def _first_date(rows: Sequence[Mapping[str, Any]]) -> date | None:
+def _launch_date(rows: Sequence[Mapping[str, Any]], stem_is_family: bool) -> date | None:
+    """The earliest known date of a family's rows for co-release. Beside a stem that is a hub
+    family itself, a family made only of hub repositories of unknown age (the Hub's pre-2022
+    placeholder: `bert-large` beside `bert-base`, which is `bert`) counts as launched on the
+    placeholder's day, so such siblings co-release with each other and never with a dated
+    family; without such a stem an unknown age merges nothing (`granite-5.0-h-micro`)."""
     dates = [_as_date(value) for value in (_known_date(row) for row in rows) if value]
+    if stem_is_family and not dates and rows and all(_unknown_age(row) for row in rows):
+        return _as_date(HUB_UNKNOWN_CREATED[0][:10])
     return min(dates, default=None)
+
+
+def _unknown_age(row: Mapping[str, Any]) -> bool:
+    return row["kind"] in HUB_KINDS and str(row.get("date") or "").startswith(HUB_UNKNOWN_CREATED)
 
 
 def label_artifacts(
