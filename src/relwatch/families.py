@@ -14,7 +14,7 @@ from functools import lru_cache
 
 SIZE = re.compile(
     r"^(\d+(\.\d+)?[bmkt]|\d+b\d+|e\d+(\.\d+)?b|a\d+(\.\d+)?[bm]|\d+x\d+(\.\d+)?[bm]|\d+(\.\d+)?b-a\d+(\.\d+)?b|\d+k|\d+e|"
-    r"xxl|xl|tiny)$"
+    r"patch\d+|xxl|xl|tiny)$"
 )
 # `DeepSeek-R1-Distill-Qwen-32B` is `deepseek-r1-distill`: the base it was distilled into is a variant.
 AFTER_DISTILL = {"qwen", "llama"}
@@ -26,7 +26,7 @@ QUANT = re.compile(
     r"openvino|ov|coreml|mnn|executorch|ct2|ctranslate2)$"
 )
 ROLE = re.compile(
-    r"^(it|instruct|instruction|base|chat|thinking|think|nothinking|sft|dpo|rl|ft|tuned|hf|pretrain|pretrained|"
+    r"^(it|instruct|instruction|base|chat|thinking|think|nothinking|sft|dpo|rl|ft|tuned|hf|pretrain|pretrained|cased|uncased|"
     r"preview|exp|experimental|latest|beta|alpha|release|generate|text|mix|distilled|high|customtools|"
     r"mpo|grpo|ppo|zero|wosyn|twin|captioner|ul2|prefixlm|rlhf|nothink|"
     r"step\d+|stage\d+|iter\d+|epoch\d+|ckpt\d*)$"
@@ -221,6 +221,8 @@ def _checkpoint_word(tokens: list[str], index: int, kept: list[str]) -> bool:
     token = tokens[index]
     if not kept or index == 0 or not SIZE.match(tokens[index - 1]) or tokens[index - 1] == kept[-1]:
         return False
+    if BASE_LINE.match(kept[0]):
+        return False  # a fine-tune named after its base: `Mistral-7B-OpenOrca`, `Llama-3-Instruct-8B-SimPO`
     if not re.fullmatch(r"[a-z]{2,}", token) or token in LINE_WORDS:
         return False
     return all(_variant_only(word) for word in tokens[index + 1 :])
