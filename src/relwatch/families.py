@@ -155,7 +155,9 @@ def family_of(name: str) -> str:
         if kept and QUANT.match(token):
             break  # formats and quantisations come last: `-GPTQ-Int4`, `-litert-lm`, `-q4_0-gguf`
         if kept and DATE_PARTS.match(token) and index + 1 < len(tokens) and DATE_PARTS.match(tokens[index + 1]):
-            index += 2  # a month-day snapshot: `qwen3.5-flash-02-23`
+            index += 2  # a month-day snapshot: `qwen3.5-flash-02-23`; a day-month-year one: `-21-09-24`
+            if index < len(tokens) and DATE_PARTS.match(tokens[index]):
+                index += 1
             continue
         if kept and kept[-1] in GLUED_VERSIONS and re.fullmatch(r"\d+(\.\d+)?", token):
             kept[-1] += token
@@ -216,10 +218,14 @@ def family_of(name: str) -> str:
 
 
 def _checkpoint_word(tokens: list[str], index: int, kept: list[str]) -> bool:
-    """Whether `tokens[index]` is a word right after a dropped size that only qualifies one
-    checkpoint: not a line word, and followed by nothing but roles, sizes, snapshots or formats."""
+    """Whether `tokens[index]` is a word after a dropped size (and roles) that only qualifies one
+    checkpoint: not a line word, and followed by nothing but roles, sizes, snapshots or formats
+    (`Falcon-H1-1.5B-Deep-Instruct`, `Teuken-7B-instruct-research-v0.4`)."""
     token = tokens[index]
-    if not kept or index == 0 or not SIZE.match(tokens[index - 1]) or tokens[index - 1] == kept[-1]:
+    start = index
+    while start > 0 and _variant_only(tokens[start - 1]) and not (kept and tokens[start - 1] == kept[-1]):
+        start -= 1
+    if not kept or start == index or not any(SIZE.match(word) for word in tokens[start:index]):
         return False
     if BASE_LINE.match(kept[0]):
         return False  # a fine-tune named after its base: `Mistral-7B-OpenOrca`, `Llama-3-Instruct-8B-SimPO`
