@@ -47,7 +47,6 @@ from relwatch.models import Openness
         ("deepseek-ai/DeepSeek-R1-Zero", "deepseek-r1"),
         ("CohereForAI/c4ai-command-r-v01", "command-r"),
         ("cohere/command-r", "command-r"),
-        ("Open-Orca/Mistral-7B-OpenOrca", "mistral-openorca"),
         ("google-bert/bert-base-uncased", "bert"),
         ("microsoft/kosmos-2-patch14-224", "kosmos-2"),
         ("openGPT-X/Teuken-7B-instruct-research-v0.4", "teuken"),

@@ -227,8 +227,6 @@ def _checkpoint_word(tokens: list[str], index: int, kept: list[str]) -> bool:
         start -= 1
     if not kept or start == index or not any(SIZE.match(word) for word in tokens[start:index]):
         return False
-    if BASE_LINE.match(kept[0]):
-        return False  # a fine-tune named after its base: `Mistral-7B-OpenOrca`, `Llama-3-Instruct-8B-SimPO`
     if not re.fullmatch(r"[a-z]{2,}", token) or token in LINE_WORDS:
         return False
     return all(_variant_only(word) for word in tokens[index + 1 :])
