@@ -463,3 +463,11 @@ def test_size_words_of_repositories_of_unknown_age_co_release_only_with_each_oth
     ]
     found = evidence_labels(rows, rules, {})
     assert [found[i][0] for i in range(1, 6)] == ["widget", "widget", "widget", "gizmo", "gizmo-large"]
+
+
+def test_a_brands_stem_joins_size_word_siblings_only_when_all_are_hub_repositories():
+    rules = VendorRules(key="01-ai", orgs=frozenset({"01-ai"}))
+    day = "2024-05-13T00:00:00Z"
+    rows = [hub(1, "01-ai/Yi-34B", date=day), catalogue(2, "01-ai/yi-large") | {"date": day}]
+    found = evidence_labels(rows, rules, {})
+    assert [found[1][0], found[2][0]] == ["yi", "yi-large"]

@@ -392,8 +392,9 @@ def co_released(members: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[str,
     merges when a family has no known date. A stem that is a family itself keeps its siblings
     apart (`gpt-5` beside `gpt-5-mini`) unless it is known only from hub repositories dated with
     them: `granite-4.0-h-tiny` (a size the grammar drops) launched with `-h-micro` and `-h-small`.
-    A stem without a version merges only when it is such a family (`whisper-small` and
-    `-medium` with `whisper-tiny` and `-base`, created the same day). Pure."""
+    A stem without a version merges only when it is such a family and every sibling is a hub
+    repository too (`whisper-small` and `-medium` with `whisper-tiny` and `-base`, created the
+    same day; not the catalogue's `yi-large` beside `Yi-34B`). Pure."""
     stems: dict[str, list[str]] = {}
     for family in members:
         stem = _without_size_word(family)
@@ -405,6 +406,8 @@ def co_released(members: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[str,
             if not all(row["kind"] in HUB_KINDS for row in members[stem]):
                 continue  # `gpt-5` with `gpt-5-mini`: the bare stem is a model of its own
             families = [*families, stem]
+        if not re.search(r"\d", stem) and not all(row["kind"] in HUB_KINDS for f in families for row in members[f]):
+            continue  # `yi-large` on a catalogue beside `Yi-34B`: a brand's stem joins hub siblings only
         dates = [_launch_date(members[family], stem in members) for family in families]
         if len(families) < 2 or None in dates:
             continue
