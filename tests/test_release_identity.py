@@ -211,6 +211,8 @@ def test_a_sized_listing_of_a_publisher_without_weights_is_a_derivative():
     assert [found[i][1] for i in (1, 2, 3, 4)] == ["unknown", "unknown", None, None]
     publisher = VendorRules(key="acme", orgs=frozenset({"acme-labs"}))
     assert evidence_labels([catalogue(1, "acme/widget-20b")], publisher, {})[1][1] is None
+    lab = VendorRules(key="mistral")  # configured from the catalogue alone
+    assert evidence_labels([catalogue(1, "mistralai/ministral-8b")], lab, {})[1][1] is None
 
 
 def test_a_speed_tier_listed_with_its_siblings_is_one_release_but_a_bare_stem_keeps_it_apart():

@@ -154,8 +154,10 @@ FOREIGN_LINES = re.compile(rf"(?:^|[-_])(?P<line>{'|'.join(LINE_VENDORS)})(?=[-_
 # `gryphe/mythomax-l2-13b`, `jondurbin/airoboros-l2-70b`.
 ABBREVIATED_LINES = re.compile(r"(?:^|[-_])l[23](?:\.\d)?(?=[-_]|$)")
 # A catalogue entry that states a parameter count (`neversleep/noromaid-20b`,
-# `thedrummer/rocinante-12b`) names open weights; when its publisher has no hub organisation and
-# the entry points at no weights, those weights are someone else's model fine-tuned or merged.
+# `thedrummer/rocinante-12b`) names open weights; when its publisher has no hub organisation, is
+# no lab with lines of its own (`LINE_VENDORS`: `mistralai/ministral-8b` configured from the
+# catalogue alone is Mistral's) and the entry points at no weights, those weights are someone
+# else's model fine-tuned or merged.
 UNNAMED_BASE = "unknown"
 
 
@@ -172,10 +174,12 @@ def evidence_labels(
       repositories reaches another organisation (`allenai/Llama-3.1-Tulu-3-405B` →
       `…-405B-SFT` → Meta); a catalogue entry when its weights are, when its name names another
       vendor's line (`l3.3-` for Llama 3.3 too), or when it states a parameter count while its
-      publisher has no hub organisation and it points at no weights (`UNNAMED_BASE`).
+      publisher has no hub organisation nor lines of its own and it points at no weights
+      (`UNNAMED_BASE`).
     Pure: `rows` are one vendor's stored artifacts (`base_models`/`extra` as JSON or decoded).
     """
     hub = {str(row["external_id"]).lower(): row for row in rows if row["kind"] in HUB_KINDS}
+    own_lines = rules.key in LINE_VENDORS.values()  # a lab with lines of its own (`ministral-8b`)
     names = {row["id"]: family_for(row, rules) for row in rows}
     # `allenai/molmo-7b-d:free` is `allenai/molmo-7b-d` served free: it shares that entry's weights
     weights = {(row["kind"], row["external_id"]): row["weights_ref"] for row in rows if row.get("weights_ref")}
@@ -224,7 +228,7 @@ def evidence_labels(
         vendor = LINE_VENDORS[match["line"]] if match else "meta" if ABBREVIATED_LINES.search(name) else None
         if vendor:
             return vendor if vendor != rules.key else None
-        if row["kind"] not in HUB_KINDS | ANNOUNCING_KINDS and not rules.orgs and not linked(row):
+        if row["kind"] not in HUB_KINDS | ANNOUNCING_KINDS and not rules.orgs and not linked(row) and not own_lines:
             return UNNAMED_BASE if parameters_from_name(name.split(":", 1)[0]) else None
         return None
 
