@@ -44,6 +44,7 @@ LINE_WORDS = frozenset({
     "vision", "vl", "omni", "audio", "image", "coder", "code", "math", "guard", "flash", "lite",
     "pro", "max", "plus", "turbo", "air", "next", "search", "codex",
 })
+WORD = re.compile(r"[a-z]{2,}")
 # Letter sizes of one launch (`arctic-embed-xs`, `-s`, `-m`, `-l`), after two words of the name.
 LETTER_SIZES = frozenset({"xs", "s", "m", "l"})
 VERSION_WORD = re.compile(r"^v\d+(\.\d+)*$")
@@ -122,7 +123,10 @@ UPPER = {"ernie", "glm", "vl", "gpt", "oss", "tts", "asr", "ocr", "moe", "r1", "
 @lru_cache(maxsize=65536)
 def family_of(name: str) -> str:
     """The family key of a model name or id (pure; namespaces and `:variant` suffixes ignored)."""
-    own = GLUED_LINE.sub(lambda match: match[0] + "-", name.rsplit("/", 1)[-1].split(":", 1)[0].lstrip("~"))
+    own = name.rsplit("/", 1)[-1].split(":", 1)[0].lstrip("~")
+    glued = GLUED_LINE.match(own)
+    if glued:
+        own = f"{own[: glued.end()]}-{own[glued.end() :]}"
     base = GLUED_ROLE.sub("-", own).strip().lower()
     base = re.sub(r"\s*\([^)]*\)", "", base)  # `Claude Opus 4.7 (Fast)`, `Cobuddy (free)`
     base = re.sub(r"[\s_]+(?![a-z0-9]*_)", "-", base) if " " in base else base
@@ -222,14 +226,14 @@ def _checkpoint_word(tokens: list[str], index: int, kept: list[str]) -> bool:
     checkpoint: not a line word, and followed by nothing but roles, sizes, snapshots or formats
     (`Falcon-H1-1.5B-Deep-Instruct`, `Teuken-7B-instruct-research-v0.4`)."""
     token = tokens[index]
+    if not kept or token in LINE_WORDS or not WORD.fullmatch(token):
+        return False
+    if not all(_variant_only(word) for word in tokens[index + 1 :]):
+        return False
     start = index
-    while start > 0 and _variant_only(tokens[start - 1]) and not (kept and tokens[start - 1] == kept[-1]):
+    while start > 0 and _variant_only(tokens[start - 1]) and tokens[start - 1] != kept[-1]:
         start -= 1
-    if not kept or start == index or not any(SIZE.match(word) for word in tokens[start:index]):
-        return False
-    if not re.fullmatch(r"[a-z]{2,}", token) or token in LINE_WORDS:
-        return False
-    return all(_variant_only(word) for word in tokens[index + 1 :])
+    return any(SIZE.match(word) for word in tokens[start:index])
 
 
 def _variant_only(token: str) -> bool:
