@@ -473,3 +473,26 @@ def test_a_brands_stem_joins_size_word_siblings_only_when_all_are_hub_repositori
     rows = [hub(1, "01-ai/Yi-34B", date=day), catalogue(2, "01-ai/yi-large") | {"date": day}]
     found = evidence_labels(rows, rules, {})
     assert [found[1][0], found[2][0]] == ["yi", "yi-large"]
+
+
+def test_a_role_glued_to_a_word_joins_the_family_without_it():
+    rules = VendorRules(key="acme", orgs=frozenset({"acme"}))
+    rows = [
+        hub(1, "acme/starcoder"),
+        hub(2, "acme/starcoderbase-7b"),
+        hub(3, "acme/AmberChat"),
+        hub(4, "acme/Amber"),
+        hub(5, "acme/instructcodet5p-16b"),
+        hub(6, "acme/codet5p-2b"),
+        hub(7, "acme/openchat-3.5"),
+    ]
+    found = evidence_labels(rows, rules, {})
+    assert [found[i][0] for i in range(1, 8)] == [
+        "starcoder",
+        "starcoder",
+        "amber",
+        "amber",
+        "codet5p",
+        "codet5p",
+        "openchat-3.5",
+    ]

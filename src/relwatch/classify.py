@@ -239,7 +239,7 @@ def evidence_labels(
     for row in rows:
         if found[row["id"]][0]:
             members.setdefault(str(found[row["id"]][0]), []).append(row)
-    renamed = same_spelling(members) | publisher_prefixed(members, publisher_words(rules))
+    renamed = same_spelling(members) | publisher_prefixed(members, publisher_words(rules)) | glued_roles(members)
     spelled: dict[str, list[Mapping[str, Any]]] = {}
     for name, rows_of in members.items():
         spelled.setdefault(_follow(renamed, name), []).extend(rows_of)
@@ -346,6 +346,32 @@ def publisher_prefixed(members: Mapping[str, Sequence[Mapping[str, Any]]], words
         first, _, rest = family.partition("-")
         if rest and first in words and rest in members:
             merged[family] = rest
+    return merged
+
+
+# Roles written into a word without a separator: `starcoderbase`, `AmberChat`, `instructcodet5p`.
+GLUED_ROLES = ("instruct", "base", "chat")
+
+
+def glued_roles(members: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[str, str]:
+    """Families whose first or last word carries a role glued to it and that are another family
+    of the vendor without it → that family (`starcoderbase` → `starcoder`, `amberchat` → `amber`,
+    `instructcodet5p` → `codet5p`). Only a family that exists without the role is renamed, so
+    `openchat` stays. Pure."""
+    merged: dict[str, str] = {}
+    for family in members:
+        words = family.split("-")
+        for role in GLUED_ROLES:
+            first, last = words[0], words[-1]
+            if len(first) > len(role) and first.startswith(role):
+                bare = "-".join([first[len(role) :], *words[1:]])
+            elif len(last) > len(role) and last.endswith(role):
+                bare = "-".join([*words[:-1], last[: -len(role)]])
+            else:
+                continue
+            if bare in members and bare != family:
+                merged[family] = bare
+                break
     return merged
 
 
