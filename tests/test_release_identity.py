@@ -496,3 +496,25 @@ def test_a_role_glued_to_a_word_joins_the_family_without_it():
         "codet5p",
         "openchat-3.5",
     ]
+
+
+def test_code_names_listed_on_one_day_are_one_launch_but_line_words_are_not():
+    rules = VendorRules(key="acme", orgs=frozenset({"acme"}))
+    day, later = {"date": "2025-04-05T00:00:00Z"}, {"date": "2025-04-06T00:00:00Z"}
+    rows = [
+        catalogue(1, "acme/widget-4-scout") | day,
+        catalogue(2, "acme/widget-4-maverick") | day,
+        catalogue(3, "acme/widget-5-pro") | day,
+        catalogue(4, "acme/widget-5-flash") | day,
+        catalogue(5, "acme/gizmo-2-pi") | day,
+        catalogue(6, "acme/gizmo-2-productivity") | later,
+    ]
+    found = evidence_labels(rows, rules, {})
+    assert [found[i][0] for i in range(1, 7)] == [
+        "widget-4",
+        "widget-4",
+        "widget-5-pro",
+        "widget-5-flash",
+        "gizmo-2-pi",
+        "gizmo-2-productivity",
+    ]

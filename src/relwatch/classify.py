@@ -24,7 +24,7 @@ from typing import Any
 import orjson
 
 from relwatch.config import FamilyPattern
-from relwatch.families import LINE_VENDORS, display_name, family_of, is_model_like, parameters_from_name
+from relwatch.families import LINE_VENDORS, LINE_WORDS, display_name, family_of, is_model_like, parameters_from_name
 from relwatch.licences import LicenceClass, classify_licence
 from relwatch.models import CLOSED_TIERS, Evidence, Openness, Release
 
@@ -243,7 +243,7 @@ def evidence_labels(
     spelled: dict[str, list[Mapping[str, Any]]] = {}
     for name, rows_of in members.items():
         spelled.setdefault(_follow(renamed, name), []).extend(rows_of)
-    launched = co_released(spelled)
+    launched = co_released(spelled) | qualifiers_of_one_day(spelled)
     labelled = {
         key: (_follow(launched, _follow(renamed, name)) if name else None, vendor)
         for key, (name, vendor) in found.items()
@@ -444,6 +444,28 @@ def co_released(members: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[str,
         known = [day for day in dates if day is not None]
         if (max(known) - min(known)).days <= CO_RELEASE_DAYS:
             merged |= {family: stem for family in families if family != stem}
+    return merged
+
+
+def qualifiers_of_one_day(members: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[str, str]:
+    """Families that differ only by their last word, all first dated on one day, when their
+    shared stem (ending in a version) is no family → the stem: `llama-4-scout` and
+    `llama-4-maverick` (code names of one launch, 2025-04-05), `inflection-3-pi` and
+    `-productivity`. A word that names a line (`deepseek-v4-pro` and `-flash`) or a size (left to
+    `co_released`) keeps its family. Pure."""
+    stems: dict[str, list[str]] = {}
+    for family in members:
+        words = family.split("-")
+        last = words[-1]
+        if len(words) > 2 and last.isalpha() and last not in LINE_WORDS | SIZE_WORDS and re.search(r"\d", words[-2]):
+            stems.setdefault("-".join(words[:-1]), []).append(family)
+    merged: dict[str, str] = {}
+    for stem, families in stems.items():
+        if stem in members or len(families) < 2:
+            continue
+        dates = {_launch_date(members[family], False) for family in families}
+        if len(dates) == 1 and None not in dates:
+            merged |= {family: stem for family in families}
     return merged
 
 
