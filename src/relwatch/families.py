@@ -42,7 +42,7 @@ AFTER_SIZE = frozenset({"width", "depth", "reasoning", "multi", "mono"})
 # (`qwq-32b-arliai-rpr-v1`).
 LINE_WORDS = frozenset({
     "vision", "vl", "omni", "audio", "image", "coder", "code", "math", "guard", "flash", "lite",
-    "pro", "max", "plus", "turbo", "air", "next", "search", "codex", "reasoning", "distill", "research",
+    "pro", "max", "plus", "turbo", "air", "next", "search", "codex", "reasoning", "distill",
 })
 WORD = re.compile(r"[a-z]{2,}")
 # Letter sizes of one launch (`arctic-embed-xs`, `-s`, `-m`, `-l`), after two words of the name.
