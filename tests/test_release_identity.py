@@ -518,3 +518,17 @@ def test_code_names_listed_on_one_day_are_one_launch_but_line_words_are_not():
         "gizmo-2-pi",
         "gizmo-2-productivity",
     ]
+
+
+def test_a_size_the_licence_name_states_is_the_lines_name():
+    rules = VendorRules(key="tii", orgs=frozenset({"tiiuae"}))
+    named = {"extra": json.dumps({"licence_name": "falcon-180b-license"})}
+    linked = {"licence_link": "https://huggingface.co/acme/widget-7b/blob/main/LICENSE"}
+    rows = [
+        hub(1, "tiiuae/falcon-7b"),
+        hub(2, "tiiuae/falcon-180B", **named),
+        hub(3, "tiiuae/falcon-180B-chat", **named),
+        hub(4, "acme/widget-7b", **linked),
+    ]
+    found = evidence_labels(rows, rules, {})
+    assert [found[i][0] for i in range(1, 5)] == ["falcon", "falcon-180b", "falcon-180b", "widget"]

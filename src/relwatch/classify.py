@@ -24,7 +24,15 @@ from typing import Any
 import orjson
 
 from relwatch.config import FamilyPattern
-from relwatch.families import LINE_VENDORS, LINE_WORDS, display_name, family_of, is_model_like, parameters_from_name
+from relwatch.families import (
+    LINE_VENDORS,
+    LINE_WORDS,
+    SIZE,
+    display_name,
+    family_of,
+    is_model_like,
+    parameters_from_name,
+)
 from relwatch.licences import LicenceClass, classify_licence
 from relwatch.models import CLOSED_TIERS, Evidence, Openness, Release
 
@@ -124,9 +132,26 @@ def family_for(row: Mapping[str, Any], rules: VendorRules) -> str | None:
     # feeds, changelogs and GitHub name the model in `name`; hubs and catalogues in their ids
     family = family_of(row.get("name") or name) if row["kind"] in ANNOUNCING_KINDS else family_of(name)
     if is_model_like(family):
-        return family
+        return _size_the_licence_names(row, name, family)
     hinted = family_of(row["family_hint"]) if row.get("family_hint") else ""
     return hinted if is_model_like(hinted) else None
+
+
+def _size_the_licence_names(row: Mapping[str, Any], name: str, family: str) -> str:
+    """The family with the size that the repository's own licence name states with the line kept:
+    Falcon 180B's `license_name` is `falcon-180b-license`, so `falcon-180B-chat` is `falcon-180b`,
+    apart from the `falcon` of the 7B and 40B launch (a licence link names its own repository,
+    so links are not read). Other families are returned as they are."""
+    if row["kind"] not in HUB_KINDS:
+        return family
+    named = str(_json(row.get("extra"), {}).get("licence_name") or "").lower()  # a link names its repo
+    if not named:
+        return family
+    words = family.split("-")
+    for token in re.split(r"[-_\s]+", str(name).rsplit("/", 1)[-1].lower()):
+        if SIZE.match(token) and token not in words and f"{words[0]}-{token}" in named:
+            return f"{family}-{token}"
+    return family
 
 
 def _override(row: Mapping[str, Any], rules: VendorRules) -> str | None:
