@@ -213,6 +213,11 @@ def test_a_sized_listing_of_a_publisher_without_weights_is_a_derivative():
     assert evidence_labels([catalogue(1, "acme/widget-20b")], publisher, {})[1][1] is None
     lab = VendorRules(key="mistral")  # configured from the catalogue alone
     assert evidence_labels([catalogue(1, "mistralai/ministral-8b")], lab, {})[1][1] is None
+    tuner_with_repos = VendorRules(key="acme", orgs=frozenset({"acme"}))
+    rows = [hub(1, "acme/Widget-12B", base="mistralai/Mistral-Nemo-Base-2407"), catalogue(2, "acme/gizmo-12b")]
+    assert evidence_labels(rows, tuner_with_repos, {"mistralai": "mistral"})[2][1] == "unknown"
+    rows = [hub(1, "acme/Widget-12B"), catalogue(2, "acme/gizmo-12b")]
+    assert evidence_labels(rows, tuner_with_repos, {})[2][1] is None
 
 
 def test_a_speed_tier_listed_with_its_siblings_is_one_release_but_a_bare_stem_keeps_it_apart():

@@ -179,10 +179,10 @@ FOREIGN_LINES = re.compile(rf"(?:^|[-_])(?P<line>{'|'.join(LINE_VENDORS)})(?=[-_
 # `gryphe/mythomax-l2-13b`, `jondurbin/airoboros-l2-70b`.
 ABBREVIATED_LINES = re.compile(r"(?:^|[-_])l[23](?:\.\d)?(?=[-_]|$)")
 # A catalogue entry that states a parameter count (`neversleep/noromaid-20b`,
-# `thedrummer/rocinante-12b`) names open weights; when its publisher has no hub organisation, is
-# no lab with lines of its own (`LINE_VENDORS`: `mistralai/ministral-8b` configured from the
-# catalogue alone is Mistral's) and the entry points at no weights, those weights are someone
-# else's model fine-tuned or merged.
+# `thedrummer/rocinante-12b`) names open weights; when its publisher has no hub organisation or
+# stores only fine-tunes of others' models there, is no lab with lines of its own (`LINE_VENDORS`:
+# `mistralai/ministral-8b` configured from the catalogue alone is Mistral's) and the entry points
+# at no weights, those weights are someone else's model fine-tuned or merged.
 UNNAMED_BASE = "unknown"
 
 
@@ -199,12 +199,13 @@ def evidence_labels(
       repositories reaches another organisation (`allenai/Llama-3.1-Tulu-3-405B` →
       `…-405B-SFT` → Meta); a catalogue entry when its weights are, when its name names another
       vendor's line (`l3.3-` for Llama 3.3 too), or when it states a parameter count while its
-      publisher has no hub organisation nor lines of its own and it points at no weights
-      (`UNNAMED_BASE`).
+      publisher has no hub organisation or stores only others' fine-tunes there, has no lines of
+      its own, and the entry points at no weights (`UNNAMED_BASE`).
     Pure: `rows` are one vendor's stored artifacts (`base_models`/`extra` as JSON or decoded).
     """
     hub = {str(row["external_id"]).lower(): row for row in rows if row["kind"] in HUB_KINDS}
     own_lines = rules.key in LINE_VENDORS.values()  # a lab with lines of its own (`ministral-8b`)
+    fine_tuner = False
     names = {row["id"]: family_for(row, rules) for row in rows}
     # `allenai/molmo-7b-d:free` is `allenai/molmo-7b-d` served free: it shares that entry's weights
     weights = {(row["kind"], row["external_id"]): row["weights_ref"] for row in rows if row.get("weights_ref")}
@@ -253,11 +254,20 @@ def evidence_labels(
         vendor = LINE_VENDORS[match["line"]] if match else "meta" if ABBREVIATED_LINES.search(name) else None
         if vendor:
             return vendor if vendor != rules.key else None
-        if row["kind"] not in HUB_KINDS | ANNOUNCING_KINDS and not rules.orgs and not linked(row) and not own_lines:
+        if row["kind"] not in HUB_KINDS | ANNOUNCING_KINDS and fine_tuner and not linked(row):
             return UNNAMED_BASE if parameters_from_name(name.split(":", 1)[0]) else None
         return None
 
-    found = {row["id"]: (family(row, frozenset()), derived(row, frozenset())) for row in rows}
+    built_on = {row["id"]: derived(row, frozenset()) for row in rows if row["kind"] in HUB_KINDS}
+    # a publisher whose stored repositories are all fine-tunes of others' models (TheDrummer), or
+    # one with no hub organisation at all
+    stored = bool(built_on) and all(vendor is not None for vendor in built_on.values())
+    fine_tuner = not own_lines and (stored or not rules.orgs)
+
+    def built_on_or_derived(row: Mapping[str, Any]) -> str | None:
+        return built_on[row["id"]] if row["id"] in built_on else derived(row, frozenset())
+
+    found = {row["id"]: (family(row, frozenset()), built_on_or_derived(row)) for row in rows}
     for key, versioned in same_snapshot(rows, {key: name for key, (name, _) in found.items()}).items():
         found[key] = (versioned, found[key][1])
     members: dict[str, list[Mapping[str, Any]]] = {}
