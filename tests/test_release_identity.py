@@ -50,6 +50,7 @@ from relwatch.models import Openness
         ("google-bert/bert-base-uncased", "bert"),
         ("microsoft/kosmos-2-patch14-224", "kosmos-2"),
         ("openGPT-X/Teuken-7B-instruct-research-v0.4", "teuken"),
+        ("stabilityai/stablelm-3b-4e1t", "stablelm"),
         ("Vikhrmodels/Vikhr-Nemo-12B-Instruct-R-21-09-24", "vikhr-nemo"),
         ("nvidia/parakeet-tdt-0.6b-v2", "parakeet-tdt-v2"),
         ("mistralai/Mixtral-8x22B-Instruct-v0.1", "mixtral"),

@@ -14,7 +14,7 @@ from functools import lru_cache
 
 SIZE = re.compile(
     r"^(\d+(\.\d+)?[bmkt]|\d+b\d+|e\d+(\.\d+)?b|a\d+(\.\d+)?[bm]|\d+x\d+(\.\d+)?[bm]|\d+(\.\d+)?b-a\d+(\.\d+)?b|\d+k|\d+e|"
-    r"patch\d+|xxl|xl|tiny)$"
+    r"patch\d+|\d+e\d+t|xxl|xl|tiny)$"
 )
 # `DeepSeek-R1-Distill-Qwen-32B` is `deepseek-r1-distill`: the base it was distilled into is a variant.
 AFTER_DISTILL = {"qwen", "llama"}
