@@ -1,18 +1,21 @@
 """Family-grouping and tier accuracy of relwatch's classifier on the hand-labelled sets.
 
-    python scripts/accuracy.py [--misses N] [--dated]
+    python scripts/accuracy.py [--misses N] [--held-out-misses] [--dated]
 
-Reads tests/data/labelled_models.csv and tests/data/labelled_models_2.csv (real model ids,
-labelled by hand; see ORIGINS.md and ORIGINS_2.md beside them), labels each row with the same
-functions a sync uses, and prints the accuracy of families (exact key), of the grouping (pairwise
-precision, recall and F1: two rows that share a family should share one after classification,
-and only those), of tiers, of derivative detection, and the misses. The second set is also
-scored for cross-source joins (a catalogue entry in the same release as the hub repository it
-names) and for quantised or format copies left as releases of their own, on its tune and
-held-out halves (organisations alternate by name); the third set (labelled_models_3.csv,
-ORIGINS_3.md) is scored the same way, as a whole, held out.
+Reads the hand-labelled sets in tests/data (real model ids; see ORIGINS.md, ORIGINS_2.md,
+ORIGINS_3.md and ORIGINS_4.md beside them), labels each row with the same functions a sync uses,
+and prints the accuracy of families (exact key), of the grouping (pairwise precision, recall and
+F1: two rows that share a family should share one after classification, and only those), of
+tiers, of derivative detection, and the misses. The second, third and fourth sets are also scored
+for cross-source joins (a catalogue entry in the same release as the hub repository it names) and
+for quantised or format copies left as releases of their own.
 
-`--dated` prints the grouping of the second and third sets under four ways of dating the rows
+Tuning sets: the first set, the second set's tune half (organisations alternate by name) and the
+third set (labelled_models_3.csv, held out when written, tuned on since). Held-out sets: the
+second set's other half and the fourth set (labelled_models_4.csv); their misses are listed only
+with `--held-out-misses`, so that reading the figures does not mean reading the rows.
+
+`--dated` prints the grouping of every set under four ways of dating the rows
 (`DATINGS`): co-release grouping reads dates, and the sets record none for hub repositories, so
 real dates (catalogue listings; the two hub repositories whose `createdAt` ../shared records) are
 checked beside synthetic ones: all rows on one day (co-release's ceiling) and rows 60 days apart
@@ -45,6 +48,7 @@ DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 LABELS = DATA / "labelled_models.csv"
 LABELS_2 = DATA / "labelled_models_2.csv"
 LABELS_3 = DATA / "labelled_models_3.csv"
+LABELS_4 = DATA / "labelled_models_4.csv"
 
 
 @dataclass
@@ -162,7 +166,7 @@ def _pairs(keys: list[tuple[str, str | None]]) -> set[tuple[int, int]]:
 
 @dataclass
 class SetScores:
-    """Figures on one half of the second labelled set or on the third (ORIGINS_2.md, ORIGINS_3.md)."""
+    """Figures on one half of the second labelled set, or on the third or fourth (ORIGINS_2.md to _4.md)."""
 
     name: str
     rows: int = 0
@@ -204,7 +208,13 @@ def first_set(path: Path = LABELS) -> list[dict[str, str]]:
 
 
 def third_set(path: Path = LABELS_3) -> list[dict[str, str]]:
-    """The third set, held out as a whole: no rule was tuned on it (ORIGINS_3.md)."""
+    """The third set, whole (ORIGINS_3.md): held out when written, a tuning set since."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def fourth_set(path: Path = LABELS_4) -> list[dict[str, str]]:
+    """The fourth set, held out as a whole: no rule is tuned on it (ORIGINS_4.md)."""
     with path.open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
 
@@ -280,13 +290,13 @@ def row_date(
 
 
 def second_set_row(index: int, label: dict[str, str], date: str | None) -> dict[str, object]:
-    """The stored artifact for a row of the second or third set, with the catalogue's weights
+    """The stored artifact for a row of the second, third or fourth set, with the catalogue's weights
     pointer and the row's date."""
     return artifact_row(label) | {"id": index, "weights_ref": label["hugging_face_id"] or None, "date": date}
 
 
 def evaluate_second(name: str, labels: list[dict[str, str]], dating: str = "listed") -> SetScores:
-    """Scores one half of the second set (or the third set) with the default config, grammar and
+    """Scores one half of the second set (or the third or fourth set) with the default config, grammar and
     evidence only, its rows dated as `dating` says (one of `DATINGS`)."""
     rules, org_vendors = vendor_rules(load_config())
     rules = {key: replace(rule, overrides=()) for key, rule in rules.items()}
@@ -383,7 +393,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--misses", type=int, default=40, help="how many misses to list")
     parser.add_argument(
-        "--dated", action="store_true", help="grouping of the second and third sets under each way of dating rows"
+        "--held-out-misses", action="store_true", help="list the misses of the held-out sets too"
+    )
+    parser.add_argument(
+        "--dated", action="store_true", help="grouping of every set under each way of dating rows"
     )
     args = parser.parse_args()
     if args.dated:
@@ -405,15 +418,18 @@ def main() -> int:
         print(f"  {expected} → {got}: {count}")
     for repo, expected, got in scores.tier_miss_ids[: args.misses]:
         print(f"  {repo}: {expected} → {got}")
-    for half, labels in halves().items():
-        print_second(evaluate_second(half, labels), args.misses)
-    print_second(evaluate_second("held-out (whole set)", third_set()), args.misses, LABELS_3.name)
+    held_out_misses = args.misses if args.held_out_misses else 0
+    second = halves()
+    print_second(evaluate_second("tune", second["tune"]), args.misses)
+    print_second(evaluate_second("tune (whole set)", third_set()), args.misses, LABELS_3.name)
+    print_second(evaluate_second("held-out", second["held-out"]), held_out_misses)
+    print_second(evaluate_second("held-out (whole set)", fourth_set()), held_out_misses, LABELS_4.name)
     return 0
 
 
 def print_dated() -> None:
     """Grouping figures of each set under each of `DATINGS` (grammar and evidence, no overrides)."""
-    sets = [("set 1", first_set()), *halves().items(), ("set 3", third_set())]
+    sets = [("set 1", first_set()), *halves().items(), ("set 3", third_set()), ("set 4", fourth_set())]
     print(f"{'set':10} {'dating':13} {'dated rows':>10}  grouping P / R / F1")
     for name, labels in sets:
         for dating in DATINGS:
@@ -425,7 +441,7 @@ def print_dated() -> None:
 
 
 def print_second(scores: SetScores, misses: int, file: str = LABELS_2.name) -> None:
-    """The figures of one half of the second set (or of the third set), then its misses."""
+    """The figures of one half of the second set (or of the third or fourth set), then its misses."""
     print(f"\n== {file}, {scores.name}: {scores.rows} rows (grammar and evidence, no overrides)")
     print(f"grouping P/R/F1:       {scores.precision:.3f} / {scores.recall:.3f} / {scores.f1:.3f}")
     print(f"family (exact key):    {scores.family_hits / scores.rows:.1%}  ({scores.family_hits}/{scores.rows})")
@@ -439,7 +455,7 @@ def print_second(scores: SetScores, misses: int, file: str = LABELS_2.name) -> N
         ("derivative misses (id: expected)", [f"{a}: {b}" for a, b in scores.derivative_miss_ids]),
         ("join misses (catalogue id: hub repo)", [f"{a}: {b}" for a, b in scores.join_miss_ids]),
     ):
-        if items:
+        if items and misses:
             print(f"{title}:")
             for item in items[:misses]:
                 print(f"  {item}")

@@ -22,7 +22,7 @@ def test_accuracy_on_the_labelled_set():
 
 
 def test_the_name_grammar_alone():
-    assert evaluate(overrides=False).family_accuracy >= 0.914
+    assert evaluate(overrides=False).family_accuracy >= 0.92
 
 
 def test_the_second_set_held_out_half():
@@ -33,25 +33,44 @@ def test_the_second_set_held_out_half():
     scores = evaluate_second("held-out", held_out)
     assert scores.rows >= 200
     assert scores.precision >= 0.99
-    assert scores.f1 >= 0.875
-    assert scores.tier_hits / scores.rows >= 0.98
+    assert scores.f1 >= 0.93
+    # a catalogue entry takes its release's tier: one launch over bases of several licences
+    # (`shisa-v2`-like) gives its entries the release's best, where ORIGINS_2.md labels the
+    # tier of the entry's own weights
+    assert scores.tier_hits / scores.rows >= 0.975
     assert scores.derivative_hits / scores.rows >= 0.98
     assert scores.joins / scores.joinable >= 0.97
     assert scores.variant_releases == 0
 
 
-def test_the_third_set_held_out_whole():
-    """Floors at the figures reached on the third set, on which no change was tuned (ORIGINS_3.md)."""
+def test_the_third_set_whole():
+    """Floors at the figures reached on the third set (ORIGINS_3.md; a tuning set since the fourth)."""
     from accuracy import evaluate_second, third_set
 
-    scores = evaluate_second("held-out (whole set)", third_set())
+    scores = evaluate_second("tune (whole set)", third_set())
     assert scores.rows >= 150
     assert len({label["vendor"] for label in third_set()}) >= 10
-    assert scores.precision >= 0.97
-    assert scores.f1 >= 0.865
+    assert scores.precision >= 0.99
+    assert scores.f1 >= 0.975
     assert scores.tier_hits / scores.rows >= 0.99
-    assert scores.derivative_hits / scores.rows >= 0.90
+    assert scores.derivative_hits / scores.rows >= 0.98
     assert scores.joins / scores.joinable >= 0.88
+    assert scores.variant_releases == 0
+
+
+def test_the_fourth_set_held_out_whole():
+    """Floors at the figures reached on the fourth set, on which no change is tuned (ORIGINS_4.md)."""
+    from accuracy import evaluate_second, fourth_set
+
+    labels = fourth_set()
+    scores = evaluate_second("held-out (whole set)", labels)
+    assert scores.rows >= 200
+    assert len({label["vendor"] for label in labels}) >= 12
+    assert scores.precision >= 0.905
+    assert scores.f1 >= 0.79
+    assert scores.tier_hits / scores.rows >= 0.98
+    assert scores.derivative_hits / scores.rows >= 0.71
+    assert scores.joins == scores.joinable
     assert scores.variant_releases == 0
 
 

@@ -47,6 +47,11 @@ from relwatch.models import Openness
         ("deepseek-ai/DeepSeek-R1-Zero", "deepseek-r1"),
         ("CohereForAI/c4ai-command-r-v01", "command-r"),
         ("cohere/command-r", "command-r"),
+        ("google-bert/bert-base-uncased", "bert"),
+        ("microsoft/kosmos-2-patch14-224", "kosmos-2"),
+        ("openGPT-X/Teuken-7B-instruct-research-v0.4", "teuken"),
+        ("stabilityai/stablelm-3b-4e1t", "stablelm"),
+        ("Vikhrmodels/Vikhr-Nemo-12B-Instruct-R-21-09-24", "vikhr-nemo"),
         ("nvidia/parakeet-tdt-0.6b-v2", "parakeet-tdt-v2"),
         ("mistralai/Mixtral-8x22B-Instruct-v0.1", "mixtral"),
         ("mistralai/Codestral-22B-v0.1", "codestral"),
@@ -69,6 +74,24 @@ from relwatch.models import Openness
         ("jinaai/jina-embeddings-v2-small-en", "jina-embeddings-v2-small"),
         ("BAAI/bge-base-en-v1.5", "bge-v1.5"),
         ("openchat/openchat-3.5", "openchat-3.5"),
+        ("EleutherAI/pythia-12b-deduped", "pythia"),
+        ("tiiuae/Falcon-H1-1.5B-Deep-Instruct", "falcon-h1"),
+        ("HuggingFaceTB/SmolVLM2-500M-Video-Instruct", "smolvlm2"),
+        ("Salesforce/codegen-16B-nl", "codegen"),
+        ("Salesforce/xgen-7b-8k-inst", "xgen"),
+        ("meta-llama/Llama-3.2-11B-Vision-Instruct", "llama-3.2-vision"),
+        ("nvidia/canary-1b-flash", "canary-flash"),
+        ("ArliAI/QwQ-32B-ArliAI-RpR-v1", "qwq-arliai-rpr-v1"),
+        ("shisa-ai/shisa-v2-qwen2.5-7b", "shisa-v2"),
+        ("shisa-ai/shisa-v2-mistral-nemo-12b", "shisa-v2"),
+        ("shisa-ai/shisa-v2-llama3.3-70b", "shisa-v2"),
+        ("teknium/openhermes-2.5-mistral-7b", "openhermes-2.5"),
+        ("aion-labs/aion-rp-llama-3.1-8b", "aion-rp-llama-3.1"),
+        ("nvidia/OpenReasoning-Nemotron-7B", "openreasoning-nemotron"),
+        ("Snowflake/snowflake-arctic-embed-xs", "snowflake-arctic-embed"),
+        ("Snowflake/snowflake-arctic-embed-m-v1.5", "snowflake-arctic-embed-v1.5"),
+        ("stabilityai/stablelm-tuned-alpha-7b", "stablelm"),
+        ("cohere/command-r", "command-r"),
     ],
 )
 def test_the_kinds_of_miss(name, family):
@@ -170,6 +193,44 @@ def test_lines_of_every_configured_vendor_mark_derivatives_but_not_the_vendors_o
     assert [found[i][1] for i in range(1, 5)] == ["microsoft", "zhipu", "moonshot", None]
     own = evidence_labels([catalogue(1, "microsoft/phi-4-reasoning-plus")], VendorRules(key="microsoft"), {})
     assert own[1][1] is None
+
+
+def test_llama_abbreviated_in_a_catalogue_id_marks_a_derivative():
+    rules = VendorRules(key="acme", orgs=frozenset({"acme"}))
+    rows = [catalogue(1, "acme/l3.3-euryale-70b"), catalogue(2, "acme/mythomax-l2-13b"), catalogue(3, "acme/l4-widget")]
+    found = evidence_labels(rows, rules, {})
+    assert [found[i][1] for i in (1, 2, 3)] == ["meta", "meta", None]
+
+
+def test_a_sized_listing_of_a_publisher_without_weights_is_a_derivative():
+    """A parameter count names open weights; a publisher with no hub organisation whose entry
+    points at no weights has fine-tuned or merged someone else's model."""
+    tuner = VendorRules(key="acme")
+    rows = [catalogue(1, "acme/noromaid-20b"), catalogue(2, "acme/rocinante-12b:free"), catalogue(3, "acme/weaver")]
+    rows.append(catalogue(4, "acme/widget-7b", weights="acme-labs/Widget-7B"))
+    found = evidence_labels(rows, tuner, {})
+    assert [found[i][1] for i in (1, 2, 3, 4)] == ["unknown", "unknown", None, None]
+    publisher = VendorRules(key="acme", orgs=frozenset({"acme-labs"}))
+    assert evidence_labels([catalogue(1, "acme/widget-20b")], publisher, {})[1][1] is None
+    lab = VendorRules(key="mistral")  # configured from the catalogue alone
+    assert evidence_labels([catalogue(1, "mistralai/ministral-8b")], lab, {})[1][1] is None
+    tuner_with_repos = VendorRules(key="acme", orgs=frozenset({"acme"}))
+    rows = [hub(1, "acme/Widget-12B", base="mistralai/Mistral-Nemo-Base-2407"), catalogue(2, "acme/gizmo-12b")]
+    assert evidence_labels(rows, tuner_with_repos, {"mistralai": "mistral"})[2][1] == "unknown"
+    rows = [hub(1, "acme/Widget-12B"), catalogue(2, "acme/gizmo-12b")]
+    assert evidence_labels(rows, tuner_with_repos, {})[2][1] is None
+
+
+def test_a_speed_tier_listed_with_its_siblings_is_one_release_but_a_bare_stem_keeps_it_apart():
+    rules = VendorRules(key="acme")
+    rows = [
+        catalogue(1, "acme/widget-v3-fast") | {"date": "2025-07-07T00:00:00Z"},
+        catalogue(2, "acme/widget-v3-large") | {"date": "2025-07-07T00:00:00Z"},
+        catalogue(3, "acme/gizmo-4") | {"date": "2025-07-09T00:00:00Z"},
+        catalogue(4, "acme/gizmo-4-fast") | {"date": "2025-07-10T00:00:00Z"},
+    ]
+    found = evidence_labels(rows, rules, {})
+    assert [found[i][0] for i in (1, 2, 3, 4)] == ["widget-v3", "widget-v3", "gizmo-4", "gizmo-4-fast"]
 
 
 @pytest.mark.parametrize(
@@ -356,3 +417,124 @@ def test_a_listing_without_weights_is_a_derivative_when_its_whole_release_is():
     ]
     found = evidence_labels(rows, rules, {"mistralai": "mistral", "meta-llama": "meta"})
     assert [found[i][1] for i in (1, 2, 3, 4, 5)] == ["mistral", "mistral", "meta", None, None]
+
+
+def test_one_date_code_across_sources_is_the_versioned_release():
+    """`ministral-8b-2512` on the catalogue is the Hub's `Ministral-3-8B-Instruct-2512`; another
+    line's code (`devstral-2512` beside `Devstral-Small-2-…-2512`) and other codes stay apart."""
+    rules = VendorRules(key="mistral", orgs=frozenset({"mistralai"}))
+    rows = [
+        hub(1, "mistralai/Ministral-3-8B-Instruct-2512"),
+        catalogue(2, "mistralai/ministral-8b-2512"),
+        catalogue(3, "mistralai/ministral-8b-2410"),
+        hub(4, "mistralai/Devstral-Small-2-24B-Instruct-2512"),
+        catalogue(5, "mistralai/devstral-2512"),
+    ]
+    found = evidence_labels(rows, rules, {})
+    assert [found[i][0] for i in range(1, 6)] == [
+        "ministral-3",
+        "ministral-3",
+        "ministral",
+        "devstral-small-2",
+        "devstral",
+    ]
+
+
+def test_decisions_the_default_overrides_leave_to_the_evidence():
+    """Whisper's sizes, created the same day, are one release by co-release; the catalogue's
+    `mistral-small-2603` joins the Hub repository its weights link names (`mistral-small-4`)."""
+    from relwatch.config import load_config
+    from relwatch.releases import vendor_rules
+
+    rules, org_vendors = vendor_rules(load_config())
+    day = "2022-09-26T00:00:00.000Z"
+    whisper = [hub(i, f"openai/whisper-{size}", date=day) for i, size in enumerate(("tiny", "base", "small", "medium"))]
+    found = evidence_labels(whisper, rules["openai"], org_vendors)
+    assert {found[i][0] for i in range(4)} == {"whisper"}
+    rows = [
+        hub(1, "mistralai/Mistral-Small-4-119B-2603"),
+        catalogue(2, "mistralai/mistral-small-2603", weights="mistralai/Mistral-Small-4-119B-2603"),
+    ]
+    found = evidence_labels(rows, rules["mistral"], org_vendors)
+    assert found[1][0] == found[2][0] == "mistral-small-4"
+
+
+def test_size_words_of_repositories_of_unknown_age_co_release_only_with_each_other():
+    rules = VendorRules(key="acme", orgs=frozenset({"acme"}))
+    old = "2022-03-02T23:29:05.000Z"
+    rows = [
+        hub(1, "acme/widget-base", date=old),
+        hub(2, "acme/widget-large", date="2022-03-02T23:29:04.000Z"),
+        hub(3, "acme/widget-small", date=old),
+        hub(4, "acme/gizmo-base", date=old),
+        hub(5, "acme/gizmo-large", date="2023-05-01T00:00:00.000Z"),
+    ]
+    found = evidence_labels(rows, rules, {})
+    assert [found[i][0] for i in range(1, 6)] == ["widget", "widget", "widget", "gizmo", "gizmo-large"]
+
+
+def test_a_brands_stem_joins_size_word_siblings_only_when_all_are_hub_repositories():
+    rules = VendorRules(key="01-ai", orgs=frozenset({"01-ai"}))
+    day = "2024-05-13T00:00:00Z"
+    rows = [hub(1, "01-ai/Yi-34B", date=day), catalogue(2, "01-ai/yi-large") | {"date": day}]
+    found = evidence_labels(rows, rules, {})
+    assert [found[1][0], found[2][0]] == ["yi", "yi-large"]
+
+
+def test_a_role_glued_to_a_word_joins_the_family_without_it():
+    rules = VendorRules(key="acme", orgs=frozenset({"acme"}))
+    rows = [
+        hub(1, "acme/starcoder"),
+        hub(2, "acme/starcoderbase-7b"),
+        hub(3, "acme/AmberChat"),
+        hub(4, "acme/Amber"),
+        hub(5, "acme/instructcodet5p-16b"),
+        hub(6, "acme/codet5p-2b"),
+        hub(7, "acme/openchat-3.5"),
+    ]
+    found = evidence_labels(rows, rules, {})
+    assert [found[i][0] for i in range(1, 8)] == [
+        "starcoder",
+        "starcoder",
+        "amber",
+        "amber",
+        "codet5p",
+        "codet5p",
+        "openchat-3.5",
+    ]
+
+
+def test_code_names_listed_on_one_day_are_one_launch_but_line_words_are_not():
+    rules = VendorRules(key="acme", orgs=frozenset({"acme"}))
+    day, later = {"date": "2025-04-05T00:00:00Z"}, {"date": "2025-04-06T00:00:00Z"}
+    rows = [
+        catalogue(1, "acme/widget-4-scout") | day,
+        catalogue(2, "acme/widget-4-maverick") | day,
+        catalogue(3, "acme/widget-5-pro") | day,
+        catalogue(4, "acme/widget-5-flash") | day,
+        catalogue(5, "acme/gizmo-2-pi") | day,
+        catalogue(6, "acme/gizmo-2-productivity") | later,
+    ]
+    found = evidence_labels(rows, rules, {})
+    assert [found[i][0] for i in range(1, 7)] == [
+        "widget-4",
+        "widget-4",
+        "widget-5-pro",
+        "widget-5-flash",
+        "gizmo-2-pi",
+        "gizmo-2-productivity",
+    ]
+
+
+def test_a_size_the_licence_name_states_is_the_lines_name():
+    rules = VendorRules(key="tii", orgs=frozenset({"tiiuae"}))
+    named = {"extra": json.dumps({"licence_name": "falcon-180b-license"})}
+    linked = {"licence_link": "https://huggingface.co/acme/widget-7b/blob/main/LICENSE"}
+    rows = [
+        hub(1, "tiiuae/falcon-7b"),
+        hub(2, "tiiuae/falcon-180B", **named),
+        hub(3, "tiiuae/falcon-180B-chat", **named),
+        hub(4, "acme/widget-7b", **linked),
+    ]
+    found = evidence_labels(rows, rules, {})
+    assert [found[i][0] for i in range(1, 5)] == ["falcon", "falcon-180b", "falcon-180b", "widget"]

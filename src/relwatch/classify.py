@@ -24,7 +24,15 @@ from typing import Any
 import orjson
 
 from relwatch.config import FamilyPattern
-from relwatch.families import display_name, family_of, is_model_like, parameters_from_name
+from relwatch.families import (
+    LINE_VENDORS,
+    LINE_WORDS,
+    SIZE,
+    display_name,
+    family_of,
+    is_model_like,
+    parameters_from_name,
+)
 from relwatch.licences import LicenceClass, classify_licence
 from relwatch.models import CLOSED_TIERS, Evidence, Openness, Release
 
@@ -124,9 +132,26 @@ def family_for(row: Mapping[str, Any], rules: VendorRules) -> str | None:
     # feeds, changelogs and GitHub name the model in `name`; hubs and catalogues in their ids
     family = family_of(row.get("name") or name) if row["kind"] in ANNOUNCING_KINDS else family_of(name)
     if is_model_like(family):
-        return family
+        return _size_the_licence_names(row, name, family)
     hinted = family_of(row["family_hint"]) if row.get("family_hint") else ""
     return hinted if is_model_like(hinted) else None
+
+
+def _size_the_licence_names(row: Mapping[str, Any], name: str, family: str) -> str:
+    """The family with the size that the repository's own licence name states with the line kept:
+    Falcon 180B's `license_name` is `falcon-180b-license`, so `falcon-180B-chat` is `falcon-180b`,
+    apart from the `falcon` of the 7B and 40B launch (a licence link names its own repository,
+    so links are not read). Other families are returned as they are."""
+    if row["kind"] not in HUB_KINDS:
+        return family
+    named = str(_json(row.get("extra"), {}).get("licence_name") or "").lower()  # a link names its repo
+    if not named:
+        return family
+    words = family.split("-")
+    for token in re.split(r"[-_\s]+", str(name).rsplit("/", 1)[-1].lower()):
+        if SIZE.match(token) and token not in words and f"{words[0]}-{token}" in named:
+            return f"{family}-{token}"
+    return family
 
 
 def _override(row: Mapping[str, Any], rules: VendorRules) -> str | None:
@@ -147,28 +172,18 @@ def derivative_of(row: Mapping[str, Any], rules: VendorRules, org_vendors: Mappi
 # Lines whose name in another vendor's catalogue id says the model is built on them, first or
 # after the model's own name (`nvidia/llama-3.1-nemotron-70b-instruct`,
 # `cognitivecomputations/dolphin-mixtral-8x22b`, `nousresearch/hermes-3-llama-3.1-405b`).
-# The lines are those of the configured vendors whose names no other line shares.
-LINE_VENDORS = {
-    "llama": "meta",
-    "mistral": "mistral",
-    "mixtral": "mistral",
-    "codestral": "mistral",
-    "qwen": "alibaba",
-    "qwq": "alibaba",
-    "deepseek": "deepseek",
-    "gemma": "google",
-    "phi": "microsoft",
-    "glm": "zhipu",
-    "kimi": "moonshot",
-    "ernie": "baidu",
-    "hunyuan": "tencent",
-    "minimax": "minimax",
-    "nemotron": "nvidia",
-    "mimo": "xiaomi",
-    "longcat": "meituan",
-    "grok": "xai",
-}
+# The lines are those of the configured vendors whose names no other line shares
+# (`families.LINE_VENDORS`).
 FOREIGN_LINES = re.compile(rf"(?:^|[-_])(?P<line>{'|'.join(LINE_VENDORS)})(?=[-_.\d]|$)")
+# Llama 2 and Llama 3.x as fine-tuners abbreviate them in catalogue ids: `sao10k/l3.3-euryale-70b`,
+# `gryphe/mythomax-l2-13b`, `jondurbin/airoboros-l2-70b`.
+ABBREVIATED_LINES = re.compile(r"(?:^|[-_])l[23](?:\.\d)?(?=[-_]|$)")
+# A catalogue entry that states a parameter count (`neversleep/noromaid-20b`,
+# `thedrummer/rocinante-12b`) names open weights; when its publisher has no hub organisation or
+# stores only fine-tunes of others' models there, is no lab with lines of its own (`LINE_VENDORS`:
+# `mistralai/ministral-8b` configured from the catalogue alone is Mistral's) and the entry points
+# at no weights, those weights are someone else's model fine-tuned or merged.
+UNNAMED_BASE = "unknown"
 
 
 def evidence_labels(
@@ -182,11 +197,15 @@ def evidence_labels(
       link) names a stored repository joins that repository's release.
     - A repository is a derivative when a `base_model` chain through the vendor's stored
       repositories reaches another organisation (`allenai/Llama-3.1-Tulu-3-405B` →
-      `…-405B-SFT` → Meta); a catalogue entry when its weights are, or its name starts with
-      another vendor's line.
+      `…-405B-SFT` → Meta); a catalogue entry when its weights are, when its name names another
+      vendor's line (`l3.3-` for Llama 3.3 too), or when it states a parameter count while its
+      publisher has no hub organisation or stores only others' fine-tunes there, has no lines of
+      its own, and the entry points at no weights (`UNNAMED_BASE`).
     Pure: `rows` are one vendor's stored artifacts (`base_models`/`extra` as JSON or decoded).
     """
     hub = {str(row["external_id"]).lower(): row for row in rows if row["kind"] in HUB_KINDS}
+    own_lines = rules.key in LINE_VENDORS.values()  # a lab with lines of its own (`ministral-8b`)
+    fine_tuner = False
     names = {row["id"]: family_for(row, rules) for row in rows}
     # `allenai/molmo-7b-d:free` is `allenai/molmo-7b-d` served free: it shares that entry's weights
     weights = {(row["kind"], row["external_id"]): row["weights_ref"] for row in rows if row.get("weights_ref")}
@@ -232,24 +251,77 @@ def evidence_labels(
             return None  # a hub repo whose chain is known; one built on an unstored own repo is read by name
         name = str(row.get("external_id") or row.get("name") or "").rsplit("/", 1)[-1].lower()
         match = FOREIGN_LINES.search(name)
-        vendor = LINE_VENDORS[match["line"]] if match else None
-        return vendor if vendor and vendor != rules.key else None
+        vendor = LINE_VENDORS[match["line"]] if match else "meta" if ABBREVIATED_LINES.search(name) else None
+        if vendor:
+            return vendor if vendor != rules.key else None
+        if row["kind"] not in HUB_KINDS | ANNOUNCING_KINDS and fine_tuner and not linked(row):
+            return UNNAMED_BASE if parameters_from_name(name.split(":", 1)[0]) else None
+        return None
 
-    found = {row["id"]: (family(row, frozenset()), derived(row, frozenset())) for row in rows}
+    built_on = {row["id"]: derived(row, frozenset()) for row in rows if row["kind"] in HUB_KINDS}
+    # a publisher whose stored repositories are all fine-tunes of others' models (TheDrummer), or
+    # one with no hub organisation at all
+    stored = bool(built_on) and all(vendor is not None for vendor in built_on.values())
+    fine_tuner = not own_lines and (stored or not rules.orgs)
+
+    def built_on_or_derived(row: Mapping[str, Any]) -> str | None:
+        return built_on[row["id"]] if row["id"] in built_on else derived(row, frozenset())
+
+    found = {row["id"]: (family(row, frozenset()), built_on_or_derived(row)) for row in rows}
+    for key, versioned in same_snapshot(rows, {key: name for key, (name, _) in found.items()}).items():
+        found[key] = (versioned, found[key][1])
     members: dict[str, list[Mapping[str, Any]]] = {}
     for row in rows:
         if found[row["id"]][0]:
             members.setdefault(str(found[row["id"]][0]), []).append(row)
-    renamed = same_spelling(members) | publisher_prefixed(members, publisher_words(rules))
+    renamed = same_spelling(members) | publisher_prefixed(members, publisher_words(rules)) | glued_roles(members)
     spelled: dict[str, list[Mapping[str, Any]]] = {}
     for name, rows_of in members.items():
         spelled.setdefault(_follow(renamed, name), []).extend(rows_of)
-    launched = co_released(spelled)
+    launched = co_released(spelled) | qualifiers_of_one_day(spelled)
     labelled = {
         key: (_follow(launched, _follow(renamed, name)) if name else None, vendor)
         for key, (name, vendor) in found.items()
     }
     return listings_follow_their_weights(rows, labelled)
+
+
+# A four-digit date code in an id: YYMM (`ministral-8b-2512`) or MMDD (`deepseek-r1-0528`).
+SNAPSHOT_CODE = re.compile(
+    r"(?:^|[-_])((?:2[2-9])(?:0[1-9]|1[0-2])|(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]))(?=[-_:]|$)"
+)
+VERSION_TOKEN = re.compile(r"^v?\d+(\.\d+)*$")
+
+
+def same_snapshot(rows: Sequence[Mapping[str, Any]], families: Mapping[Any, str | None]) -> dict[Any, str]:
+    """Rows whose family lacks the version that a sibling of the vendor states beside the same
+    date code → the sibling's family: `mistralai/ministral-8b-2512` on the catalogue is
+    `Ministral-3-8B-Instruct-2512` on the Hub, `ministral-3`. The sibling's family without its
+    version words must be the row's own family (`devstral-2512` does not join
+    `devstral-small-2-…-2512`), and one versioned family only may claim the code. Pure:
+    `families` is the family per row id; the result holds only the rows that move."""
+    versioned: dict[tuple[str, str], set[str]] = {}
+    for row in rows:
+        family = families.get(row["id"])
+        code = _snapshot_code(row)
+        if family and code:
+            words = family.split("-")
+            bare = [word for word in words if not VERSION_TOKEN.match(word)]
+            if len(bare) < len(words) and bare:
+                versioned.setdefault(("-".join(bare), code), set()).add(family)
+    moved: dict[Any, str] = {}
+    for row in rows:
+        family = families.get(row["id"])
+        code = _snapshot_code(row)
+        claimants = versioned.get((family, code), set()) if family and code else set()
+        if len(claimants) == 1:
+            moved[row["id"]] = next(iter(claimants))
+    return moved
+
+
+def _snapshot_code(row: Mapping[str, Any]) -> str | None:
+    match = SNAPSHOT_CODE.search(str(row.get("external_id") or "").rsplit("/", 1)[-1].lower())
+    return match[1] if match else None
 
 
 def listings_follow_their_weights(
@@ -312,6 +384,32 @@ def publisher_prefixed(members: Mapping[str, Sequence[Mapping[str, Any]]], words
     return merged
 
 
+# Roles written into a word without a separator: `starcoderbase`, `AmberChat`, `instructcodet5p`.
+GLUED_ROLES = ("instruct", "base", "chat")
+
+
+def glued_roles(members: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[str, str]:
+    """Families whose first or last word carries a role glued to it and that are another family
+    of the vendor without it → that family (`starcoderbase` → `starcoder`, `amberchat` → `amber`,
+    `instructcodet5p` → `codet5p`). Only a family that exists without the role is renamed, so
+    `openchat` stays. Pure."""
+    merged: dict[str, str] = {}
+    for family in members:
+        words = family.split("-")
+        for role in GLUED_ROLES:
+            first, last = words[0], words[-1]
+            if len(first) > len(role) and first.startswith(role):
+                bare = "-".join([first[len(role) :], *words[1:]])
+            elif len(last) > len(role) and last.endswith(role):
+                bare = "-".join([*words[:-1], last[: -len(role)]])
+            else:
+                continue
+            if bare in members and bare != family:
+                merged[family] = bare
+                break
+    return merged
+
+
 def same_spelling(members: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[str, str]:
     """Families that are one name written two ways across sources (`gemini-flash-1.5` and
     `gemini-1.5-flash`; `lfm-2` and `lfm2`) → the spelling a hub repository uses, else the
@@ -344,8 +442,12 @@ def _spelling(family: str) -> tuple[str, ...]:
 # Size words that tell checkpoints of one launch apart (`granite-4.0-h-micro`/`-h-tiny`/`-h-small`,
 # `jamba-1.5-mini`/`-large`, `nova-lite`/`-micro`/`-pro`): one release when launched together.
 # Catalogues list the members of one launch up to two weeks apart (OpenRouter listed
-# `seed-2.0-mini` on 2026-02-26 and `seed-2.0-lite` on 2026-03-10).
-SIZE_WORDS = frozenset({"nano", "micro", "tiny", "mini", "lite", "light", "small", "medium", "large", "pro", "huge"})
+# `seed-2.0-mini` on 2026-02-26 and `seed-2.0-lite` on 2026-03-10). A speed tier is one too
+# (`morph-v3-fast` and `morph-v3-large`, listed the same day); a bare stem still keeps its `-fast`
+# sibling apart (`grok-4` and `grok-4-fast`).
+SIZE_WORDS = frozenset(
+    {"nano", "micro", "tiny", "mini", "lite", "light", "small", "medium", "large", "pro", "huge", "fast"}
+)
 CO_RELEASE_DAYS = 14
 
 
@@ -355,11 +457,13 @@ def co_released(members: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[str,
     merges when a family has no known date. A stem that is a family itself keeps its siblings
     apart (`gpt-5` beside `gpt-5-mini`) unless it is known only from hub repositories dated with
     them: `granite-4.0-h-tiny` (a size the grammar drops) launched with `-h-micro` and `-h-small`.
-    Pure."""
+    A stem without a version merges only when it is such a family and every sibling is a hub
+    repository too (`whisper-small` and `-medium` with `whisper-tiny` and `-base`, created the
+    same day; not the catalogue's `yi-large` beside `Yi-34B`). Pure."""
     stems: dict[str, list[str]] = {}
     for family in members:
         stem = _without_size_word(family)
-        if stem and re.search(r"\d", stem):
+        if stem and (re.search(r"\d", stem) or stem in members):
             stems.setdefault(stem, []).append(family)
     merged: dict[str, str] = {}
     for stem, families in stems.items():
@@ -367,12 +471,36 @@ def co_released(members: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[str,
             if not all(row["kind"] in HUB_KINDS for row in members[stem]):
                 continue  # `gpt-5` with `gpt-5-mini`: the bare stem is a model of its own
             families = [*families, stem]
-        dates = [_first_date(members[family]) for family in families]
+        if not re.search(r"\d", stem) and not all(row["kind"] in HUB_KINDS for f in families for row in members[f]):
+            continue  # `yi-large` on a catalogue beside `Yi-34B`: a brand's stem joins hub siblings only
+        dates = [_launch_date(members[family], stem in members) for family in families]
         if len(families) < 2 or None in dates:
             continue
         known = [day for day in dates if day is not None]
         if (max(known) - min(known)).days <= CO_RELEASE_DAYS:
             merged |= {family: stem for family in families if family != stem}
+    return merged
+
+
+def qualifiers_of_one_day(members: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[str, str]:
+    """Families that differ only by their last word, all first dated on one day, when their
+    shared stem (ending in a version) is no family → the stem: `llama-4-scout` and
+    `llama-4-maverick` (code names of one launch, 2025-04-05), `inflection-3-pi` and
+    `-productivity`. A word that names a line (`deepseek-v4-pro` and `-flash`) or a size (left to
+    `co_released`) keeps its family. Pure."""
+    stems: dict[str, list[str]] = {}
+    for family in members:
+        words = family.split("-")
+        last = words[-1]
+        if len(words) > 2 and last.isalpha() and last not in LINE_WORDS | SIZE_WORDS and re.search(r"\d", words[-2]):
+            stems.setdefault("-".join(words[:-1]), []).append(family)
+    merged: dict[str, str] = {}
+    for stem, families in stems.items():
+        if stem in members or len(families) < 2:
+            continue
+        dates = {_launch_date(members[family], False) for family in families}
+        if len(dates) == 1 and None not in dates:
+            merged |= {family: stem for family in families}
     return merged
 
 
@@ -389,9 +517,20 @@ def _without_size_word(family: str) -> str | None:
     return "-".join(words[: index - 1] + words[index:])
 
 
-def _first_date(rows: Sequence[Mapping[str, Any]]) -> date | None:
+def _launch_date(rows: Sequence[Mapping[str, Any]], stem_is_family: bool) -> date | None:
+    """The earliest known date of a family's rows for co-release. Beside a stem that is a hub
+    family itself, a family made only of hub repositories of unknown age (the Hub's pre-2022
+    placeholder: `bert-large` beside `bert-base`, which is `bert`) counts as launched on the
+    placeholder's day, so such siblings co-release with each other and never with a dated
+    family; without such a stem an unknown age merges nothing (`granite-5.0-h-micro`)."""
     dates = [_as_date(value) for value in (_known_date(row) for row in rows) if value]
+    if stem_is_family and not dates and rows and all(_unknown_age(row) for row in rows):
+        return _as_date(HUB_UNKNOWN_CREATED[0][:10])
     return min(dates, default=None)
+
+
+def _unknown_age(row: Mapping[str, Any]) -> bool:
+    return row["kind"] in HUB_KINDS and str(row.get("date") or "").startswith(HUB_UNKNOWN_CREATED)
 
 
 def label_artifacts(

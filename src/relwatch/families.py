@@ -14,7 +14,7 @@ from functools import lru_cache
 
 SIZE = re.compile(
     r"^(\d+(\.\d+)?[bmkt]|\d+b\d+|e\d+(\.\d+)?b|a\d+(\.\d+)?[bm]|\d+x\d+(\.\d+)?[bm]|\d+(\.\d+)?b-a\d+(\.\d+)?b|\d+k|\d+e|"
-    r"xxl|xl|tiny)$"
+    r"patch\d+|\d+e\d+t|xxl|xl|tiny)$"
 )
 # `DeepSeek-R1-Distill-Qwen-32B` is `deepseek-r1-distill`: the base it was distilled into is a variant.
 AFTER_DISTILL = {"qwen", "llama"}
@@ -26,7 +26,7 @@ QUANT = re.compile(
     r"openvino|ov|coreml|mnn|executorch|ct2|ctranslate2)$"
 )
 ROLE = re.compile(
-    r"^(it|instruct|instruction|base|chat|thinking|think|nothinking|sft|dpo|rl|ft|hf|pretrain|pretrained|"
+    r"^(it|instruct|instruction|base|chat|thinking|think|nothinking|sft|dpo|rl|ft|tuned|hf|pretrain|pretrained|cased|uncased|"
     r"preview|exp|experimental|latest|beta|alpha|release|generate|text|mix|distilled|high|customtools|"
     r"mpo|grpo|ppo|zero|wosyn|twin|captioner|ul2|prefixlm|rlhf|nothink|"
     r"step\d+|stage\d+|iter\d+|epoch\d+|ckpt\d*)$"
@@ -35,11 +35,55 @@ ROLE = re.compile(
 # `Llama-3.1-Minitron-4B-Width-Base` / `-4B-Depth-Base`, the mode of `Seed-Coder-8B-Reasoning`
 # (beside `-8B-Instruct`) and `nemotron-3-nano-omni-30b-a3b-reasoning`.
 AFTER_SIZE = frozenset({"width", "depth", "reasoning", "multi", "mono"})
+# Any other word right after a size is a checkpoint's own qualifier too when nothing but roles,
+# sizes, snapshots or formats follow it: `pythia-12b-deduped`, `Falcon-H1-1.5B-Deep-Instruct`,
+# `SmolVLM2-500M-Video-Instruct`, `codegen-16B-nl`, `xgen-7b-8k-inst`. Words that name a line stay
+# (`Llama-3.2-11B-Vision`, `canary-1b-flash`), and so does a word followed by more of the name
+# (`qwq-32b-arliai-rpr-v1`).
+LINE_WORDS = frozenset({
+    "vision", "vl", "omni", "audio", "image", "coder", "code", "math", "guard", "flash", "lite",
+    "pro", "max", "plus", "turbo", "air", "next", "search", "codex", "reasoning", "distill",
+})
+WORD = re.compile(r"[a-z]{2,}")
+# Letter sizes of one launch (`arctic-embed-xs`, `-s`, `-m`, `-l`), after two words of the name.
+LETTER_SIZES = frozenset({"xs", "s", "m", "l"})
+VERSION_WORD = re.compile(r"^v\d+(\.\d+)*$")
+# A base model named after the line's own version is the base of one checkpoint, a variant:
+# `shisa-v2-qwen2.5-7b`, `shisa-v2-mistral-nemo-12b` and `openhermes-2.5-mistral-7b` are
+# `shisa-v2` and `openhermes-2.5`. Without a version before it the base is the line's name
+# (`eva-qwen-2.5-14b`, `aion-rp-llama-3.1-8b`).
+BASE_LINE = re.compile(r"^(llama|qwen|mistral|mixtral|gemma|phi)\d*(\.\d+)?$")
+OWN_VERSION = re.compile(r"^v?\d+(\.\d+)*$")
 # The language of one checkpoint of a launch: `jina-embeddings-v2-small-en`, `bge-base-en-v1.5`,
 # `granite-embedding-125m-english`.
 LANGUAGES = frozenset({"en", "zh", "english", "chinese", "multilingual"})
 # A role glued to the name in camel case: `TowerInstruct-7B` and `TowerBase-7B` are `tower`.
 GLUED_ROLE = re.compile(r"(?<=[a-z])(?=(?:Instruct|Base)(?:$|[-_]))")
+# Model lines of the configured vendors that no other line's name shares, and their vendor
+# (`classify` reads a derivative's base from them).
+LINE_VENDORS = {
+    "llama": "meta",
+    "mistral": "mistral",
+    "mixtral": "mistral",
+    "codestral": "mistral",
+    "qwen": "alibaba",
+    "qwq": "alibaba",
+    "deepseek": "deepseek",
+    "gemma": "google",
+    "phi": "microsoft",
+    "glm": "zhipu",
+    "kimi": "moonshot",
+    "ernie": "baidu",
+    "hunyuan": "tencent",
+    "minimax": "minimax",
+    "nemotron": "nvidia",
+    "mimo": "xiaomi",
+    "longcat": "meituan",
+    "grok": "xai",
+}
+# A line's name glued in camel case to a word of the model's own: `HunyuanVideo` is
+# `hunyuan-video` (`HunyuanDiT` `hunyuan-dit`).
+GLUED_LINE = re.compile(rf"^(?i:{'|'.join(LINE_VENDORS)})(?=[A-Z][a-z])")
 DATE_PARTS = re.compile(r"^\d{2}$")
 # A four-digit snapshot is a date, YYMM (`2507`) or MMDD (`0924`, `1206`); `r1-1776` is a name.
 SNAPSHOT = re.compile(r"^((2\d)(0[1-9]|1[0-2])|(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])|00\d|\d{6}|\d{8})$")
@@ -79,7 +123,11 @@ UPPER = {"ernie", "glm", "vl", "gpt", "oss", "tts", "asr", "ocr", "moe", "r1", "
 @lru_cache(maxsize=65536)
 def family_of(name: str) -> str:
     """The family key of a model name or id (pure; namespaces and `:variant` suffixes ignored)."""
-    base = GLUED_ROLE.sub("-", name.rsplit("/", 1)[-1].split(":", 1)[0]).lstrip("~").strip().lower()
+    own = name.rsplit("/", 1)[-1].split(":", 1)[0].lstrip("~")
+    glued = GLUED_LINE.match(own)
+    if glued:
+        own = f"{own[: glued.end()]}-{own[glued.end() :]}"
+    base = GLUED_ROLE.sub("-", own).strip().lower()
     base = re.sub(r"\s*\([^)]*\)", "", base)  # `Claude Opus 4.7 (Fast)`, `Cobuddy (free)`
     base = re.sub(r"[\s_]+(?![a-z0-9]*_)", "-", base) if " " in base else base
     base = re.sub(r"(?<=\d)_(?=\d(?![\d.]))", ".", base)  # phi-1_5 → phi-1.5, not `m2m100_1.2B`
@@ -111,7 +159,9 @@ def family_of(name: str) -> str:
         if kept and QUANT.match(token):
             break  # formats and quantisations come last: `-GPTQ-Int4`, `-litert-lm`, `-q4_0-gguf`
         if kept and DATE_PARTS.match(token) and index + 1 < len(tokens) and DATE_PARTS.match(tokens[index + 1]):
-            index += 2  # a month-day snapshot: `qwen3.5-flash-02-23`
+            index += 2  # a month-day snapshot: `qwen3.5-flash-02-23`; a day-month-year one: `-21-09-24`
+            if index < len(tokens) and DATE_PARTS.match(tokens[index]):
+                index += 1
             continue
         if kept and kept[-1] in GLUED_VERSIONS and re.fullmatch(r"\d+(\.\d+)?", token):
             kept[-1] += token
@@ -144,17 +194,64 @@ def family_of(name: str) -> str:
         if kept and len(token) == 1 and token.isalpha() and (dropped or (VERSION.match(kept[-1]) and following)):
             index += 1  # a letter after a size or version: `Molmo-7B-D`, `granite-4.0-h-small`
             continue
+        if len(kept) > 1 and token in LETTER_SIZES and all(_variant_or_version(w) for w in tokens[index + 1 :]):
+            index += 1  # a letter size last or before a version: `snowflake-arctic-embed-m-v1.5`
+            dropped = True
+            continue
         if kept and kept[-1] == "distill" and token in AFTER_DISTILL:
             index += 1
             continue
         if dropped and (token in AFTER_SIZE or PRE_RELEASE.match(token)):
             index += 1
             continue
+        if dropped and _checkpoint_word(tokens, index, kept):
+            index += 1
+            continue
+        if len(kept) > 1 and OWN_VERSION.match(kept[-1]) and BASE_LINE.match(token):
+            rest = tokens[index + 1 : index + 4]
+            sized = next((n for n, word in enumerate(rest) if SIZE.match(word)), None)
+            if sized is not None:
+                index += sized + 2  # the base and its words up to its size
+                dropped = True
+                continue
         kept.append(token)
         index += 1
     while len(kept) > 1 and kept[0] in NOISE_PREFIXES:
         kept.pop(0)
     return "-".join(kept) or base
+
+
+def _checkpoint_word(tokens: list[str], index: int, kept: list[str]) -> bool:
+    """Whether `tokens[index]` is a word after a dropped size (and roles) that only qualifies one
+    checkpoint: not a line word, and followed by nothing but roles, sizes, snapshots or formats
+    (`Falcon-H1-1.5B-Deep-Instruct`, `Teuken-7B-instruct-research-v0.4`)."""
+    token = tokens[index]
+    if not kept or token in LINE_WORDS or not WORD.fullmatch(token):
+        return False
+    if not all(_variant_only(word) for word in tokens[index + 1 :]):
+        return False
+    start = index
+    while start > 0 and _variant_only(tokens[start - 1]) and tokens[start - 1] != kept[-1]:
+        start -= 1
+    return any(SIZE.match(word) for word in tokens[start:index])
+
+
+def _variant_only(token: str) -> bool:
+    """A token that never names a line: a size, role, snapshot, format or checkpoint number."""
+    return bool(
+        SIZE.match(token)
+        or ROLE.match(token)
+        or QUANT.match(token)
+        or SNAPSHOT.match(token)
+        or DATE_PARTS.match(token)
+        or CHECKPOINT.match(token)
+        or PRE_RELEASE.match(token)
+        or token in LANGUAGES
+    )
+
+
+def _variant_or_version(token: str) -> bool:
+    return _variant_only(token) or bool(VERSION_WORD.match(token))
 
 
 def _merge_split_versions(tokens: list[str]) -> list[str]:
