@@ -538,3 +538,43 @@ def test_a_size_the_licence_name_states_is_the_lines_name():
     ]
     found = evidence_labels(rows, rules, {})
     assert [found[i][0] for i in range(1, 5)] == ["falcon", "falcon-180b", "falcon-180b", "widget"]
+
+
+def test_a_hub_repo_without_a_base_model_is_read_by_its_name_and_its_licence():
+    """A repository whose card states no `base_model` is a derivative when its name names
+    another vendor's line (`llama3-8b-cpt-…`, `-mistral-7b`), a line known to be built on
+    another's model (Vicuna, LLaVA), or when its licence is another line's terms (`llama2`)."""
+    rules = VendorRules(key="acme", orgs=frozenset({"acme"}))
+    rows = [
+        hub(1, "acme/llama3-8b-cpt-widget-base", licence="llama3"),
+        hub(2, "acme/gizmo-v1.6-mistral-7b"),
+        hub(3, "acme/vicuna-7b-v1.5", licence="llama2"),
+        hub(4, "acme/llava-v1.6-34b"),
+        hub(5, "acme/leo-hessianai-7b", licence="llama2"),
+        hub(6, "acme/Widget-9B", licence="gemma"),
+        hub(7, "acme/mn-widget-12b"),
+        hub(8, "acme/Gadget-7B"),
+        hub(9, "acme/Gadget-7B-Chat", base="acme/Gadget-7B"),
+    ]
+    found = evidence_labels(rows, rules, {})
+    assert [found[i][1] for i in range(1, 10)] == [
+        "meta", "mistral", "meta", "unknown", "meta", "google", "mistral", None, None
+    ]
+    chained = [
+        hub(1, "acme/gemma2-9b-cpt-widget-base", licence="gemma"),
+        hub(2, "acme/Widget-v3-9B-IT", base="acme/gemma2-9b-cpt-widget-base"),
+    ]
+    assert evidence_labels(chained, rules, {})[2][1] == "google"
+
+
+def test_a_permissive_licence_outweighs_a_llama_name_and_a_vendor_keeps_its_own_lines():
+    """OpenLLaMA (apache-2.0, trained from scratch) is no Llama derivative: Llama's and Gemma's
+    terms pass on to what is built on them. A Mistral name under apache-2.0 still says Mistral;
+    Meta's own repositories under its licence are Meta's."""
+    rules = VendorRules(key="openlm", orgs=frozenset({"openlm-research"}))
+    rows = [hub(1, "openlm-research/open_llama_7b"), hub(2, "openlm-research/open_llama_7b_v2")]
+    assert {evidence_labels(rows, rules, {})[i][1] for i in (1, 2)} == {None}
+    mistral_based = [hub(1, "acme/leo-mistral-hessianai-7b")]
+    assert evidence_labels(mistral_based, VendorRules(key="acme"), {})[1][1] == "mistral"
+    meta = VendorRules(key="meta", orgs=frozenset({"meta-llama"}))
+    assert evidence_labels([hub(1, "meta-llama/Llama-2-7b-hf", licence="llama2")], meta, {})[1][1] is None

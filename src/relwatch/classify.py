@@ -33,7 +33,7 @@ from relwatch.families import (
     is_model_like,
     parameters_from_name,
 )
-from relwatch.licences import LicenceClass, classify_licence
+from relwatch.licences import LicenceClass, classify_licence, contradicts_line, licence_line_vendor
 from relwatch.models import CLOSED_TIERS, Evidence, Openness, Release
 
 HUB_KINDS = frozenset({"huggingface", "modelscope"})
@@ -176,14 +176,26 @@ def derivative_of(row: Mapping[str, Any], rules: VendorRules, org_vendors: Mappi
 # (`families.LINE_VENDORS`).
 FOREIGN_LINES = re.compile(rf"(?:^|[-_])(?P<line>{'|'.join(LINE_VENDORS)})(?=[-_.\d]|$)")
 # Llama 2 and Llama 3.x as fine-tuners abbreviate them in catalogue ids: `sao10k/l3.3-euryale-70b`,
-# `gryphe/mythomax-l2-13b`, `jondurbin/airoboros-l2-70b`.
-ABBREVIATED_LINES = re.compile(r"(?:^|[-_])l[23](?:\.\d)?(?=[-_]|$)")
+# `gryphe/mythomax-l2-13b`, `jondurbin/airoboros-l2-70b`; Mistral NeMo as `mn-`
+# (`nothingiisreal/mn-celeste-12b`, `inflatebot/mn-mag-mell-r1`).
+ABBREVIATED_LINES = {"llama": re.compile(r"(?:^|[-_])l[23](?:\.\d)?(?=[-_]|$)"), "mistral": re.compile(r"^mn-")}
+# Lines that are themselves built on another organisation's model, as their authors publish it,
+# → the vendor of that base (`UNNAMED_BASE` when their checkpoints use several): Vicuna and Alpaca
+# are LLaMA fine-tunes (LMSYS, 2023-03-30; Stanford CRFM, 2023-03-13), Code Llama is Meta's;
+# T0 is T5 and mT0 mT5 fine-tuned (Sanh et al. 2021; Muennighoff et al. 2022); LLaVA joins a
+# vision encoder to Vicuna, Mistral or Yi (Liu et al. 2023, 2024); WizardLM, WizardCoder and
+# WizardMath are Llama 2, StarCoder, Code Llama and Mistral fine-tunes (Xu et al. 2023; Luo et
+# al. 2023). A name in a repository's own name counts only where no `base_model` is stated.
+BUILT_ON_LINES = re.compile(
+    r"(?:^|[-_])(?P<line>vicuna|alpaca|codellama|t0|mt0|llava|wizardlm|wizardcoder|wizardmath)(?=[-_.\d]|$)"
+)
+UNNAMED_BASE = "unknown"
+BUILT_ON_VENDORS = {"vicuna": "meta", "alpaca": "meta", "codellama": "meta", "t0": "google", "mt0": "google"}
 # A catalogue entry that states a parameter count (`neversleep/noromaid-20b`,
 # `thedrummer/rocinante-12b`) names open weights; when its publisher has no hub organisation or
 # stores only fine-tunes of others' models there, is no lab with lines of its own (`LINE_VENDORS`:
 # `mistralai/ministral-8b` configured from the catalogue alone is Mistral's) and the entry points
-# at no weights, those weights are someone else's model fine-tuned or merged.
-UNNAMED_BASE = "unknown"
+# at no weights, those weights are someone else's model fine-tuned or merged (`UNNAMED_BASE`).
 
 
 def evidence_labels(
@@ -247,11 +259,13 @@ def evidence_labels(
                 found = derived(target, seen | {row["id"]})
                 if found:
                     return found
-        if row["kind"] in HUB_KINDS and not any(target is None for _, _, target in linked(row)):
+        if row["kind"] in HUB_KINDS and linked(row) and not any(target is None for _, _, target in linked(row)):
             return None  # a hub repo whose chain is known; one built on an unstored own repo is read by name
         name = str(row.get("external_id") or row.get("name") or "").rsplit("/", 1)[-1].lower()
-        match = FOREIGN_LINES.search(name)
-        vendor = LINE_VENDORS[match["line"]] if match else "meta" if ABBREVIATED_LINES.search(name) else None
+        line, vendor = _named_base(name)
+        if line and row["kind"] in HUB_KINDS and contradicts_line(line, row.get("licence")):
+            vendor = None  # the weights' own licence outweighs their name (OpenLLaMA)
+        vendor = vendor or licence_line_vendor(row.get("licence"))
         if vendor:
             return vendor if vendor != rules.key else None
         if row["kind"] not in HUB_KINDS | ANNOUNCING_KINDS and fine_tuner and not linked(row):
@@ -284,6 +298,21 @@ def evidence_labels(
         for key, (name, vendor) in found.items()
     }
     return listings_follow_their_weights(rows, labelled)
+
+
+def _named_base(name: str) -> tuple[str | None, str | None]:
+    """(line, vendor) of the model a lower-cased model name says it is built on: another
+    vendor's line in it (`FOREIGN_LINES`, `ABBREVIATED_LINES`: `l3.3-` is `llama`), else a line
+    known to be built on another's model (`BUILT_ON_LINES`: `vicuna`, vendor `meta`); (None,
+    None) when the name says neither."""
+    match = FOREIGN_LINES.search(name)
+    if match:
+        return match["line"], LINE_VENDORS[match["line"]]
+    for line, pattern in ABBREVIATED_LINES.items():
+        if pattern.search(name):
+            return line, LINE_VENDORS[line]
+    built = BUILT_ON_LINES.search(name)
+    return (built["line"], BUILT_ON_VENDORS.get(built["line"], UNNAMED_BASE)) if built else (None, None)
 
 
 # A four-digit date code in an id: YYMM (`ministral-8b-2512`) or MMDD (`deepseek-r1-0528`).

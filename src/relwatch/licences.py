@@ -151,6 +151,38 @@ LINK_PATTERNS: list[tuple[re.Pattern[str], LicenceClass, str]] = [
     (re.compile(r"/license(\.md|\.txt)?$|/blob/main/license"), LicenceClass.RESTRICTED, "custom licence file"),
 ]
 NO_LICENCE = {"", "none", "unknown", "other", "unlicensed", "proprietary"}
+# Hub licence ids that are one vendor's terms for its own model line, → that vendor (the keys of
+# `families.LINE_VENDORS`' values). The terms cover the line and works built on it: the Llama
+# Community Licenses govern the "Llama Materials" (Meta's models and derivatives of them), the
+# Gemma Terms of Use Gemma and its "Model Derivatives", the Tongyi Qianwen licences Qwen, the
+# DeepSeek License DeepSeek's models. Weights another organisation publishes under one of them
+# are built on that vendor's model.
+LINE_LICENCES = {
+    "llama2": "meta",
+    "llama3": "meta",
+    "llama3.1": "meta",
+    "llama3.2": "meta",
+    "llama3.3": "meta",
+    "llama4": "meta",
+    "gemma": "google",
+    "qwen": "alibaba",
+    "tongyi-qianwen": "alibaba",
+    "qwen-research": "alibaba",
+    "deepseek": "deepseek",
+}
+
+
+# Lines whose licences pass on to everything built on them: the Llama licences ask that
+# derivatives be distributed with the agreement (Llama 2 Community License §1.b.i), the Gemma
+# Terms of Use that their use restrictions bind every Model Derivative (§3.1). Weights built on
+# them carry no permissive licence alone.
+TERMS_PASS_ON = frozenset({"llama", "gemma"})
+
+
+def licence_line_vendor(licence: str | None) -> str | None:
+    """The vendor whose model line a licence id is the terms of (`llama3.1` → `meta`,
+    `gemma` → `google`; `LINE_LICENCES`), or None for any other licence."""
+    return LINE_LICENCES.get((licence or "").strip().lower())
 
 
 def classify_licence(
@@ -186,3 +218,12 @@ def _classify_id(licence: str) -> tuple[LicenceClass, str]:
         if pattern.search(licence):
             return klass, f"licence {licence} (by its name)"
     return LicenceClass.UNKNOWN, f"licence {licence!r} not recognised"
+
+
+def contradicts_line(line: str, licence: str | None) -> bool:
+    """Whether a licence rules out weights built on a model line (`llama`, `gemma`): a
+    permissive licence alone on weights named after a line whose terms pass on
+    (`TERMS_PASS_ON`), as OpenLLaMA's apache-2.0 on a model trained from scratch."""
+    if line not in TERMS_PASS_ON or not licence:
+        return False
+    return _classify_id(licence.strip().lower())[0] is LicenceClass.PERMISSIVE
