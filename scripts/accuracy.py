@@ -16,10 +16,11 @@ written and tuned on since. Held-out set: the second set's other half; its misse
 with `--held-out-misses`, so that reading the figures does not mean reading the rows.
 
 `--dated` prints the grouping of every set under four ways of dating the rows
-(`DATINGS`): co-release grouping reads dates, and the sets record none for hub repositories, so
-real dates (catalogue listings; the two hub repositories whose `createdAt` ../shared records) are
-checked beside synthetic ones: all rows on one day (co-release's ceiling) and rows 60 days apart
-(co-release must never act).
+(`DATINGS`): co-release grouping and the split of sizes launched apart read dates, and the sets
+record none for hub repositories, so real dates (catalogue listings; the two hub repositories
+whose `createdAt` ../shared records) are checked beside synthetic ones: all rows on one day
+(co-release's ceiling, no size split) and rows 60 days apart (co-release never acts, every size
+of a line without a version splits: the floor).
 """
 
 from __future__ import annotations
@@ -263,13 +264,16 @@ def _model_infos(value: object) -> list[dict[str, object]]:
     return []
 
 
-# How rows are dated, as co-release grouping reads dates (`classify.co_released`):
+# How rows are dated, as co-release grouping (`classify.co_released`) and the split of sizes
+# launched apart (`classify.sizes_launched_apart`) read dates:
 # - `listed`: real dates only: catalogue rows by OpenRouter's `created` (shared captures), hub
 #   rows by a recorded `createdAt` where ../shared has one; the rest undated (the default).
-# - `undated`: no row dated, so co-release never acts.
-# - `one-day`: every row on one day: co-release acts wherever the names allow (its ceiling).
-# - `months-apart`: every row 60 days after the one before: co-release must never act, so the
-#   figures equal `undated`. Synthetic dates come from row order, never from the labels.
+# - `undated`: no row dated, so neither acts.
+# - `one-day`: every row on one day: co-release acts wherever the names allow (its ceiling) and
+#   no size splits.
+# - `months-apart`: every row 60 days after the one before: co-release must never act, and every
+#   hub repository's size of a line without a version is a launch of its own (the floor).
+#   Synthetic dates come from row order, never from the labels.
 DATINGS = ("listed", "undated", "one-day", "months-apart")
 SYNTHETIC_DAY = datetime(2025, 1, 1, tzinfo=UTC)
 

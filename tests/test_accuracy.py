@@ -76,8 +76,9 @@ def test_the_fourth_set_whole():
 
 
 def test_dated_runs_co_release_within_days_and_never_across_months():
-    """`--dated`: rows 60 days apart group exactly as undated rows; rows of one day group at
-    least as much, and the real dates read from ../shared are those of the recordings."""
+    """`--dated`: rows 60 days apart group no more than undated rows (co-release never acts, sizes
+    launched apart split); rows of one day group at least as much, and the real dates read from
+    ../shared are those of the recordings."""
     from accuracy import evaluate_second, halves, hub_created
 
     assert hub_created()["google/flan-t5-xxl"].startswith("2022-10-21")
@@ -86,5 +87,5 @@ def test_dated_runs_co_release_within_days_and_never_across_months():
     apart = evaluate_second("held-out", held_out, "months-apart")
     one_day = evaluate_second("held-out", held_out, "one-day")
     assert undated.dated == 0 and apart.dated == one_day.dated == undated.rows
-    assert (apart.precision, apart.recall) == (undated.precision, undated.recall)
+    assert apart.recall <= undated.recall and apart.precision >= 0.99
     assert one_day.recall > undated.recall and one_day.precision >= 0.99

@@ -578,3 +578,35 @@ def test_a_permissive_licence_outweighs_a_llama_name_and_a_vendor_keeps_its_own_
     assert evidence_labels(mistral_based, VendorRules(key="acme"), {})[1][1] == "mistral"
     meta = VendorRules(key="meta", orgs=frozenset({"meta-llama"}))
     assert evidence_labels([hub(1, "meta-llama/Llama-2-7b-hf", licence="llama2")], meta, {})[1][1] is None
+
+
+def test_a_size_of_a_line_without_a_version_published_a_month_later_is_its_own_launch():
+    """MPT-30B came 48 days after MPT-7B: `mpt-30b` beside `mpt`; the catalogue entry naming
+    the 30B follows it. Sizes of one launch, a size 26 days later (Baichuan-13B), a size of a
+    versioned line (Gemma 2's 2B a month later) or repositories of unknown age stay one family."""
+    rules = VendorRules(key="mosaicml", orgs=frozenset({"mosaicml"}))
+    rows = [
+        hub(1, "mosaicml/mpt-7b", date="2023-05-05T00:00:00.000Z"),
+        hub(2, "mosaicml/mpt-7b-chat", date="2023-05-05T00:00:00.000Z"),
+        hub(3, "mosaicml/mpt-7b-8k", date="2023-07-18T00:00:00.000Z"),
+        hub(4, "mosaicml/mpt-30b", date="2023-06-22T00:00:00.000Z"),
+        hub(5, "mosaicml/mpt-30b-chat", date="2023-06-23T00:00:00.000Z"),
+        catalogue(6, "mosaicml/mpt-30b-chat"),
+    ]
+    found = evidence_labels(rows, rules, {})
+    assert [found[i][0] for i in range(1, 7)] == ["mpt"] * 3 + ["mpt-30b"] * 3
+    baichuan = [
+        hub(1, "acme/Widget-7B", date="2023-06-15T00:00:00.000Z"),
+        hub(2, "acme/Widget-13B-Chat", date="2023-07-11T00:00:00.000Z"),
+    ]
+    assert {evidence_labels(baichuan, rules, {})[i][0] for i in (1, 2)} == {"widget"}
+    versioned = [
+        hub(1, "acme/gizmo-2-9b", date="2024-06-27T00:00:00.000Z"),
+        hub(2, "acme/gizmo-2-2b", date="2024-07-31T00:00:00.000Z"),
+    ]
+    assert {evidence_labels(versioned, rules, {})[i][0] for i in (1, 2)} == {"gizmo-2"}
+    unknown = [
+        hub(1, "acme/Widget-7B", date="2023-06-15T00:00:00.000Z"),
+        hub(2, "acme/Widget-70B", date="2022-03-02T23:29:05.000Z"),
+    ]
+    assert {evidence_labels(unknown, rules, {})[i][0] for i in (1, 2)} == {"widget"}

@@ -282,6 +282,8 @@ def evidence_labels(
         return built_on[row["id"]] if row["id"] in built_on else derived(row, frozenset())
 
     found = {row["id"]: (family(row, frozenset()), built_on_or_derived(row)) for row in rows}
+    for key, sized in sizes_launched_apart(rows, {key: name for key, (name, _) in found.items()}).items():
+        found[key] = (sized, found[key][1])
     for key, versioned in same_snapshot(rows, {key: name for key, (name, _) in found.items()}).items():
         found[key] = (versioned, found[key][1])
     members: dict[str, list[Mapping[str, Any]]] = {}
@@ -313,6 +315,46 @@ def _named_base(name: str) -> tuple[str | None, str | None]:
             return line, LINE_VENDORS[line]
     built = BUILT_ON_LINES.search(name)
     return (built["line"], BUILT_ON_VENDORS.get(built["line"], UNNAMED_BASE)) if built else (None, None)
+
+
+# A size of a line without a version first published more than this many days after the line's
+# first repository is a launch of its own: MPT-30B (2023-06-22) came 48 days after MPT-7B,
+# Falcon 180B four months after Falcon 7B and 40B, EuroLLM-9B three months after EuroLLM-1.7B;
+# Baichuan-13B, 26 days after Baichuan-7B, is the same line.
+SEPARATE_LAUNCH_DAYS = 30
+STATED_SIZE = re.compile(r"^(?:\d+x)?\d+(?:\.\d+)?[bmt]$")
+
+
+def sizes_launched_apart(rows: Sequence[Mapping[str, Any]], families: Mapping[Any, str | None]) -> dict[Any, str]:
+    """Rows of a family without a version whose stated size was first published more than
+    `SEPARATE_LAUNCH_DAYS` after the family's first hub repository → the family with that size
+    (`mpt-30b` beside `mpt`, `eurollm-22b` beside `eurollm`). Only hub repositories of known
+    creation date date a size; a catalogue entry stating a moved size moves with it, and a family
+    with a version (`gemma-2`, whose 2B came a month after 9B and 27B) never splits. Pure:
+    `families` is the family per row id; the result holds only the rows that move."""
+    first: dict[tuple[str, str | None], date] = {}
+    for row in rows:
+        family = families.get(row["id"])
+        known = _known_date(row)
+        if family and known and row["kind"] in HUB_KINDS and not re.search(r"\d", family):
+            key = (family, _stated_size(row))
+            first[key] = min(first.get(key, _as_date(known)), _as_date(known))
+    starts: dict[str, date] = {}
+    for (family, _), day in first.items():
+        starts[family] = min(starts.get(family, day), day)
+    moved: dict[Any, str] = {}
+    for row in rows:
+        family, size = families.get(row["id"]), _stated_size(row)
+        day = first.get((family, size)) if family and size else None
+        if family and day and (day - starts[family]).days > SEPARATE_LAUNCH_DAYS:
+            moved[row["id"]] = f"{family}-{size}"
+    return moved
+
+
+def _stated_size(row: Mapping[str, Any]) -> str | None:
+    """The first parameter count a row's id states (`MPT-30B-Chat` → `30b`, `8x22B`), lower-case."""
+    name = str(row.get("external_id") or "").rsplit("/", 1)[-1].lower()
+    return next((token for token in re.split(r"[-_:\s]+", name) if STATED_SIZE.match(token)), None)
 
 
 # A four-digit date code in an id: YYMM (`ministral-8b-2512`) or MMDD (`deepseek-r1-0528`).
