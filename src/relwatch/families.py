@@ -26,7 +26,7 @@ QUANT = re.compile(
     r"openvino|ov|coreml|mnn|executorch|ct2|ctranslate2)$"
 )
 ROLE = re.compile(
-    r"^(it|instruct|instruction|base|chat|thinking|think|nothinking|sft|dpo|rl|ft|tuned|hf|pretrain|pretrained|cased|uncased|"
+    r"^(it|inst|instruct|instruction|base|chat|thinking|think|nothinking|sft|dpo|rl|ft|tuned|hf|pretrain|pretrained|cased|uncased|"
     r"preview|exp|experimental|latest|beta|alpha|release|generate|text|mix|distilled|high|customtools|"
     r"mpo|grpo|ppo|zero|wosyn|twin|captioner|ul2|prefixlm|rlhf|nothink|"
     r"step\d+|stage\d+|iter\d+|epoch\d+|ckpt\d*)$"
@@ -48,17 +48,20 @@ WORD = re.compile(r"[a-z]{2,}")
 # Letter sizes of one launch (`arctic-embed-xs`, `-s`, `-m`, `-l`), after two words of the name.
 LETTER_SIZES = frozenset({"xs", "s", "m", "l"})
 VERSION_WORD = re.compile(r"^v\d+(\.\d+)*$")
+SERIES = re.compile(r"^v\d+$")
 # A base model named after the line's own version is the base of one checkpoint, a variant:
 # `shisa-v2-qwen2.5-7b`, `shisa-v2-mistral-nemo-12b` and `openhermes-2.5-mistral-7b` are
-# `shisa-v2` and `openhermes-2.5`. Without a version before it the base is the line's name
+# `shisa-v2` and `openhermes-2.5`; so are `llava-v1.6-vicuna-7b` and `llava-v1.6-mistral-7b`. Without a version before it the base is the line's name
 # (`eva-qwen-2.5-14b`, `aion-rp-llama-3.1-8b`).
-BASE_LINE = re.compile(r"^(llama|qwen|mistral|mixtral|gemma|phi)\d*(\.\d+)?$")
+BASE_LINE = re.compile(r"^(llama|qwen|mistral|mixtral|gemma|phi|vicuna)\d*(\.\d+)?$")
 OWN_VERSION = re.compile(r"^v?\d+(\.\d+)*$")
 # The language of one checkpoint of a launch: `jina-embeddings-v2-small-en`, `bge-base-en-v1.5`,
 # `granite-embedding-125m-english`.
 LANGUAGES = frozenset({"en", "zh", "english", "chinese", "multilingual"})
 # A role glued to the name in camel case: `TowerInstruct-7B` and `TowerBase-7B` are `tower`.
 GLUED_ROLE = re.compile(r"(?<=[a-z])(?=(?:Instruct|Base)(?:$|[-_]))")
+# A role written after a dot, as the name's other parts are: `dots.llm1.base`, `dots.llm1.inst`.
+DOTTED_ROLE = re.compile(r"\.(?=(?:base|inst|instruct|chat|it)(?:$|[-_]))")
 # Model lines of the configured vendors that no other line's name shares, and their vendor
 # (`classify` reads a derivative's base from them).
 LINE_VENDORS = {
@@ -128,13 +131,17 @@ def family_of(name: str) -> str:
     if glued:
         own = f"{own[: glued.end()]}-{own[glued.end() :]}"
     base = GLUED_ROLE.sub("-", own).strip().lower()
+    base = DOTTED_ROLE.sub("-", base)  # `dots.llm1.inst` is `dots.llm1`
     base = re.sub(r"\s*\([^)]*\)", "", base)  # `Claude Opus 4.7 (Fast)`, `Cobuddy (free)`
     base = re.sub(r"[\s_]+(?![a-z0-9]*_)", "-", base) if " " in base else base
+    base = re.sub(r"(?<=[a-z]\d)_(?=\d+[bmk](?![a-z0-9.]))", "-", base)  # a size after a name: `T0_3B`
     base = re.sub(r"(?<=\d)_(?=\d(?![\d.]))", ".", base)  # phi-1_5 → phi-1.5, not `m2m100_1.2B`
     base = base.replace("_", "-")  # `Aquila_7B`, `gemma-3-27b-it-qat-q4_0-gguf` (`q4` ends the name anyway)
     base = re.sub(r"(?<=[a-z]\d)d(?=\d)", ".", base)  # internlm-xcomposer2d5 → internlm-xcomposer2.5
     tokens = [t for t in re.split(r"-+", base) if t]
     tokens = _merge_split_versions(tokens)
+    if len(tokens) > 2 and SERIES.match(tokens[0]) and WORD.fullmatch(tokens[1]) and not _variant_only(tokens[1]):
+        tokens = tokens[1:]  # an architecture generation before the name: `v6-Finch-1B6` is `finch`
     kept: list[str] = []
     dropped = False
     index = 0
