@@ -45,6 +45,8 @@ LINE_WORDS = frozenset({
     "pro", "max", "plus", "turbo", "air", "next", "search", "codex", "reasoning", "distill",
 })
 WORD = re.compile(r"[a-z]{2,}")
+# A word with a number, as a qualifier of one checkpoint: the five languages of `occiglot-7b-eu5`.
+CODED_WORD = re.compile(r"[a-z]{2,}\d+")
 # Letter sizes of one launch (`arctic-embed-xs`, `-s`, `-m`, `-l`), after two words of the name.
 LETTER_SIZES = frozenset({"xs", "s", "m", "l"})
 VERSION_WORD = re.compile(r"^v\d+(\.\d+)*$")
@@ -233,7 +235,7 @@ def _checkpoint_word(tokens: list[str], index: int, kept: list[str]) -> bool:
     checkpoint: not a line word, and followed by nothing but roles, sizes, snapshots or formats
     (`Falcon-H1-1.5B-Deep-Instruct`, `Teuken-7B-instruct-research-v0.4`)."""
     token = tokens[index]
-    if not kept or token in LINE_WORDS or not WORD.fullmatch(token):
+    if not kept or token in LINE_WORDS or not (WORD.fullmatch(token) or CODED_WORD.fullmatch(token)):
         return False
     if not all(_variant_only(word) for word in tokens[index + 1 :]):
         return False
