@@ -144,6 +144,7 @@ def family_of(name: str) -> str:
     tokens = _merge_split_versions(tokens)
     if len(tokens) > 2 and SERIES.match(tokens[0]) and WORD.fullmatch(tokens[1]) and not _variant_only(tokens[1]):
         tokens = tokens[1:]  # an architecture generation before the name: `v6-Finch-1B6` is `finch`
+    tokens = _without_base_prefix(tokens)
     kept: list[str] = []
     dropped = False
     index = 0
@@ -261,6 +262,33 @@ def _variant_only(token: str) -> bool:
 
 def _variant_or_version(token: str) -> bool:
     return _variant_only(token) or bool(VERSION_WORD.match(token))
+
+
+# Training words between a base named first and the model's own name: continued pre-training
+# (`llama3-8b-cpt-sea-lionv2-base`).
+TRAINING_WORDS = frozenset({"cpt"})
+
+
+def _without_base_prefix(tokens: list[str]) -> list[str]:
+    """The tokens without a base model named first with its size when the model's own name
+    follows the size (`gemma2-9b-cpt-sea-lionv3-base` → `sea-lionv3-base`): a base line
+    (`BASE_LINE`), its version if written apart, a size, then a word that is no role, size or
+    format. A size followed by roles (`Llama-3.2-1B-Instruct-QLORA`) or by a word that names a
+    line (`Llama-3.2-11B-Vision`) keeps the line."""
+    if not tokens or not BASE_LINE.match(tokens[0]):
+        return tokens
+    index = 1
+    if index < len(tokens) and OWN_VERSION.match(tokens[index]):
+        index += 1
+    if index >= len(tokens) or not SIZE.match(tokens[index]):
+        return tokens
+    index += 1
+    while index < len(tokens) and tokens[index] in TRAINING_WORDS:
+        index += 1
+    rest = tokens[index:]
+    if not rest or _variant_only(rest[0]) or not WORD.fullmatch(rest[0]) or rest[0] in LINE_WORDS:
+        return tokens
+    return rest
 
 
 def _merge_split_versions(tokens: list[str]) -> list[str]:
