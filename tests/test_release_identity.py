@@ -571,6 +571,8 @@ def test_a_hub_repo_without_a_base_model_is_read_by_its_name_and_its_licence():
     assert [found[i][1] for i in range(1, 10)] == [
         "meta", "mistral", "meta", "unknown", "meta", "google", "mistral", None, None
     ]
+    qwen_terms = hub(1, "acme/Widget-72B", licence="other", extra=json.dumps({"licence_name": "qwen"}))
+    assert evidence_labels([qwen_terms], rules, {})[1][1] == "alibaba"
     chained = [
         hub(1, "acme/gemma2-9b-cpt-widget-base", licence="gemma"),
         hub(2, "acme/Widget-v3-9B-IT", base="acme/gemma2-9b-cpt-widget-base"),

@@ -265,7 +265,8 @@ def evidence_labels(
         line, vendor = _named_base(name)
         if line and row["kind"] in HUB_KINDS and contradicts_line(line, row.get("licence")):
             vendor = None  # the weights' own licence outweighs their name (OpenLLaMA)
-        vendor = vendor or licence_line_vendor(row.get("licence"))
+        named_licence = _json(row.get("extra"), {}).get("licence_name")  # `license: other` named `qwen`
+        vendor = vendor or licence_line_vendor(row.get("licence")) or licence_line_vendor(named_licence)
         if vendor:
             return vendor if vendor != rules.key else None
         if row["kind"] not in HUB_KINDS | ANNOUNCING_KINDS and fine_tuner and not linked(row):
