@@ -341,13 +341,13 @@ def sizes_launched_apart(rows: Sequence[Mapping[str, Any]], families: Mapping[An
             key = (family, _stated_size(row))
             first[key] = min(first.get(key, _as_date(known)), _as_date(known))
     starts: dict[str, date] = {}
-    for (family, _), day in first.items():
-        starts[family] = min(starts.get(family, day), day)
+    for (line, _), day in first.items():
+        starts[line] = min(starts.get(line, day), day)
     moved: dict[Any, str] = {}
     for row in rows:
         family, size = families.get(row["id"]), _stated_size(row)
-        day = first.get((family, size)) if family and size else None
-        if family and day and (day - starts[family]).days > SEPARATE_LAUNCH_DAYS:
+        sized = first.get((family, size)) if family and size else None
+        if family and sized and (sized - starts[family]).days > SEPARATE_LAUNCH_DAYS:
             moved[row["id"]] = f"{family}-{size}"
     return moved
 

@@ -53,8 +53,9 @@ VERSION_WORD = re.compile(r"^v\d+(\.\d+)*$")
 SERIES = re.compile(r"^v\d+$")
 # A base model named after the line's own version is the base of one checkpoint, a variant:
 # `shisa-v2-qwen2.5-7b`, `shisa-v2-mistral-nemo-12b` and `openhermes-2.5-mistral-7b` are
-# `shisa-v2` and `openhermes-2.5`; so are `llava-v1.6-vicuna-7b` and `llava-v1.6-mistral-7b`. Without a version before it the base is the line's name
-# (`eva-qwen-2.5-14b`, `aion-rp-llama-3.1-8b`).
+# `shisa-v2` and `openhermes-2.5`; so are `llava-v1.6-vicuna-7b` and `llava-v1.6-mistral-7b`.
+# Without a version before it the base is the line's name (`eva-qwen-2.5-14b`,
+# `aion-rp-llama-3.1-8b`).
 BASE_LINE = re.compile(r"^(llama|qwen|mistral|mixtral|gemma|phi|vicuna)\d*(\.\d+)?$")
 OWN_VERSION = re.compile(r"^v?\d+(\.\d+)*$")
 # The language of one checkpoint of a launch: `jina-embeddings-v2-small-en`, `bge-base-en-v1.5`,
