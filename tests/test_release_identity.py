@@ -623,3 +623,13 @@ def test_a_size_of_a_line_without_a_version_published_a_month_later_is_its_own_l
         hub(2, "acme/Widget-70B", date="2022-03-02T23:29:05.000Z"),
     ]
     assert {evidence_labels(unknown, rules, {})[i][0] for i in (1, 2)} == {"widget"}
+
+
+def test_an_older_repository_without_a_size_splits_no_launch():
+    rules = VendorRules(key="acme", orgs=frozenset({"acme"}))
+    rows = [
+        hub(1, "acme/Widget", date="2023-01-05T00:00:00.000Z"),
+        hub(2, "acme/Widget-7B", date="2024-03-01T00:00:00.000Z"),
+        hub(3, "acme/Widget-70B", date="2024-03-02T00:00:00.000Z"),
+    ]
+    assert {evidence_labels(rows, rules, {})[i][0] for i in (2, 3)} == {"widget"}

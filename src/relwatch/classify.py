@@ -328,18 +328,19 @@ STATED_SIZE = re.compile(r"^(?:\d+x)?\d+(?:\.\d+)?[bmt]$")
 
 def sizes_launched_apart(rows: Sequence[Mapping[str, Any]], families: Mapping[Any, str | None]) -> dict[Any, str]:
     """Rows of a family without a version whose stated size was first published more than
-    `SEPARATE_LAUNCH_DAYS` after the family's first hub repository → the family with that size
-    (`mpt-30b` beside `mpt`, `eurollm-22b` beside `eurollm`). Only hub repositories of known
-    creation date date a size; a catalogue entry stating a moved size moves with it, and a family
+    `SEPARATE_LAUNCH_DAYS` after the family's first sized hub repository → the family with that
+    size (`mpt-30b` beside `mpt`, `eurollm-22b` beside `eurollm`). Only hub repositories of known
+    creation date that state a size date one (an older repository without a size, a tokenizer or
+    a demo, moves nothing); a catalogue entry stating a moved size moves with it, and a family
     with a version (`gemma-2`, whose 2B came a month after 9B and 27B) never splits. Pure:
     `families` is the family per row id; the result holds only the rows that move."""
-    first: dict[tuple[str, str | None], date] = {}
+    first: dict[tuple[str, str], date] = {}
     for row in rows:
         family = families.get(row["id"])
         known = _known_date(row)
-        if family and known and row["kind"] in HUB_KINDS and not re.search(r"\d", family):
-            key = (family, _stated_size(row))
-            first[key] = min(first.get(key, _as_date(known)), _as_date(known))
+        size = _stated_size(row)
+        if family and size and known and row["kind"] in HUB_KINDS and not re.search(r"\d", family):
+            first[(family, size)] = min(first.get((family, size), _as_date(known)), _as_date(known))
     starts: dict[str, date] = {}
     for (line, _), day in first.items():
         starts[line] = min(starts.get(line, day), day)
