@@ -593,7 +593,7 @@ def test_a_permissive_licence_outweighs_a_llama_name_and_a_vendor_keeps_its_own_
     assert evidence_labels([hub(1, "meta-llama/Llama-2-7b-hf", licence="llama2")], meta, {})[1][1] is None
 
 
-def test_a_size_of_a_line_without_a_version_published_a_month_later_is_its_own_launch():
+def test_a_size_of_a_line_without_a_version_published_weeks_later_is_its_own_launch():
     """MPT-30B came 48 days after MPT-7B: `mpt-30b` beside `mpt`; the catalogue entry naming
     the 30B follows it. Sizes of one launch, a size 26 days later (Baichuan-13B), a size of a
     versioned line (Gemma 2's 2B a month later) or repositories of unknown age stay one family."""

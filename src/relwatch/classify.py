@@ -321,8 +321,9 @@ def _named_base(name: str) -> tuple[str | None, str | None]:
 # A size of a line without a version first published more than this many days after the line's
 # first repository is a launch of its own: MPT-30B (2023-06-22) came 48 days after MPT-7B,
 # Falcon 180B four months after Falcon 7B and 40B, EuroLLM-9B three months after EuroLLM-1.7B;
-# Baichuan-13B, 26 days after Baichuan-7B, is the same line.
-SEPARATE_LAUNCH_DAYS = 30
+# Baichuan-13B, 26 days after Baichuan-7B, is the same line. Five weeks sits between the two, with
+# room for repositories of one launch created some days apart before it went public.
+SEPARATE_LAUNCH_DAYS = 35
 STATED_SIZE = re.compile(r"^(?:\d+x)?\d+(?:\.\d+)?[bmt]$")
 
 
