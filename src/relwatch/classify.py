@@ -265,8 +265,10 @@ def evidence_labels(
         line, vendor = _named_base(name)
         if line and row["kind"] in HUB_KINDS and contradicts_line(line, row.get("licence")):
             vendor = None  # the weights' own licence outweighs their name (OpenLLaMA)
-        named_licence = _json(row.get("extra"), {}).get("licence_name")  # `license: other` named `qwen`
-        vendor = vendor or licence_line_vendor(row.get("licence")) or licence_line_vendor(named_licence)
+        if not vendor and row.get("licence"):
+            vendor = licence_line_vendor(row["licence"])
+        if not vendor and row.get("extra"):  # `license: other` named `qwen`
+            vendor = licence_line_vendor(_json(row["extra"], {}).get("licence_name"))
         if vendor:
             return vendor if vendor != rules.key else None
         if row["kind"] not in HUB_KINDS | ANNOUNCING_KINDS and fine_tuner and not linked(row):
@@ -324,7 +326,7 @@ def _named_base(name: str) -> tuple[str | None, str | None]:
 # Baichuan-13B, 26 days after Baichuan-7B, is the same line. Five weeks sits between the two, with
 # room for repositories of one launch created some days apart before it went public.
 SEPARATE_LAUNCH_DAYS = 35
-STATED_SIZE = re.compile(r"^(?:\d+x)?\d+(?:\.\d+)?[bmt]$")
+STATED_SIZE = re.compile(r"(?:^|[-_:\s])((?:\d+x)?\d+(?:\.\d+)?[bmt])(?=$|[-_:\s])")
 
 
 def sizes_launched_apart(rows: Sequence[Mapping[str, Any]], families: Mapping[Any, str | None]) -> dict[Any, str]:
@@ -335,19 +337,20 @@ def sizes_launched_apart(rows: Sequence[Mapping[str, Any]], families: Mapping[An
     a demo, moves nothing); a catalogue entry stating a moved size moves with it, and a family
     with a version (`gemma-2`, whose 2B came a month after 9B and 27B) never splits. Pure:
     `families` is the family per row id; the result holds only the rows that move."""
+    lines = {family for family in set(families.values()) if family and not any(c.isdigit() for c in family)}
+    unversioned = {row["id"]: family for row in rows if (family := families.get(row["id"])) in lines}
+    sizes = {row["id"]: _stated_size(row) for row in rows if row["id"] in unversioned}
     first: dict[tuple[str, str], date] = {}
     for row in rows:
-        family = families.get(row["id"])
-        known = _known_date(row)
-        size = _stated_size(row)
-        if family and size and known and row["kind"] in HUB_KINDS and not re.search(r"\d", family):
+        family, size, known = unversioned.get(row["id"]), sizes.get(row["id"]), _known_date(row)
+        if family and size and known and row["kind"] in HUB_KINDS:
             first[(family, size)] = min(first.get((family, size), _as_date(known)), _as_date(known))
     starts: dict[str, date] = {}
     for (line, _), day in first.items():
         starts[line] = min(starts.get(line, day), day)
     moved: dict[Any, str] = {}
     for row in rows:
-        family, size = families.get(row["id"]), _stated_size(row)
+        family, size = unversioned.get(row["id"]), sizes.get(row["id"])
         sized = first.get((family, size)) if family and size else None
         if family and sized and (sized - starts[family]).days > SEPARATE_LAUNCH_DAYS:
             moved[row["id"]] = f"{family}-{size}"
@@ -356,8 +359,8 @@ def sizes_launched_apart(rows: Sequence[Mapping[str, Any]], families: Mapping[An
 
 def _stated_size(row: Mapping[str, Any]) -> str | None:
     """The first parameter count a row's id states (`MPT-30B-Chat` → `30b`, `8x22B`), lower-case."""
-    name = str(row.get("external_id") or "").rsplit("/", 1)[-1].lower()
-    return next((token for token in re.split(r"[-_:\s]+", name) if STATED_SIZE.match(token)), None)
+    match = STATED_SIZE.search(str(row.get("external_id") or "").rsplit("/", 1)[-1].lower())
+    return match[1] if match else None
 
 
 # A four-digit date code in an id: YYMM (`ministral-8b-2512`) or MMDD (`deepseek-r1-0528`).
@@ -406,15 +409,16 @@ def repositories_follow_their_launch(
     when all of them are (a `-DPO` checkpoint published without the card metadata beside its
     siblings' `base_model: mistralai/…`). Pure: (family, derivative-of) per artifact id in, the
     same out."""
+    stated = {row["id"]: bool(_json(row.get("base_models"), [])) for row in rows if row["kind"] in HUB_KINDS}
     bases: dict[str, list[str | None]] = {}
     for row in rows:
         family, vendor = labelled[row["id"]]
-        if family and row["kind"] in HUB_KINDS and _json(row.get("base_models"), []):
+        if family and stated.get(row["id"]):
             bases.setdefault(family, []).append(vendor)
     result = dict(labelled)
     for row in rows:
         family, vendor = labelled[row["id"]]
-        if vendor or not family or row["kind"] not in HUB_KINDS or _json(row.get("base_models"), []):
+        if vendor or not family or row["id"] not in stated or stated[row["id"]]:
             continue
         found = bases.get(family, [])
         if len(found) >= 2 and None not in found and len(set(found)) == 1:
