@@ -43,6 +43,19 @@ def test_the_second_set_held_out_half():
     assert scores.variant_releases == 0
 
 
+def test_the_second_set_tune_half():
+    """Floors at the figures reached on the half of the second set that is tuned on (ORIGINS_2.md)."""
+    from accuracy import evaluate_second, halves
+
+    scores = evaluate_second("tune", halves()["tune"])
+    assert scores.rows >= 200
+    assert scores.precision >= 0.995
+    assert scores.f1 >= 0.99
+    assert scores.tier_hits == scores.derivative_hits == scores.rows
+    assert scores.joins == scores.joinable
+    assert scores.variant_releases == 0
+
+
 def test_the_third_set_whole():
     """Floors at the figures reached on the third set (ORIGINS_3.md; a tuning set since the fourth)."""
     from accuracy import evaluate_second, third_set

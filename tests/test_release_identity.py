@@ -634,17 +634,3 @@ def test_an_older_repository_without_a_size_splits_no_launch():
     ]
     assert {evidence_labels(rows, rules, {})[i][0] for i in (2, 3)} == {"widget"}
 
-
-def test_a_repository_without_a_base_model_follows_the_launch_its_siblings_state():
-    rules = VendorRules(key="acme", orgs=frozenset({"acme"}))
-    rows = [
-        hub(1, "acme/Widget-7B", base="mistralai/Mistral-7B-v0.1"),
-        hub(2, "acme/Widget-7B-Instruct", base="acme/Widget-7B"),
-        hub(3, "acme/Widget-7B-DPO"),
-    ]
-    found = evidence_labels(rows, rules, {"mistralai": "mistral"})
-    assert [found[i][1] for i in (1, 2, 3)] == ["mistral", "mistral", "mistral"]
-    one_sibling = evidence_labels(rows[:1] + rows[2:], rules, {"mistralai": "mistral"})
-    assert one_sibling[3][1] is None
-    own = [*rows, hub(4, "acme/Widget-7B-Chat", base="acme/Widget-7B-DPO")]
-    assert evidence_labels(own, rules, {"mistralai": "mistral"})[3][1] is None

@@ -302,7 +302,7 @@ def evidence_labels(
         key: (_follow(launched, _follow(renamed, name)) if name else None, vendor)
         for key, (name, vendor) in found.items()
     }
-    return listings_follow_their_weights(rows, repositories_follow_their_launch(rows, labelled))
+    return listings_follow_their_weights(rows, labelled)
 
 
 def _named_base(name: str) -> tuple[str | None, str | None]:
@@ -399,31 +399,6 @@ def same_snapshot(rows: Sequence[Mapping[str, Any]], families: Mapping[Any, str 
 def _snapshot_code(row: Mapping[str, Any]) -> str | None:
     match = SNAPSHOT_CODE.search(str(row.get("external_id") or "").rsplit("/", 1)[-1].lower())
     return match[1] if match else None
-
-
-def repositories_follow_their_launch(
-    rows: Sequence[Mapping[str, Any]], labelled: Mapping[Any, tuple[str | None, str | None]]
-) -> dict[Any, tuple[str | None, str | None]]:
-    """A hub repository that states no `base_model` and whose name and licence say nothing is a
-    derivative of the vendor that at least two other hub repositories of its family are built on,
-    when all of them are (a `-DPO` checkpoint published without the card metadata beside its
-    siblings' `base_model: mistralai/…`). Pure: (family, derivative-of) per artifact id in, the
-    same out."""
-    stated = {row["id"]: bool(_json(row.get("base_models"), [])) for row in rows if row["kind"] in HUB_KINDS}
-    bases: dict[str, list[str | None]] = {}
-    for row in rows:
-        family, vendor = labelled[row["id"]]
-        if family and stated.get(row["id"]):
-            bases.setdefault(family, []).append(vendor)
-    result = dict(labelled)
-    for row in rows:
-        family, vendor = labelled[row["id"]]
-        if vendor or not family or row["id"] not in stated or stated[row["id"]]:
-            continue
-        found = bases.get(family, [])
-        if len(found) >= 2 and None not in found and len(set(found)) == 1:
-            result[row["id"]] = (family, found[0])
-    return result
 
 
 def listings_follow_their_weights(
