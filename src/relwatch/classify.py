@@ -209,10 +209,16 @@ def evidence_labels(
       link) names a stored repository joins that repository's release.
     - A repository is a derivative when a `base_model` chain through the vendor's stored
       repositories reaches another organisation (`allenai/Llama-3.1-Tulu-3-405B` →
-      `…-405B-SFT` → Meta); a catalogue entry when its weights are, when its name names another
-      vendor's line (`l3.3-` for Llama 3.3 too), or when it states a parameter count while its
-      publisher has no hub organisation or stores only others' fine-tunes there, has no lines of
-      its own, and the entry points at no weights (`UNNAMED_BASE`).
+      `…-405B-SFT` → Meta); one that states no `base_model` (or whose chain ends in such a
+      repository) when its name names another vendor's line or a line built on another's model
+      (`_named_base`), unless a permissive licence rules out a Llama or Gemma base, or when its
+      licence is another line's terms (`licences.LINE_LICENCES`); a catalogue entry when its
+      weights are, when its name names another vendor's line (`l3.3-` for Llama 3.3 too), or
+      when it states a parameter count while its publisher has no hub organisation or stores only
+      others' fine-tunes there, has no lines of its own, and the entry points at no weights
+      (`UNNAMED_BASE`).
+    - A size of a line without a version published weeks after the line's first is a launch of
+      its own (`sizes_launched_apart`).
     Pure: `rows` are one vendor's stored artifacts (`base_models`/`extra` as JSON or decoded).
     """
     hub = {str(row["external_id"]).lower(): row for row in rows if row["kind"] in HUB_KINDS}
