@@ -74,8 +74,8 @@ def _reclassify_vendor(
     current = {row["id"]: tuple(row[c] for c in LABEL_COLUMNS) for row in rows}
     changed = [label for label in labels if current[label.artifact_id] != label.as_row()]
     old = store.release_tiers(rules.key)
-    closed = store.first_closed(rules.key)
-    previous = store.previous_read(rules.key, run_id)
+    closed = store.first_closed(rules.key) if old else {}
+    previous: list[str | None] = []  # the vendor's previous read, asked for at the first tier change
     new = {release.id: release for release in releases}
     events: list[ReleaseEvent] = []
     for release_id, release in sorted(new.items()):
@@ -87,7 +87,9 @@ def _reclassify_vendor(
             )
         elif old[release_id] != tier:
             report.tier_changes.append((release_id, old[release_id], tier))
-            late = weights_found_late(old[release_id], release, previous, closed.get(release_id))
+            if not previous:
+                previous.append(store.previous_read(rules.key, run_id))
+            late = weights_found_late(old[release_id], release, previous[0], closed.get(release_id))
             kind = EventType.WEIGHTS_FOUND if late else EventType.TIER_CHANGED
             events.append(ReleaseEvent(type=kind, release_id=release_id, old_value=old[release_id], new_value=tier))
     report.removed_releases += sorted(set(old) - set(new))
