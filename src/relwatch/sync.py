@@ -253,8 +253,9 @@ async def run_sync(
     runner.data_time = http.recorded_at
     with SignalStop() as stop:
         try:
-            if unlabelled:
-                settle.reclassify([v for v in unlabelled if v in config.vendors])
+            if unlabelled:  # a vendor this sync reads is reclassified once, when its last source ends
+                settle.changed.update(v for v in unlabelled if v in settle.running)
+                settle.reclassify([v for v in unlabelled if v in config.vendors and v not in settle.running])
             async with http:
                 result.outcomes = list(await asyncio.gather(*(settle.after(s, runner.run(s)) for s in sources)))
                 if replay_from is None:

@@ -13,7 +13,8 @@ both mean "unknown", not "closed".
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+import weakref
+from collections.abc import AsyncIterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
@@ -21,7 +22,7 @@ from relwatch.dates import normalise_time, read_time
 from relwatch.errors import SourceError
 from relwatch.kinds import OPENROUTER_URL, OpenrouterOptions, options_as
 from relwatch.models import Artifact, DateKind, Openness
-from relwatch.prices import PagePrices, Quote, openrouter_quotes, readable_quotes
+from relwatch.prices import PagePrices, Quote, openrouter_quotes, readable_quotes, split_variant
 from relwatch.sources.base import Page, follow_pages, int_or_none, strings, text_or_none
 from relwatch.sources.items import Parsed, hub_repo_id, parse_each, table
 
@@ -46,7 +47,7 @@ def fetch(source: SourceConfig, session: SourceSession) -> AsyncIterator[Page]:
     author = options_as(source.options, OpenrouterOptions).author
 
     def parse_page(fetched: Fetched) -> tuple[list[Artifact], str | None]:
-        payload = fetched.json()
+        payload = decoded(fetched)
         items = listing_items(payload, fetched.url)
         parsed = PricedParsed.of(parse_models(items, author, source.base_url, fetched.url))
         quotes, unreadable = readable_quotes(author_quotes(items, author))
@@ -56,6 +57,21 @@ def fetch(source: SourceConfig, session: SourceSession) -> AsyncIterator[Page]:
         return parsed, next_page_url(payload, source.base_url)
 
     return follow_pages(session, listing_url(source.base_url), parse_page)
+
+
+# A shared catalogue response (one request, every OpenRouter source of the sync filtering it) is
+# decoded once: response id → its JSON, dropped with the response. Parsers only read it.
+_DECODED: dict[int, Any] = {}
+
+
+def decoded(fetched: Fetched) -> Any:
+    """`fetched.json()`, decoded once per response however many sources read it (SourceError as
+    `Fetched.json`; a failure is not kept)."""
+    key = id(fetched)
+    if key not in _DECODED:
+        _DECODED[key] = fetched.json()
+        weakref.finalize(fetched, _DECODED.pop, key, None)
+    return _DECODED[key]
 
 
 def listing_items(payload: Any, where: str) -> list[Any]:
@@ -83,7 +99,16 @@ def author_quotes(items: list[Any], author: str) -> list[Quote]:
     """The offers of `author`'s models in a listing (free variants included as offers of their
     own), with their `pricing` exact (`prices.openrouter_quote`)."""
     wanted = author.lower()
-    return [q for q in openrouter_quotes(items) if q.offer.model_id.split("/", 1)[0].lower() == wanted]
+    mine = (item for item in items if isinstance(item, Mapping) and _author_of(item.get("id")) == wanted)
+    return [q for q in openrouter_quotes(mine) if q.offer.model_id.split("/", 1)[0].lower() == wanted]
+
+
+def _author_of(listing_id: Any) -> str | None:
+    """The author an item's quote would name (`prices.openrouter_quote`'s model id, lower-case):
+    only those items are priced, not the whole catalogue once per source."""
+    if not isinstance(listing_id, str):
+        return None
+    return split_variant(listing_id.strip())[0].split("/", 1)[0].lower()
 
 
 def next_page_url(payload: dict[str, Any], base_url: str = DEFAULT_BASE_URL) -> str | None:

@@ -382,8 +382,10 @@ class SourceIngest:
         """Forget what is staged for this source."""
         staged = self._staged()
         if self.source.id in staged:
+            # the only source staged: the tables are emptied whole, which SQLite does without a scan
+            where = "" if staged == {self.source.id} else " WHERE source_id = ?"
             for table in STAGED_TABLES:
-                self.store.conn.execute(f"DELETE FROM temp.{table} WHERE source_id = ?", (self.source.id,))
+                self.store.conn.execute(f"DELETE FROM temp.{table}{where}", (self.source.id,) if where else ())
             staged.discard(self.source.id)
         self.prices = []
         self.staged_rows = 0
