@@ -190,7 +190,8 @@ def test_a_shared_catalogue_is_read_once_and_gives_each_author_what_the_whole_pa
         own = openrouter.parse_models(read.models.get(author, []), author)
         assert (own, own.skipped) == (whole, whole.skipped), author
         assert openrouter.author_quotes(read.priced.get(author, []), author) == openrouter.author_quotes(items, author)
-    kept = len(openrouter._PAGES)
+    key = id(fetched)
+    assert key in openrouter._PAGES
     del fetched, read
     gc.collect()
-    assert len(openrouter._PAGES) == kept - 1  # dropped with its response
+    assert key not in openrouter._PAGES  # dropped with its response

@@ -393,6 +393,7 @@ class VendorSettling:
                 if found.found:
                     self.changed.add(source.vendor)
         if self.running[source.vendor] == 0 and source.vendor in self.changed:
+            await asyncio.sleep(0)  # let waiting requests go out before the vendor's releases are rebuilt
             self.reclassify([source.vendor])
         return outcome
 
@@ -441,6 +442,7 @@ class SourceRunner:
         incomplete = False
         try:
             async for page in self._pages(source, session, outcome, started):
+                await asyncio.sleep(0)  # requests waiting for the slot this page freed go out first
                 ingest.add(page)
                 outcome.skipped_reasons += page.skipped
                 incomplete = incomplete or bool(page.incomplete) or bool(page.skipped)
