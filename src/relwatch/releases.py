@@ -73,9 +73,10 @@ def _reclassify_vendor(
     labels, releases = label_artifacts(rows, rules, org_vendors)
     current = {row["id"]: tuple(row[c] for c in LABEL_COLUMNS) for row in rows}
     changed = [label for label in labels if current[label.artifact_id] != label.as_row()]
-    old = store.release_tiers(rules.key)
-    closed = store.first_closed(rules.key)
-    previous = store.previous_read(rules.key, run_id)
+    stored = store.vendor_release_rows(rules.key)
+    old = {row["id"]: row["tier"] for row in stored}
+    closed = {row["id"]: row["first_closed_at"] for row in stored}
+    previous: list[str | None] = []  # the vendor's previous read, asked for at the first tier change
     new = {release.id: release for release in releases}
     events: list[ReleaseEvent] = []
     for release_id, release in sorted(new.items()):
@@ -87,19 +88,31 @@ def _reclassify_vendor(
             )
         elif old[release_id] != tier:
             report.tier_changes.append((release_id, old[release_id], tier))
-            late = weights_found_late(old[release_id], release, previous, closed.get(release_id))
+            if not previous:
+                previous.append(store.previous_read(rules.key, run_id))
+            late = weights_found_late(old[release_id], release, previous[0], closed.get(release_id))
             kind = EventType.WEIGHTS_FOUND if late else EventType.TIER_CHANGED
             events.append(ReleaseEvent(type=kind, release_id=release_id, old_value=old[release_id], new_value=tier))
     report.removed_releases += sorted(set(old) - set(new))
     report.releases += len(new)
     report.artifacts_relabelled += len(changed)
+    release_rows = [release.as_row() for release in releases]
+    if not changed and not events and _as_stored(release_rows, stored):
+        return  # labels and releases as stored: a nightly whose news changed no release writes nothing
     store.replace_vendor_releases(
         rules.key,
         relabelled=[(*label.as_row(), label.artifact_id) for label in changed],
-        releases=[release.as_row() for release in releases],
+        releases=release_rows,
         events=events,
         sync_run_id=run_id,
         at=now_iso(),
+    )
+
+
+def _as_stored(rows: list[dict[str, Any]], stored: list[dict[str, Any]]) -> bool:
+    """Whether release rows to write are the stored ones, column for column and in order (pure)."""
+    return len(rows) == len(stored) and all(
+        all(old.get(column) == value for column, value in row.items()) for row, old in zip(rows, stored, strict=True)
     )
 
 

@@ -253,8 +253,9 @@ async def run_sync(
     runner.data_time = http.recorded_at
     with SignalStop() as stop:
         try:
-            if unlabelled:
-                settle.reclassify([v for v in unlabelled if v in config.vendors])
+            if unlabelled:  # a vendor this sync reads is reclassified once, when its last source ends
+                settle.changed.update(v for v in unlabelled if v in settle.running)
+                settle.reclassify([v for v in unlabelled if v in config.vendors and v not in settle.running])
             async with http:
                 result.outcomes = list(await asyncio.gather(*(settle.after(s, runner.run(s)) for s in sources)))
                 if replay_from is None:
@@ -392,6 +393,7 @@ class VendorSettling:
                 if found.found:
                     self.changed.add(source.vendor)
         if self.running[source.vendor] == 0 and source.vendor in self.changed:
+            await asyncio.sleep(0)  # let waiting requests go out before the vendor's releases are rebuilt
             self.reclassify([source.vendor])
         return outcome
 
@@ -440,6 +442,7 @@ class SourceRunner:
         incomplete = False
         try:
             async for page in self._pages(source, session, outcome, started):
+                await asyncio.sleep(0)  # requests waiting for the slot this page freed go out first
                 ingest.add(page)
                 outcome.skipped_reasons += page.skipped
                 incomplete = incomplete or bool(page.incomplete) or bool(page.skipped)

@@ -13,7 +13,9 @@ both mean "unknown", not "closed".
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+import weakref
+from collections.abc import AsyncIterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
@@ -21,7 +23,7 @@ from relwatch.dates import normalise_time, read_time
 from relwatch.errors import SourceError
 from relwatch.kinds import OPENROUTER_URL, OpenrouterOptions, options_as
 from relwatch.models import Artifact, DateKind, Openness
-from relwatch.prices import PagePrices, Quote, openrouter_quotes, readable_quotes
+from relwatch.prices import PagePrices, Quote, openrouter_quotes, readable_quotes, split_variant
 from relwatch.sources.base import Page, follow_pages, int_or_none, strings, text_or_none
 from relwatch.sources.items import Parsed, hub_repo_id, parse_each, table
 
@@ -46,16 +48,56 @@ def fetch(source: SourceConfig, session: SourceSession) -> AsyncIterator[Page]:
     author = options_as(source.options, OpenrouterOptions).author
 
     def parse_page(fetched: Fetched) -> tuple[list[Artifact], str | None]:
-        payload = fetched.json()
-        items = listing_items(payload, fetched.url)
-        parsed = PricedParsed.of(parse_models(items, author, source.base_url, fetched.url))
-        quotes, unreadable = readable_quotes(author_quotes(items, author))
+        page = catalogue_page(fetched)
+        wanted = author.lower()
+        parsed = PricedParsed.of(parse_models(page.models.get(wanted, []), author, source.base_url, fetched.url))
+        quotes, unreadable = readable_quotes(author_quotes(page.priced.get(wanted, []), author))
         parsed.prices.quotes.extend(quotes)
         parsed.skipped.extend(unreadable)
-        parsed.prices.catalogue = len(items)
-        return parsed, next_page_url(payload, source.base_url)
+        parsed.prices.catalogue = len(page.items)
+        return parsed, next_page_url(page.payload, source.base_url)
 
     return follow_pages(session, listing_url(source.base_url), parse_page)
+
+
+@dataclass(frozen=True, kw_only=True)
+class CataloguePage:
+    """One listing response, read once for every source that shares it (the catalogue is one
+    request filtered per author): its JSON, its `data` items, and those items by author, in
+    listing order. `models`: keyed as `parse_models` keeps items (the id's author, lower-case);
+    `priced`: keyed as `author_quotes` keeps quotes (the author of `prices.openrouter_quote`'s
+    model id). Parsing one author's items gives what parsing them all and keeping its own gives:
+    a variant's base id has its author."""
+
+    payload: Any
+    items: list[Any]
+    models: dict[str, list[dict[str, Any]]]
+    priced: dict[str, list[Any]]
+
+
+# response id → its CataloguePage, dropped with the response. Parsers only read it.
+_PAGES: dict[int, CataloguePage] = {}
+
+
+def catalogue_page(fetched: Fetched) -> CataloguePage:
+    """The response read as a CataloguePage, once however many sources read it (SourceError as
+    `Fetched.json` and `listing_items`; a failure is not kept)."""
+    key = id(fetched)
+    if key not in _PAGES:
+        payload = fetched.json()
+        items = listing_items(payload, fetched.url)
+        models: dict[str, list[dict[str, Any]]] = {}
+        priced: dict[str, list[Any]] = {}
+        for item in items:
+            model_id = _model_id(item) if isinstance(item, dict) else None
+            if model_id is not None:
+                models.setdefault(model_id.split("/", 1)[0].lower(), []).append(item)
+            listing_id = item.get("id") if isinstance(item, Mapping) else None
+            if isinstance(listing_id, str):
+                priced.setdefault(split_variant(listing_id.strip())[0].split("/", 1)[0].lower(), []).append(item)
+        _PAGES[key] = CataloguePage(payload=payload, items=items, models=models, priced=priced)
+        weakref.finalize(fetched, _PAGES.pop, key, None)
+    return _PAGES[key]
 
 
 def listing_items(payload: Any, where: str) -> list[Any]:

@@ -152,6 +152,9 @@ class Database:
         self.readonly = readonly
         self.newer: int | None = None
         self.warnings: list[str] = []  # what was read but ignored (one line each), for the command to print
+        # Sources with rows in this connection's staging tables (relwatch.store.ingest); None until
+        # the connection has made those tables, once for all the sources it stages.
+        self.staged_sources: set[str] | None = None
         check_target(path, write=not readonly)
         created = not path.exists()
         try:

@@ -52,6 +52,11 @@ COLUMNS = (
     "content_hash",
 )
 ARTIFACT_COLUMNS = tuple(c for c in COLUMNS if c != "raw")  # `raw` lives in artifact_payloads
+# What `content_hash` reads: positions in an artifact's row values (COLUMNS from `external_id` to
+# `raw`) of everything but the volatile counts, `raw` last.
+VOLATILE_KEYS = frozenset(VOLATILE_FIELDS)
+HASHED = tuple(i for i, name in enumerate(COLUMNS[3:-1]) if name not in VOLATILE_KEYS)
+STAGED_TABLES = ("staged_artifacts", "staged_seen", "staged_new", "staged_pages")
 
 # The ids this read of the listing held: those of pages read afresh, and those of pages answered
 # 304, which their stored validator remembers (so a re-sync answered by 304s stages no ids).
@@ -98,10 +103,10 @@ def content_hash(artifact: Artifact, values: tuple[Any, ...]) -> str:
     counts (VOLATILE_FIELDS: downloads, likes), as fields and as top-level keys of the raw
     payload, are left out: a repository whose counts moved is not an updated artifact.
     """
-    kept = [v for name, v in zip(COLUMNS[3:-1], values, strict=True) if name not in VOLATILE_FIELDS]
-    if isinstance(artifact.raw, dict) and any(k in artifact.raw for k in VOLATILE_FIELDS):
-        raw = {k: v for k, v in artifact.raw.items() if k not in VOLATILE_FIELDS}
-        kept[-1] = orjson.dumps(raw).decode()
+    kept = [values[i] for i in HASHED]
+    raw = artifact.raw
+    if isinstance(raw, dict) and not VOLATILE_KEYS.isdisjoint(raw):
+        kept[-1] = orjson.dumps({k: v for k, v in raw.items() if k not in VOLATILE_KEYS}).decode()
     return hashlib.sha1(orjson.dumps(kept), usedforsecurity=False).hexdigest()
 
 
@@ -144,11 +149,17 @@ class SourceIngest:
         self.changed_pages = 0
         self.incomplete: str | None = None  # why the listing did not end, when a page said so
         self.prices: list[PagePrices] = []  # the pages' price reads: a few hundred offers, kept in memory
-        store.conn.executescript(STAGING)
-        self.discard()
+        self.staged_rows = 0  # artifact rows staged (a repeated id counts each time)
+        self._items_seen: int | None = None  # `items_seen`, once asked, until the next page
+        if store.staged_sources is None:  # the connection's first source: its staging tables
+            store.conn.executescript(STAGING)
+            store.staged_sources = set()
+        self.discard()  # what an earlier, unfinished ingest of the source left
 
     def add(self, page: Page) -> None:
         """Stage one page (its artifacts, the ids it held, its validators) in its own transaction."""
+        self._staged().add(self.source.id)
+        self._items_seen = None
         with self.store.transaction(immediate=False) as conn:
             if page.artifacts:
                 placeholders = ", ".join("?" for _ in COLUMNS)
@@ -175,6 +186,7 @@ class SourceIngest:
             )
         if page.prices is not None:
             self.prices.append(page.prices)
+        self.staged_rows += len(page.artifacts or ())
         self.pages += 1
         self.items += len(page.item_ids)
         self.changed_pages += not page.unchanged
@@ -183,9 +195,16 @@ class SourceIngest:
     @property
     def items_seen(self) -> int:
         """Distinct ids the listing held so far (pages read afresh and pages answered 304)."""
-        row = self.store.conn.execute(f"SELECT count(*) FROM ({SEEN_IDS})", {"sid": self.source.id}).fetchone()
-        count: int = row[0]
-        return count
+        if self._items_seen is None:
+            row = self.store.conn.execute(f"SELECT count(*) FROM ({SEEN_IDS})", {"sid": self.source.id}).fetchone()
+            self._items_seen = int(row[0])
+        return self._items_seen
+
+    def _staged(self) -> set[str]:
+        """The store's sources with staged rows (the staging tables exist once this object does)."""
+        staged = self.store.staged_sources
+        assert staged is not None
+        return staged
 
     def commit(
         self,
@@ -211,12 +230,8 @@ class SourceIngest:
         with self.store.transaction() as conn:
             if self.changed_pages:  # when every page answered 304 the listing is as stored: nothing to merge
                 params = {"now": now, "sid": self.source.id, "run": self.sync_run_id}
-                counts.new = self._stage_new(conn, params)
-                counts.updated = self._count_updated(conn, params)
-                self._record_field_changes(conn, params)
-                self._upsert_artifacts(conn, params)
-                self._upsert_payloads(conn, params)
-                self._record_new(conn, params)
+                if self.staged_rows:
+                    self._merge_artifacts(conn, params, counts)
                 if complete:
                     counts.gone = self._mark_gone(conn, params)
                 if keep_validators:
@@ -234,6 +249,27 @@ class SourceIngest:
             on_commit(counts)
         self.discard()
         return counts
+
+    def _merge_artifacts(self, conn: sqlite3.Connection, params: dict[str, Any], counts: SourceCounts) -> None:
+        """Write the staged artifacts and their payloads, with `new-artifact` events and licence and
+        gating changes; counts new and updated. When every staged id is new (a first read) no
+        stored row can have changed, so the comparisons with stored rows are not run."""
+        counts.new = self._stage_new(conn, params)
+        if counts.new < self._staged_count(conn, params):
+            counts.updated = self._count_updated(conn, params)
+            self._record_field_changes(conn, params)
+        self._upsert_artifacts(conn, params)
+        self._upsert_payloads(conn, params)
+        if counts.new:
+            self._record_new(conn, params)
+
+    @staticmethod
+    def _staged_count(conn: sqlite3.Connection, params: dict[str, Any]) -> int:
+        """Distinct artifacts staged for the source."""
+        count: int = conn.execute(
+            "SELECT count(*) FROM temp.staged_artifacts WHERE source_id = :sid", params
+        ).fetchone()[0]
+        return count
 
     @staticmethod
     def _stage_new(conn: sqlite3.Connection, params: dict[str, Any]) -> int:
@@ -305,12 +341,14 @@ class SourceIngest:
     @staticmethod
     def _mark_gone(conn: sqlite3.Connection, params: dict[str, Any]) -> int:
         """Mark gone (with an `artifact-gone` event) what a complete listing no longer held; how many."""
-        conn.execute(
+        events = conn.execute(
             f"INSERT INTO events ({EVENT_COLUMNS}) SELECT :run, :now, vendor_id, :type, source_id, "
             "id, external_id, NULL, NULL FROM artifacts WHERE source_id = :sid AND gone_at IS NULL "
             f"AND external_id NOT IN ({SEEN_IDS})",
             {**params, "type": EventType.ARTIFACT_GONE.value},
-        )
+        ).rowcount
+        if not events:  # one event per gone artifact: none, nothing to mark
+            return 0
         return conn.execute(
             "UPDATE artifacts SET gone_at = :now WHERE source_id = :sid AND gone_at IS NULL "
             f"AND external_id NOT IN ({SEEN_IDS})",
@@ -342,7 +380,13 @@ class SourceIngest:
 
     def discard(self) -> None:
         """Forget what is staged for this source."""
-        conn = self.store.conn
-        for table in ("staged_artifacts", "staged_seen", "staged_new", "staged_pages"):
-            conn.execute(f"DELETE FROM temp.{table} WHERE source_id = ?", (self.source.id,))
+        staged = self._staged()
+        if self.source.id in staged:
+            # the only source staged: the tables are emptied whole, which SQLite does without a scan
+            where = "" if staged == {self.source.id} else " WHERE source_id = ?"
+            for table in STAGED_TABLES:
+                self.store.conn.execute(f"DELETE FROM temp.{table}{where}", (self.source.id,) if where else ())
+            staged.discard(self.source.id)
         self.prices = []
+        self.staged_rows = 0
+        self._items_seen = None

@@ -58,27 +58,24 @@ class ReleaseTables(Database):
         can make reclassification fail.
         """
         rows = self.rows(f"SELECT {ARTIFACT_FIELDS} FROM artifacts WHERE vendor_id = ?", (vendor,))
+        readable: dict[object, bool] = {}  # one check per distinct value: a sync's rows share `first_seen`
         for row in rows:
             for column in ("date", "first_seen"):
-                if row[column] is not None and not readable_day(row[column]):
+                value = row[column]
+                if value is None:
+                    continue
+                if value not in readable:
+                    readable[value] = readable_day(value)
+                if not readable[value]:
                     what = f"artifact {row['external_id']!r} of {vendor}"
                     self.warnings.append(f"{what}: stored {column} {row[column]!r} is not a day; ignored")
                     row[column] = None
         return rows
 
-    def release_tiers(self, vendor: str) -> dict[str, str | None]:
-        """The vendor's stored releases: id → tier."""
-        return {
-            row[0]: row[1] for row in self.conn.execute("SELECT id, tier FROM releases WHERE vendor_id = ?", (vendor,))
-        }
-
-    def first_closed(self, vendor: str) -> dict[str, str | None]:
-        """The vendor's stored releases: id → first_closed_at (ISO 8601 or None), as they were
-        before this reclassification."""
-        return {
-            row[0]: row[1]
-            for row in self.conn.execute("SELECT id, first_closed_at FROM releases WHERE vendor_id = ?", (vendor,))
-        }
+    def vendor_release_rows(self, vendor: str) -> list[dict[str, Any]]:
+        """The vendor's stored `releases` rows by column name, in the order they were written
+        (`replace_vendor_releases` writes them in the order it is given)."""
+        return self.rows("SELECT * FROM releases WHERE vendor_id = ? ORDER BY rowid", (vendor,))
 
     def previous_read(self, vendor: str, sync_run_id: int | None) -> str | None:
         """When a source of the vendor last read successfully in another sync than `sync_run_id`
