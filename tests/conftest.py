@@ -152,9 +152,14 @@ def invoke(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[
     database the command leaves open is closed afterwards, as the end of its process would.
     For what needs a real process (signals, locks, the installed entry point), use `run`.
     """
+    import typer.testing
     from typer.testing import CliRunner
 
     from relwatch.cli import app  # imported late: the CLI module may move
+
+    # Typer turns the app into its click command on every invocation (~2 ms of signature reading);
+    # a process does it once, so the tests build it once too.
+    typer.testing._get_command = click_command
 
     overrides: dict[str, str | None] = {key: None for key in os.environ if key not in env}
     overrides.update(env)
@@ -165,6 +170,14 @@ def invoke(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise result.exception
     return subprocess.CompletedProcess(["relwatch", *args], result.exit_code, result.stdout, result.stderr)
+
+
+@functools.cache
+def click_command(app: Any) -> Any:
+    """The click command Typer makes of `app`, made once per test process."""
+    import typer.main
+
+    return typer.main.get_command(app)
 
 
 def close_left_open() -> None:
