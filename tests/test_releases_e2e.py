@@ -181,3 +181,45 @@ def test_unknown_vendor_lists_the_stored_ones(world, env):
     assert result.returncode == 2
     assert result.stderr.strip().endswith("(stored: baidu, google)")
     assert relwatch(world, env, "compare", "google", "google").returncode == 2
+
+
+def test_a_sync_groups_one_launch_by_the_repositories_dates(tmp_path, env, hub):
+    """The dated rules act through the real command: sizes and size words created within days are
+    one launch, a quantised copy joins its base, a size first published months after the line's
+    first is a launch of its own, and a fine-tune of another vendor's model is no release."""
+
+    def repo(name, created, base=None):
+        item = hub_item(f"zeta-ai/{name}", created)
+        if base:
+            item["tags"] += [f"base_model:{base}", f"base_model:quantized:{base}"]
+        return item
+
+    hub.orgs["zeta-ai"] = [
+        repo("Zeta-2-7B", "2025-03-01T10:00:00.000Z"),
+        repo("Zeta-2-7B-Instruct", "2025-03-01T11:00:00.000Z"),
+        repo("Zeta-2-72B", "2025-03-03T10:00:00.000Z"),
+        repo("Zeta-2-7B-Instruct-AWQ", "2025-03-05T11:00:00.000Z", base="zeta-ai/Zeta-2-7B-Instruct"),
+        repo("Zeta-Mini-1.5", "2025-05-01T10:00:00.000Z"),
+        repo("Zeta-Large-1.5", "2025-05-02T10:00:00.000Z"),
+        repo("zeta-lm-7b", "2024-01-10T10:00:00.000Z"),
+        repo("zeta-lm-13b", "2024-01-20T10:00:00.000Z"),
+        repo("zeta-lm-30b", "2024-04-20T10:00:00.000Z"),
+        repo("Zeta-Llama-3.1-8B-Tuned", "2025-02-01T10:00:00.000Z", base="meta-llama/Llama-3.1-8B"),
+    ]
+    hub.orgs["zeta-ai"].sort(key=lambda item: item["createdAt"], reverse=True)
+    config = write_config(
+        tmp_path / "sources.toml", {"zeta": [{"kind": "huggingface", "org": "zeta-ai", "base_url": hub.loopback.url}]}
+    )
+    db = tmp_path / "r.db"
+    assert invoke(["sync", "--quiet", "--db", str(db), "--config", str(config)], env).returncode == 0
+    releases: dict[str | None, set[str]] = {}
+    for repo_id, release in query(db, "SELECT external_id, release_id FROM artifacts"):
+        releases.setdefault(release, set()).add(repo_id.split("/")[1])
+    assert releases == {
+        "zeta/zeta-2": {"Zeta-2-7B", "Zeta-2-7B-Instruct", "Zeta-2-72B", "Zeta-2-7B-Instruct-AWQ"},
+        "zeta/zeta-1.5": {"Zeta-Mini-1.5", "Zeta-Large-1.5"},
+        "zeta/zeta-lm": {"zeta-lm-7b", "zeta-lm-13b"},
+        "zeta/zeta-lm-30b": {"zeta-lm-30b"},
+        None: {"Zeta-Llama-3.1-8B-Tuned"},
+    }
+    assert query(db, "SELECT derivative_of FROM artifacts WHERE release_id IS NULL") == [("meta-llama",)]
