@@ -267,7 +267,7 @@ CREATE INDEX price_observations_last ON price_observations (offer_id, last_obser
 # The hub repositories of a vendor's open releases (`compare`'s adoption figures) are read from one
 # index, without a visit to each artifact's row: it replaces the index on release_id alone.
 M011_RELEASE_REPOS = """
-DROP INDEX artifacts_release;
+DROP INDEX IF EXISTS artifacts_release;
 CREATE INDEX artifacts_release_repos ON artifacts (release_id, kind, gone_at, derivative_of, external_id);
 """
 
