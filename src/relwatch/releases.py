@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from relwatch.classify import VendorRules, label_artifacts
-from relwatch.config import Config, compile_family
+from relwatch.config import Config, VendorConfig, compile_family
 from relwatch.dates import now_iso
 from relwatch.kinds import HubOrgOptions
 from relwatch.models import EventType, Openness, Release
@@ -36,15 +36,26 @@ class ReclassifyReport:
 
 def vendor_rules(config: Config) -> tuple[dict[str, VendorRules], dict[str, str]]:
     """Per vendor: its hub orgs and family overrides; and every hub org → its vendor."""
-    rules: dict[str, VendorRules] = {}
+    return {key: rules_of(vendor) for key, vendor in config.vendors.items()}, org_vendors_of(config)
+
+
+def rules_of(vendor: VendorConfig) -> VendorRules:
+    """A vendor's hub orgs (lower case) and its family overrides, compiled."""
+    overrides = tuple((compile_family(pattern), family) for pattern, family in vendor.families)
+    return VendorRules(key=vendor.key, orgs=frozenset(_hub_orgs(vendor)), overrides=overrides)
+
+
+def org_vendors_of(config: Config) -> dict[str, str]:
+    """Every hub org (lower case) → the first vendor, in config order, that lists it."""
     org_vendors: dict[str, str] = {}
     for vendor in config.vendors.values():
-        orgs = {s.options.org.lower() for s in vendor.sources if isinstance(s.options, HubOrgOptions)}
-        for org in orgs:
+        for org in _hub_orgs(vendor):
             org_vendors.setdefault(org, vendor.key)
-        overrides = tuple((compile_family(pattern), family) for pattern, family in vendor.families)
-        rules[vendor.key] = VendorRules(key=vendor.key, orgs=frozenset(orgs), overrides=overrides)
-    return rules, org_vendors
+    return org_vendors
+
+
+def _hub_orgs(vendor: VendorConfig) -> set[str]:
+    return {s.options.org.lower() for s in vendor.sources if isinstance(s.options, HubOrgOptions)}
 
 
 def reclassify(
@@ -57,12 +68,12 @@ def reclassify(
 ) -> ReclassifyReport:
     """Relabel the vendors' artifacts and rebuild their releases; idempotent. What changed is
     added to `report` when one is given (a sync reclassifies each vendor as its sources finish)."""
-    rules, org_vendors = vendor_rules(config)
+    org_vendors = org_vendors_of(config)
     report = report or ReclassifyReport()
     for vendor in vendors:
         report.vendors.append(vendor)
-        if vendor in rules:
-            _reclassify_vendor(store, rules[vendor], org_vendors, report, sync_run_id)
+        if vendor in config.vendors:
+            _reclassify_vendor(store, rules_of(config.vendors[vendor]), org_vendors, report, sync_run_id)
     return report
 
 

@@ -153,9 +153,9 @@ async def look_up(store: Store, config: Config, http: Http, vendors: list[str], 
     if base_url is None:
         return report
     since = iso_utc(datetime.fromisoformat(now) - timedelta(days=RETRY_DAYS))
-    from relwatch.releases import vendor_rules
+    from relwatch.releases import org_vendors_of
 
-    _, org_vendors = vendor_rules(config)
+    org_vendors = org_vendors_of(config)
     swept = swept_orgs(store, config, base_url)
     # the rules that need no stored set first: most syncs end here, without reading every stored repository id
     candidates = choose(store.weights_refs(vendors), set(), set(), org_vendors, swept)
