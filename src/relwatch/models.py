@@ -8,8 +8,6 @@ from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-import orjson
-
 if TYPE_CHECKING:
     from relwatch.licences import LicenceClass
 
@@ -379,8 +377,12 @@ def licence_class_or_none(value: object) -> LicenceClass | None:
 
 def _json_list(value: object) -> list[Any]:
     """A stored JSON list column as a list; an empty list for anything else."""
+    if not isinstance(value, str):
+        return value if isinstance(value, list) else []
+    import orjson  # loaded by the first stored list read: a command that reads none starts without it
+
     try:
-        decoded = orjson.loads(value) if isinstance(value, str) else value
+        decoded = orjson.loads(value)
     except orjson.JSONDecodeError:
         return []
     return decoded if isinstance(decoded, list) else []
