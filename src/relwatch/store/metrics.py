@@ -161,31 +161,23 @@ class AdoptionTables(Database):
             for key, e in grouped.items()
         ]
 
-    def open_release_repos(self, vendors: Sequence[str], since: str) -> dict[str, tuple[str, ...]]:
-        """Release id → its hub repositories (sorted), for the vendors' open releases opened on or
-        after the day `since`; read from one index (migration 011), no artifact row visited."""
-        marks = ", ".join("?" for _ in vendors)
-        rows = self.conn.execute(
-            f"SELECT release_id, repo FROM ({_OPEN_REPOS}) WHERE vendor IN ({marks}) AND released >= ? "
-            "ORDER BY release_id, repo",
-            (*vendors, since),
-        )
-        repos: dict[str, list[str]] = {}
-        for release, repo in rows:
-            repos.setdefault(release, []).append(repo)
-        return {release: tuple(names) for release, names in repos.items()}
-
     def first_month_metrics(self, vendors: Sequence[str], start: str, end: str) -> list[Metric]:
         """The counts `value.first_month_downloads` reads, and no others: for each open release of
         the vendors opened in [start, end], its repositories' counts on the first day from
         `released + FIRST_MONTH_DAYS` to `released + FIRST_MONTH_DAYS + MILESTONE_SLACK_DAYS` that
         has a `downloads` count for any of them. `Metric.artifact` is the repository id."""
+        return [metric for _, metric in self.first_month_counts(vendors, start, end)]
+
+    def first_month_counts(self, vendors: Sequence[str], start: str, end: str) -> list[tuple[str, Metric]]:
+        """`first_month_metrics`, each with the id of its release. Each repository's first counted
+        day in the range is one seek into the series (read from one index, migration 011); a
+        repository whose first counted day is later than its release's has no count on that day."""
         from relwatch.value import FIRST_MONTH_DAYS, MILESTONE_SLACK_DAYS, Metric
 
         marks = ", ".join("?" for _ in vendors)
         rows = self.conn.execute(
-            "SELECT repo, day, downloads, downloads_all_time, likes FROM ("
-            "SELECT o.repo, m.day, m.downloads, m.downloads_all_time, m.likes, "
+            "SELECT release_id, repo, day, downloads, downloads_all_time, likes FROM ("
+            "SELECT o.release_id, o.repo, m.day, m.downloads, m.downloads_all_time, m.likes, "
             "min(m.day) OVER (PARTITION BY o.release_id) AS first_day "
             f"FROM ({_OPEN_REPOS}) o JOIN artifact_metrics m ON m.artifact_id = o.artifact_id AND m.day = ("
             "SELECT min(x.day) FROM artifact_metrics x WHERE x.artifact_id = o.artifact_id "
@@ -194,8 +186,8 @@ class AdoptionTables(Database):
             (f"+{FIRST_MONTH_DAYS} days", f"+{FIRST_MONTH_DAYS + MILESTONE_SLACK_DAYS} days", *vendors, start, end),
         )
         return [
-            Metric(artifact=repo, day=day, downloads=downloads, downloads_all_time=all_time, likes=likes)
-            for repo, day, downloads, all_time, likes in rows
+            (release, Metric(artifact=repo, day=day, downloads=downloads, downloads_all_time=all_time, likes=likes))
+            for release, repo, day, downloads, all_time, likes in rows
         ]
 
     def artifact_metrics(self, repos: Sequence[str], start: str, end: str) -> list[Metric]:

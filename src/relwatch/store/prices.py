@@ -16,7 +16,7 @@ if TYPE_CHECKING:  # loaded by the functions that build them: `list` and `show` 
     from decimal import Decimal
 
     from relwatch.prices import Observation, Offer, PagePrices, Price, PriceEvent, Quote
-    from relwatch.value import OpenRelease, PricedModel, Records
+    from relwatch.value import Metric, OpenRelease, PricedModel, Records
 
 OPEN_TIERS = frozenset(str(tier) for tier in WEIGHTS_TIERS)
 # A model writing any of these is no text model even when it also returns text (Lyria 3 Pro:
@@ -386,18 +386,19 @@ class ValueRecords(PriceTables, AdoptionTables):
     def value_records(self, vendors: Sequence[str], days: Sequence[str], since: str = "") -> Records:
         """The records of `vendors` for figures taken on `days` (ISO dates) over windows that start
         on or after `since` (a day; "" for any): `priced_models`; price events; the open releases
-        opened since `since`, each with its hub repositories; the first-month counts of those
-        opened up to the last of `days` (`first_month_metrics`); their derivative counts."""
+        opened since `since`; the first-month counts of those opened up to the last of `days`
+        (`first_month_counts`), each release carrying the repositories counted; derivative counts."""
         from relwatch.value import Records  # the analysis core: loaded by the commands that use it
 
         events = same_changes_once(
             [_price_event(r) for r in self.price_events(vendors) if r["type"] != "model-retired"]
         )
+        counts = self.first_month_counts(vendors, since, max(days, default=since))
         return Records(
             models=self.priced_models(vendors, days),
             events=events,
-            releases=self._open_releases(vendors, since),
-            metrics=self.first_month_metrics(vendors, since, max(days, default=since)),
+            releases=self._open_releases(vendors, since, counts),
+            metrics=[metric for _, metric in counts],
             derivatives=self.derivative_records(vendors),
         )
 
@@ -445,13 +446,18 @@ class ValueRecords(PriceTables, AdoptionTables):
             facts[key] = (first, held_open or bool(weights_ref) or tier in OPEN_TIERS)
         return facts
 
-    def _open_releases(self, vendors: Sequence[str], since: str) -> list[OpenRelease]:
+    def _open_releases(
+        self, vendors: Sequence[str], since: str, counts: Sequence[tuple[str, Metric]]
+    ) -> list[OpenRelease]:
         """The open releases of `vendors` opened on or after the day `since` (the first ten
-        characters of their open day, as `value` reads it), each with its hub repositories (none
-        for a release known only from catalogues: it counts, with no adoption figures)."""
+        characters of their open day, as `value` reads it), each with the hub repositories that
+        have a first-month count in `counts` (release id, count), the only ones the block reads;
+        a release without any (known only from catalogues, or not counted yet) still counts."""
         from relwatch.value import OpenRelease
 
-        repos = self.open_release_repos(vendors, since)
+        repos: dict[str, list[str]] = {}
+        for release, metric in counts:
+            repos.setdefault(release, []).append(metric.artifact)
 
         marks = ", ".join("?" for _ in vendors)
         rows = self.conn.execute(
@@ -461,7 +467,8 @@ class ValueRecords(PriceTables, AdoptionTables):
             [*vendors, *sorted(OPEN_TIERS), since],
         ).fetchall()
         return [
-            OpenRelease(vendor=v, release=rid, released=day[:10], artifacts=repos.get(rid, ())) for v, rid, day in rows
+            OpenRelease(vendor=v, release=rid, released=day[:10], artifacts=tuple(repos.get(rid, ())))
+            for v, rid, day in rows
         ]
 
 
