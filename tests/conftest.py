@@ -3,6 +3,7 @@ from __future__ import annotations
 import functools
 import os
 import shutil
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -28,15 +29,34 @@ FAST_SETTINGS = {"timeout": 5.0, "retries": 3, "backoff": 0.01, "max_backoff": 0
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
-    """Temporary folders in memory (a fresh folder in /dev/shm, removed when the run ends) when the
-    machine has /dev/shm and no `--basetemp` was given: nearly every test creates SQLite databases,
-    and creating one on a disk waits ~80 ms for fsyncs (a shared 2-core VM) against ~12 ms of CPU
-    work. pytest-xdist workers get their folders inside the main process's."""
+    """Every test process runs offline (`loopback_only`, from the first fixture on; spawned `relwatch`
+    commands are pointed at loopback servers by their configs). Temporary folders are in memory (a
+    fresh folder in /dev/shm, removed when the run ends) when the machine has /dev/shm and no
+    `--basetemp` was given: nearly every test creates SQLite databases, and creating one on a disk
+    waits ~80 ms for fsyncs (a shared 2-core VM) against ~12 ms of CPU work. pytest-xdist workers
+    get their folders inside the main process's."""
+    socket.getaddrinfo = loopback_only(socket.getaddrinfo)
     shm = Path("/dev/shm")
     if hasattr(config, "workerinput") or config.option.basetemp or not (shm.is_dir() and os.access(shm, os.W_OK)):
         return
     config.option.basetemp = tempfile.mkdtemp(prefix="relwatch-tests-", dir=shm)
     config.add_cleanup(functools.partial(shutil.rmtree, config.option.basetemp, ignore_errors=True))
+
+
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "::1", "localhost"})
+
+
+def loopback_only(resolve: Callable[..., Any]) -> Callable[..., Any]:
+    """`socket.getaddrinfo` for tests, which run offline as CI does: any host but the loopback fails
+    to resolve (`socket.gaierror`, naming the host), as it would on a machine without internet."""
+
+    def lookup(host: Any, *args: Any, **kwargs: Any) -> Any:
+        name = host.decode() if isinstance(host, bytes) else host
+        if name is not None and str(name).lower() not in LOOPBACK_HOSTS:
+            raise socket.gaierror(socket.EAI_NONAME, f"tests run offline: no lookup of {name}")
+        return resolve(host, *args, **kwargs)
+
+    return lookup
 
 
 def modules_with_a_module_fixture() -> set[str]:

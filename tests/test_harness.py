@@ -62,3 +62,20 @@ def test_in_process_run_uses_only_the_given_environment(
     assert result.returncode != 0
     assert env["XDG_DATA_HOME"] in result.stderr and "/nonexistent/real-user-data" not in result.stderr
     assert dict(os.environ) == before
+
+
+def test_the_tests_run_offline_and_reach_the_loopback(
+    tmp_path: Path, cli: Callable[..., CompletedProcess[str]]
+) -> None:
+    """A source that names a live host fails to resolve it, as on CI's machine without internet,
+    and says so in one line; the loopback still resolves."""
+    import socket
+
+    assert socket.getaddrinfo("localhost", 80)
+    with pytest.raises(socket.gaierror, match=r"tests run offline: no lookup of huggingface\.co"):
+        socket.getaddrinfo("huggingface.co", 443)
+    config = tmp_path / "sources.toml"
+    config.write_text('[vendors.acme]\n[[vendors.acme.sources]]\nkind = "huggingface"\norg = "acme-ai"\n')
+    result = cli("sync", "--config", str(config), "--db", str(tmp_path / "r.db"))
+    said = result.stdout + result.stderr
+    assert result.returncode == 1 and "huggingface.co: cannot resolve host" in said, said
