@@ -109,12 +109,7 @@ def evaluate(path: Path = LABELS, *, overrides: bool = True) -> Scores:
     scores = Scores(rows=len(labels))
     predicted: list[str | None] = []
     rows = [artifact_row(label) | {"id": index} for index, label in enumerate(labels)]
-    by_vendor: dict[str, list[dict[str, object]]] = {}
-    for row, label in zip(rows, labels, strict=True):
-        by_vendor.setdefault(label["vendor"], []).append(row)
-    found: dict[object, tuple[str | None, str | None]] = {}
-    for vendor, members in by_vendor.items():
-        found |= evidence_labels(members, rules.get(vendor, VendorRules(key=vendor)), org_vendors)
+    found = labelled_by_evidence(rows, labels, rules, org_vendors)
     for row, label in zip(rows, labels, strict=True):
         family, derived = found[row["id"]]
         tier = artifact_tier(row)[0]
@@ -357,6 +352,23 @@ def evaluate_second(name: str, labels: list[dict[str, str]], dating: str = "list
     return scores
 
 
+def labelled_by_evidence(
+    rows: list[dict[str, object]],
+    labels: list[dict[str, str]],
+    rules: dict[str, VendorRules],
+    org_vendors: dict[str, str],
+) -> dict[object, tuple[str | None, str | None]]:
+    """Row id → (family, the vendor its weights are derived from), each vendor's rows labelled
+    together from their evidence, as reclassification labels a vendor's artifacts."""
+    by_vendor: dict[str, list[dict[str, object]]] = {}
+    for row, label in zip(rows, labels, strict=True):
+        by_vendor.setdefault(label["vendor"], []).append(row)
+    found: dict[object, tuple[str | None, str | None]] = {}
+    for vendor, members in by_vendor.items():
+        found |= evidence_labels(members, rules.get(vendor, VendorRules(key=vendor)), org_vendors)
+    return found
+
+
 def classify_rows(
     rows: list[dict[str, object]],
     labels: list[dict[str, str]],
@@ -364,12 +376,7 @@ def classify_rows(
     org_vendors: dict[str, str],
 ) -> tuple[list[str | None], list[bool], list[str | None]]:
     """Per row: its family, whether it is a derivative, and the tier of the release it is in."""
-    by_vendor: dict[str, list[dict[str, object]]] = {}
-    for row, label in zip(rows, labels, strict=True):
-        by_vendor.setdefault(label["vendor"], []).append(row)
-    found: dict[object, tuple[str | None, str | None]] = {}
-    for vendor, members in by_vendor.items():
-        found |= evidence_labels(members, rules.get(vendor, VendorRules(key=vendor)), org_vendors)
+    found = labelled_by_evidence(rows, labels, rules, org_vendors)
     families = [found[row["id"]][0] for row in rows]
     derived = [found[row["id"]][1] is not None for row in rows]
     own: list[str | None] = []
