@@ -42,6 +42,8 @@ from accuracy import (
     pairwise_scores,
     row_date,
 )
+from relwatch.classify import weights_evidence
+from relwatch.models import Openness
 
 PAGE_SIZE = 50
 DATINGS = ("listed", "one-day", "months-apart")
@@ -195,8 +197,9 @@ def relwatch_command() -> str:
 
 
 def synced(labels: list[dict[str, str]], dating: str, folder: Path) -> dict[tuple[str, str], Result]:
-    """(source kind, id lower-case) → (family, derivative-of vendor, tier) after a real `relwatch sync`;
-    a catalogue entry's tier is its release's, else that of the Hub repository it names."""
+    """(source kind, id lower-case) → (family, derivative-of vendor, tier) after a real `relwatch sync`.
+    A catalogue entry's tier is its release's; a derivative's entry, in no release, gets the most open
+    tier of its vendor's Hub repositories of its family, else its weights' (as a release would)."""
     world = build_world(labels, dating)
     server = serve(world)
     try:
@@ -221,18 +224,34 @@ def synced(labels: list[dict[str, str]], dating: str, folder: Path) -> dict[tupl
         server.shutdown()
     with sqlite3.connect(db) as connection:
         rows = connection.execute(
-            "SELECT a.kind, a.external_id, a.family, a.derivative_of, a.tier, r.tier, a.weights_ref "
+            "SELECT a.kind, a.external_id, a.vendor_id, a.family, a.derivative_of, a.tier, r.tier, a.weights_ref "
             "FROM artifacts a LEFT JOIN releases r ON r.id = a.release_id"
         ).fetchall()
-    hub_tiers = {external.lower(): own for kind, external, _, _, own, _, _ in rows if kind == "huggingface"}
-    return {
-        (kind, external.lower()): (
-            family,
-            derived,
-            own if kind == "huggingface" else release_tier or hub_tiers.get((weights or "").lower(), own),
-        )
-        for kind, external, family, derived, own, release_tier, weights in rows
-    }
+    hub_tiers = {external.lower(): own for kind, external, _, _, _, own, _, _ in rows if kind == "huggingface"}
+    family_tiers: dict[tuple[str, str], str] = {}
+    for kind, _, vendor, family, _, own, _, _ in rows:
+        key = (vendor, family)
+        if kind == "huggingface" and family and own and (key not in family_tiers or more_open(own, family_tiers[key])):
+            family_tiers[key] = own
+    found: dict[tuple[str, str], Result] = {}
+    for kind, external, vendor, family, derived, own, release_tier, weights in rows:
+        tier = own
+        if kind != "huggingface":
+            by_weights = hub_tiers.get((weights or "").lower()) or weights_tier(kind, external, weights)
+            tier = release_tier or family_tiers.get((vendor, family)) or by_weights or own
+        found[(kind, external.lower())] = (family, derived, tier)
+    return found
+
+
+def more_open(tier: str, than: str) -> bool:
+    """Whether `tier` is more open than `than` (`Openness` order)."""
+    return Openness(tier).rank < Openness(than).rank
+
+
+def weights_tier(kind: str, external: str, weights: str | None) -> str | None:
+    """What `classify.weights_evidence` gives a release for weights a catalogue entry names."""
+    evidence = weights_evidence({"kind": kind, "external_id": external, "weights_ref": weights})
+    return evidence.tier.value if evidence else None
 
 
 def found_for(found: dict[tuple[str, str], Result], label: dict[str, str]) -> Result:
