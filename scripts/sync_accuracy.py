@@ -5,7 +5,8 @@ the database the sync wrote.
     python scripts/sync_accuracy.py [SET …] [--dating listed|one-day|months-apart] [--misses N] [--keep DIR]
 
 `SET` is a labelled file in tests/data (default: the second to last one; `labelled_models_2.csv`
-is split into its tune and held-out halves as `scripts/accuracy.py` splits it). Each set's vendors
+and `labelled_models_5.csv` are split into tune and held-out halves as `scripts/accuracy.py`
+splits the second set). Each set's vendors
 get a fresh sources.toml of their own (one `huggingface` source per organisation, one `openrouter`
 source per catalogue author, nothing else: the grammar and the sources' evidence, no family
 overrides). The hub serves each repository as a real listing item (licence and base-model tags,
@@ -47,7 +48,8 @@ from relwatch.models import Openness
 
 PAGE_SIZE = 50
 DATINGS = ("listed", "one-day", "months-apart")
-HELD_OUT = {"labelled_models_2.csv held-out", "labelled_models_5.csv"}
+SPLIT = ("labelled_models_2.csv", "labelled_models_5.csv")  # split by organisation into tune and held-out halves
+HELD_OUT = {f"{name} held-out" for name in SPLIT}
 Result = tuple[str | None, str | None, str | None]  # family, derivative-of vendor, tier
 UNKNOWN_CREATED = "2022-03-02T23:29:04.000Z"  # the Hub's placeholder: the repository is undated
 
@@ -319,12 +321,12 @@ def score(name: str, labels: list[dict[str, str]], dating: str, folder: Path, mi
 
 
 def labelled_sets(names: list[str]) -> list[tuple[str, list[dict[str, str]]]]:
-    """(name, rows) of each named file in tests/data; the second set as its two halves."""
+    """(name, rows) of each named file in tests/data; the second and fifth sets as their two halves."""
     chosen = names or sorted(p.name for p in DATA.glob("labelled_models_*.csv"))
     sets: list[tuple[str, list[dict[str, str]]]] = []
     for name in chosen:
         path = DATA / name
-        if name == "labelled_models_2.csv":
+        if name in SPLIT:
             sets += [(f"{name} {half}", rows) for half, rows in halves(path).items()]
         else:
             with path.open(encoding="utf-8", newline="") as handle:
