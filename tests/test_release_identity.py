@@ -103,6 +103,15 @@ from relwatch.models import Openness
         ("Snowflake/snowflake-arctic-embed-m-v1.5", "snowflake-arctic-embed-v1.5"),
         ("stabilityai/stablelm-tuned-alpha-7b", "stablelm"),
         ("cohere/command-r", "command-r"),
+        ("tiiuae/Falcon3-7B-Instruct-1.58bit", "falcon3"),
+        ("bigscience/bloomz-7b1-p3", "bloomz"),
+        ("bigscience/mt0-xxl-p3", "mt0"),
+        ("sao10k/l3.1-70b-hanami-x1", "l3.1-hanami-x1"),
+        ("cognitivecomputations/Dolphin3.0-Llama3.1-8B", "dolphin3.0"),
+        ("cognitivecomputations/Dolphin3.0-Qwen2.5-0.5B", "dolphin3.0"),
+        ("Qwen/Qwen2.5-7B-Instruct", "qwen2.5"),
+        ("Intel/neural-chat-7b-v3-1", family_of("Intel/neural-chat-7b-v3.1")),
+        ("speakleash/Bielik-11B-v2", "bielik-v2"),
     ],
 )
 def test_the_kinds_of_miss(name, family):

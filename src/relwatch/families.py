@@ -20,7 +20,7 @@ SIZE = re.compile(
 AFTER_DISTILL = {"qwen", "llama"}
 QUANT = re.compile(
     r"^(gguf|ggml|awq|gptq|exl2|mlx|onnx|mlc|fp8|fp16|bf16|fp4|nvfp4|mxfp4|w4a16|w8a8|w4a8|"
-    r"bnb|\d+bits?|q\d(_[a-z0-9]+)*|iq\d(_[a-z0-9]+)*|qat|quantized|dynamic|"
+    r"bnb|\d+(\.\d+)?bits?|q\d(_[a-z0-9]+)*|iq\d(_[a-z0-9]+)*|qat|quantized|dynamic|"
     r"paddle|pt|hf|original|safetensors|torch|pytorch|jax|flax|tf|keras|transformers|diffusers|"
     r"dwq|unsloth|mlx\d*|litert|int\d+|nf4|hqq|aqlm|exl3|f16|f32|fp32|float16|imatrix|"
     r"openvino|ov|coreml|mnn|executorch|ct2|ctranslate2)$"
@@ -46,7 +46,10 @@ LINE_WORDS = frozenset({
 })
 WORD = re.compile(r"[a-z]{2,}")
 # A word with a number, as a qualifier of one checkpoint: the five languages of `occiglot-7b-eu5`.
-CODED_WORD = re.compile(r"[a-z]{2,}\d+")
+# So is a letter with a number after a size, naming the data a checkpoint was tuned on: `-p3` of
+# `bloomz-7b1-p3` and `mt0-xxl-p3` (BigScience's xP3/P3 variants); not `v2` (a version) nor `r1`
+# (a line: `mag-mell-r1`).
+CODED_WORD = re.compile(r"[a-z]{2,}\d+|[a-qs-uw-z]\d+")
 # Letter sizes of one launch (`arctic-embed-xs`, `-s`, `-m`, `-l`), after two words of the name.
 LETTER_SIZES = frozenset({"xs", "s", "m", "l"})
 VERSION_WORD = re.compile(r"^v\d+(\.\d+)*$")
@@ -58,6 +61,9 @@ SERIES = re.compile(r"^v\d+$")
 # `aion-rp-llama-3.1-8b`).
 BASE_LINE = re.compile(r"^(llama|qwen|mistral|mixtral|gemma|phi|vicuna)\d*(\.\d+)?$")
 OWN_VERSION = re.compile(r"^v?\d+(\.\d+)*$")
+# So is a dotted version glued to the line's name: `Dolphin3.0-Llama3.1-8B` and
+# `Dolphin3.0-Qwen2.5-3b` are `dolphin3.0` (one launch on several bases, 2025-01-05).
+GLUED_OWN_VERSION = re.compile(r"^[a-z]+\d+\.\d+$")
 # The language of one checkpoint of a launch: `jina-embeddings-v2-small-en`, `bge-base-en-v1.5`,
 # `granite-embedding-125m-english`.
 LANGUAGES = frozenset({"en", "zh", "english", "chinese", "multilingual"})
@@ -218,7 +224,7 @@ def family_of(name: str) -> str:
         if dropped and _checkpoint_word(tokens, index, kept):
             index += 1
             continue
-        if len(kept) > 1 and OWN_VERSION.match(kept[-1]) and BASE_LINE.match(token):
+        if BASE_LINE.match(token) and _ends_in_own_version(kept):
             rest = tokens[index + 1 : index + 4]
             sized = next((n for n, word in enumerate(rest) if SIZE.match(word)), None)
             if sized is not None:
@@ -245,6 +251,14 @@ def _checkpoint_word(tokens: list[str], index: int, kept: list[str]) -> bool:
     while start > 0 and _variant_only(tokens[start - 1]) and tokens[start - 1] != kept[-1]:
         start -= 1
     return any(SIZE.match(word) for word in tokens[start:index])
+
+
+def _ends_in_own_version(kept: list[str]) -> bool:
+    """Whether the name kept so far ends in its own version, written apart after a name
+    (`shisa-v2`, `openhermes-2.5`) or glued to it with a dot (`dolphin3.0`), not a base line's."""
+    if len(kept) > 1 and OWN_VERSION.match(kept[-1]):
+        return True
+    return bool(kept) and bool(GLUED_OWN_VERSION.match(kept[-1])) and not BASE_LINE.match(kept[-1])
 
 
 def _variant_only(token: str) -> bool:
@@ -293,10 +307,12 @@ def _without_base_prefix(tokens: list[str]) -> list[str]:
 
 
 def _merge_split_versions(tokens: list[str]) -> list[str]:
-    """`claude-3-5-sonnet` → `claude-3.5-sonnet`: two lone digits in a row are one version."""
+    """`claude-3-5-sonnet` → `claude-3.5-sonnet`: two lone digits in a row are one version, and so
+    are a `v` version and a lone digit after it (`neural-chat-7b-v3-1` → `v3.1`)."""
     merged: list[str] = []
     for token in tokens:
-        if merged and len(token) == 1 and token.isdigit() and len(merged[-1]) == 1 and merged[-1].isdigit():
+        lone = len(token) == 1 and token.isdigit()
+        if merged and lone and ((len(merged[-1]) == 1 and merged[-1].isdigit()) or SERIES.match(merged[-1])):
             merged[-1] = f"{merged[-1]}.{token}"
         else:
             merged.append(token)
