@@ -643,3 +643,26 @@ def test_an_older_repository_without_a_size_splits_no_launch():
     ]
     assert {evidence_labels(rows, rules, {})[i][0] for i in (2, 3)} == {"widget"}
 
+
+
+def test_one_launch_fine_tuned_on_several_bases_is_one_release_but_bases_months_apart_are_not():
+    rules = VendorRules(key="skywork", orgs=frozenset({"skywork"}))
+    rows = [
+        hub(1, "Skywork/Skywork-Reward-Llama-3.1-8B", date="2024-09-05T00:00:00.000Z"),
+        hub(2, "Skywork/Skywork-Reward-Gemma-2-27B", date="2024-09-06T00:00:00.000Z"),
+        hub(3, "Skywork/Skywork-Critic-Llama-3.1-8B", date="2024-09-10T00:00:00.000Z"),
+        hub(4, "Skywork/Skywork-Critic-Qwen2.5-7B", date="2025-01-20T00:00:00.000Z"),
+        hub(5, "Skywork/Skywork-Judge-Qwen2.5-7B", date="2025-01-20T00:00:00.000Z"),
+        hub(6, "Skywork/Skywork-Judge-Llama-3.1-8B"),
+        hub(7, "Skywork/Skywork-Judge", date="2025-01-20T00:00:00.000Z"),
+    ]
+    found = evidence_labels(rows, rules, {})
+    assert [found[i][0] for i in range(1, 8)] == [
+        "skywork-reward",
+        "skywork-reward",
+        "skywork-critic-llama-3.1",
+        "skywork-critic-qwen2.5",
+        "skywork-judge-qwen2.5",
+        "skywork-judge-llama-3.1",
+        "skywork-judge",
+    ]

@@ -32,6 +32,7 @@ from relwatch.families import (
     family_of,
     is_model_like,
     parameters_from_name,
+    without_trailing_base,
 )
 from relwatch.licences import LicenceClass, classify_licence, contradicts_line, licence_line_vendor
 from relwatch.models import CLOSED_TIERS, Evidence, Openness, Release
@@ -303,7 +304,7 @@ def evidence_labels(
     spelled: dict[str, list[Mapping[str, Any]]] = {}
     for name, rows_of in members.items():
         spelled.setdefault(_follow(renamed, name), []).extend(rows_of)
-    launched = co_released(spelled) | qualifiers_of_one_day(spelled)
+    launched = co_released(spelled) | qualifiers_of_one_day(spelled) | bases_of_one_launch(spelled)
     labelled = {
         key: (_follow(launched, _follow(renamed, name)) if name else None, vendor)
         for key, (name, vendor) in found.items()
@@ -583,6 +584,30 @@ def qualifiers_of_one_day(members: Mapping[str, Sequence[Mapping[str, Any]]]) ->
             continue
         dates = {_launch_date(members[family], False) for family in families}
         if len(dates) == 1 and None not in dates:
+            merged |= {family: stem for family in families}
+    return merged
+
+
+def bases_of_one_launch(members: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[str, str]:
+    """Families that differ only by the base line named last (`families.without_trailing_base`),
+    first dated within `CO_RELEASE_DAYS` of each other, → their shared stem: one launch fine-tuned
+    on several bases (`Skywork-Reward-Llama-3.1-8B` and `Skywork-Reward-Gemma-2-27B`, published
+    together in September 2024). A stem that is a family itself keeps them apart (the vendor's
+    own model beside its distillation into another base: `deepseek-r1` and `DeepSeek-R1-0528-
+    Qwen3-8B`), so do launches on a new base months later, and an unknown date merges nothing.
+    Pure."""
+    stems: dict[str, list[str]] = {}
+    for family in members:
+        stem = without_trailing_base(family)
+        if stem:
+            stems.setdefault(stem, []).append(family)
+    merged: dict[str, str] = {}
+    for stem, families in stems.items():
+        dates = [_launch_date(members[family], False) for family in families]
+        if stem in members or len(families) < 2 or None in dates:
+            continue
+        known = [day for day in dates if day is not None]
+        if (max(known) - min(known)).days <= CO_RELEASE_DAYS:
             merged |= {family: stem for family in families}
     return merged
 

@@ -306,6 +306,25 @@ def _without_base_prefix(tokens: list[str]) -> list[str]:
     return rest
 
 
+# A base line's abbreviation in a fine-tune's name: Llama 2 and 3.x as `l2`, `l3.1` (`mythomax-l2`).
+ABBREVIATED_BASE = re.compile(r"^l[1-4](\.\d)?$")
+
+
+def without_trailing_base(family: str) -> str | None:
+    """The family without the base line named last, with that line's version
+    (`skywork-reward-llama-3.1`, `skywork-reward-gemma-2`, `remm-slerp-l2` → `skywork-reward`,
+    `remm-slerp`), when at least two words of the model's own name stay; None otherwise
+    (`eva-qwen2.5` keeps its base: one word alone does not name the launch). Pure."""
+    words = family.split("-")
+    end = len(words)
+    if end > 1 and OWN_VERSION.match(words[-1]) and BASE_LINE.match(words[-2]) and not re.search(r"\d", words[-2]):
+        end -= 1  # `-llama-3.1`: the version written apart from the base's name
+    if end < 2 or not (BASE_LINE.match(words[end - 1]) or ABBREVIATED_BASE.match(words[end - 1])):
+        return None
+    stem = words[: end - 1]
+    return "-".join(stem) if len(stem) >= 2 else None
+
+
 def _merge_split_versions(tokens: list[str]) -> list[str]:
     """`claude-3-5-sonnet` → `claude-3.5-sonnet`: two lone digits in a row are one version, and so
     are a `v` version and a lone digit after it (`neural-chat-7b-v3-1` → `v3.1`)."""
