@@ -112,6 +112,15 @@ from relwatch.models import Openness
         ("Qwen/Qwen2.5-7B-Instruct", "qwen2.5"),
         ("Intel/neural-chat-7b-v3-1", family_of("Intel/neural-chat-7b-v3.1")),
         ("speakleash/Bielik-11B-v2", "bielik-v2"),
+        ("OpenLLM-France/Lucie-7B-Instruct-human-data", "lucie"),
+        ("Aleph-Alpha/Pharia-1-LLM-7B-control-aligned", "pharia-1-llm"),
+        ("Aleph-Alpha/Pharia-1-LLM-7B-control-hf", "pharia-1-llm"),
+        ("inceptionai/jais-family-6p7b-chat", "jais-family"),
+        ("inceptionai/jais-family-590m", "jais-family"),
+        ("ByteDance-Seed/Seed-X-RM-7B", "seed-x"),
+        ("allenai/OLMo-2-1124-7B-RM", "olmo-2"),
+        ("Wan-AI/Wan2.1-I2V-14B-720P", "wan2.1-i2v"),
+        ("Wan-AI/Wan2.1-I2V-14B-480P", "wan2.1-i2v"),
     ],
 )
 def test_the_kinds_of_miss(name, family):

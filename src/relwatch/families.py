@@ -12,8 +12,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+# `p` for a decimal point too: `jais-family-6p7b`, `jais-family-1p3b-chat`.
 SIZE = re.compile(
-    r"^(\d+(\.\d+)?[bmkt]|\d+b\d+|e\d+(\.\d+)?b|a\d+(\.\d+)?[bm]|\d+x\d+(\.\d+)?[bm]|\d+(\.\d+)?b-a\d+(\.\d+)?b|\d+k|\d+e|"
+    r"^(\d+(\.\d+)?[bmkt]|\d+b\d+|\d+p\d+[bm]|e\d+(\.\d+)?b|a\d+(\.\d+)?[bm]|\d+x\d+(\.\d+)?[bm]|\d+(\.\d+)?b-a\d+(\.\d+)?b|\d+k|\d+e|"
     r"patch\d+|\d+e\d+t|xxl|xl|tiny)$"
 )
 # `DeepSeek-R1-Distill-Qwen-32B` is `deepseek-r1-distill`: the base it was distilled into is a variant.
@@ -28,7 +29,7 @@ QUANT = re.compile(
 ROLE = re.compile(
     r"^(it|inst|instruct|instruction|base|chat|thinking|think|nothinking|sft|dpo|rl|ft|tuned|hf|pretrain|pretrained|cased|uncased|"
     r"preview|exp|experimental|latest|beta|alpha|release|generate|text|mix|distilled|high|customtools|"
-    r"mpo|grpo|ppo|zero|wosyn|twin|captioner|ul2|prefixlm|rlhf|nothink|"
+    r"mpo|grpo|ppo|zero|wosyn|twin|captioner|ul2|prefixlm|rlhf|nothink|rm|\d{3,4}p|"
     r"step\d+|stage\d+|iter\d+|epoch\d+|ckpt\d*)$"
 )
 # Words that tell checkpoints of one launch apart when they follow a size: the pruning axis of
@@ -238,19 +239,37 @@ def family_of(name: str) -> str:
     return "-".join(kept) or base
 
 
+# At most this many such words in a row qualify one checkpoint: `Lucie-7B-Instruct-human-data`,
+# `Pharia-1-LLM-7B-control-aligned`.
+CHECKPOINT_RUN = 2
+
+
 def _checkpoint_word(tokens: list[str], index: int, kept: list[str]) -> bool:
-    """Whether `tokens[index]` is a word after a dropped size (and roles) that only qualifies one
-    checkpoint: not a line word, and followed by nothing but roles, sizes, snapshots or formats
-    (`Falcon-H1-1.5B-Deep-Instruct`, `Teuken-7B-instruct-research-v0.4`)."""
-    token = tokens[index]
-    if not kept or token in LINE_WORDS or not (WORD.fullmatch(token) or CODED_WORD.fullmatch(token)):
+    """Whether `tokens[index]` starts a run of up to `CHECKPOINT_RUN` words after a dropped size
+    (and roles) that only qualifies one checkpoint: no line words, and followed by nothing but
+    roles, sizes, snapshots or formats (`Falcon-H1-1.5B-Deep-Instruct`,
+    `Teuken-7B-instruct-research-v0.4`, `Lucie-7B-Instruct-human-data`). The run's later words are
+    read the same way in turn, as the size still precedes them. After a base line's name alone
+    the words name the model (`l3.1-70b-hanami-x1`)."""
+    if not kept or (len(kept) == 1 and (BASE_LINE.match(kept[0]) or ABBREVIATED_BASE.match(kept[0]))):
         return False
-    if not all(_variant_only(word) for word in tokens[index + 1 :]):
+    run = index
+    while run < len(tokens) and run - index < CHECKPOINT_RUN and _plain_word(tokens[run]):
+        run += 1
+    if run == index or not all(_variant_only(word) for word in tokens[run:]):
         return False
     start = index
-    while start > 0 and _variant_only(tokens[start - 1]) and tokens[start - 1] != kept[-1]:
+    while start > 0 and tokens[start - 1] != kept[-1]:
+        if not (_variant_only(tokens[start - 1]) or _plain_word(tokens[start - 1])):
+            break
         start -= 1
     return any(SIZE.match(word) for word in tokens[start:index])
+
+
+def _plain_word(token: str) -> bool:
+    """A word that may qualify a checkpoint: letters (or letters and a number), no line word."""
+    return token not in LINE_WORDS and bool(WORD.fullmatch(token) or CODED_WORD.fullmatch(token))
+
 
 
 def _ends_in_own_version(kept: list[str]) -> bool:
