@@ -121,6 +121,16 @@ from relwatch.models import Openness
         ("allenai/OLMo-2-1124-7B-RM", "olmo-2"),
         ("Wan-AI/Wan2.1-I2V-14B-720P", "wan2.1-i2v"),
         ("Wan-AI/Wan2.1-I2V-14B-480P", "wan2.1-i2v"),
+        ("RedHatAI/Meta-Llama-3.1-8B-Instruct-quantized.w4a16", "llama-3.1"),
+        ("meta-llama/Llama-3.2-3B-Instruct-SpinQuant_INT4_EO8", "llama-3.2"),
+        ("meta-llama/Llama-3.2-1B-Instruct-QLORA_INT4_EO8", "llama-3.2"),
+        ("acme/widget-2-7b-instruct-4.0bpw-h6-exl2", "widget-2"),
+        ("acme/widget-2-7b-instruct-q4f16_1-MLC", "widget-2"),
+        ("acme/widget-2-7b-instruct-NVFP4A16", "widget-2"),
+        ("acme/widget-2-7b-instruct-tq2_0", "widget-2"),
+        ("acme/widget-2-7b-q4_0", "widget-2"),
+        ("ibm-granite/granite-3.0-8b-instruct-accelerator", "granite-3.0"),
+        ("acme/widget-2-7b-instruct-eagle3", "widget-2"),
     ],
 )
 def test_the_kinds_of_miss(name, family):

@@ -19,13 +19,20 @@ SIZE = re.compile(
 )
 # `DeepSeek-R1-Distill-Qwen-32B` is `deepseek-r1-distill`: the base it was distilled into is a variant.
 AFTER_DISTILL = {"qwen", "llama"}
+# Formats, quantisations and companion files of a checkpoint; the words after one are read no
+# further. Also written: bits per weight (`4.0bpw`), MLC's and GGUF's codes (`q4f16_1`, `tq2_0`),
+# NVIDIA's `nvfp4a16`, adapters (`qlora`, `spinquant`) and speculative-decoding heads (`eagle3`,
+# `speculator`, `accelerator`); a dotted scheme after a format word is the format's
+# (`-quantized.w4a16`, `QUANT_PREFIX`).
 QUANT = re.compile(
-    r"^(gguf|ggml|awq|gptq|exl2|mlx|onnx|mlc|fp8|fp16|bf16|fp4|nvfp4|mxfp4|w4a16|w8a8|w4a8|"
-    r"bnb|\d+(\.\d+)?bits?|q\d(_[a-z0-9]+)*|iq\d(_[a-z0-9]+)*|qat|quantized|dynamic|"
+    r"^(gguf|ggml|awq|gptq|exl2|mlx|onnx|mlc|bf16|(nv|mx)?fp\d+(a\d+)?|w\d+a\d+|"
+    r"bnb|\d+(\.\d+)?bits?|\d+(\.\d+)?bpw|q\d([._][a-z0-9]+)*|q\d+f\d+(\.\d+)?|[it]q\d([._][a-z0-9]+)*|"
+    r"qat|quantized|dynamic|lora|qlora|spinquant|eagle\d+|speculator|accelerator|"
     r"paddle|pt|hf|original|safetensors|torch|pytorch|jax|flax|tf|keras|transformers|diffusers|"
-    r"dwq|unsloth|mlx\d*|litert|int\d+|nf4|hqq|aqlm|exl3|f16|f32|fp32|float16|imatrix|"
+    r"dwq|unsloth|mlx\d*|litert|int\d+|nf4|hqq|aqlm|exl3|f16|f32|float16|imatrix|"
     r"openvino|ov|coreml|mnn|executorch|ct2|ctranslate2)$"
 )
+QUANT_PREFIX = re.compile(r"^(quantized|gptq|awq|fp8|int\d+)\.")
 ROLE = re.compile(
     r"^(it|inst|instruct|instruction|base|chat|thinking|think|nothinking|sft|dpo|rl|ft|tuned|hf|pretrain|pretrained|cased|uncased|"
     r"preview|exp|experimental|latest|beta|alpha|release|generate|text|mix|distilled|high|customtools|"
@@ -174,7 +181,7 @@ def family_of(name: str) -> str:
                     index += 1
             dropped = True
             continue
-        if kept and QUANT.match(token):
+        if kept and (QUANT.match(token) or QUANT_PREFIX.match(token)):
             break  # formats and quantisations come last: `-GPTQ-Int4`, `-litert-lm`, `-q4_0-gguf`
         if kept and DATE_PARTS.match(token) and index + 1 < len(tokens) and DATE_PARTS.match(tokens[index + 1]):
             index += 2  # a month-day snapshot: `qwen3.5-flash-02-23`; a day-month-year one: `-21-09-24`
