@@ -156,7 +156,7 @@ def family_of(name: str) -> str:
     base = base.replace("_", "-")  # `Aquila_7B`, `gemma-3-27b-it-qat-q4_0-gguf` (`q4` ends the name anyway)
     base = re.sub(r"(?<=[a-z]\d)d(?=\d)", ".", base)  # internlm-xcomposer2d5 → internlm-xcomposer2.5
     tokens = [t for t in re.split(r"-+", base) if t]
-    tokens = _merge_split_versions(tokens)
+    tokens = _merge_split_versions([part for token in tokens for part in _glued_v_version(token)])
     if len(tokens) > 2 and SERIES.match(tokens[0]) and WORD.fullmatch(tokens[1]) and not _variant_only(tokens[1]):
         tokens = tokens[1:]  # an architecture generation before the name: `v6-Finch-1B6` is `finch`
     tokens = _without_base_prefix(tokens)
@@ -312,7 +312,7 @@ TRAINING_WORDS = frozenset({"cpt"})
 
 def _without_base_prefix(tokens: list[str]) -> list[str]:
     """The tokens without a base model named first with its size when the model's own name
-    follows the size (`gemma2-9b-cpt-sea-lionv3-base` → `sea-lionv3-base`): a base line
+    follows the size (`gemma2-9b-cpt-sea-lion-v3-base` → `sea-lion-v3-base`): a base line
     (`BASE_LINE`), its version if written apart, a size, then a word that is no role, size or
     format. A size followed by roles (`Llama-3.2-1B-Instruct-QLORA`) or by a word that names a
     line (`Llama-3.2-11B-Vision`) keeps the line."""
@@ -349,6 +349,17 @@ def without_trailing_base(family: str) -> str | None:
         return None
     stem = words[: end - 1]
     return "-".join(stem) if len(stem) >= 2 else None
+
+
+# A `v` version glued to a word of three letters or more: `sea-lionv3` is `sea-lion-v3`, as the
+# same line is written `Llama-SEA-LION-v3.5` (`internvl2`, `glm-4v` have no such `v`).
+GLUED_V_VERSION = re.compile(r"^([a-z]{3,})(v\d+(?:\.\d+)*)$")
+
+
+def _glued_v_version(token: str) -> list[str]:
+    """`lionv2.1` → [`lion`, `v2.1`]; any other token alone."""
+    match = GLUED_V_VERSION.match(token)
+    return [match[1], match[2]] if match else [token]
 
 
 def _merge_split_versions(tokens: list[str]) -> list[str]:
