@@ -131,6 +131,10 @@ from relwatch.models import Openness
         ("acme/widget-2-7b-q4_0", "widget-2"),
         ("ibm-granite/granite-3.0-8b-instruct-accelerator", "granite-3.0"),
         ("acme/widget-2-7b-instruct-eagle3", "widget-2"),
+        ("myshell-ai/MeloTTS-English", "melotts"),
+        ("myshell-ai/MeloTTS-Spanish", "melotts"),
+        ("google/gemma-2-2b-jpn-it", "gemma-2"),
+        ("facebook/mms-tts-eng", "mms-tts"),
     ],
 )
 def test_the_kinds_of_miss(name, family):

@@ -74,7 +74,15 @@ OWN_VERSION = re.compile(r"^v?\d+(\.\d+)*$")
 GLUED_OWN_VERSION = re.compile(r"^[a-z]+\d+\.\d+$")
 # The language of one checkpoint of a launch: `jina-embeddings-v2-small-en`, `bge-base-en-v1.5`,
 # `granite-embedding-125m-english`.
-LANGUAGES = frozenset({"en", "zh", "english", "chinese", "multilingual"})
+# `MeloTTS-English` and `MeloTTS-Spanish` are one launch, and `gemma-2-2b-jpn-it` is Gemma 2.
+# Languages written out in full or as ISO 639-2 codes; of the two-letter codes only `en` and `zh`
+# (others are words of names: `pt` is a format, `it` a role).
+LANGUAGES = frozenset({
+    "en", "zh", "multilingual", "english", "chinese", "japanese", "korean", "french", "german",
+    "spanish", "italian", "portuguese", "russian", "arabic", "hindi", "vietnamese", "thai",
+    "indonesian", "turkish", "polish", "dutch", "swedish", "ukrainian", "czech", "greek",
+    "eng", "zho", "jpn", "kor", "fra", "deu", "spa", "ita", "por", "rus", "ara", "hin", "vie", "tha",
+})
 # A role glued to the name in camel case: `TowerInstruct-7B` and `TowerBase-7B` are `tower`.
 GLUED_ROLE = re.compile(r"(?<=[a-z])(?=(?:Instruct|Base)(?:$|[-_]))")
 # A role written after a dot, as the name's other parts are: `dots.llm1.base`, `dots.llm1.inst`.
