@@ -286,7 +286,6 @@ def _plain_word(token: str) -> bool:
     return token not in LINE_WORDS and bool(WORD.fullmatch(token) or CODED_WORD.fullmatch(token))
 
 
-
 def _ends_in_own_version(kept: list[str]) -> bool:
     """Whether the name kept so far ends in its own version, written apart after a name
     (`shisa-v2`, `openhermes-2.5`) or glued to it with a dot (`dolphin3.0`), not a base line's."""
