@@ -135,6 +135,11 @@ from relwatch.models import Openness
         ("myshell-ai/MeloTTS-Spanish", "melotts"),
         ("google/gemma-2-2b-jpn-it", "gemma-2"),
         ("facebook/mms-tts-eng", "mms-tts"),
+        ("acme/widget-2-nov-2024", "widget-2"),
+        ("acme/widget-2-7b-Instruct-Jan2025", "widget-2"),
+        ("acme/widget-2-2025.01", "widget-2"),
+        ("acme/widget-2-7b-v2024.11", "widget-2"),
+        ("claude-3-5-sonnet@20240620", "claude-3.5-sonnet"),
     ],
 )
 def test_the_kinds_of_miss(name, family):

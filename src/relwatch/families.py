@@ -114,8 +114,16 @@ LINE_VENDORS = {
 GLUED_LINE = re.compile(rf"^(?i:{'|'.join(LINE_VENDORS)})(?=[A-Z][a-z])")
 DATE_PARTS = re.compile(r"^\d{2}$")
 # A four-digit snapshot is a date, YYMM (`2507`) or MMDD (`0924`, `1206`); `r1-1776` is a name.
-SNAPSHOT = re.compile(r"^((2\d)(0[1-9]|1[0-2])|(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])|00\d|\d{6}|\d{8})$")
+# A year and month written with a dot are one too: `-2025.01`, `-v2024.11`.
+SNAPSHOT = re.compile(
+    r"^((2\d)(0[1-9]|1[0-2])|(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])|00\d|\d{6}|\d{8}|v?20\d\d\.(0?[1-9]|1[0-2]))$"
+)
 MONTH_YEAR = re.compile(r"^(0[1-9]|1[0-2])$")  # `command-r-08-2024`: a month, then the year
+# A month's name before the year, apart or glued: `-nov-2024`, `-Nov2024`, `-january2025`.
+MONTH_NAME = re.compile(
+    r"^(jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sept?(ember)?|oct(ober)?|"
+    r"nov(ember)?|dec(ember)?)(?P<year>20\d\d)?$"
+)
 YEAR = re.compile(r"^20\d\d$")
 VERSION = re.compile(r"^v?\d+\.\d+$")
 # Active parameters (`A3B`, `a400m`) are a size after a total size or a line's words
@@ -155,6 +163,7 @@ def family_of(name: str) -> str:
     glued = GLUED_LINE.match(own)
     if glued:
         own = f"{own[: glued.end()]}-{own[glued.end() :]}"
+    own = own.replace("@", "-")  # `claude-3-5-sonnet@20240620`: a snapshot after an at sign
     base = GLUED_ROLE.sub("-", own).strip().lower()
     base = DOTTED_ROLE.sub("-", base)  # `dots.llm1.inst` is `dots.llm1`
     base = re.sub(r"\s*\([^)]*\)", "", base)  # `Claude Opus 4.7 (Fast)`, `Cobuddy (free)`
@@ -176,6 +185,11 @@ def family_of(name: str) -> str:
         following = tokens[index + 1] if index + 1 < len(tokens) else ""
         if kept and token == following and (len(token) <= 2 or SIZE.match(token)):
             index += 2  # encoder and decoder sizes: `t5gemma-s-s-ul2`, `-ml-ml-`, `-2b-2b-`
+            dropped = True
+            continue
+        month = MONTH_NAME.match(token) if kept else None
+        if month and (month["year"] or YEAR.match(following)):
+            index += 1 if month["year"] else 2  # a snapshot by the month's name: `-nov-2024`, `-jan2025`
             dropped = True
             continue
         if kept and MONTH_YEAR.match(token) and YEAR.match(following):
