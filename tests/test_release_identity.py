@@ -140,6 +140,9 @@ from relwatch.models import Openness
         ("acme/widget-2-2025.01", "widget-2"),
         ("acme/widget-2-7b-v2024.11", "widget-2"),
         ("claude-3-5-sonnet@20240620", "claude-3.5-sonnet"),
+        ("amazon.nova-pro-v1:0", "nova-pro-v1"),
+        ("rednote-hilab/dots.ocr", "dots.ocr"),
+        ("facebook/sam2-1-hiera-large", family_of("facebook/sam2.1-hiera-large")),
     ],
 )
 def test_the_kinds_of_miss(name, family):
@@ -694,3 +697,15 @@ def test_one_launch_fine_tuned_on_several_bases_is_one_release_but_bases_months_
         "skywork-judge-llama-3.1",
         "skywork-judge",
     ]
+
+
+def test_bedrock_ids_join_the_hub_family_they_name():
+    rules = VendorRules(key="meta", orgs=frozenset({"meta-llama"}))
+    rows = [
+        hub(1, "meta-llama/Llama-3.1-70B-Instruct"),
+        catalogue(2, "meta.llama3-1-70b-instruct-v1:0"),
+        catalogue(3, "meta.llama3-2-90b-instruct-v1:0"),
+    ]
+    found = evidence_labels(rows, rules, {})
+    assert found[1][0] == found[2][0] == "llama-3.1"
+    assert found[3][0] != "llama-3.1"

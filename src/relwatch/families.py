@@ -156,6 +156,15 @@ BRANDS = {
 UPPER = {"ernie", "glm", "vl", "gpt", "oss", "tts", "asr", "ocr", "moe", "r1", "v3", "qwq", "k2", "m1", "t5", "sam"}
 
 
+# Amazon Bedrock's model ids name the publisher before a dot (`amazon.nova-pro-v1:0`,
+# `meta.llama3-1-70b-instruct-v1:0`, `anthropic.claude-3-5-sonnet-20240620-v1:0`); a dot after
+# any other word is part of the name (`dots.ocr`, `A.X-4.0`).
+BEDROCK_PUBLISHER = re.compile(
+    r"^(amazon|anthropic|meta|cohere|ai21|mistral|deepseek|qwen|openai|writer|stability|luma|twelvelabs)\.(?=[a-z])",
+    re.IGNORECASE,
+)
+
+
 @lru_cache(maxsize=65536)
 def family_of(name: str) -> str:
     """The family key of a model name or id (pure; namespaces and `:variant` suffixes ignored)."""
@@ -164,6 +173,7 @@ def family_of(name: str) -> str:
     if glued:
         own = f"{own[: glued.end()]}-{own[glued.end() :]}"
     own = own.replace("@", "-")  # `claude-3-5-sonnet@20240620`: a snapshot after an at sign
+    own = BEDROCK_PUBLISHER.sub("", own)  # `amazon.nova-pro-v1:0` is `nova-pro-v1`
     base = GLUED_ROLE.sub("-", own).strip().lower()
     base = DOTTED_ROLE.sub("-", base)  # `dots.llm1.inst` is `dots.llm1`
     base = re.sub(r"\s*\([^)]*\)", "", base)  # `Claude Opus 4.7 (Fast)`, `Cobuddy (free)`
@@ -383,13 +393,17 @@ def _glued_v_version(token: str) -> list[str]:
     return [match[1], match[2]] if match else [token]
 
 
+GLUED_MAJOR = re.compile(r"^(v|[a-z]{2,})\d+$")
+
+
 def _merge_split_versions(tokens: list[str]) -> list[str]:
     """`claude-3-5-sonnet` → `claude-3.5-sonnet`: two lone digits in a row are one version, and so
-    are a `v` version and a lone digit after it (`neural-chat-7b-v3-1` → `v3.1`)."""
+    are a `v` version or a name glued to its major version and a lone digit after it
+    (`neural-chat-7b-v3-1` → `v3.1`, Bedrock's `llama3-1` → `llama3.1`)."""
     merged: list[str] = []
     for token in tokens:
         lone = len(token) == 1 and token.isdigit()
-        if merged and lone and ((len(merged[-1]) == 1 and merged[-1].isdigit()) or SERIES.match(merged[-1])):
+        if merged and lone and ((len(merged[-1]) == 1 and merged[-1].isdigit()) or GLUED_MAJOR.match(merged[-1])):
             merged[-1] = f"{merged[-1]}.{token}"
         else:
             merged.append(token)
