@@ -709,3 +709,15 @@ def test_bedrock_ids_join_the_hub_family_they_name():
     found = evidence_labels(rows, rules, {})
     assert found[1][0] == found[2][0] == "llama-3.1"
     assert found[3][0] != "llama-3.1"
+
+
+def test_a_release_date_known_to_the_month_may_fall_on_any_day_of_it():
+    rules = VendorRules(key="acme", orgs=frozenset({"acme"}))
+    rows = [
+        catalogue(1, "acme/widget-2-mini") | {"kind": "modelsdev", "date": "2024-09"},
+        hub(2, "acme/Widget-2-Large-Instruct", date="2024-09-25T00:00:00.000Z"),
+        catalogue(3, "acme/widget-3-mini") | {"kind": "modelsdev", "date": "2024-07"},
+        hub(4, "acme/Widget-3-Large-Instruct", date="2024-09-25T00:00:00.000Z"),
+    ]
+    found = evidence_labels(rows, rules, {})
+    assert [found[i][0] for i in range(1, 5)] == ["widget-2", "widget-2", "widget-3-mini", "widget-3-large"]

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import orjson
@@ -557,12 +557,10 @@ def co_released(members: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[str,
             families = [*families, stem]
         if not re.search(r"\d", stem) and not all(row["kind"] in HUB_KINDS for f in families for row in members[f]):
             continue  # `yi-large` on a catalogue beside `Yi-34B`: a brand's stem joins hub siblings only
-        dates = [_launch_date(members[family], stem in members) for family in families]
-        if len(families) < 2 or None in dates:
+        spans = [_launch_span(members[family], stem in members) for family in families]
+        if len(families) < 2 or not _launched_within(spans, CO_RELEASE_DAYS):
             continue
-        known = [day for day in dates if day is not None]
-        if (max(known) - min(known)).days <= CO_RELEASE_DAYS:
-            merged |= {family: stem for family in families if family != stem}
+        merged |= {family: stem for family in families if family != stem}
     return merged
 
 
@@ -603,12 +601,10 @@ def bases_of_one_launch(members: Mapping[str, Sequence[Mapping[str, Any]]]) -> d
             stems.setdefault(stem, []).append(family)
     merged: dict[str, str] = {}
     for stem, families in stems.items():
-        dates = [_launch_date(members[family], False) for family in families]
-        if stem in members or len(families) < 2 or None in dates:
+        spans = [_launch_span(members[family], False) for family in families]
+        if stem in members or len(families) < 2 or not _launched_within(spans, CO_RELEASE_DAYS):
             continue
-        known = [day for day in dates if day is not None]
-        if (max(known) - min(known)).days <= CO_RELEASE_DAYS:
-            merged |= {family: stem for family in families}
+        merged |= {family: stem for family in families}
     return merged
 
 
@@ -635,6 +631,35 @@ def _launch_date(rows: Sequence[Mapping[str, Any]], stem_is_family: bool) -> dat
     if stem_is_family and not dates and rows and all(_unknown_age(row) for row in rows):
         return _as_date(HUB_UNKNOWN_CREATED[0][:10])
     return min(dates, default=None)
+
+
+def _launch_span(rows: Sequence[Mapping[str, Any]], stem_is_family: bool) -> tuple[date, date] | None:
+    """The first and last day a family's earliest date may be (`_launch_date`'s day, read as a
+    span): a date known to the month only (models.dev's `release_date` `2024-09`) may be any day
+    of that month. None when no row is dated."""
+    spans = [_day_span(value) for value in (_known_date(row) for row in rows) if value]
+    if not spans:
+        day = _launch_date(rows, stem_is_family)
+        return (day, day) if day else None
+    return min(start for start, _ in spans), min(end for _, end in spans)
+
+
+def _day_span(value: str) -> tuple[date, date]:
+    """(first, last) day of an ISO date or timestamp, or of a `YYYY-MM` month."""
+    start = _as_date(value)
+    if len(value) > 7:
+        return start, start
+    following = (start.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return start, following - timedelta(days=1)
+
+
+def _launched_within(spans: Sequence[tuple[date, date] | None], days: int) -> bool:
+    """Whether launches known as day spans may all fall within `days` of each other: the latest
+    first day is at most `days` after the earliest last day. False when one is unknown."""
+    known = [span for span in spans if span is not None]
+    if len(known) < len(spans) or not known:
+        return False
+    return (max(start for start, _ in known) - min(end for _, end in known)).days <= days
 
 
 def _unknown_age(row: Mapping[str, Any]) -> bool:
