@@ -542,9 +542,12 @@ def test_a_role_glued_to_a_word_joins_the_family_without_it():
         hub(5, "acme/instructcodet5p-16b"),
         hub(6, "acme/codet5p-2b"),
         hub(7, "acme/openchat-3.5"),
+        hub(8, "BAAI/AquilaChat2-34B"),
+        hub(9, "BAAI/Aquila2-34B"),
+        hub(10, "BAAI/AquilaChat-7B"),
     ]
     found = evidence_labels(rows, rules, {})
-    assert [found[i][0] for i in range(1, 8)] == [
+    assert [found[i][0] for i in range(1, 11)] == [
         "starcoder",
         "starcoder",
         "amber",
@@ -552,6 +555,9 @@ def test_a_role_glued_to_a_word_joins_the_family_without_it():
         "codet5p",
         "codet5p",
         "openchat-3.5",
+        "aquila2",
+        "aquila2",
+        "aquilachat",
     ]
 
 

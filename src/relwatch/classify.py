@@ -475,17 +475,21 @@ GLUED_ROLES = ("instruct", "base", "chat")
 def glued_roles(members: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[str, str]:
     """Families whose first or last word carries a role glued to it and that are another family
     of the vendor without it → that family (`starcoderbase` → `starcoder`, `amberchat` → `amber`,
-    `instructcodet5p` → `codet5p`). Only a family that exists without the role is renamed, so
-    `openchat` stays. Pure."""
+    `instructcodet5p` → `codet5p`), also before the first word's version (`aquilachat2` →
+    `aquila2`, BAAI's AquilaChat2 beside Aquila2). Only a family that exists without the role is
+    renamed, so `openchat` stays. Pure."""
     merged: dict[str, str] = {}
     for family in members:
         words = family.split("-")
         for role in GLUED_ROLES:
             first, last = words[0], words[-1]
+            versioned = re.fullmatch(rf"([a-z]{{3,}}){role}(\d+(?:\.\d+)?)", first)
             if len(first) > len(role) and first.startswith(role):
                 bare = "-".join([first[len(role) :], *words[1:]])
             elif len(last) > len(role) and last.endswith(role):
                 bare = "-".join([*words[:-1], last[: -len(role)]])
+            elif versioned:
+                bare = "-".join([versioned[1] + versioned[2], *words[1:]])
             else:
                 continue
             if bare in members and bare != family:
