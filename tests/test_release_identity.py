@@ -681,7 +681,6 @@ def test_an_older_repository_without_a_size_splits_no_launch():
     assert {evidence_labels(rows, rules, {})[i][0] for i in (2, 3)} == {"widget"}
 
 
-
 def test_one_launch_fine_tuned_on_several_bases_is_one_release_but_bases_months_apart_are_not():
     rules = VendorRules(key="skywork", orgs=frozenset({"skywork"}))
     rows = [
