@@ -86,8 +86,8 @@ from relwatch.models import Openness
         ("rednote-hilab/dots.ocr", "dots.ocr"),
         ("liuhaotian/llava-v1.6-vicuna-13b", "llava-v1.6"),
         ("occiglot/occiglot-7b-eu5-instruct", "occiglot"),
-        ("aisingapore/gemma2-9b-cpt-sea-lionv3-base", "sea-lionv3"),
-        ("aisingapore/llama3-8b-cpt-sea-lionv2.1-instruct", "sea-lionv2.1"),
+        ("aisingapore/gemma2-9b-cpt-sea-lionv3-base", "sea-lion-v3"),
+        ("aisingapore/llama3-8b-cpt-sea-lionv2.1-instruct", "sea-lion-v2.1"),
         ("meta-llama/Llama-3.2-11B-Vision-Instruct", "llama-3.2-vision"),
         ("Salesforce/xgen-7b-8k-inst", "xgen"),
         ("meta-llama/Llama-3.2-11B-Vision-Instruct", "llama-3.2-vision"),
@@ -103,6 +103,46 @@ from relwatch.models import Openness
         ("Snowflake/snowflake-arctic-embed-m-v1.5", "snowflake-arctic-embed-v1.5"),
         ("stabilityai/stablelm-tuned-alpha-7b", "stablelm"),
         ("cohere/command-r", "command-r"),
+        ("tiiuae/Falcon3-7B-Instruct-1.58bit", "falcon3"),
+        ("bigscience/bloomz-7b1-p3", "bloomz"),
+        ("bigscience/mt0-xxl-p3", "mt0"),
+        ("sao10k/l3.1-70b-hanami-x1", "l3.1-hanami-x1"),
+        ("cognitivecomputations/Dolphin3.0-Llama3.1-8B", "dolphin3.0"),
+        ("cognitivecomputations/Dolphin3.0-Qwen2.5-0.5B", "dolphin3.0"),
+        ("Qwen/Qwen2.5-7B-Instruct", "qwen2.5"),
+        ("Intel/neural-chat-7b-v3-1", family_of("Intel/neural-chat-7b-v3.1")),
+        ("speakleash/Bielik-11B-v2", "bielik-v2"),
+        ("OpenLLM-France/Lucie-7B-Instruct-human-data", "lucie"),
+        ("Aleph-Alpha/Pharia-1-LLM-7B-control-aligned", "pharia-1-llm"),
+        ("Aleph-Alpha/Pharia-1-LLM-7B-control-hf", "pharia-1-llm"),
+        ("inceptionai/jais-family-6p7b-chat", "jais-family"),
+        ("inceptionai/jais-family-590m", "jais-family"),
+        ("ByteDance-Seed/Seed-X-RM-7B", "seed-x"),
+        ("allenai/OLMo-2-1124-7B-RM", "olmo-2"),
+        ("Wan-AI/Wan2.1-I2V-14B-720P", "wan2.1-i2v"),
+        ("Wan-AI/Wan2.1-I2V-14B-480P", "wan2.1-i2v"),
+        ("RedHatAI/Meta-Llama-3.1-8B-Instruct-quantized.w4a16", "llama-3.1"),
+        ("meta-llama/Llama-3.2-3B-Instruct-SpinQuant_INT4_EO8", "llama-3.2"),
+        ("meta-llama/Llama-3.2-1B-Instruct-QLORA_INT4_EO8", "llama-3.2"),
+        ("acme/widget-2-7b-instruct-4.0bpw-h6-exl2", "widget-2"),
+        ("acme/widget-2-7b-instruct-q4f16_1-MLC", "widget-2"),
+        ("acme/widget-2-7b-instruct-NVFP4A16", "widget-2"),
+        ("acme/widget-2-7b-instruct-tq2_0", "widget-2"),
+        ("acme/widget-2-7b-q4_0", "widget-2"),
+        ("ibm-granite/granite-3.0-8b-instruct-accelerator", "granite-3.0"),
+        ("acme/widget-2-7b-instruct-eagle3", "widget-2"),
+        ("myshell-ai/MeloTTS-English", "melotts"),
+        ("myshell-ai/MeloTTS-Spanish", "melotts"),
+        ("google/gemma-2-2b-jpn-it", "gemma-2"),
+        ("facebook/mms-tts-eng", "mms-tts"),
+        ("acme/widget-2-nov-2024", "widget-2"),
+        ("acme/widget-2-7b-Instruct-Jan2025", "widget-2"),
+        ("acme/widget-2-2025.01", "widget-2"),
+        ("acme/widget-2-7b-v2024.11", "widget-2"),
+        ("claude-3-5-sonnet@20240620", "claude-3.5-sonnet"),
+        ("amazon.nova-pro-v1:0", "nova-pro-v1"),
+        ("rednote-hilab/dots.ocr", "dots.ocr"),
+        ("facebook/sam2-1-hiera-large", family_of("facebook/sam2.1-hiera-large")),
     ],
 )
 def test_the_kinds_of_miss(name, family):
@@ -502,9 +542,12 @@ def test_a_role_glued_to_a_word_joins_the_family_without_it():
         hub(5, "acme/instructcodet5p-16b"),
         hub(6, "acme/codet5p-2b"),
         hub(7, "acme/openchat-3.5"),
+        hub(8, "BAAI/AquilaChat2-34B"),
+        hub(9, "BAAI/Aquila2-34B"),
+        hub(10, "BAAI/AquilaChat-7B"),
     ]
     found = evidence_labels(rows, rules, {})
-    assert [found[i][0] for i in range(1, 8)] == [
+    assert [found[i][0] for i in range(1, 11)] == [
         "starcoder",
         "starcoder",
         "amber",
@@ -512,6 +555,9 @@ def test_a_role_glued_to_a_word_joins_the_family_without_it():
         "codet5p",
         "codet5p",
         "openchat-3.5",
+        "aquila2",
+        "aquila2",
+        "aquilachat",
     ]
 
 
@@ -634,3 +680,49 @@ def test_an_older_repository_without_a_size_splits_no_launch():
     ]
     assert {evidence_labels(rows, rules, {})[i][0] for i in (2, 3)} == {"widget"}
 
+
+def test_one_launch_fine_tuned_on_several_bases_is_one_release_but_bases_months_apart_are_not():
+    rules = VendorRules(key="skywork", orgs=frozenset({"skywork"}))
+    rows = [
+        hub(1, "Skywork/Skywork-Reward-Llama-3.1-8B", date="2024-09-05T00:00:00.000Z"),
+        hub(2, "Skywork/Skywork-Reward-Gemma-2-27B", date="2024-09-06T00:00:00.000Z"),
+        hub(3, "Skywork/Skywork-Critic-Llama-3.1-8B", date="2024-09-10T00:00:00.000Z"),
+        hub(4, "Skywork/Skywork-Critic-Qwen2.5-7B", date="2025-01-20T00:00:00.000Z"),
+        hub(5, "Skywork/Skywork-Judge-Qwen2.5-7B", date="2025-01-20T00:00:00.000Z"),
+        hub(6, "Skywork/Skywork-Judge-Llama-3.1-8B"),
+        hub(7, "Skywork/Skywork-Judge", date="2025-01-20T00:00:00.000Z"),
+    ]
+    found = evidence_labels(rows, rules, {})
+    assert [found[i][0] for i in range(1, 8)] == [
+        "skywork-reward",
+        "skywork-reward",
+        "skywork-critic-llama-3.1",
+        "skywork-critic-qwen2.5",
+        "skywork-judge-qwen2.5",
+        "skywork-judge-llama-3.1",
+        "skywork-judge",
+    ]
+
+
+def test_bedrock_ids_join_the_hub_family_they_name():
+    rules = VendorRules(key="meta", orgs=frozenset({"meta-llama"}))
+    rows = [
+        hub(1, "meta-llama/Llama-3.1-70B-Instruct"),
+        catalogue(2, "meta.llama3-1-70b-instruct-v1:0"),
+        catalogue(3, "meta.llama3-2-90b-instruct-v1:0"),
+    ]
+    found = evidence_labels(rows, rules, {})
+    assert found[1][0] == found[2][0] == "llama-3.1"
+    assert found[3][0] != "llama-3.1"
+
+
+def test_a_release_date_known_to_the_month_may_fall_on_any_day_of_it():
+    rules = VendorRules(key="acme", orgs=frozenset({"acme"}))
+    rows = [
+        catalogue(1, "acme/widget-2-mini") | {"kind": "modelsdev", "date": "2024-09"},
+        hub(2, "acme/Widget-2-Large-Instruct", date="2024-09-25T00:00:00.000Z"),
+        catalogue(3, "acme/widget-3-mini") | {"kind": "modelsdev", "date": "2024-07"},
+        hub(4, "acme/Widget-3-Large-Instruct", date="2024-09-25T00:00:00.000Z"),
+    ]
+    found = evidence_labels(rows, rules, {})
+    assert [found[i][0] for i in range(1, 5)] == ["widget-2", "widget-2", "widget-3-mini", "widget-3-large"]

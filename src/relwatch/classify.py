@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import orjson
@@ -32,6 +32,7 @@ from relwatch.families import (
     family_of,
     is_model_like,
     parameters_from_name,
+    without_trailing_base,
 )
 from relwatch.licences import LicenceClass, classify_licence, contradicts_line, licence_line_vendor
 from relwatch.models import CLOSED_TIERS, Evidence, Openness, Release
@@ -303,7 +304,7 @@ def evidence_labels(
     spelled: dict[str, list[Mapping[str, Any]]] = {}
     for name, rows_of in members.items():
         spelled.setdefault(_follow(renamed, name), []).extend(rows_of)
-    launched = co_released(spelled) | qualifiers_of_one_day(spelled)
+    launched = co_released(spelled) | qualifiers_of_one_day(spelled) | bases_of_one_launch(spelled)
     labelled = {
         key: (_follow(launched, _follow(renamed, name)) if name else None, vendor)
         for key, (name, vendor) in found.items()
@@ -474,17 +475,21 @@ GLUED_ROLES = ("instruct", "base", "chat")
 def glued_roles(members: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[str, str]:
     """Families whose first or last word carries a role glued to it and that are another family
     of the vendor without it → that family (`starcoderbase` → `starcoder`, `amberchat` → `amber`,
-    `instructcodet5p` → `codet5p`). Only a family that exists without the role is renamed, so
-    `openchat` stays. Pure."""
+    `instructcodet5p` → `codet5p`), also before the first word's version (`aquilachat2` →
+    `aquila2`, BAAI's AquilaChat2 beside Aquila2). Only a family that exists without the role is
+    renamed, so `openchat` stays. Pure."""
     merged: dict[str, str] = {}
     for family in members:
         words = family.split("-")
         for role in GLUED_ROLES:
             first, last = words[0], words[-1]
+            versioned = re.fullmatch(rf"([a-z]{{3,}}){role}(\d+(?:\.\d+)?)", first)
             if len(first) > len(role) and first.startswith(role):
                 bare = "-".join([first[len(role) :], *words[1:]])
             elif len(last) > len(role) and last.endswith(role):
                 bare = "-".join([*words[:-1], last[: -len(role)]])
+            elif versioned:
+                bare = "-".join([versioned[1] + versioned[2], *words[1:]])
             else:
                 continue
             if bare in members and bare != family:
@@ -556,12 +561,10 @@ def co_released(members: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[str,
             families = [*families, stem]
         if not re.search(r"\d", stem) and not all(row["kind"] in HUB_KINDS for f in families for row in members[f]):
             continue  # `yi-large` on a catalogue beside `Yi-34B`: a brand's stem joins hub siblings only
-        dates = [_launch_date(members[family], stem in members) for family in families]
-        if len(families) < 2 or None in dates:
+        spans = [_launch_span(members[family], stem in members) for family in families]
+        if len(families) < 2 or not _launched_within(spans, CO_RELEASE_DAYS):
             continue
-        known = [day for day in dates if day is not None]
-        if (max(known) - min(known)).days <= CO_RELEASE_DAYS:
-            merged |= {family: stem for family in families if family != stem}
+        merged |= {family: stem for family in families if family != stem}
     return merged
 
 
@@ -584,6 +587,28 @@ def qualifiers_of_one_day(members: Mapping[str, Sequence[Mapping[str, Any]]]) ->
         dates = {_launch_date(members[family], False) for family in families}
         if len(dates) == 1 and None not in dates:
             merged |= {family: stem for family in families}
+    return merged
+
+
+def bases_of_one_launch(members: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[str, str]:
+    """Families that differ only by the base line named last (`families.without_trailing_base`),
+    first dated within `CO_RELEASE_DAYS` of each other, → their shared stem: one launch fine-tuned
+    on several bases (`Skywork-Reward-Llama-3.1-8B` and `Skywork-Reward-Gemma-2-27B`, published
+    together in September 2024). A stem that is a family itself keeps them apart (the vendor's
+    own model beside its distillation into another base: `deepseek-r1` and `DeepSeek-R1-0528-
+    Qwen3-8B`), so do launches on a new base months later, and an unknown date merges nothing.
+    Pure."""
+    stems: dict[str, list[str]] = {}
+    for family in members:
+        stem = without_trailing_base(family)
+        if stem:
+            stems.setdefault(stem, []).append(family)
+    merged: dict[str, str] = {}
+    for stem, families in stems.items():
+        spans = [_launch_span(members[family], False) for family in families]
+        if stem in members or len(families) < 2 or not _launched_within(spans, CO_RELEASE_DAYS):
+            continue
+        merged |= {family: stem for family in families}
     return merged
 
 
@@ -610,6 +635,35 @@ def _launch_date(rows: Sequence[Mapping[str, Any]], stem_is_family: bool) -> dat
     if stem_is_family and not dates and rows and all(_unknown_age(row) for row in rows):
         return _as_date(HUB_UNKNOWN_CREATED[0][:10])
     return min(dates, default=None)
+
+
+def _launch_span(rows: Sequence[Mapping[str, Any]], stem_is_family: bool) -> tuple[date, date] | None:
+    """The first and last day a family's earliest date may be (`_launch_date`'s day, read as a
+    span): a date known to the month only (models.dev's `release_date` `2024-09`) may be any day
+    of that month. None when no row is dated."""
+    spans = [_day_span(value) for value in (_known_date(row) for row in rows) if value]
+    if not spans:
+        day = _launch_date(rows, stem_is_family)
+        return (day, day) if day else None
+    return min(start for start, _ in spans), min(end for _, end in spans)
+
+
+def _day_span(value: str) -> tuple[date, date]:
+    """(first, last) day of an ISO date or timestamp, or of a `YYYY-MM` month."""
+    start = _as_date(value)
+    if len(value) > 7:
+        return start, start
+    following = (start.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return start, following - timedelta(days=1)
+
+
+def _launched_within(spans: Sequence[tuple[date, date] | None], days: int) -> bool:
+    """Whether launches known as day spans may all fall within `days` of each other: the latest
+    first day is at most `days` after the earliest last day. False when one is unknown."""
+    known = [span for span in spans if span is not None]
+    if len(known) < len(spans) or not known:
+        return False
+    return (max(start for start, _ in known) - min(end for _, end in known)).days <= days
 
 
 def _unknown_age(row: Mapping[str, Any]) -> bool:

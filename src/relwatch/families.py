@@ -12,23 +12,31 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+# `p` for a decimal point too: `jais-family-6p7b`, `jais-family-1p3b-chat`.
 SIZE = re.compile(
-    r"^(\d+(\.\d+)?[bmkt]|\d+b\d+|e\d+(\.\d+)?b|a\d+(\.\d+)?[bm]|\d+x\d+(\.\d+)?[bm]|\d+(\.\d+)?b-a\d+(\.\d+)?b|\d+k|\d+e|"
+    r"^(\d+(\.\d+)?[bmkt]|\d+b\d+|\d+p\d+[bm]|e\d+(\.\d+)?b|a\d+(\.\d+)?[bm]|\d+x\d+(\.\d+)?[bm]|\d+(\.\d+)?b-a\d+(\.\d+)?b|\d+k|\d+e|"
     r"patch\d+|\d+e\d+t|xxl|xl|tiny)$"
 )
 # `DeepSeek-R1-Distill-Qwen-32B` is `deepseek-r1-distill`: the base it was distilled into is a variant.
 AFTER_DISTILL = {"qwen", "llama"}
+# Formats, quantisations and companion files of a checkpoint; the words after one are read no
+# further. Also written: bits per weight (`4.0bpw`), MLC's and GGUF's codes (`q4f16_1`, `tq2_0`),
+# NVIDIA's `nvfp4a16`, adapters (`qlora`, `spinquant`) and speculative-decoding heads (`eagle3`,
+# `speculator`, `accelerator`); a dotted scheme after a format word is the format's
+# (`-quantized.w4a16`, `QUANT_PREFIX`).
 QUANT = re.compile(
-    r"^(gguf|ggml|awq|gptq|exl2|mlx|onnx|mlc|fp8|fp16|bf16|fp4|nvfp4|mxfp4|w4a16|w8a8|w4a8|"
-    r"bnb|\d+bits?|q\d(_[a-z0-9]+)*|iq\d(_[a-z0-9]+)*|qat|quantized|dynamic|"
+    r"^(gguf|ggml|awq|gptq|exl2|mlx|onnx|mlc|bf16|(nv|mx)?fp\d+(a\d+)?|w\d+a\d+|"
+    r"bnb|\d+(\.\d+)?bits?|\d+(\.\d+)?bpw|q\d([._][a-z0-9]+)*|q\d+f\d+(\.\d+)?|[it]q\d([._][a-z0-9]+)*|"
+    r"qat|quantized|dynamic|lora|qlora|spinquant|eagle\d+|speculator|accelerator|"
     r"paddle|pt|hf|original|safetensors|torch|pytorch|jax|flax|tf|keras|transformers|diffusers|"
-    r"dwq|unsloth|mlx\d*|litert|int\d+|nf4|hqq|aqlm|exl3|f16|f32|fp32|float16|imatrix|"
+    r"dwq|unsloth|mlx\d*|litert|int\d+|nf4|hqq|aqlm|exl3|f16|f32|float16|imatrix|"
     r"openvino|ov|coreml|mnn|executorch|ct2|ctranslate2)$"
 )
+QUANT_PREFIX = re.compile(r"^(quantized|gptq|awq|fp8|int\d+)\.")
 ROLE = re.compile(
     r"^(it|inst|instruct|instruction|base|chat|thinking|think|nothinking|sft|dpo|rl|ft|tuned|hf|pretrain|pretrained|cased|uncased|"
     r"preview|exp|experimental|latest|beta|alpha|release|generate|text|mix|distilled|high|customtools|"
-    r"mpo|grpo|ppo|zero|wosyn|twin|captioner|ul2|prefixlm|rlhf|nothink|"
+    r"mpo|grpo|ppo|zero|wosyn|twin|captioner|ul2|prefixlm|rlhf|nothink|rm|\d{3,4}p|"
     r"step\d+|stage\d+|iter\d+|epoch\d+|ckpt\d*)$"
 )
 # Words that tell checkpoints of one launch apart when they follow a size: the pruning axis of
@@ -46,7 +54,10 @@ LINE_WORDS = frozenset({
 })
 WORD = re.compile(r"[a-z]{2,}")
 # A word with a number, as a qualifier of one checkpoint: the five languages of `occiglot-7b-eu5`.
-CODED_WORD = re.compile(r"[a-z]{2,}\d+")
+# So is a letter with a number after a size, naming the data a checkpoint was tuned on: `-p3` of
+# `bloomz-7b1-p3` and `mt0-xxl-p3` (BigScience's xP3/P3 variants); not `v2` (a version) nor `r1`
+# (a line: `mag-mell-r1`).
+CODED_WORD = re.compile(r"[a-z]{2,}\d+|[a-qs-uw-z]\d+")
 # Letter sizes of one launch (`arctic-embed-xs`, `-s`, `-m`, `-l`), after two words of the name.
 LETTER_SIZES = frozenset({"xs", "s", "m", "l"})
 VERSION_WORD = re.compile(r"^v\d+(\.\d+)*$")
@@ -58,9 +69,20 @@ SERIES = re.compile(r"^v\d+$")
 # `aion-rp-llama-3.1-8b`).
 BASE_LINE = re.compile(r"^(llama|qwen|mistral|mixtral|gemma|phi|vicuna)\d*(\.\d+)?$")
 OWN_VERSION = re.compile(r"^v?\d+(\.\d+)*$")
+# So is a dotted version glued to the line's name: `Dolphin3.0-Llama3.1-8B` and
+# `Dolphin3.0-Qwen2.5-3b` are `dolphin3.0` (one launch on several bases, 2025-01-05).
+GLUED_OWN_VERSION = re.compile(r"^[a-z]+\d+\.\d+$")
 # The language of one checkpoint of a launch: `jina-embeddings-v2-small-en`, `bge-base-en-v1.5`,
 # `granite-embedding-125m-english`.
-LANGUAGES = frozenset({"en", "zh", "english", "chinese", "multilingual"})
+# `MeloTTS-English` and `MeloTTS-Spanish` are one launch, and `gemma-2-2b-jpn-it` is Gemma 2.
+# Languages written out in full or as ISO 639-2 codes; of the two-letter codes only `en` and `zh`
+# (others are words of names: `pt` is a format, `it` a role).
+LANGUAGES = frozenset({
+    "en", "zh", "multilingual", "english", "chinese", "japanese", "korean", "french", "german",
+    "spanish", "italian", "portuguese", "russian", "arabic", "hindi", "vietnamese", "thai",
+    "indonesian", "turkish", "polish", "dutch", "swedish", "ukrainian", "czech", "greek",
+    "eng", "zho", "jpn", "kor", "fra", "deu", "spa", "ita", "por", "rus", "ara", "hin", "vie", "tha",
+})
 # A role glued to the name in camel case: `TowerInstruct-7B` and `TowerBase-7B` are `tower`.
 GLUED_ROLE = re.compile(r"(?<=[a-z])(?=(?:Instruct|Base)(?:$|[-_]))")
 # A role written after a dot, as the name's other parts are: `dots.llm1.base`, `dots.llm1.inst`.
@@ -92,8 +114,16 @@ LINE_VENDORS = {
 GLUED_LINE = re.compile(rf"^(?i:{'|'.join(LINE_VENDORS)})(?=[A-Z][a-z])")
 DATE_PARTS = re.compile(r"^\d{2}$")
 # A four-digit snapshot is a date, YYMM (`2507`) or MMDD (`0924`, `1206`); `r1-1776` is a name.
-SNAPSHOT = re.compile(r"^((2\d)(0[1-9]|1[0-2])|(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])|00\d|\d{6}|\d{8})$")
+# A year and month written with a dot are one too: `-2025.01`, `-v2024.11`.
+SNAPSHOT = re.compile(
+    r"^((2\d)(0[1-9]|1[0-2])|(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])|00\d|\d{6}|\d{8}|v?20\d\d\.(0?[1-9]|1[0-2]))$"
+)
 MONTH_YEAR = re.compile(r"^(0[1-9]|1[0-2])$")  # `command-r-08-2024`: a month, then the year
+# A month's name before the year, apart or glued: `-nov-2024`, `-Nov2024`, `-january2025`.
+MONTH_NAME = re.compile(
+    r"^(jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sept?(ember)?|oct(ober)?|"
+    r"nov(ember)?|dec(ember)?)(?P<year>20\d\d)?$"
+)
 YEAR = re.compile(r"^20\d\d$")
 VERSION = re.compile(r"^v?\d+\.\d+$")
 # Active parameters (`A3B`, `a400m`) are a size after a total size or a line's words
@@ -126,6 +156,15 @@ BRANDS = {
 UPPER = {"ernie", "glm", "vl", "gpt", "oss", "tts", "asr", "ocr", "moe", "r1", "v3", "qwq", "k2", "m1", "t5", "sam"}
 
 
+# Amazon Bedrock's model ids name the publisher before a dot (`amazon.nova-pro-v1:0`,
+# `meta.llama3-1-70b-instruct-v1:0`, `anthropic.claude-3-5-sonnet-20240620-v1:0`); a dot after
+# any other word is part of the name (`dots.ocr`, `A.X-4.0`).
+BEDROCK_PUBLISHER = re.compile(
+    r"^(amazon|anthropic|meta|cohere|ai21|mistral|deepseek|qwen|openai|writer|stability|luma|twelvelabs)\.(?=[a-z])",
+    re.IGNORECASE,
+)
+
+
 @lru_cache(maxsize=65536)
 def family_of(name: str) -> str:
     """The family key of a model name or id (pure; namespaces and `:variant` suffixes ignored)."""
@@ -133,6 +172,8 @@ def family_of(name: str) -> str:
     glued = GLUED_LINE.match(own)
     if glued:
         own = f"{own[: glued.end()]}-{own[glued.end() :]}"
+    own = own.replace("@", "-")  # `claude-3-5-sonnet@20240620`: a snapshot after an at sign
+    own = BEDROCK_PUBLISHER.sub("", own)  # `amazon.nova-pro-v1:0` is `nova-pro-v1`
     base = GLUED_ROLE.sub("-", own).strip().lower()
     base = DOTTED_ROLE.sub("-", base)  # `dots.llm1.inst` is `dots.llm1`
     base = re.sub(r"\s*\([^)]*\)", "", base)  # `Claude Opus 4.7 (Fast)`, `Cobuddy (free)`
@@ -142,7 +183,7 @@ def family_of(name: str) -> str:
     base = base.replace("_", "-")  # `Aquila_7B`, `gemma-3-27b-it-qat-q4_0-gguf` (`q4` ends the name anyway)
     base = re.sub(r"(?<=[a-z]\d)d(?=\d)", ".", base)  # internlm-xcomposer2d5 → internlm-xcomposer2.5
     tokens = [t for t in re.split(r"-+", base) if t]
-    tokens = _merge_split_versions(tokens)
+    tokens = _merge_split_versions([part for token in tokens for part in _glued_v_version(token)])
     if len(tokens) > 2 and SERIES.match(tokens[0]) and WORD.fullmatch(tokens[1]) and not _variant_only(tokens[1]):
         tokens = tokens[1:]  # an architecture generation before the name: `v6-Finch-1B6` is `finch`
     tokens = _without_base_prefix(tokens)
@@ -156,6 +197,11 @@ def family_of(name: str) -> str:
             index += 2  # encoder and decoder sizes: `t5gemma-s-s-ul2`, `-ml-ml-`, `-2b-2b-`
             dropped = True
             continue
+        month = MONTH_NAME.match(token) if kept else None
+        if month and (month["year"] or YEAR.match(following)):
+            index += 1 if month["year"] else 2  # a snapshot by the month's name: `-nov-2024`, `-jan2025`
+            dropped = True
+            continue
         if kept and MONTH_YEAR.match(token) and YEAR.match(following):
             index += 2  # a month-year snapshot: `command-r7b-12-2024`
             dropped = True
@@ -167,7 +213,7 @@ def family_of(name: str) -> str:
                     index += 1
             dropped = True
             continue
-        if kept and QUANT.match(token):
+        if kept and (QUANT.match(token) or QUANT_PREFIX.match(token)):
             break  # formats and quantisations come last: `-GPTQ-Int4`, `-litert-lm`, `-q4_0-gguf`
         if kept and DATE_PARTS.match(token) and index + 1 < len(tokens) and DATE_PARTS.match(tokens[index + 1]):
             index += 2  # a month-day snapshot: `qwen3.5-flash-02-23`; a day-month-year one: `-21-09-24`
@@ -218,7 +264,7 @@ def family_of(name: str) -> str:
         if dropped and _checkpoint_word(tokens, index, kept):
             index += 1
             continue
-        if len(kept) > 1 and OWN_VERSION.match(kept[-1]) and BASE_LINE.match(token):
+        if BASE_LINE.match(token) and _ends_in_own_version(kept):
             rest = tokens[index + 1 : index + 4]
             sized = next((n for n, word in enumerate(rest) if SIZE.match(word)), None)
             if sized is not None:
@@ -232,19 +278,44 @@ def family_of(name: str) -> str:
     return "-".join(kept) or base
 
 
+# At most this many such words in a row qualify one checkpoint: `Lucie-7B-Instruct-human-data`,
+# `Pharia-1-LLM-7B-control-aligned`.
+CHECKPOINT_RUN = 2
+
+
 def _checkpoint_word(tokens: list[str], index: int, kept: list[str]) -> bool:
-    """Whether `tokens[index]` is a word after a dropped size (and roles) that only qualifies one
-    checkpoint: not a line word, and followed by nothing but roles, sizes, snapshots or formats
-    (`Falcon-H1-1.5B-Deep-Instruct`, `Teuken-7B-instruct-research-v0.4`)."""
-    token = tokens[index]
-    if not kept or token in LINE_WORDS or not (WORD.fullmatch(token) or CODED_WORD.fullmatch(token)):
+    """Whether `tokens[index]` starts a run of up to `CHECKPOINT_RUN` words after a dropped size
+    (and roles) that only qualifies one checkpoint: no line words, and followed by nothing but
+    roles, sizes, snapshots or formats (`Falcon-H1-1.5B-Deep-Instruct`,
+    `Teuken-7B-instruct-research-v0.4`, `Lucie-7B-Instruct-human-data`). The run's later words are
+    read the same way in turn, as the size still precedes them. After a base line's name alone
+    the words name the model (`l3.1-70b-hanami-x1`)."""
+    if not kept or (len(kept) == 1 and (BASE_LINE.match(kept[0]) or ABBREVIATED_BASE.match(kept[0]))):
         return False
-    if not all(_variant_only(word) for word in tokens[index + 1 :]):
+    run = index
+    while run < len(tokens) and run - index < CHECKPOINT_RUN and _plain_word(tokens[run]):
+        run += 1
+    if run == index or not all(_variant_only(word) for word in tokens[run:]):
         return False
     start = index
-    while start > 0 and _variant_only(tokens[start - 1]) and tokens[start - 1] != kept[-1]:
+    while start > 0 and tokens[start - 1] != kept[-1]:
+        if not (_variant_only(tokens[start - 1]) or _plain_word(tokens[start - 1])):
+            break
         start -= 1
     return any(SIZE.match(word) for word in tokens[start:index])
+
+
+def _plain_word(token: str) -> bool:
+    """A word that may qualify a checkpoint: letters (or letters and a number), no line word."""
+    return token not in LINE_WORDS and bool(WORD.fullmatch(token) or CODED_WORD.fullmatch(token))
+
+
+def _ends_in_own_version(kept: list[str]) -> bool:
+    """Whether the name kept so far ends in its own version, written apart after a name
+    (`shisa-v2`, `openhermes-2.5`) or glued to it with a dot (`dolphin3.0`), not a base line's."""
+    if len(kept) > 1 and OWN_VERSION.match(kept[-1]):
+        return True
+    return bool(kept) and bool(GLUED_OWN_VERSION.match(kept[-1])) and not BASE_LINE.match(kept[-1])
 
 
 def _variant_only(token: str) -> bool:
@@ -272,7 +343,7 @@ TRAINING_WORDS = frozenset({"cpt"})
 
 def _without_base_prefix(tokens: list[str]) -> list[str]:
     """The tokens without a base model named first with its size when the model's own name
-    follows the size (`gemma2-9b-cpt-sea-lionv3-base` → `sea-lionv3-base`): a base line
+    follows the size (`gemma2-9b-cpt-sea-lion-v3-base` → `sea-lion-v3-base`): a base line
     (`BASE_LINE`), its version if written apart, a size, then a word that is no role, size or
     format. A size followed by roles (`Llama-3.2-1B-Instruct-QLORA`) or by a word that names a
     line (`Llama-3.2-11B-Vision`) keeps the line."""
@@ -292,11 +363,47 @@ def _without_base_prefix(tokens: list[str]) -> list[str]:
     return rest
 
 
+# A base line's abbreviation in a fine-tune's name: Llama 2 and 3.x as `l2`, `l3.1` (`mythomax-l2`).
+ABBREVIATED_BASE = re.compile(r"^l[1-4](\.\d)?$")
+
+
+def without_trailing_base(family: str) -> str | None:
+    """The family without the base line named last, with that line's version
+    (`skywork-reward-llama-3.1`, `skywork-reward-gemma-2`, `remm-slerp-l2` → `skywork-reward`,
+    `remm-slerp`), when at least two words of the model's own name stay; None otherwise
+    (`eva-qwen2.5` keeps its base: one word alone does not name the launch). Pure."""
+    words = family.split("-")
+    end = len(words)
+    if end > 1 and OWN_VERSION.match(words[-1]) and BASE_LINE.match(words[-2]) and not re.search(r"\d", words[-2]):
+        end -= 1  # `-llama-3.1`: the version written apart from the base's name
+    if end < 2 or not (BASE_LINE.match(words[end - 1]) or ABBREVIATED_BASE.match(words[end - 1])):
+        return None
+    stem = words[: end - 1]
+    return "-".join(stem) if len(stem) >= 2 else None
+
+
+# A `v` version glued to a word of three letters or more: `sea-lionv3` is `sea-lion-v3`, as the
+# same line is written `Llama-SEA-LION-v3.5` (`internvl2`, `glm-4v` have no such `v`).
+GLUED_V_VERSION = re.compile(r"^([a-z]{3,})(v\d+(?:\.\d+)*)$")
+
+
+def _glued_v_version(token: str) -> list[str]:
+    """`lionv2.1` → [`lion`, `v2.1`]; any other token alone."""
+    match = GLUED_V_VERSION.match(token)
+    return [match[1], match[2]] if match else [token]
+
+
+GLUED_MAJOR = re.compile(r"^(v|[a-z]{2,})\d+$")
+
+
 def _merge_split_versions(tokens: list[str]) -> list[str]:
-    """`claude-3-5-sonnet` → `claude-3.5-sonnet`: two lone digits in a row are one version."""
+    """`claude-3-5-sonnet` → `claude-3.5-sonnet`: two lone digits in a row are one version, and so
+    are a `v` version or a name glued to its major version and a lone digit after it
+    (`neural-chat-7b-v3-1` → `v3.1`, Bedrock's `llama3-1` → `llama3.1`)."""
     merged: list[str] = []
     for token in tokens:
-        if merged and len(token) == 1 and token.isdigit() and len(merged[-1]) == 1 and merged[-1].isdigit():
+        lone = len(token) == 1 and token.isdigit()
+        if merged and lone and ((len(merged[-1]) == 1 and merged[-1].isdigit()) or GLUED_MAJOR.match(merged[-1])):
             merged[-1] = f"{merged[-1]}.{token}"
         else:
             merged.append(token)
