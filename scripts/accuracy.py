@@ -3,17 +3,18 @@
     python scripts/accuracy.py [--misses N] [--held-out-misses] [--dated]
 
 Reads the hand-labelled sets in tests/data (real model ids; see ORIGINS.md, ORIGINS_2.md,
-ORIGINS_3.md and ORIGINS_4.md beside them), labels each row with the same functions a sync uses,
+ORIGINS_3.md, ORIGINS_4.md and ORIGINS_5.md beside them), labels each row with the same functions a sync uses,
 and prints the accuracy of families (exact key), of the grouping (pairwise precision, recall and
 F1: two rows that share a family should share one after classification, and only those), of
-tiers, of derivative detection, and the misses. The second, third and fourth sets are also scored
+tiers, of derivative detection, and the misses. The second to fifth sets are also scored
 for cross-source joins (a catalogue entry in the same release as the hub repository it names) and
 for quantised or format copies left as releases of their own.
 
 Tuning sets: the first set, the second set's tune half (organisations alternate by name), the
 third set (labelled_models_3.csv) and the fourth (labelled_models_4.csv), each held out when
-written and tuned on since. Held-out set: the second set's other half; its misses are listed only
-with `--held-out-misses`, so that reading the figures does not mean reading the rows.
+written and tuned on since, and the fifth set's tune half (split as the second is). Held-out: the
+second and fifth sets' other halves; their misses are listed only with `--held-out-misses`, so
+that reading the figures does not mean reading the rows.
 
 `--dated` prints the grouping of every set under four ways of dating the rows
 (`DATINGS`): co-release grouping and the split of sizes launched apart read dates, and the sets
@@ -50,6 +51,7 @@ LABELS = DATA / "labelled_models.csv"
 LABELS_2 = DATA / "labelled_models_2.csv"
 LABELS_3 = DATA / "labelled_models_3.csv"
 LABELS_4 = DATA / "labelled_models_4.csv"
+LABELS_5 = DATA / "labelled_models_5.csv"
 
 
 @dataclass
@@ -184,7 +186,7 @@ class SetScores:
 
 
 def halves(path: Path = LABELS_2) -> dict[str, list[dict[str, str]]]:
-    """The second set split by organisation: sorted vendor keys alternate tune, held-out."""
+    """The second set (or the fifth) split by organisation: sorted vendor keys alternate tune, held-out."""
     with path.open(encoding="utf-8", newline="") as handle:
         labels = list(csv.DictReader(handle))
     vendors = sorted({label["vendor"] for label in labels})
@@ -435,18 +437,22 @@ def main() -> int:
     print_second(evaluate_second("tune (whole set)", third_set()), args.misses, LABELS_3.name)
     print_second(evaluate_second("tune (whole set)", fourth_set()), args.misses, LABELS_4.name)
     print_second(evaluate_second("held-out", second["held-out"]), held_out_misses)
+    fifth = halves(LABELS_5)
+    print_second(evaluate_second("tune", fifth["tune"]), args.misses, LABELS_5.name)
+    print_second(evaluate_second("held-out", fifth["held-out"]), held_out_misses, LABELS_5.name)
     return 0
 
 
 def print_dated() -> None:
     """Grouping figures of each set under each of `DATINGS` (grammar and evidence, no overrides)."""
-    sets = [("set 1", first_set()), *halves().items(), ("set 3", third_set()), ("set 4", fourth_set())]
-    print(f"{'set':10} {'dating':13} {'dated rows':>10}  grouping P / R / F1")
+    fifth = [(f"set 5 {half}", rows) for half, rows in halves(LABELS_5).items()]
+    sets = [("set 1", first_set()), *halves().items(), ("set 3", third_set()), ("set 4", fourth_set()), *fifth]
+    print(f"{'set':14} {'dating':13} {'dated rows':>10}  grouping P / R / F1")
     for name, labels in sets:
         for dating in DATINGS:
             scores = evaluate_second(name, labels, dating)
             print(
-                f"{name:10} {dating:13} {scores.dated:>4}/{scores.rows:<5}  "
+                f"{name:14} {dating:13} {scores.dated:>4}/{scores.rows:<5}  "
                 f"{scores.precision:.3f} / {scores.recall:.3f} / {scores.f1:.3f}"
             )
 
