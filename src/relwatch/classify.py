@@ -182,15 +182,52 @@ ABBREVIATED_LINES = {"llama": re.compile(r"(?:^|[-_])l[23](?:\.\d)?(?=[-_]|$)"),
 # Lines that are themselves built on another organisation's model, as their authors publish it,
 # → the vendor of that base (`UNNAMED_BASE` when their checkpoints use several): Vicuna and Alpaca
 # are LLaMA fine-tunes (LMSYS, 2023-03-30; Stanford CRFM, 2023-03-13), Code Llama is Meta's;
-# T0 is T5 and mT0 mT5 fine-tuned (Sanh et al. 2021; Muennighoff et al. 2022); LLaVA joins a
+# T0 is T5 and mT0 mT5 fine-tuned (Sanh et al. 2021; Muennighoff et al. 2022); Flan-T5 and
+# Flan-UL2 are Google's instruction-tuned T5 and UL2 (Chung et al. 2022); LLaVA joins a
 # vision encoder to Vicuna, Mistral or Yi (Liu et al. 2023, 2024); WizardLM, WizardCoder and
 # WizardMath are Llama 2, StarCoder, Code Llama and Mistral fine-tunes (Xu et al. 2023; Luo et
 # al. 2023). A name in a repository's own name counts only where no `base_model` is stated.
-BUILT_ON_LINES = re.compile(
-    r"(?:^|[-_])(?P<line>vicuna|alpaca|codellama|t0|mt0|llava|wizardlm|wizardcoder|wizardmath)(?=[-_.\d]|$)"
-)
+BUILT_ON_NAMES = tuple("vicuna alpaca codellama t0 mt0 flan llava wizardlm wizardcoder wizardmath".split())
+BUILT_ON_LINES = re.compile(rf"(?:^|[-_])(?P<line>{'|'.join(BUILT_ON_NAMES)})(?=[-_.\d]|$)")
 UNNAMED_BASE = "unknown"
-BUILT_ON_VENDORS = {"vicuna": "meta", "alpaca": "meta", "codellama": "meta", "t0": "google", "mt0": "google"}
+BUILT_ON_VENDORS = {
+    "vicuna": "meta",
+    "alpaca": "meta",
+    "codellama": "meta",
+    "t0": "google",
+    "mt0": "google",
+    "flan": "google",
+}
+# Base lines of labs that need not be configured vendors, as fine-tuners name them, → the lab's Hub
+# organisation: `bge-reranker-v2-minicpm-layerwise` is BAAI's reranker on OpenBMB's MiniCPM. The
+# lab's own repositories and catalogue entries keep their lines (`tiiuae/falcon-7b`).
+LAB_LINES = {
+    "minicpm": "openbmb",
+    "falcon": "tiiuae",
+    "bloom": "bigscience",
+    "pythia": "eleutherai",
+    "starcoder": "bigcode",
+    "olmo": "allenai",
+    "internlm": "internlm",
+    "baichuan": "baichuan-inc",
+    "stablelm": "stabilityai",
+}
+NAMED_LINES = re.compile(rf"(?:^|[-_])(?P<line>{'|'.join(LAB_LINES)})(?=[-_.\d]|$)")
+# A line glued after a word of the model's own name is its base as well: NorMistral
+# (`normistral-7b-warm`, initialised from Mistral 7B), BioMistral, KoAlpaca. Only lines of five
+# letters or more (`phi` and `glm` hide inside words: `delphi`), and never Llama, whose name
+# models trained from scratch take for their architecture (TinyLlama, MobileLLaMA, LiteLlama).
+GLUEABLE = [line for line in (*LINE_VENDORS, *BUILT_ON_NAMES, *LAB_LINES) if len(line) >= 5 and "llama" not in line]
+GLUED_BASES = re.compile(rf"(?:^|[-_])[a-z]{{2,}}(?P<line>{'|'.join(GLUEABLE)})(?=[-_.\d]|$)")
+# A name that says its weights were trained from scratch names no base by a line in it
+# (`normistral-7b-scratch` beside the `-warm` checkpoints initialised from Mistral).
+FROM_SCRATCH = re.compile(r"(?:^|[-_])scratch(?=[-_.\d]|$)")
+# A name that says its weights are another model adapted (continued pre-training on a new
+# language or domain: Jais Adapted, Llama 2 adapted to Arabic) is built on a model it need not name.
+ADAPTED = re.compile(r"(?:^|[-_])adapted(?=[-_.\d]|$)")
+# `open` before a line names an open reproduction of it, trained from scratch: OpenLLaMA
+# (`open_llama_7b`), "a permissively licensed open source reproduction of Meta AI's LLaMA".
+REPRODUCTION = "open"
 # A catalogue entry that states a parameter count (`neversleep/noromaid-20b`,
 # `thedrummer/rocinante-12b`) names open weights; when its publisher has no hub organisation or
 # stores only fine-tunes of others' models there, is no lab with lines of its own (`LINE_VENDORS`:
@@ -269,12 +306,17 @@ def evidence_labels(
             return None  # a hub repo whose chain is known; one built on an unstored own repo is read by name
         name = str(row.get("external_id") or row.get("name") or "").rsplit("/", 1)[-1].lower()
         line, vendor = _named_base(name)
-        if line and row["kind"] in HUB_KINDS and contradicts_line(line, row.get("licence")):
-            vendor = None  # the weights' own licence outweighs their name (OpenLLaMA)
+        if line in LAB_LINES and vendor is not None:  # a lab's own line is no base of its own repos
+            own = vendor in rules.orgs or vendor == _org(str(row.get("external_id") or ""))
+            vendor = rules.key if own else org_vendors.get(vendor, vendor)
+        if line and row["kind"] in HUB_KINDS and _reproduces(name, line) and contradicts_line(line, row.get("licence")):
+            vendor = None  # an open reproduction under a licence the line's terms rule out (OpenLLaMA)
         if not vendor and row.get("licence"):
             vendor = licence_line_vendor(row["licence"])
         if not vendor and row.get("extra"):  # `license: other` named `qwen`
             vendor = licence_line_vendor(_json(row["extra"], {}).get("licence_name"))
+        if not vendor and ADAPTED.search(name):
+            vendor = UNNAMED_BASE
         if vendor:
             return vendor if vendor != rules.key else None
         if row["kind"] not in HUB_KINDS | ANNOUNCING_KINDS and fine_tuner and not linked(row):
@@ -314,8 +356,12 @@ def evidence_labels(
 def _named_base(name: str) -> tuple[str | None, str | None]:
     """(line, vendor) of the model a lower-cased model name says it is built on: another
     vendor's line in it (`FOREIGN_LINES`, `ABBREVIATED_LINES`: `l3.3-` is `llama`), else a line
-    known to be built on another's model (`BUILT_ON_LINES`: `vicuna`, vendor `meta`); (None,
-    None) when the name says neither."""
+    known to be built on another's model (`BUILT_ON_LINES`: `vicuna`, vendor `meta`), else a
+    lab's base line (`LAB_LINES`: `minicpm`, its Hub organisation `openbmb`), else a line glued
+    after a word of the model's own (`GLUED_BASES`: `normistral`); (None, None) when the name says
+    none of these or says the weights were trained from scratch (`FROM_SCRATCH`)."""
+    if FROM_SCRATCH.search(name):
+        return None, None
     match = FOREIGN_LINES.search(name)
     if match:
         return match["line"], LINE_VENDORS[match["line"]]
@@ -323,7 +369,22 @@ def _named_base(name: str) -> tuple[str | None, str | None]:
         if pattern.search(name):
             return line, LINE_VENDORS[line]
     built = BUILT_ON_LINES.search(name)
-    return (built["line"], BUILT_ON_VENDORS.get(built["line"], UNNAMED_BASE)) if built else (None, None)
+    if built:
+        return built["line"], BUILT_ON_VENDORS.get(built["line"], UNNAMED_BASE)
+    named = NAMED_LINES.search(name)
+    if named:
+        return named["line"], LAB_LINES[named["line"]]
+    glued = GLUED_BASES.search(name)
+    if glued:
+        line = glued["line"]
+        return line, LINE_VENDORS.get(line) or BUILT_ON_VENDORS.get(line) or LAB_LINES.get(line, UNNAMED_BASE)
+    return None, None
+
+
+def _reproduces(name: str, line: str) -> bool:
+    """Whether a lower-cased name calls itself an open reproduction of `line` (`REPRODUCTION`
+    right before it: `open_llama_7b`, `open-llama-3b`)."""
+    return re.search(rf"(?:^|[-_]){REPRODUCTION}[-_]?{re.escape(line)}(?=[-_.\d]|$)", name) is not None
 
 
 # A size of a line without a version first published more than this many days after the line's

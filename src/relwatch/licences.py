@@ -179,10 +179,18 @@ LINE_LICENCES = {
 TERMS_PASS_ON = frozenset({"llama", "gemma"})
 
 
+# What a card's `license_name` adds after the licence's own id: `qwen-research-license`,
+# `tongyi-qianwen-license-agreement` (rinna's Nekomata) name the `qwen-research` and
+# `tongyi-qianwen` terms.
+LICENCE_WORDS = re.compile(r"(?:[-_\s]+(?:licen[cs]e|agreement))+$")
+
+
 def licence_line_vendor(licence: str | None) -> str | None:
-    """The vendor whose model line a licence id is the terms of (`llama3.1` → `meta`,
-    `gemma` → `google`; `LINE_LICENCES`), or None for any other licence."""
-    return LINE_LICENCES.get((licence or "").strip().lower())
+    """The vendor whose model line a licence id or `license_name` is the terms of (`llama3.1` →
+    `meta`, `gemma` → `google`, `qwen-research-license` → `alibaba`; `LINE_LICENCES`, after
+    trailing `-license`/`-agreement` words), or None for any other licence."""
+    named = (licence or "").strip().lower()
+    return LINE_LICENCES.get(named) or LINE_LICENCES.get(LICENCE_WORDS.sub("", named))
 
 
 def classify_licence(
