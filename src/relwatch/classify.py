@@ -187,8 +187,6 @@ ABBREVIATED_LINES = {"llama": re.compile(r"(?:^|[-_])l[23](?:\.\d)?(?=[-_]|$)"),
 # vision encoder to Vicuna, Mistral or Yi (Liu et al. 2023, 2024); WizardLM, WizardCoder and
 # WizardMath are Llama 2, StarCoder, Code Llama and Mistral fine-tunes (Xu et al. 2023; Luo et
 # al. 2023). A name in a repository's own name counts only where no `base_model` is stated.
-BUILT_ON_NAMES = tuple("vicuna alpaca codellama t0 mt0 flan llava wizardlm wizardcoder wizardmath".split())
-BUILT_ON_LINES = re.compile(rf"(?:^|[-_])(?P<line>{'|'.join(BUILT_ON_NAMES)})(?=[-_.\d]|$)")
 UNNAMED_BASE = "unknown"
 BUILT_ON_VENDORS = {
     "vicuna": "meta",
@@ -197,7 +195,12 @@ BUILT_ON_VENDORS = {
     "t0": "google",
     "mt0": "google",
     "flan": "google",
+    "llava": UNNAMED_BASE,
+    "wizardlm": UNNAMED_BASE,
+    "wizardcoder": UNNAMED_BASE,
+    "wizardmath": UNNAMED_BASE,
 }
+BUILT_ON_LINES = re.compile(rf"(?:^|[-_])(?P<line>{'|'.join(BUILT_ON_VENDORS)})(?=[-_.\d]|$)")
 # Base lines of labs that need not be configured vendors, as fine-tuners name them, → the lab's Hub
 # organisation: `bge-reranker-v2-minicpm-layerwise` is BAAI's reranker on OpenBMB's MiniCPM. The
 # lab's own repositories and catalogue entries keep their lines (`tiiuae/falcon-7b`).
@@ -217,7 +220,7 @@ NAMED_LINES = re.compile(rf"(?:^|[-_])(?P<line>{'|'.join(LAB_LINES)})(?=[-_.\d]|
 # (`normistral-7b-warm`, initialised from Mistral 7B), BioMistral, KoAlpaca. Only lines of five
 # letters or more (`phi` and `glm` hide inside words: `delphi`), and never Llama, whose name
 # models trained from scratch take for their architecture (TinyLlama, MobileLLaMA, LiteLlama).
-GLUEABLE = [line for line in (*LINE_VENDORS, *BUILT_ON_NAMES, *LAB_LINES) if len(line) >= 5 and "llama" not in line]
+GLUEABLE = [line for line in (*LINE_VENDORS, *BUILT_ON_VENDORS, *LAB_LINES) if len(line) >= 5 and "llama" not in line]
 GLUED_BASES = re.compile(rf"(?:^|[-_])[a-z]{{2,}}(?P<line>{'|'.join(GLUEABLE)})(?=[-_.\d]|$)")
 # A name that says its weights were trained from scratch names no base by a line in it
 # (`normistral-7b-scratch` beside the `-warm` checkpoints initialised from Mistral).
@@ -247,9 +250,11 @@ def evidence_labels(
     - A repository is a derivative when a `base_model` chain through the vendor's stored
       repositories reaches another organisation (`allenai/Llama-3.1-Tulu-3-405B` →
       `…-405B-SFT` → Meta); one that states no `base_model` (or whose chain ends in such a
-      repository) when its name names another vendor's line or a line built on another's model
-      (`_named_base`), unless a permissive licence rules out a Llama or Gemma base, or when its
-      licence is another line's terms (`licences.LINE_LICENCES`); a catalogue entry when its
+      repository) when its name names another vendor's line, a line built on another's model, a
+      lab's base line or a line glued to its own word (`_named_base`), unless it names an open
+      reproduction (`open_llama`) under a licence the line's terms rule out, or when its licence
+      or licence name is another line's terms (`licences.LINE_LICENCES`), or when its name says
+      it is another model adapted (`jais-adapted-7b`, `UNNAMED_BASE`); a catalogue entry when its
       weights are, when its name names another vendor's line (`l3.3-` for Llama 3.3 too), or
       when it states a parameter count while its publisher has no hub organisation or stores only
       others' fine-tunes there, has no lines of its own, and the entry points at no weights
@@ -370,14 +375,14 @@ def _named_base(name: str) -> tuple[str | None, str | None]:
             return line, LINE_VENDORS[line]
     built = BUILT_ON_LINES.search(name)
     if built:
-        return built["line"], BUILT_ON_VENDORS.get(built["line"], UNNAMED_BASE)
+        return built["line"], BUILT_ON_VENDORS[built["line"]]
     named = NAMED_LINES.search(name)
     if named:
         return named["line"], LAB_LINES[named["line"]]
     glued = GLUED_BASES.search(name)
     if glued:
         line = glued["line"]
-        return line, LINE_VENDORS.get(line) or BUILT_ON_VENDORS.get(line) or LAB_LINES.get(line, UNNAMED_BASE)
+        return line, LINE_VENDORS.get(line) or BUILT_ON_VENDORS.get(line) or LAB_LINES[line]
     return None, None
 
 
