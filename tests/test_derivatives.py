@@ -127,6 +127,38 @@ def test_a_licence_name_is_read_without_its_licence_words(name, vendor):
     assert derived("acme/widget-embeddings-v4", licence="other", extra=extra) == vendor
 
 
+@pytest.mark.parametrize(
+    ("licence", "vendor"),
+    [("mrl", "mistral"), ("mnpl", "mistral"), ("tencent-hunyuan-community", "tencent"), ("mit", None)],
+)
+def test_terms_that_govern_a_lines_derivatives_name_its_vendor(licence, vendor):
+    assert derived("acme/Widget-22B", licence=licence) == vendor
+    assert (
+        derived(
+            "mistralai/Codestral-22B-v0.1", VendorRules(key="mistral", orgs=frozenset({"mistralai"})), licence="mrl"
+        )
+        is None
+    )
+
+
+@pytest.mark.parametrize(
+    ("link", "org_vendors", "vendor"),
+    [
+        ("https://huggingface.co/meta-llama/Meta-Llama-3-8B/blob/main/LICENSE", {}, "meta"),
+        ("https://huggingface.co/spaces/tiiuae/falcon-180b-license/blob/main/LICENSE.txt", {"tiiuae": "tii"}, "tii"),
+        ("https://huggingface.co/gizmo-lab/Gizmo-7B/blob/main/LICENSE", {"gizmo-lab": "gizmo"}, "gizmo"),
+        ("https://huggingface.co/gizmo-lab/Gizmo-7B/blob/main/LICENSE", {}, None),
+        ("https://huggingface.co/acme/Widget-7B/blob/main/LICENSE", {"acme": "acme"}, None),
+        ("https://huggingface.co/acme/llama-widget/blob/main/LICENSE", {}, None),
+        ("https://example.com/meta-llama/Meta-Llama-3-8B/LICENSE", {}, None),
+    ],
+)
+def test_a_licence_link_into_another_organisations_repository_names_the_base(link, org_vendors, vendor):
+    """`license: other` linking another organisation's Hub repository carries that model's terms;
+    a link into the repository's own organisation, or off the Hub, says nothing."""
+    assert derived("acme/Widget-8B-Chat", org_vendors=org_vendors, licence="other", licence_link=link) == vendor
+
+
 def test_the_fifth_sets_tune_half():
     """Floors at the figures reached on the tune half of the fifth set (ORIGINS_5.md). The 33
     derivatives missed state no base in their name, tags or licence (XLM-R and Qwen2 encoders

@@ -228,6 +228,14 @@ FROM_SCRATCH = re.compile(r"(?:^|[-_])scratch(?=[-_.\d]|$)")
 # A name that says its weights are another model adapted (continued pre-training on a new
 # language or domain: Jais Adapted, Llama 2 adapted to Arabic) is built on a model it need not name.
 ADAPTED = re.compile(r"(?:^|[-_])adapted(?=[-_.\d]|$)")
+# A licence link into another organisation's Hub repository names the weights whose terms the
+# repository carries: `license: other` linking
+# `https://huggingface.co/meta-llama/Meta-Llama-3-8B/blob/main/LICENSE` is built on Llama 3. The
+# repository's name is read as a base's name; an organisation without a line in it counts when
+# it is a configured vendor's. A link into the repository's own organisation says nothing.
+HUB_LICENCE_LINK = re.compile(
+    r"https?://(?:www\.)?huggingface\.co/(?:spaces/)?(?P<org>[\w.-]+)/(?P<repo>[\w.-]+)", re.I
+)
 # `open` before a line names an open reproduction of it, trained from scratch: OpenLLaMA
 # (`open_llama_7b`), "a permissively licensed open source reproduction of Meta AI's LLaMA".
 REPRODUCTION = "open"
@@ -253,7 +261,8 @@ def evidence_labels(
       repository) when its name names another vendor's line, a line built on another's model, a
       lab's base line or a line glued to its own word (`_named_base`), unless it names an open
       reproduction (`open_llama`) under a licence the line's terms rule out, or when its licence
-      or licence name is another line's terms (`licences.LINE_LICENCES`), or when its name says
+      or licence name is another line's terms (`licences.LINE_LICENCES`) or its licence link
+      names another organisation's Hub repository (`HUB_LICENCE_LINK`), or when its name says
       it is another model adapted (`jais-adapted-7b`, `UNNAMED_BASE`); a catalogue entry when its
       weights are, when its name names another vendor's line (`l3.3-` for Llama 3.3 too), or
       when it states a parameter count while its publisher has no hub organisation or stores only
@@ -293,6 +302,20 @@ def evidence_labels(
                 return family(target, seen | {row["id"]})
         return own
 
+    def named_vendor(row: Mapping[str, Any], name: str) -> tuple[str | None, str | None]:
+        line, vendor = _named_base(name)
+        if line in LAB_LINES and vendor is not None:  # a lab's own line is no base of its own repos
+            own = vendor in rules.orgs or vendor == _org(str(row.get("external_id") or ""))
+            vendor = rules.key if own else org_vendors.get(vendor, vendor)
+        return line, vendor
+
+    def linked_licence_vendor(row: Mapping[str, Any], link: str) -> str | None:
+        match = HUB_LICENCE_LINK.match(link)
+        org = match["org"].lower() if match else None
+        if not match or org in rules.orgs or org == _org(str(row.get("external_id") or "")):
+            return None  # no Hub repository, or one of the organisation's own
+        return named_vendor(row, match["repo"].lower())[1] or org_vendors.get(org or "")
+
     def derived(row: Mapping[str, Any], seen: frozenset[Any]) -> str | None:
         for ref, relation, target in linked(row):
             org = _org(ref)
@@ -310,16 +333,15 @@ def evidence_labels(
         if row["kind"] in HUB_KINDS and linked(row) and not any(target is None for _, _, target in linked(row)):
             return None  # a hub repo whose chain is known; one built on an unstored own repo is read by name
         name = str(row.get("external_id") or row.get("name") or "").rsplit("/", 1)[-1].lower()
-        line, vendor = _named_base(name)
-        if line in LAB_LINES and vendor is not None:  # a lab's own line is no base of its own repos
-            own = vendor in rules.orgs or vendor == _org(str(row.get("external_id") or ""))
-            vendor = rules.key if own else org_vendors.get(vendor, vendor)
+        line, vendor = named_vendor(row, name)
         if line and row["kind"] in HUB_KINDS and _reproduces(name, line) and contradicts_line(line, row.get("licence")):
             vendor = None  # an open reproduction under a licence the line's terms rule out (OpenLLaMA)
         if not vendor and row.get("licence"):
             vendor = licence_line_vendor(row["licence"])
         if not vendor and row.get("extra"):  # `license: other` named `qwen`
             vendor = licence_line_vendor(_json(row["extra"], {}).get("licence_name"))
+        if not vendor and row.get("licence_link"):
+            vendor = linked_licence_vendor(row, str(row["licence_link"]))
         if not vendor and ADAPTED.search(name):
             vendor = UNNAMED_BASE
         if vendor:

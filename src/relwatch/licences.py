@@ -155,8 +155,11 @@ NO_LICENCE = {"", "none", "unknown", "other", "unlicensed", "proprietary"}
 # `families.LINE_VENDORS`' values). The terms cover the line and works built on it: the Llama
 # Community Licenses govern the "Llama Materials" (Meta's models and derivatives of them), the
 # Gemma Terms of Use Gemma and its "Model Derivatives", the Tongyi Qianwen licences Qwen, the
-# DeepSeek License DeepSeek's models. Weights another organisation publishes under one of them
-# are built on that vendor's model.
+# DeepSeek License DeepSeek's models, the Mistral Research and Non-Production Licenses Mistral's
+# models and their "Derivatives", the Tencent Hunyuan Community License Hunyuan and its "Model
+# Derivatives", the Health AI Developer Foundations terms Google's health models (MedGemma) and
+# their "Model Derivatives". Weights another organisation publishes under one of them are built
+# on that vendor's model.
 LINE_LICENCES = {
     "llama2": "meta",
     "llama3": "meta",
@@ -169,6 +172,11 @@ LINE_LICENCES = {
     "tongyi-qianwen": "alibaba",
     "qwen-research": "alibaba",
     "deepseek": "deepseek",
+    "mrl": "mistral",
+    "mnpl": "mistral",
+    "tencent-hunyuan-community": "tencent",
+    "hunyuan": "tencent",
+    "health-ai-developer-foundations": "google",
 }
 
 
