@@ -183,15 +183,63 @@ ABBREVIATED_LINES = {"llama": re.compile(r"(?:^|[-_])l[23](?:\.\d)?(?=[-_]|$)"),
 # Lines that are themselves built on another organisation's model, as their authors publish it,
 # → the vendor of that base (`UNNAMED_BASE` when their checkpoints use several): Vicuna and Alpaca
 # are LLaMA fine-tunes (LMSYS, 2023-03-30; Stanford CRFM, 2023-03-13), Code Llama is Meta's;
-# T0 is T5 and mT0 mT5 fine-tuned (Sanh et al. 2021; Muennighoff et al. 2022); LLaVA joins a
+# T0 is T5 and mT0 mT5 fine-tuned (Sanh et al. 2021; Muennighoff et al. 2022); Flan-T5 and
+# Flan-UL2 are Google's instruction-tuned T5 and UL2 (Chung et al. 2022); LLaVA joins a
 # vision encoder to Vicuna, Mistral or Yi (Liu et al. 2023, 2024); WizardLM, WizardCoder and
 # WizardMath are Llama 2, StarCoder, Code Llama and Mistral fine-tunes (Xu et al. 2023; Luo et
 # al. 2023). A name in a repository's own name counts only where no `base_model` is stated.
-BUILT_ON_LINES = re.compile(
-    r"(?:^|[-_])(?P<line>vicuna|alpaca|codellama|t0|mt0|llava|wizardlm|wizardcoder|wizardmath)(?=[-_.\d]|$)"
-)
 UNNAMED_BASE = "unknown"
-BUILT_ON_VENDORS = {"vicuna": "meta", "alpaca": "meta", "codellama": "meta", "t0": "google", "mt0": "google"}
+BUILT_ON_VENDORS = {
+    "vicuna": "meta",
+    "alpaca": "meta",
+    "codellama": "meta",
+    "t0": "google",
+    "mt0": "google",
+    "flan": "google",
+    "llava": UNNAMED_BASE,
+    "wizardlm": UNNAMED_BASE,
+    "wizardcoder": UNNAMED_BASE,
+    "wizardmath": UNNAMED_BASE,
+}
+BUILT_ON_LINES = re.compile(rf"(?:^|[-_])(?P<line>{'|'.join(BUILT_ON_VENDORS)})(?=[-_.\d]|$)")
+# Base lines of labs that need not be configured vendors, as fine-tuners name them, → the lab's Hub
+# organisation: `bge-reranker-v2-minicpm-layerwise` is BAAI's reranker on OpenBMB's MiniCPM. The
+# lab's own repositories and catalogue entries keep their lines (`tiiuae/falcon-7b`).
+LAB_LINES = {
+    "minicpm": "openbmb",
+    "falcon": "tiiuae",
+    "bloom": "bigscience",
+    "pythia": "eleutherai",
+    "starcoder": "bigcode",
+    "olmo": "allenai",
+    "internlm": "internlm",
+    "baichuan": "baichuan-inc",
+    "stablelm": "stabilityai",
+}
+NAMED_LINES = re.compile(rf"(?:^|[-_])(?P<line>{'|'.join(LAB_LINES)})(?=[-_.\d]|$)")
+# A line glued after a word of the model's own name is its base as well: NorMistral
+# (`normistral-7b-warm`, initialised from Mistral 7B), BioMistral, KoAlpaca. Only lines of five
+# letters or more (`phi` and `glm` hide inside words: `delphi`), and never Llama, whose name
+# models trained from scratch take for their architecture (TinyLlama, MobileLLaMA, LiteLlama).
+GLUEABLE = [line for line in (*LINE_VENDORS, *BUILT_ON_VENDORS, *LAB_LINES) if len(line) >= 5 and "llama" not in line]
+GLUED_BASES = re.compile(rf"(?:^|[-_])[a-z]{{2,}}(?P<line>{'|'.join(GLUEABLE)})(?=[-_.\d]|$)")
+# A name that says its weights were trained from scratch names no base by a line in it
+# (`normistral-7b-scratch` beside the `-warm` checkpoints initialised from Mistral).
+FROM_SCRATCH = re.compile(r"(?:^|[-_])scratch(?=[-_.\d]|$)")
+# A name that says its weights are another model adapted (continued pre-training on a new
+# language or domain: Jais Adapted, Llama 2 adapted to Arabic) is built on a model it need not name.
+ADAPTED = re.compile(r"(?:^|[-_])adapted(?=[-_.\d]|$)")
+# A licence link into another organisation's Hub repository names the weights whose terms the
+# repository carries: `license: other` linking
+# `https://huggingface.co/meta-llama/Meta-Llama-3-8B/blob/main/LICENSE` is built on Llama 3. The
+# repository's name is read as a base's name; an organisation without a line in it counts when
+# it is a configured vendor's. A link into the repository's own organisation says nothing.
+HUB_LICENCE_LINK = re.compile(
+    r"https?://(?:www\.)?huggingface\.co/(?:spaces/)?(?P<org>[\w.-]+)/(?P<repo>[\w.-]+)", re.I
+)
+# `open` before a line names an open reproduction of it, trained from scratch: OpenLLaMA
+# (`open_llama_7b`), "a permissively licensed open source reproduction of Meta AI's LLaMA".
+REPRODUCTION = "open"
 # A catalogue entry that states a parameter count (`neversleep/noromaid-20b`,
 # `thedrummer/rocinante-12b`) names open weights; when its publisher has no hub organisation or
 # stores only fine-tunes of others' models there, is no lab with lines of its own (`LINE_VENDORS`:
@@ -211,9 +259,12 @@ def evidence_labels(
     - A repository is a derivative when a `base_model` chain through the vendor's stored
       repositories reaches another organisation (`allenai/Llama-3.1-Tulu-3-405B` →
       `…-405B-SFT` → Meta); one that states no `base_model` (or whose chain ends in such a
-      repository) when its name names another vendor's line or a line built on another's model
-      (`_named_base`), unless a permissive licence rules out a Llama or Gemma base, or when its
-      licence is another line's terms (`licences.LINE_LICENCES`); a catalogue entry when its
+      repository) when its name names another vendor's line, a line built on another's model, a
+      lab's base line or a line glued to its own word (`_named_base`), unless it names an open
+      reproduction (`open_llama`) under a licence the line's terms rule out, or when its licence
+      or licence name is another line's terms (`licences.LINE_LICENCES`) or its licence link
+      names another organisation's Hub repository (`HUB_LICENCE_LINK`), or when its name says
+      it is another model adapted (`jais-adapted-7b`, `UNNAMED_BASE`); a catalogue entry when its
       weights are, when its name names another vendor's line (`l3.3-` for Llama 3.3 too), or
       when it states a parameter count while its publisher has no hub organisation or stores only
       others' fine-tunes there, has no lines of its own, and the entry points at no weights
@@ -252,6 +303,20 @@ def evidence_labels(
                 return family(target, seen | {row["id"]})
         return own
 
+    def named_vendor(row: Mapping[str, Any], name: str) -> tuple[str | None, str | None]:
+        line, vendor = _named_base(name)
+        if line in LAB_LINES and vendor is not None:  # a lab's own line is no base of its own repos
+            own = vendor in rules.orgs or vendor == _org(str(row.get("external_id") or ""))
+            vendor = rules.key if own else org_vendors.get(vendor, vendor)
+        return line, vendor
+
+    def linked_licence_vendor(row: Mapping[str, Any], link: str) -> str | None:
+        match = HUB_LICENCE_LINK.match(link)
+        org = match["org"].lower() if match else None
+        if not match or org in rules.orgs or org == _org(str(row.get("external_id") or "")):
+            return None  # no Hub repository, or one of the organisation's own
+        return named_vendor(row, match["repo"].lower())[1] or org_vendors.get(org or "")
+
     def derived(row: Mapping[str, Any], seen: frozenset[Any]) -> str | None:
         for ref, relation, target in linked(row):
             org = _org(ref)
@@ -269,13 +334,17 @@ def evidence_labels(
         if row["kind"] in HUB_KINDS and linked(row) and not any(target is None for _, _, target in linked(row)):
             return None  # a hub repo whose chain is known; one built on an unstored own repo is read by name
         name = str(row.get("external_id") or row.get("name") or "").rsplit("/", 1)[-1].lower()
-        line, vendor = _named_base(name)
-        if line and row["kind"] in HUB_KINDS and contradicts_line(line, row.get("licence")):
-            vendor = None  # the weights' own licence outweighs their name (OpenLLaMA)
+        line, vendor = named_vendor(row, name)
+        if line and row["kind"] in HUB_KINDS and _reproduces(name, line) and contradicts_line(line, row.get("licence")):
+            vendor = None  # an open reproduction under a licence the line's terms rule out (OpenLLaMA)
         if not vendor and row.get("licence"):
             vendor = licence_line_vendor(row["licence"])
         if not vendor and row.get("extra"):  # `license: other` named `qwen`
             vendor = licence_line_vendor(_json(row["extra"], {}).get("licence_name"))
+        if not vendor and row.get("licence_link"):
+            vendor = linked_licence_vendor(row, str(row["licence_link"]))
+        if not vendor and ADAPTED.search(name):
+            vendor = UNNAMED_BASE
         if vendor:
             return vendor if vendor != rules.key else None
         if row["kind"] not in HUB_KINDS | ANNOUNCING_KINDS and fine_tuner and not linked(row):
@@ -315,8 +384,12 @@ def evidence_labels(
 def _named_base(name: str) -> tuple[str | None, str | None]:
     """(line, vendor) of the model a lower-cased model name says it is built on: another
     vendor's line in it (`FOREIGN_LINES`, `ABBREVIATED_LINES`: `l3.3-` is `llama`), else a line
-    known to be built on another's model (`BUILT_ON_LINES`: `vicuna`, vendor `meta`); (None,
-    None) when the name says neither."""
+    known to be built on another's model (`BUILT_ON_LINES`: `vicuna`, vendor `meta`), else a
+    lab's base line (`LAB_LINES`: `minicpm`, its Hub organisation `openbmb`), else a line glued
+    after a word of the model's own (`GLUED_BASES`: `normistral`); (None, None) when the name says
+    none of these or says the weights were trained from scratch (`FROM_SCRATCH`)."""
+    if FROM_SCRATCH.search(name):
+        return None, None
     match = FOREIGN_LINES.search(name)
     if match:
         return match["line"], LINE_VENDORS[match["line"]]
@@ -324,7 +397,22 @@ def _named_base(name: str) -> tuple[str | None, str | None]:
         if pattern.search(name):
             return line, LINE_VENDORS[line]
     built = BUILT_ON_LINES.search(name)
-    return (built["line"], BUILT_ON_VENDORS.get(built["line"], UNNAMED_BASE)) if built else (None, None)
+    if built:
+        return built["line"], BUILT_ON_VENDORS[built["line"]]
+    named = NAMED_LINES.search(name)
+    if named:
+        return named["line"], LAB_LINES[named["line"]]
+    glued = GLUED_BASES.search(name)
+    if glued:
+        line = glued["line"]
+        return line, LINE_VENDORS.get(line) or BUILT_ON_VENDORS.get(line) or LAB_LINES[line]
+    return None, None
+
+
+def _reproduces(name: str, line: str) -> bool:
+    """Whether a lower-cased name calls itself an open reproduction of `line` (`REPRODUCTION`
+    right before it: `open_llama_7b`, `open-llama-3b`)."""
+    return re.search(rf"(?:^|[-_]){REPRODUCTION}[-_]?{re.escape(line)}(?=[-_.\d]|$)", name) is not None
 
 
 # A size of a line without a version first published more than this many days after the line's

@@ -155,8 +155,11 @@ NO_LICENCE = {"", "none", "unknown", "other", "unlicensed", "proprietary"}
 # `families.LINE_VENDORS`' values). The terms cover the line and works built on it: the Llama
 # Community Licenses govern the "Llama Materials" (Meta's models and derivatives of them), the
 # Gemma Terms of Use Gemma and its "Model Derivatives", the Tongyi Qianwen licences Qwen, the
-# DeepSeek License DeepSeek's models. Weights another organisation publishes under one of them
-# are built on that vendor's model.
+# DeepSeek License DeepSeek's models, the Mistral Research and Non-Production Licenses Mistral's
+# models and their "Derivatives", the Tencent Hunyuan Community License Hunyuan and its "Model
+# Derivatives", the Health AI Developer Foundations terms Google's health models (MedGemma) and
+# their "Model Derivatives". Weights another organisation publishes under one of them are built
+# on that vendor's model.
 LINE_LICENCES = {
     "llama2": "meta",
     "llama3": "meta",
@@ -169,6 +172,11 @@ LINE_LICENCES = {
     "tongyi-qianwen": "alibaba",
     "qwen-research": "alibaba",
     "deepseek": "deepseek",
+    "mrl": "mistral",
+    "mnpl": "mistral",
+    "tencent-hunyuan-community": "tencent",
+    "hunyuan": "tencent",
+    "health-ai-developer-foundations": "google",
 }
 
 
@@ -179,10 +187,18 @@ LINE_LICENCES = {
 TERMS_PASS_ON = frozenset({"llama", "gemma"})
 
 
+# What a card's `license_name` adds after the licence's own id: `qwen-research-license`,
+# `tongyi-qianwen-license-agreement` (rinna's Nekomata) name the `qwen-research` and
+# `tongyi-qianwen` terms.
+LICENCE_WORDS = re.compile(r"(?:[-_\s]+(?:licen[cs]e|agreement))+$")
+
+
 def licence_line_vendor(licence: str | None) -> str | None:
-    """The vendor whose model line a licence id is the terms of (`llama3.1` → `meta`,
-    `gemma` → `google`; `LINE_LICENCES`), or None for any other licence."""
-    return LINE_LICENCES.get((licence or "").strip().lower())
+    """The vendor whose model line a licence id or `license_name` is the terms of (`llama3.1` →
+    `meta`, `gemma` → `google`, `qwen-research-license` → `alibaba`; `LINE_LICENCES`, after
+    trailing `-license`/`-agreement` words), or None for any other licence."""
+    named = (licence or "").strip().lower()
+    return LINE_LICENCES.get(named) or LINE_LICENCES.get(LICENCE_WORDS.sub("", named))
 
 
 def classify_licence(
