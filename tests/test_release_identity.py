@@ -71,7 +71,18 @@ from relwatch.models import Openness
         ("Salesforce/codegen-350M-mono", "codegen"),
         ("Unbabel/TowerInstruct-7B-v0.2", "tower"),
         ("Unbabel/TowerBase-7B-v0.1", "tower"),
-        ("jinaai/jina-embeddings-v2-small-en", "jina-embeddings-v2-small"),
+        ("jinaai/jina-embeddings-v2-small-en", "jina-embeddings-v2"),
+        ("jinaai/jina-embeddings-v2-base-de", "jina-embeddings-v2"),
+        ("jinaai/jina-reranker-v1-turbo-en", "jina-reranker-v1"),
+        ("BAAI/bge-large-zh-v1.5", "bge-v1.5"),
+        ("jinaai/jina-reranker-v2-base-multilingual", "jina-reranker-v2"),
+        ("ltg/norbert3-xs", "norbert3"),
+        ("princeton-nlp/Llama-3-Instruct-8B-SimPO", "simpo"),
+        ("princeton-nlp/Llama-3-Instruct-8B-SimPO-v0.2", "simpo-v0.2"),
+        ("defog/sqlcoder-7b-2", "sqlcoder-7b-2"),
+        ("xverse/XVERSE-65B-2", "xverse-65b-2"),
+        ("BAAI/Emu3-Gen", "emu3"),
+        ("Nexusflow/Athene-V2-Agent", "athene-v2"),
         ("BAAI/bge-base-en-v1.5", "bge-v1.5"),
         ("openchat/openchat-3.5", "openchat-3.5"),
         ("EleutherAI/pythia-12b-deduped", "pythia"),
@@ -726,3 +737,28 @@ def test_a_release_date_known_to_the_month_may_fall_on_any_day_of_it():
     ]
     found = evidence_labels(rows, rules, {})
     assert [found[i][0] for i in range(1, 5)] == ["widget-2", "widget-2", "widget-3-mini", "widget-3-large"]
+
+
+def test_a_language_written_in_every_checkpoint_names_the_line_and_on_some_is_a_variant():
+    rules = VendorRules(key="hfl", orgs=frozenset({"hfl"}))
+    rows = [
+        hub(1, "hfl/llama-3-chinese-8b"),
+        hub(2, "hfl/llama-3-chinese-8b-instruct"),
+        hub(3, "hfl/llama-3-chinese-8b-instruct-v2"),
+        hub(4, "hfl/TinyLlama_v1.1"),
+        hub(5, "hfl/TinyLlama_v1.1_chinese"),
+        hub(6, "hfl/Mistral-Nemo-Japanese-Instruct-2408"),
+        hub(7, "hfl/DeepSeek-R1-Distill-Qwen-14B-Japanese"),
+        hub(8, "hfl/jina-colbert-v1-en"),
+    ]
+    families = {key: family for key, (family, _) in evidence_labels(rows, rules, {}).items()}
+    assert families == {
+        1: "llama-3-chinese",
+        2: "llama-3-chinese",
+        3: "llama-3-chinese-v2",
+        4: "tinyllama-v1.1",
+        5: "tinyllama-v1.1",
+        6: "mistral-nemo-japanese",
+        7: "deepseek-r1-distill-qwen-japanese",
+        8: "jina-colbert-v1",
+    }

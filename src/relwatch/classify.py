@@ -30,6 +30,7 @@ from relwatch.families import (
     SIZE,
     display_name,
     family_of,
+    family_with_language,
     is_model_like,
     parameters_from_name,
     without_trailing_base,
@@ -296,6 +297,8 @@ def evidence_labels(
         found[key] = (sized, found[key][1])
     for key, versioned in same_snapshot(rows, {key: name for key, (name, _) in found.items()}).items():
         found[key] = (versioned, found[key][1])
+    for key, named in languages_of_every_checkpoint(rows, {key: name for key, (name, _) in found.items()}).items():
+        found[key] = (named, found[key][1])
     members: dict[str, list[Mapping[str, Any]]] = {}
     for row in rows:
         if found[row["id"]][0]:
@@ -400,6 +403,32 @@ def same_snapshot(rows: Sequence[Mapping[str, Any]], families: Mapping[Any, str 
         claimants = versioned.get((family, code), set()) if family and code else set()
         if len(claimants) == 1:
             moved[row["id"]] = next(iter(claimants))
+    return moved
+
+
+def languages_of_every_checkpoint(
+    rows: Sequence[Mapping[str, Any]], families: Mapping[Any, str | None]
+) -> dict[Any, str]:
+    """Rows of a family whose every row writes out one language in its name → the family with
+    that language as part of the line's name (`families.family_with_language`): hfl's
+    `llama-3-chinese-8b` and `-8b-instruct` are `llama-3-chinese`, CyberAgent's
+    `Mistral-Nemo-Japanese-Instruct-2408` is `mistral-nemo-japanese`; a language on some rows only
+    is a variant (`TinyLlama_v1.1_chinese` beside `TinyLlama_v1.1`, `MeloTTS-Spanish` beside
+    `-English`). Only families the grammar gave every row move. Pure: `families` is the family
+    per row id; the result holds only the rows that move."""
+    named: dict[str, set[str | None]] = {}
+    for row in rows:
+        family = families.get(row["id"])
+        if family:
+            name = str(row.get("external_id") or row.get("name") or "")
+            with_language = family_with_language(name) if family_of(name) == family else None
+            named.setdefault(family, set()).add(with_language)
+    moved: dict[Any, str] = {}
+    for row in rows:
+        family = families.get(row["id"])
+        spellings = named.get(family, set()) if family else set()
+        if len(spellings) == 1 and None not in spellings and family not in spellings:
+            moved[row["id"]] = str(next(iter(spellings)))
     return moved
 
 

@@ -15,7 +15,7 @@ from functools import lru_cache
 # `p` for a decimal point too: `jais-family-6p7b`, `jais-family-1p3b-chat`.
 SIZE = re.compile(
     r"^(\d+(\.\d+)?[bmkt]|\d+b\d+|\d+p\d+[bm]|e\d+(\.\d+)?b|a\d+(\.\d+)?[bm]|\d+x\d+(\.\d+)?[bm]|\d+(\.\d+)?b-a\d+(\.\d+)?b|\d+k|\d+e|"
-    r"patch\d+|\d+e\d+t|xxl|xl|tiny)$"
+    r"patch\d+|\d+e\d+t|xxl|xl|xxs|xs|tiny)$"
 )
 # `DeepSeek-R1-Distill-Qwen-32B` is `deepseek-r1-distill`: the base it was distilled into is a variant.
 AFTER_DISTILL = {"qwen", "llama"}
@@ -33,9 +33,11 @@ QUANT = re.compile(
     r"openvino|ov|coreml|mnn|executorch|ct2|ctranslate2)$"
 )
 QUANT_PREFIX = re.compile(r"^(quantized|gptq|awq|fp8|int\d+)\.")
+# Roles of one launch's checkpoints, `gen` and `agent` among them (`Emu3-Gen` beside `Emu3-Chat`,
+# `Athene-V2-Agent` beside `Athene-V2-Chat`).
 ROLE = re.compile(
     r"^(it|inst|instruct|instruction|base|chat|thinking|think|nothinking|sft|dpo|rl|ft|tuned|hf|pretrain|pretrained|cased|uncased|"
-    r"preview|exp|experimental|latest|beta|alpha|release|generate|text|mix|distilled|high|customtools|"
+    r"preview|exp|experimental|latest|beta|alpha|release|generate|gen|agent|text|mix|distilled|high|customtools|"
     r"mpo|grpo|ppo|zero|wosyn|twin|captioner|ul2|prefixlm|rlhf|nothink|rm|\d{3,4}p|"
     r"step\d+|stage\d+|iter\d+|epoch\d+|ckpt\d*)$"
 )
@@ -77,12 +79,25 @@ GLUED_OWN_VERSION = re.compile(r"^[a-z]+\d+\.\d+$")
 # `MeloTTS-English` and `MeloTTS-Spanish` are one launch, and `gemma-2-2b-jpn-it` is Gemma 2.
 # Languages written out in full or as ISO 639-2 codes; of the two-letter codes only `en` and `zh`
 # (others are words of names: `pt` is a format, `it` a role).
-LANGUAGES = frozenset({
-    "en", "zh", "multilingual", "english", "chinese", "japanese", "korean", "french", "german",
+# A language written out is part of a line's name when every checkpoint of the line carries it
+# (`llama-3-chinese-8b`, `Mistral-Nemo-Japanese-Instruct-2408`): `family_with_language` keeps it,
+# and `classify.languages_of_every_checkpoint` decides. Codes are always variants.
+LANGUAGE_NAMES = frozenset({
+    "multilingual", "english", "chinese", "japanese", "korean", "french", "german",
     "spanish", "italian", "portuguese", "russian", "arabic", "hindi", "vietnamese", "thai",
     "indonesian", "turkish", "polish", "dutch", "swedish", "ukrainian", "czech", "greek",
-    "eng", "zho", "jpn", "kor", "fra", "deu", "spa", "ita", "por", "rus", "ara", "hin", "vie", "tha",
 })
+LANGUAGES = LANGUAGE_NAMES | {
+    "en", "zh", "eng", "zho", "jpn", "kor", "fra", "deu", "spa", "ita", "por", "rus", "ara", "hin", "vie", "tha",
+}
+# After a size word, a two-letter code is a language too: `bge-small-en`, `bge-large-zh-v1.5`,
+# `jina-embeddings-v2-base-de`, `jina-reranker-v1-turbo-en` (the pair names one checkpoint of a
+# launch; alone, `pt` is a format and `it` a role).
+PAIRED_SIZES = frozenset({"xs", "tiny", "mini", "small", "base", "medium", "large", "xl", "xxl", "turbo"})
+PAIRED_LANGUAGES = LANGUAGES | {
+    "de", "es", "fr", "it", "pt", "ja", "ko", "ru", "ar", "nl",
+    "sv", "no", "da", "fi", "pl", "tr", "vi", "th", "id", "hi",
+}
 # A role glued to the name in camel case: `TowerInstruct-7B` and `TowerBase-7B` are `tower`.
 GLUED_ROLE = re.compile(r"(?<=[a-z])(?=(?:Instruct|Base)(?:$|[-_]))")
 # A role written after a dot, as the name's other parts are: `dots.llm1.base`, `dots.llm1.inst`.
@@ -168,6 +183,22 @@ BEDROCK_PUBLISHER = re.compile(
 @lru_cache(maxsize=65536)
 def family_of(name: str) -> str:
     """The family key of a model name or id (pure; namespaces and `:variant` suffixes ignored)."""
+    return _family(name, keep_languages=False)
+
+
+@lru_cache(maxsize=65536)
+def family_with_language(name: str) -> str:
+    """The family key with the languages a name writes out (`LANGUAGE_NAMES`) kept as part of the
+    line's name, and the base a distillation names with them (`llama-3-chinese-8b-instruct-v2` →
+    `llama-3-chinese-v2`, `DeepSeek-R1-Distill-Qwen-14B-Japanese` →
+    `deepseek-r1-distill-qwen-japanese`); `family_of(name)` when it writes none. A language
+    paired with a size word (`base-multilingual`) stays a variant. Pure."""
+    return _family(name, keep_languages=True)
+
+
+def _family(name: str, *, keep_languages: bool) -> str:
+    named = any(token in LANGUAGE_NAMES for token in re.split(r"[-_\s./]+", name.lower()))
+    keep_languages = keep_languages and named
     own = name.rsplit("/", 1)[-1].split(":", 1)[0].lstrip("~")
     glued = GLUED_LINE.match(own)
     if glued:
@@ -240,6 +271,20 @@ def family_of(name: str) -> str:
             while index < len(tokens) and DATE_PARTS.match(tokens[index]):
                 index += 1
             continue
+        paired = kept and token in PAIRED_SIZES and following in PAIRED_LANGUAGES
+        if paired and all(_variant_or_version(word) for word in tokens[index + 2 :]):
+            index += 2  # a size word and a language: one checkpoint of a launch (`bge-small-en-v1.5`)
+            dropped = True
+            continue
+        if kept and keep_languages and token in LANGUAGE_NAMES:
+            kept.append(token)
+            index += 1
+            continue
+        sized_version = kept and SIZE.match(token) and re.fullmatch(r"[1-9]", following)
+        if sized_version and all(_variant_only(word) for word in tokens[index + 2 :]):
+            kept += [token, following]  # a sized model's own version: `sqlcoder-7b-2`, `XVERSE-65B-2`
+            index += 2
+            continue
         if len(kept) == 1 and ACTIVE_SIZE.match(token) and not dropped:
             kept.append(token)  # active parameters right after the brand name the line: `Hunyuan-A13B`
             index += 1
@@ -255,7 +300,7 @@ def family_of(name: str) -> str:
             index += 1  # a letter size last or before a version: `snowflake-arctic-embed-m-v1.5`
             dropped = True
             continue
-        if kept and kept[-1] == "distill" and token in AFTER_DISTILL:
+        if kept and kept[-1] == "distill" and token in AFTER_DISTILL and not keep_languages:
             index += 1
             continue
         if dropped and (token in AFTER_SIZE or PRE_RELEASE.match(token)):
@@ -352,6 +397,8 @@ def _without_base_prefix(tokens: list[str]) -> list[str]:
     index = 1
     if index < len(tokens) and OWN_VERSION.match(tokens[index]):
         index += 1
+    while index < len(tokens) and ROLE.match(tokens[index]):
+        index += 1  # the base's role before its size: `Llama-3-Instruct-8B-SimPO` is `simpo`
     if index >= len(tokens) or not SIZE.match(tokens[index]):
         return tokens
     index += 1
