@@ -762,3 +762,26 @@ def test_a_language_written_in_every_checkpoint_names_the_line_and_on_some_is_a_
         7: "deepseek-r1-distill-qwen-japanese",
         8: "jina-colbert-v1",
     }
+
+
+def test_a_size_word_where_a_sibling_writes_base_or_a_parameter_count_is_one_launch():
+    rules = VendorRules(key="acme", orgs=frozenset({"acme"}))
+    rows = [
+        hub(1, "acme/norbert3-base"),
+        hub(2, "acme/norbert3-large"),
+        hub(3, "acme/open-calm-1b"),
+        hub(4, "acme/open-calm-medium"),
+        hub(5, "acme/widget-base", date="2024-01-01T00:00:00.000Z"),
+        hub(6, "acme/widget-large", date="2024-06-01T00:00:00.000Z"),
+        hub(7, "acme/mistral-small-instruct"),
+    ]
+    families = {key: family for key, (family, _) in evidence_labels(rows, rules, {}).items()}
+    assert families == {
+        1: "norbert3",
+        2: "norbert3",
+        3: "open-calm",
+        4: "open-calm",
+        5: "widget",
+        6: "widget-large",
+        7: "mistral-small",
+    }

@@ -297,6 +297,8 @@ def evidence_labels(
         found[key] = (sized, found[key][1])
     for key, versioned in same_snapshot(rows, {key: name for key, (name, _) in found.items()}).items():
         found[key] = (versioned, found[key][1])
+    for key, slotted in sizes_in_one_slot(rows, {key: name for key, (name, _) in found.items()}).items():
+        found[key] = (slotted, found[key][1])
     for key, named in languages_of_every_checkpoint(rows, {key: name for key, (name, _) in found.items()}).items():
         found[key] = (named, found[key][1])
     members: dict[str, list[Mapping[str, Any]]] = {}
@@ -404,6 +406,68 @@ def same_snapshot(rows: Sequence[Mapping[str, Any]], families: Mapping[Any, str 
         if len(claimants) == 1:
             moved[row["id"]] = next(iter(claimants))
     return moved
+
+
+# Size words that a repository writes where its sibling writes `base` or a parameter count.
+SLOT_SIZE_WORDS = frozenset({"small", "medium", "large"})
+PARAMETER_COUNT = re.compile(r"^\d+(\.\d+)?[bm]$")
+
+
+def sizes_in_one_slot(rows: Sequence[Mapping[str, Any]], families: Mapping[Any, str | None]) -> dict[Any, str]:
+    """Families of hub repositories whose name is a sibling's with a size word (`small`,
+    `medium`, `large`) where the sibling writes `base` or a parameter count → the sibling's family:
+    the sizes of one launch (`norbert3-small`/`-large` beside `norbert3-base`,
+    `chinese-macbert-large` beside `-base`, `open-calm-small` beside `open-calm-1b`). Siblings
+    whose repositories are both dated more than `SEPARATE_LAUNCH_DAYS` apart stay apart, and a
+    family that two siblings claim moves nowhere. Pure: `families` is the family per row id; the
+    result holds only the rows that move."""
+    anchors: dict[tuple[tuple[str, ...], tuple[str, ...]], list[Mapping[str, Any]]] = {}
+    slotted: list[tuple[Mapping[str, Any], tuple[tuple[str, ...], tuple[str, ...]]]] = []
+    for row in rows:
+        if row["kind"] not in HUB_KINDS or not families.get(row["id"]):
+            continue
+        tokens = re.split(r"[-_]+", str(row["external_id"]).rsplit("/", 1)[-1].lower())
+        for index, token in enumerate(tokens):
+            key = (tuple(tokens[:index]), tuple(tokens[index + 1 :]))
+            if token == "base" or PARAMETER_COUNT.match(token):
+                anchors.setdefault(key, []).append(row)
+            elif token in SLOT_SIZE_WORDS:
+                slotted.append((row, key))
+    claims: dict[str, set[str]] = {}
+    for row, key in slotted:
+        own = str(families[row["id"]])
+        for anchor in anchors.get(key, []):
+            target = str(families[anchor["id"]])
+            if target != own and not _dated_apart(row, anchor, SEPARATE_LAUNCH_DAYS):
+                claims.setdefault(own, set()).add(target)
+    moved_families = {own: next(iter(targets)) for own, targets in claims.items() if len(targets) == 1}
+    return {
+        row["id"]: moved_families[family]
+        for row in rows
+        if (family := families.get(row["id"])) and family in moved_families
+    }
+
+
+def _dated_apart(row: Mapping[str, Any], other: Mapping[str, Any], days: int) -> bool:
+    """Whether two rows are surely created more than `days` apart: both dated, or one a hub
+    repository of unknown age (older than the Hub's placeholder day) and the other dated later."""
+    bounds = [_date_bounds(row), _date_bounds(other)]
+    if None in bounds:
+        return False
+    (first_start, first_end), (second_start, second_end) = [bound for bound in bounds if bound]
+    gaps = [(start - end).days for start, end in ((second_start, first_end), (first_start, second_end)) if start]
+    return any(gap > days for gap in gaps)
+
+
+def _date_bounds(row: Mapping[str, Any]) -> tuple[date | None, date] | None:
+    """(earliest, latest) day a row may have been created: its known date twice; for a hub
+    repository of unknown age, no lower bound and the placeholder's day; None when undated."""
+    known = _known_date(row)
+    if known:
+        return _as_date(known), _as_date(known)
+    if _unknown_age(row):
+        return None, _as_date(HUB_UNKNOWN_CREATED[0][:10])
+    return None
 
 
 def languages_of_every_checkpoint(
