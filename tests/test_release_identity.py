@@ -785,3 +785,16 @@ def test_a_size_word_where_a_sibling_writes_base_or_a_parameter_count_is_one_lau
         6: "widget-large",
         7: "mistral-small",
     }
+
+
+def test_a_v1_of_hub_repositories_alone_is_the_same_spelling_only_for_sizes_already_published():
+    rules = VendorRules(key="acme", orgs=frozenset({"acme"}))
+    rows = [
+        hub(1, "acme/jais-13b"),
+        hub(2, "acme/jais-30b-v1"),
+        hub(3, "acme/TinyLlama-1.1B-intermediate-step-1431k-3T"),
+        hub(4, "acme/TinyLlama-1.1B-Chat-v1.0"),
+    ]
+    found = evidence_labels(rows, rules, {})
+    assert found[1][0] != found[2][0]
+    assert found[3][0] == found[4][0] == "tinyllama"

@@ -594,7 +594,11 @@ def glued_roles(members: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[str,
 def same_spelling(members: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[str, str]:
     """Families that are one name written two ways across sources (`gemini-flash-1.5` and
     `gemini-1.5-flash`; `lfm-2` and `lfm2`) → the spelling a hub repository uses, else the
-    first. Words are compared as a multiset, a version glued to a name counting apart. Pure."""
+    first. Words are compared as a multiset, a version glued to a name counting apart. A `v1`
+    that one family writes and the other leaves out is one spelling across sources
+    (`nova-lite-v1` on a catalogue); between families of hub repositories alone, only when the
+    versioned one's sizes are all sizes of the other (`TinyLlama-1.1B-Chat-v1.0` beside
+    `TinyLlama-1.1B-…`), not for a new size (`jais-30b-v1` beside `jais-13b`). Pure."""
     spellings: dict[tuple[str, ...], list[str]] = {}
     for family in members:
         spellings.setdefault(_spelling(family), []).append(family)
@@ -603,19 +607,35 @@ def same_spelling(members: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[st
         if len(families) > 1:
             hubbed = [f for f in families if any(row["kind"] in HUB_KINDS for row in members[f])]
             chosen = (hubbed or families)[0]
-            merged |= {family: chosen for family in families if family != chosen}
+            merged |= {
+                family: chosen
+                for family in families
+                if family != chosen
+                and (
+                    _spelling(family, with_v1=True) == _spelling(chosen, with_v1=True)
+                    or not all(row["kind"] in HUB_KINDS for row in [*members[family], *members[chosen]])
+                    or _sizes_within(members[family], members[chosen])
+                )
+            }
     return merged
 
 
-def _spelling(family: str) -> tuple[str, ...]:
+def _sizes_within(rows: Sequence[Mapping[str, Any]], others: Sequence[Mapping[str, Any]]) -> bool:
+    """Whether every row states a size, each stated by one of `others` too."""
+    sizes = [_stated_size(row) for row in rows]
+    return None not in sizes and set(sizes) <= {_stated_size(row) for row in others}
+
+
+def _spelling(family: str, *, with_v1: bool = False) -> tuple[str, ...]:
     """The words of a family as a sorted multiset, versions without a `v` or a trailing `.0`
     (`granite-4.0-micro` and `granite-4-micro`, `nemotron-nano-v2` and `nemotron-nano-2`), and
-    without a `v1` that one source writes and another leaves out (`nova-lite-v1`, `nova-lite`)."""
+    without a `v1` that one source writes and another leaves out (`nova-lite-v1`, `nova-lite`)
+    unless `with_v1`."""
     words = []
     for word in re.findall(r"v?\d+(?:\.\d+)*|[a-z]+", family):
         versioned = word[0] == "v" and word[1:2].isdigit()
         word = re.sub(r"(?<=\d)(\.0)+$", "", word[1:] if versioned else word)
-        if not (versioned and word == "1"):
+        if with_v1 or not (versioned and word == "1"):
             words.append(word)
     return tuple(sorted(words))
 
