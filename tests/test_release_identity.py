@@ -798,3 +798,14 @@ def test_a_v1_of_hub_repositories_alone_is_the_same_spelling_only_for_sizes_alre
     found = evidence_labels(rows, rules, {})
     assert found[1][0] != found[2][0]
     assert found[3][0] == found[4][0] == "tinyllama"
+
+
+def test_an_active_size_published_weeks_later_is_its_own_launch():
+    rules = VendorRules(key="xverse", orgs=frozenset({"xverse"}))
+    rows = [
+        hub(1, "xverse/XVERSE-MoE-A4.2B", date="2024-04-01T00:00:00.000Z"),
+        hub(2, "xverse/XVERSE-MoE-A4.2B-Chat", date="2024-04-02T00:00:00.000Z"),
+        hub(3, "xverse/XVERSE-MoE-A36B", date="2024-09-10T00:00:00.000Z"),
+    ]
+    found = evidence_labels(rows, rules, {})
+    assert [found[i][0] for i in (1, 2, 3)] == ["xverse-moe", "xverse-moe", "xverse-moe-a36b"]

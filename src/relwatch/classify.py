@@ -338,7 +338,8 @@ def _named_base(name: str) -> tuple[str | None, str | None]:
 # Baichuan-13B, 26 days after Baichuan-7B, is the same line. Five weeks sits between the two, with
 # room for repositories of one launch created some days apart before it went public.
 SEPARATE_LAUNCH_DAYS = 35
-STATED_SIZE = re.compile(r"(?:^|[-_:\s])((?:\d+x)?\d+(?:\.\d+)?[bmt])(?=$|[-_:\s])")
+# Active parameters count when no total is written: `XVERSE-MoE-A36B` beside `-A4.2B`.
+STATED_SIZE = re.compile(r"(?:^|[-_:\s])(a?(?:\d+x)?\d+(?:\.\d+)?[bmt])(?=$|[-_:\s])")
 
 
 def sizes_launched_apart(rows: Sequence[Mapping[str, Any]], families: Mapping[Any, str | None]) -> dict[Any, str]:
@@ -370,7 +371,7 @@ def sizes_launched_apart(rows: Sequence[Mapping[str, Any]], families: Mapping[An
 
 
 def _stated_size(row: Mapping[str, Any]) -> str | None:
-    """The first parameter count a row's id states (`MPT-30B-Chat` → `30b`, `8x22B`), lower-case."""
+    """The first parameter count a row's id states (`MPT-30B-Chat` → `30b`, `8x22B`, `A36B`), lower-case."""
     match = STATED_SIZE.search(str(row.get("external_id") or "").rsplit("/", 1)[-1].lower())
     return match[1] if match else None
 
