@@ -809,3 +809,31 @@ def test_an_active_size_published_weeks_later_is_its_own_launch():
     ]
     found = evidence_labels(rows, rules, {})
     assert [found[i][0] for i in (1, 2, 3)] == ["xverse-moe", "xverse-moe", "xverse-moe-a36b"]
+
+
+def test_one_launch_on_several_base_architectures_is_one_release_but_an_architectures_own_lines_are_not():
+    rules = VendorRules(key="acme", orgs=frozenset({"acme"}))
+    day = "2023-04-20T00:00:00.000Z"
+    rows = [
+        hub(1, "acme/LaMini-Flan-T5-77M", date=day),
+        hub(2, "acme/LaMini-T5-61M", date=day),
+        hub(3, "acme/LaMini-GPT-124M", date=day),
+        hub(4, "acme/LaMini-Neo-125M", date=day),
+        hub(5, "acme/gpt-neo-125m", date=day),
+        hub(6, "acme/gpt-neox-20b", date=day),
+        hub(7, "acme/japanese-gpt2-1b", date=day),
+        hub(8, "acme/japanese-gpt-neox-3.6b", date=day),
+        hub(9, "acme/Cerebras-GPT-111M", date=day),
+    ]
+    found = evidence_labels(rows, rules, {})
+    assert [found[i][0] for i in range(1, 10)] == [
+        "lamini",
+        "lamini",
+        "lamini",
+        "lamini",
+        "gpt-neo",
+        "gpt-neox",
+        "japanese-gpt2",
+        "japanese-gpt-neox",
+        "cerebras-gpt",
+    ]

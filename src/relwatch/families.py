@@ -414,13 +414,28 @@ def _without_base_prefix(tokens: list[str]) -> list[str]:
 ABBREVIATED_BASE = re.compile(r"^l[1-4](\.\d)?$")
 
 
+# Architectures named as the base of a fine-tune after the model's own name, without a version
+# (`LaMini-Flan-T5-77M`, `LaMini-T5-61M`, `LaMini-GPT-124M`, `LaMini-Neo-125M`: one launch of
+# MBZUAI, April 2023), and the words written before some of them (`flan-t5`, `gpt-neo`).
+ARCHITECTURE_BASES = frozenset({"t5", "mt5", "gpt", "gpt2", "neo", "neox", "bloom", "opt", "pythia", "minicpm"})
+ARCHITECTURE_PREFIXES = frozenset({"flan", "gpt"})
+
+
 def without_trailing_base(family: str) -> str | None:
     """The family without the base line named last, with that line's version
     (`skywork-reward-llama-3.1`, `skywork-reward-gemma-2`, `remm-slerp-l2` → `skywork-reward`,
     `remm-slerp`), when at least two words of the model's own name stay; None otherwise
-    (`eva-qwen2.5` keeps its base: one word alone does not name the launch). Pure."""
+    (`eva-qwen2.5` keeps its base: one word alone does not name the launch). A base architecture
+    without a version (`ARCHITECTURE_BASES`: `lamini-flan-t5`, `lamini-gpt` → `lamini`) leaves
+    one word enough, as no version of a base tells such launches apart; an architecture's own
+    names (`gpt-neo`, `gpt-neox`, `flan-t5`) are no stem and base, and a language alone names no
+    launch (`japanese-gpt2` beside `japanese-gpt-neox`). Pure."""
     words = family.split("-")
     end = len(words)
+    if end > 1 and words[-1] in ARCHITECTURE_BASES:
+        end -= 2 if end > 2 and words[-2] in ARCHITECTURE_PREFIXES else 1
+        stem = words[:end]  # not an architecture's own name (`gpt-neo`, `flan-t5`) nor a language
+        return None if stem[-1] in ARCHITECTURE_BASES | ARCHITECTURE_PREFIXES | LANGUAGES else "-".join(stem)
     if end > 1 and OWN_VERSION.match(words[-1]) and BASE_LINE.match(words[-2]) and not re.search(r"\d", words[-2]):
         end -= 1  # `-llama-3.1`: the version written apart from the base's name
     if end < 2 or not (BASE_LINE.match(words[end - 1]) or ABBREVIATED_BASE.match(words[end - 1])):
