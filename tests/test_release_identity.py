@@ -83,6 +83,8 @@ from relwatch.models import Openness
         ("xverse/XVERSE-65B-2", "xverse-65b-2"),
         ("BAAI/Emu3-Gen", "emu3"),
         ("Nexusflow/Athene-V2-Agent", "athene-v2"),
+        ("llm-jp/llm-jp-13b-instruct-full-jaster-dolly-oasst-v1.0", "llm-jp-v1.0"),
+        ("llm-jp/llm-jp-13b-instruct-full-jaster-v1.0", "llm-jp-v1.0"),
         ("BAAI/bge-base-en-v1.5", "bge-v1.5"),
         ("openchat/openchat-3.5", "openchat-3.5"),
         ("EleutherAI/pythia-12b-deduped", "pythia"),

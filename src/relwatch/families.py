@@ -324,15 +324,16 @@ def _family(name: str, *, keep_languages: bool) -> str:
 
 
 # At most this many such words in a row qualify one checkpoint: `Lucie-7B-Instruct-human-data`,
-# `Pharia-1-LLM-7B-control-aligned`.
-CHECKPOINT_RUN = 2
+# `Pharia-1-LLM-7B-control-aligned`, the tuning data of `llm-jp-13b-instruct-full-jaster-dolly-oasst-v1.0`.
+CHECKPOINT_RUN = 4
 
 
 def _checkpoint_word(tokens: list[str], index: int, kept: list[str]) -> bool:
     """Whether `tokens[index]` starts a run of up to `CHECKPOINT_RUN` words after a dropped size
     (and roles) that only qualifies one checkpoint: no line words, and followed by nothing but
     roles, sizes, snapshots or formats (`Falcon-H1-1.5B-Deep-Instruct`,
-    `Teuken-7B-instruct-research-v0.4`, `Lucie-7B-Instruct-human-data`). The run's later words are
+    `Teuken-7B-instruct-research-v0.4`, `Lucie-7B-Instruct-human-data`), or after a role by the
+    line's version (`llm-jp-13b-instruct-full-jaster-dolly-oasst-v1.0`). The run's later words are
     read the same way in turn, as the size still precedes them. After a base line's name alone
     the words name the model (`l3.1-70b-hanami-x1`)."""
     if not kept or (len(kept) == 1 and (BASE_LINE.match(kept[0]) or ABBREVIATED_BASE.match(kept[0]))):
@@ -340,13 +341,15 @@ def _checkpoint_word(tokens: list[str], index: int, kept: list[str]) -> bool:
     run = index
     while run < len(tokens) and run - index < CHECKPOINT_RUN and _plain_word(tokens[run]):
         run += 1
-    if run == index or not all(_variant_only(word) for word in tokens[run:]):
+    if run == index or not all(_variant_or_version(word) for word in tokens[run:]):
         return False
     start = index
     while start > 0 and tokens[start - 1] != kept[-1]:
         if not (_variant_only(tokens[start - 1]) or _plain_word(tokens[start - 1])):
             break
         start -= 1
+    if not all(_variant_only(word) for word in tokens[run:]) and not any(ROLE.match(w) for w in tokens[start:index]):
+        return False  # words then a version right after the size name the model: `QwQ-32B-ArliAI-RpR-v1`
     return any(SIZE.match(word) for word in tokens[start:index])
 
 
