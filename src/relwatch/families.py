@@ -15,7 +15,7 @@ from functools import lru_cache
 # `p` for a decimal point too: `jais-family-6p7b`, `jais-family-1p3b-chat`.
 SIZE = re.compile(
     r"^(\d+(\.\d+)?[bmkt]|\d+b\d+|\d+p\d+[bm]|e\d+(\.\d+)?b|a\d+(\.\d+)?[bm]|\d+x\d+(\.\d+)?[bm]|\d+(\.\d+)?b-a\d+(\.\d+)?b|\d+k|\d+e|"
-    r"patch\d+|\d+e\d+t|xxl|xl|xxs|xs|tiny)$"
+    r"patch\d+|\d+e\d+t|\d+g|xxl|xl|xxs|xs|tiny)$"
 )
 # `DeepSeek-R1-Distill-Qwen-32B` is `deepseek-r1-distill`: the base it was distilled into is a variant.
 AFTER_DISTILL = {"qwen", "llama"}
@@ -34,10 +34,12 @@ QUANT = re.compile(
 )
 QUANT_PREFIX = re.compile(r"^(quantized|gptq|awq|fp8|int\d+)\.")
 # Roles of one launch's checkpoints, `gen` and `agent` among them (`Emu3-Gen` beside `Emu3-Chat`,
-# `Athene-V2-Agent` beside `Athene-V2-Chat`).
+# `Athene-V2-Agent` beside `Athene-V2-Chat`), ELECTRA's two halves (`-discriminator`,
+# `-generator`) and extended training data (`chinese-bert-wwm-ext`; its size in gigabytes, `-180g`,
+# is a `SIZE`).
 ROLE = re.compile(
     r"^(it|inst|instruct|instruction|base|chat|thinking|think|nothinking|sft|dpo|rl|ft|tuned|hf|pretrain|pretrained|cased|uncased|"
-    r"preview|exp|experimental|latest|beta|alpha|release|generate|gen|agent|text|mix|distilled|high|customtools|"
+    r"preview|exp|experimental|latest|beta|alpha|release|generate|gen|agent|ext|discriminator|generator|text|mix|distilled|high|customtools|"
     r"mpo|grpo|ppo|zero|wosyn|twin|captioner|ul2|prefixlm|rlhf|nothink|rm|\d{3,4}p|"
     r"step\d+|stage\d+|iter\d+|epoch\d+|ckpt\d*)$"
 )
