@@ -86,6 +86,8 @@ from relwatch.models import Openness
         ("llm-jp/llm-jp-13b-instruct-full-jaster-dolly-oasst-v1.0", "llm-jp-v1.0"),
         ("llm-jp/llm-jp-13b-instruct-full-jaster-v1.0", "llm-jp-v1.0"),
         ("hfl/chinese-bert-wwm-ext", "chinese-bert-wwm"),
+        ("BAAI/bge-reranker-v2-gemma", "bge-reranker-v2"),
+        ("BAAI/bge-reranker-v2-minicpm-layerwise", "bge-reranker-v2"),
         ("hfl/chinese-electra-180g-base-discriminator", "chinese-electra"),
         ("hfl/chinese-electra-small-generator", "chinese-electra-small"),
         ("BAAI/bge-base-en-v1.5", "bge-v1.5"),

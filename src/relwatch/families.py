@@ -311,13 +311,15 @@ def _family(name: str, *, keep_languages: bool) -> str:
         if dropped and _checkpoint_word(tokens, index, kept):
             index += 1
             continue
-        if BASE_LINE.match(token) and _ends_in_own_version(kept):
+        if (BASE_LINE.match(token) or token in ARCHITECTURE_BASES) and _ends_in_own_version(kept):
             rest = tokens[index + 1 : index + 4]
             sized = next((n for n, word in enumerate(rest) if SIZE.match(word)), None)
-            if sized is not None:
+            if sized is not None and BASE_LINE.match(token):
                 index += sized + 2  # the base and its words up to its size
                 dropped = True
                 continue
+            if all(_variant_only(word) or _plain_word(word) for word in tokens[index + 1 :]):
+                break  # the base named last, and words of its checkpoint: `bge-reranker-v2-minicpm-layerwise`
         kept.append(token)
         index += 1
     while len(kept) > 1 and kept[0] in NOISE_PREFIXES:
