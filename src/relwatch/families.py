@@ -195,12 +195,12 @@ def family_with_language(name: str) -> str:
     `llama-3-chinese-v2`, `DeepSeek-R1-Distill-Qwen-14B-Japanese` →
     `deepseek-r1-distill-qwen-japanese`); `family_of(name)` when it writes none. A language
     paired with a size word (`base-multilingual`) stays a variant. Pure."""
+    if not any(token in LANGUAGE_NAMES for token in re.split(r"[-_\s./]+", name.lower())):
+        return family_of(name)
     return _family(name, keep_languages=True)
 
 
 def _family(name: str, *, keep_languages: bool) -> str:
-    named = any(token in LANGUAGE_NAMES for token in re.split(r"[-_\s./]+", name.lower()))
-    keep_languages = keep_languages and named
     own = name.rsplit("/", 1)[-1].split(":", 1)[0].lstrip("~")
     glued = GLUED_LINE.match(own)
     if glued:
