@@ -34,6 +34,7 @@ from relwatch.families import (
     is_model_like,
     parameters_from_name,
     without_trailing_base,
+    writes_language,
 )
 from relwatch.licences import LicenceClass, classify_licence, contradicts_line, licence_line_vendor
 from relwatch.models import CLOSED_TIERS, Evidence, Openness, Release
@@ -412,6 +413,7 @@ def same_snapshot(rows: Sequence[Mapping[str, Any]], families: Mapping[Any, str 
 # Size words that a repository writes where its sibling writes `base` or a parameter count.
 SLOT_SIZE_WORDS = frozenset({"small", "medium", "large"})
 PARAMETER_COUNT = re.compile(r"^\d+(\.\d+)?[bm]$")
+SLOT_SIZE_WORD = re.compile(rf"(?i)[-_/](?:{'|'.join(sorted(SLOT_SIZE_WORDS))})(?=$|[-_])")
 
 
 def sizes_in_one_slot(rows: Sequence[Mapping[str, Any]], families: Mapping[Any, str | None]) -> dict[Any, str]:
@@ -422,11 +424,12 @@ def sizes_in_one_slot(rows: Sequence[Mapping[str, Any]], families: Mapping[Any, 
     whose repositories are both dated more than `SEPARATE_LAUNCH_DAYS` apart stay apart, and a
     family that two siblings claim moves nowhere. Pure: `families` is the family per row id; the
     result holds only the rows that move."""
+    hub = [row for row in rows if row["kind"] in HUB_KINDS and families.get(row["id"])]
+    if not any(SLOT_SIZE_WORD.search(str(row["external_id"])) for row in hub):
+        return {}
     anchors: dict[tuple[tuple[str, ...], tuple[str, ...]], list[Mapping[str, Any]]] = {}
     slotted: list[tuple[Mapping[str, Any], tuple[tuple[str, ...], tuple[str, ...]]]] = []
-    for row in rows:
-        if row["kind"] not in HUB_KINDS or not families.get(row["id"]):
-            continue
+    for row in hub:
         tokens = re.split(r"[-_]+", str(row["external_id"]).rsplit("/", 1)[-1].lower())
         for index, token in enumerate(tokens):
             key = (tuple(tokens[:index]), tuple(tokens[index + 1 :]))
@@ -481,11 +484,13 @@ def languages_of_every_checkpoint(
     is a variant (`TinyLlama_v1.1_chinese` beside `TinyLlama_v1.1`, `MeloTTS-Spanish` beside
     `-English`). Only families the grammar gave every row move. Pure: `families` is the family
     per row id; the result holds only the rows that move."""
+    names = {row["id"]: str(row.get("external_id") or row.get("name") or "") for row in rows}
+    candidates = {families.get(row["id"]) for row in rows if writes_language(names[row["id"]])}
     named: dict[str, set[str | None]] = {}
     for row in rows:
         family = families.get(row["id"])
-        if family:
-            name = str(row.get("external_id") or row.get("name") or "")
+        if family and family in candidates:
+            name = names[row["id"]]
             with_language = family_with_language(name) if family_of(name) == family else None
             named.setdefault(family, set()).add(with_language)
     moved: dict[Any, str] = {}

@@ -195,9 +195,17 @@ def family_with_language(name: str) -> str:
     `llama-3-chinese-v2`, `DeepSeek-R1-Distill-Qwen-14B-Japanese` →
     `deepseek-r1-distill-qwen-japanese`); `family_of(name)` when it writes none. A language
     paired with a size word (`base-multilingual`) stays a variant. Pure."""
-    if not any(token in LANGUAGE_NAMES for token in re.split(r"[-_\s./]+", name.lower())):
+    if not writes_language(name):
         return family_of(name)
     return _family(name, keep_languages=True)
+
+
+WRITTEN_LANGUAGE = re.compile(rf"(?i)(?:^|[-_\s./])(?:{'|'.join(sorted(LANGUAGE_NAMES))})(?=$|[-_\s./])")
+
+
+def writes_language(name: str) -> bool:
+    """Whether a name writes a language out as one of its words (`LANGUAGE_NAMES`). Pure."""
+    return bool(WRITTEN_LANGUAGE.search(name))
 
 
 def _family(name: str, *, keep_languages: bool) -> str:
