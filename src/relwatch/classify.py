@@ -221,7 +221,9 @@ def evidence_labels(
       others' fine-tunes there, has no lines of its own, and the entry points at no weights
       (`UNNAMED_BASE`).
     - A size of a line without a version published weeks after the line's first is a launch of
-      its own (`sizes_launched_apart`).
+      its own (`sizes_launched_apart`); a size word where a sibling writes `base` or a parameter
+      count is a size of that launch (`sizes_in_one_slot`); a language every row of a family
+      writes out is part of its name (`languages_of_every_checkpoint`).
     Pure: `rows` are one vendor's stored artifacts (`base_models`/`extra` as JSON or decoded).
     """
     hub = {str(row["external_id"]).lower(): row for row in rows if row["kind"] in HUB_KINDS}
