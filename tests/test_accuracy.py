@@ -64,7 +64,7 @@ def test_the_third_set_whole():
     assert scores.rows >= 150
     assert len({label["vendor"] for label in third_set()}) >= 10
     assert scores.precision >= 0.99
-    assert scores.f1 >= 0.975
+    assert scores.f1 >= 0.985
     assert scores.tier_hits / scores.rows >= 0.99
     assert scores.derivative_hits / scores.rows >= 0.98
     assert scores.joins / scores.joinable >= 0.88
@@ -81,12 +81,34 @@ def test_the_fourth_set_whole():
     assert scores.rows >= 200
     assert len({label["vendor"] for label in labels}) >= 12
     assert scores.precision >= 0.925
-    assert scores.f1 >= 0.9
-    assert scores.family_hits / scores.rows >= 0.77
+    assert scores.f1 >= 0.92
+    assert scores.family_hits / scores.rows >= 0.79
     assert scores.tier_hits / scores.rows >= 0.98
     assert scores.derivative_hits / scores.rows >= 0.955
     assert scores.joins == scores.joinable
     assert scores.variant_releases == 0
+
+
+def test_the_fifth_set_tune_half():
+    """Floors at the figures reached on the half of the fifth set that is tuned on (ORIGINS_5.md):
+    undated, sizes launched months later (`sqlcoder-34b` after `sqlcoder-7b`) stay merged; rows
+    60 days apart split them, and rows of one day group one launch on several bases (LaMini)."""
+    from accuracy import LABELS_5, evaluate_second, halves
+
+    tune = halves(LABELS_5)["tune"]
+    scores = evaluate_second("tune", tune)
+    assert scores.rows >= 190
+    assert len({label["vendor"] for label in tune}) >= 15
+    assert scores.precision >= 0.87
+    assert scores.f1 >= 0.87
+    assert scores.family_hits / scores.rows >= 0.84
+    assert scores.tier_hits / scores.rows >= 0.99
+    assert scores.derivative_hits / scores.rows >= 0.69
+    assert scores.variant_releases == 0
+    apart = evaluate_second("tune", tune, "months-apart")
+    one_day = evaluate_second("tune", tune, "one-day")
+    assert apart.precision >= 0.995
+    assert one_day.recall >= 0.95 and one_day.f1 >= 0.92
 
 
 def test_dated_runs_co_release_within_days_and_never_across_months():

@@ -71,7 +71,25 @@ from relwatch.models import Openness
         ("Salesforce/codegen-350M-mono", "codegen"),
         ("Unbabel/TowerInstruct-7B-v0.2", "tower"),
         ("Unbabel/TowerBase-7B-v0.1", "tower"),
-        ("jinaai/jina-embeddings-v2-small-en", "jina-embeddings-v2-small"),
+        ("jinaai/jina-embeddings-v2-small-en", "jina-embeddings-v2"),
+        ("jinaai/jina-embeddings-v2-base-de", "jina-embeddings-v2"),
+        ("jinaai/jina-reranker-v1-turbo-en", "jina-reranker-v1"),
+        ("BAAI/bge-large-zh-v1.5", "bge-v1.5"),
+        ("jinaai/jina-reranker-v2-base-multilingual", "jina-reranker-v2"),
+        ("ltg/norbert3-xs", "norbert3"),
+        ("princeton-nlp/Llama-3-Instruct-8B-SimPO", "simpo"),
+        ("princeton-nlp/Llama-3-Instruct-8B-SimPO-v0.2", "simpo-v0.2"),
+        ("defog/sqlcoder-7b-2", "sqlcoder-7b-2"),
+        ("xverse/XVERSE-65B-2", "xverse-65b-2"),
+        ("BAAI/Emu3-Gen", "emu3"),
+        ("Nexusflow/Athene-V2-Agent", "athene-v2"),
+        ("llm-jp/llm-jp-13b-instruct-full-jaster-dolly-oasst-v1.0", "llm-jp-v1.0"),
+        ("llm-jp/llm-jp-13b-instruct-full-jaster-v1.0", "llm-jp-v1.0"),
+        ("hfl/chinese-bert-wwm-ext", "chinese-bert-wwm"),
+        ("BAAI/bge-reranker-v2-gemma", "bge-reranker-v2"),
+        ("BAAI/bge-reranker-v2-minicpm-layerwise", "bge-reranker-v2"),
+        ("hfl/chinese-electra-180g-base-discriminator", "chinese-electra"),
+        ("hfl/chinese-electra-small-generator", "chinese-electra-small"),
         ("BAAI/bge-base-en-v1.5", "bge-v1.5"),
         ("openchat/openchat-3.5", "openchat-3.5"),
         ("EleutherAI/pythia-12b-deduped", "pythia"),
@@ -726,3 +744,103 @@ def test_a_release_date_known_to_the_month_may_fall_on_any_day_of_it():
     ]
     found = evidence_labels(rows, rules, {})
     assert [found[i][0] for i in range(1, 5)] == ["widget-2", "widget-2", "widget-3-mini", "widget-3-large"]
+
+
+def test_a_language_written_in_every_checkpoint_names_the_line_and_on_some_is_a_variant():
+    rules = VendorRules(key="hfl", orgs=frozenset({"hfl"}))
+    rows = [
+        hub(1, "hfl/llama-3-chinese-8b"),
+        hub(2, "hfl/llama-3-chinese-8b-instruct"),
+        hub(3, "hfl/llama-3-chinese-8b-instruct-v2"),
+        hub(4, "hfl/TinyLlama_v1.1"),
+        hub(5, "hfl/TinyLlama_v1.1_chinese"),
+        hub(6, "hfl/Mistral-Nemo-Japanese-Instruct-2408"),
+        hub(7, "hfl/DeepSeek-R1-Distill-Qwen-14B-Japanese"),
+        hub(8, "hfl/jina-colbert-v1-en"),
+    ]
+    families = {key: family for key, (family, _) in evidence_labels(rows, rules, {}).items()}
+    assert families == {
+        1: "llama-3-chinese",
+        2: "llama-3-chinese",
+        3: "llama-3-chinese-v2",
+        4: "tinyllama-v1.1",
+        5: "tinyllama-v1.1",
+        6: "mistral-nemo-japanese",
+        7: "deepseek-r1-distill-qwen-japanese",
+        8: "jina-colbert-v1",
+    }
+
+
+def test_a_size_word_where_a_sibling_writes_base_or_a_parameter_count_is_one_launch():
+    rules = VendorRules(key="acme", orgs=frozenset({"acme"}))
+    rows = [
+        hub(1, "acme/norbert3-base"),
+        hub(2, "acme/norbert3-large"),
+        hub(3, "acme/open-calm-1b"),
+        hub(4, "acme/open-calm-medium"),
+        hub(5, "acme/widget-base", date="2024-01-01T00:00:00.000Z"),
+        hub(6, "acme/widget-large", date="2024-06-01T00:00:00.000Z"),
+        hub(7, "acme/mistral-small-instruct"),
+    ]
+    families = {key: family for key, (family, _) in evidence_labels(rows, rules, {}).items()}
+    assert families == {
+        1: "norbert3",
+        2: "norbert3",
+        3: "open-calm",
+        4: "open-calm",
+        5: "widget",
+        6: "widget-large",
+        7: "mistral-small",
+    }
+
+
+def test_a_v1_of_hub_repositories_alone_is_the_same_spelling_only_for_sizes_already_published():
+    rules = VendorRules(key="acme", orgs=frozenset({"acme"}))
+    rows = [
+        hub(1, "acme/jais-13b"),
+        hub(2, "acme/jais-30b-v1"),
+        hub(3, "acme/TinyLlama-1.1B-intermediate-step-1431k-3T"),
+        hub(4, "acme/TinyLlama-1.1B-Chat-v1.0"),
+    ]
+    found = evidence_labels(rows, rules, {})
+    assert found[1][0] != found[2][0]
+    assert found[3][0] == found[4][0] == "tinyllama"
+
+
+def test_an_active_size_published_weeks_later_is_its_own_launch():
+    rules = VendorRules(key="xverse", orgs=frozenset({"xverse"}))
+    rows = [
+        hub(1, "xverse/XVERSE-MoE-A4.2B", date="2024-04-01T00:00:00.000Z"),
+        hub(2, "xverse/XVERSE-MoE-A4.2B-Chat", date="2024-04-02T00:00:00.000Z"),
+        hub(3, "xverse/XVERSE-MoE-A36B", date="2024-09-10T00:00:00.000Z"),
+    ]
+    found = evidence_labels(rows, rules, {})
+    assert [found[i][0] for i in (1, 2, 3)] == ["xverse-moe", "xverse-moe", "xverse-moe-a36b"]
+
+
+def test_one_launch_on_several_base_architectures_is_one_release_but_an_architectures_own_lines_are_not():
+    rules = VendorRules(key="acme", orgs=frozenset({"acme"}))
+    day = "2023-04-20T00:00:00.000Z"
+    rows = [
+        hub(1, "acme/LaMini-Flan-T5-77M", date=day),
+        hub(2, "acme/LaMini-T5-61M", date=day),
+        hub(3, "acme/LaMini-GPT-124M", date=day),
+        hub(4, "acme/LaMini-Neo-125M", date=day),
+        hub(5, "acme/gpt-neo-125m", date=day),
+        hub(6, "acme/gpt-neox-20b", date=day),
+        hub(7, "acme/japanese-gpt2-1b", date=day),
+        hub(8, "acme/japanese-gpt-neox-3.6b", date=day),
+        hub(9, "acme/Cerebras-GPT-111M", date=day),
+    ]
+    found = evidence_labels(rows, rules, {})
+    assert [found[i][0] for i in range(1, 10)] == [
+        "lamini",
+        "lamini",
+        "lamini",
+        "lamini",
+        "gpt-neo",
+        "gpt-neox",
+        "japanese-gpt2",
+        "japanese-gpt-neox",
+        "cerebras-gpt",
+    ]

@@ -30,9 +30,11 @@ from relwatch.families import (
     SIZE,
     display_name,
     family_of,
+    family_with_language,
     is_model_like,
     parameters_from_name,
     without_trailing_base,
+    writes_language,
 )
 from relwatch.licences import LicenceClass, classify_licence, contradicts_line, licence_line_vendor
 from relwatch.models import CLOSED_TIERS, Evidence, Openness, Release
@@ -270,7 +272,9 @@ def evidence_labels(
       others' fine-tunes there, has no lines of its own, and the entry points at no weights
       (`UNNAMED_BASE`).
     - A size of a line without a version published weeks after the line's first is a launch of
-      its own (`sizes_launched_apart`).
+      its own (`sizes_launched_apart`); a size word where a sibling writes `base` or a parameter
+      count is a size of that launch (`sizes_in_one_slot`); a language every row of a family
+      writes out is part of its name (`languages_of_every_checkpoint`).
     Pure: `rows` are one vendor's stored artifacts (`base_models`/`extra` as JSON or decoded).
     """
     hub = {str(row["external_id"]).lower(): row for row in rows if row["kind"] in HUB_KINDS}
@@ -365,6 +369,10 @@ def evidence_labels(
         found[key] = (sized, found[key][1])
     for key, versioned in same_snapshot(rows, {key: name for key, (name, _) in found.items()}).items():
         found[key] = (versioned, found[key][1])
+    for key, slotted in sizes_in_one_slot(rows, {key: name for key, (name, _) in found.items()}).items():
+        found[key] = (slotted, found[key][1])
+    for key, named in languages_of_every_checkpoint(rows, {key: name for key, (name, _) in found.items()}).items():
+        found[key] = (named, found[key][1])
     members: dict[str, list[Mapping[str, Any]]] = {}
     for row in rows:
         if found[row["id"]][0]:
@@ -421,7 +429,8 @@ def _reproduces(name: str, line: str) -> bool:
 # Baichuan-13B, 26 days after Baichuan-7B, is the same line. Five weeks sits between the two, with
 # room for repositories of one launch created some days apart before it went public.
 SEPARATE_LAUNCH_DAYS = 35
-STATED_SIZE = re.compile(r"(?:^|[-_:\s])((?:\d+x)?\d+(?:\.\d+)?[bmt])(?=$|[-_:\s])")
+# Active parameters count when no total is written: `XVERSE-MoE-A36B` beside `-A4.2B`.
+STATED_SIZE = re.compile(r"(?:^|[-_:\s])(a?(?:\d+x)?\d+(?:\.\d+)?[bmt])(?=$|[-_:\s])")
 
 
 def sizes_launched_apart(rows: Sequence[Mapping[str, Any]], families: Mapping[Any, str | None]) -> dict[Any, str]:
@@ -453,7 +462,7 @@ def sizes_launched_apart(rows: Sequence[Mapping[str, Any]], families: Mapping[An
 
 
 def _stated_size(row: Mapping[str, Any]) -> str | None:
-    """The first parameter count a row's id states (`MPT-30B-Chat` → `30b`, `8x22B`), lower-case."""
+    """The first parameter count a row's id states (`MPT-30B-Chat` → `30b`, `8x22B`, `A36B`), lower-case."""
     match = STATED_SIZE.search(str(row.get("external_id") or "").rsplit("/", 1)[-1].lower())
     return match[1] if match else None
 
@@ -488,6 +497,98 @@ def same_snapshot(rows: Sequence[Mapping[str, Any]], families: Mapping[Any, str 
         claimants = versioned.get((family, code), set()) if family and code else set()
         if len(claimants) == 1:
             moved[row["id"]] = next(iter(claimants))
+    return moved
+
+
+# Size words that a repository writes where its sibling writes `base` or a parameter count.
+SLOT_SIZE_WORDS = frozenset({"small", "medium", "large"})
+PARAMETER_COUNT = re.compile(r"^\d+(\.\d+)?[bm]$")
+SLOT_SIZE_WORD = re.compile(rf"(?i)[-_/](?:{'|'.join(sorted(SLOT_SIZE_WORDS))})(?=$|[-_])")
+
+
+def sizes_in_one_slot(rows: Sequence[Mapping[str, Any]], families: Mapping[Any, str | None]) -> dict[Any, str]:
+    """Families of hub repositories whose name is a sibling's with a size word (`small`,
+    `medium`, `large`) where the sibling writes `base` or a parameter count → the sibling's family:
+    the sizes of one launch (`norbert3-small`/`-large` beside `norbert3-base`,
+    `chinese-macbert-large` beside `-base`, `open-calm-small` beside `open-calm-1b`). Siblings
+    whose repositories are both dated more than `SEPARATE_LAUNCH_DAYS` apart stay apart, and a
+    family that two siblings claim moves nowhere. Pure: `families` is the family per row id; the
+    result holds only the rows that move."""
+    hub = [row for row in rows if row["kind"] in HUB_KINDS and families.get(row["id"])]
+    if not any(SLOT_SIZE_WORD.search(str(row["external_id"])) for row in hub):
+        return {}
+    anchors: dict[tuple[tuple[str, ...], tuple[str, ...]], list[Mapping[str, Any]]] = {}
+    slotted: list[tuple[Mapping[str, Any], tuple[tuple[str, ...], tuple[str, ...]]]] = []
+    for row in hub:
+        tokens = re.split(r"[-_]+", str(row["external_id"]).rsplit("/", 1)[-1].lower())
+        for index, token in enumerate(tokens):
+            key = (tuple(tokens[:index]), tuple(tokens[index + 1 :]))
+            if token == "base" or PARAMETER_COUNT.match(token):
+                anchors.setdefault(key, []).append(row)
+            elif token in SLOT_SIZE_WORDS:
+                slotted.append((row, key))
+    claims: dict[str, set[str]] = {}
+    for row, key in slotted:
+        own = str(families[row["id"]])
+        for anchor in anchors.get(key, []):
+            target = str(families[anchor["id"]])
+            if target != own and not _dated_apart(row, anchor, SEPARATE_LAUNCH_DAYS):
+                claims.setdefault(own, set()).add(target)
+    moved_families = {own: next(iter(targets)) for own, targets in claims.items() if len(targets) == 1}
+    return {
+        row["id"]: moved_families[family]
+        for row in rows
+        if (family := families.get(row["id"])) and family in moved_families
+    }
+
+
+def _dated_apart(row: Mapping[str, Any], other: Mapping[str, Any], days: int) -> bool:
+    """Whether two rows are surely created more than `days` apart: both dated, or one a hub
+    repository of unknown age (older than the Hub's placeholder day) and the other dated later."""
+    bounds = [_date_bounds(row), _date_bounds(other)]
+    if None in bounds:
+        return False
+    (first_start, first_end), (second_start, second_end) = [bound for bound in bounds if bound]
+    gaps = [(start - end).days for start, end in ((second_start, first_end), (first_start, second_end)) if start]
+    return any(gap > days for gap in gaps)
+
+
+def _date_bounds(row: Mapping[str, Any]) -> tuple[date | None, date] | None:
+    """(earliest, latest) day a row may have been created: its known date twice; for a hub
+    repository of unknown age, no lower bound and the placeholder's day; None when undated."""
+    known = _known_date(row)
+    if known:
+        return _as_date(known), _as_date(known)
+    if _unknown_age(row):
+        return None, _as_date(HUB_UNKNOWN_CREATED[0][:10])
+    return None
+
+
+def languages_of_every_checkpoint(
+    rows: Sequence[Mapping[str, Any]], families: Mapping[Any, str | None]
+) -> dict[Any, str]:
+    """Rows of a family whose every row writes out one language in its name → the family with
+    that language as part of the line's name (`families.family_with_language`): hfl's
+    `llama-3-chinese-8b` and `-8b-instruct` are `llama-3-chinese`, CyberAgent's
+    `Mistral-Nemo-Japanese-Instruct-2408` is `mistral-nemo-japanese`; a language on some rows only
+    is a variant (`TinyLlama_v1.1_chinese` beside `TinyLlama_v1.1`, `MeloTTS-Spanish` beside
+    `-English`). Only families the grammar gave every row move. Pure: `families` is the family
+    per row id; the result holds only the rows that move."""
+    names = {row["id"]: str(row.get("external_id") or row.get("name") or "") for row in rows}
+    candidates = {families.get(row["id"]) for row in rows if writes_language(names[row["id"]])}
+    named: dict[str, set[str | None]] = {}
+    for row in rows:
+        family = families.get(row["id"])
+        if family and family in candidates:
+            name = names[row["id"]]
+            with_language = family_with_language(name) if family_of(name) == family else None
+            named.setdefault(family, set()).add(with_language)
+    moved: dict[Any, str] = {}
+    for row in rows:
+        family = families.get(row["id"])
+        spellings = named.get(family, set()) if family else set()
+        if len(spellings) == 1 and None not in spellings and family not in spellings:
+            moved[row["id"]] = str(next(iter(spellings)))
     return moved
 
 
@@ -589,7 +690,11 @@ def glued_roles(members: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[str,
 def same_spelling(members: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[str, str]:
     """Families that are one name written two ways across sources (`gemini-flash-1.5` and
     `gemini-1.5-flash`; `lfm-2` and `lfm2`) → the spelling a hub repository uses, else the
-    first. Words are compared as a multiset, a version glued to a name counting apart. Pure."""
+    first. Words are compared as a multiset, a version glued to a name counting apart. A `v1`
+    that one family writes and the other leaves out is one spelling across sources
+    (`nova-lite-v1` on a catalogue); between families of hub repositories alone, only when the
+    versioned one's sizes are all sizes of the other (`TinyLlama-1.1B-Chat-v1.0` beside
+    `TinyLlama-1.1B-…`), not for a new size (`jais-30b-v1` beside `jais-13b`). Pure."""
     spellings: dict[tuple[str, ...], list[str]] = {}
     for family in members:
         spellings.setdefault(_spelling(family), []).append(family)
@@ -598,19 +703,35 @@ def same_spelling(members: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[st
         if len(families) > 1:
             hubbed = [f for f in families if any(row["kind"] in HUB_KINDS for row in members[f])]
             chosen = (hubbed or families)[0]
-            merged |= {family: chosen for family in families if family != chosen}
+            merged |= {
+                family: chosen
+                for family in families
+                if family != chosen
+                and (
+                    _spelling(family, with_v1=True) == _spelling(chosen, with_v1=True)
+                    or not all(row["kind"] in HUB_KINDS for row in [*members[family], *members[chosen]])
+                    or _sizes_within(members[family], members[chosen])
+                )
+            }
     return merged
 
 
-def _spelling(family: str) -> tuple[str, ...]:
+def _sizes_within(rows: Sequence[Mapping[str, Any]], others: Sequence[Mapping[str, Any]]) -> bool:
+    """Whether every row states a size, each stated by one of `others` too."""
+    sizes = [_stated_size(row) for row in rows]
+    return None not in sizes and set(sizes) <= {_stated_size(row) for row in others}
+
+
+def _spelling(family: str, *, with_v1: bool = False) -> tuple[str, ...]:
     """The words of a family as a sorted multiset, versions without a `v` or a trailing `.0`
     (`granite-4.0-micro` and `granite-4-micro`, `nemotron-nano-v2` and `nemotron-nano-2`), and
-    without a `v1` that one source writes and another leaves out (`nova-lite-v1`, `nova-lite`)."""
+    without a `v1` that one source writes and another leaves out (`nova-lite-v1`, `nova-lite`)
+    unless `with_v1`."""
     words = []
     for word in re.findall(r"v?\d+(?:\.\d+)*|[a-z]+", family):
         versioned = word[0] == "v" and word[1:2].isdigit()
         word = re.sub(r"(?<=\d)(\.0)+$", "", word[1:] if versioned else word)
-        if not (versioned and word == "1"):
+        if with_v1 or not (versioned and word == "1"):
             words.append(word)
     return tuple(sorted(words))
 

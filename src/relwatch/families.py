@@ -15,7 +15,7 @@ from functools import lru_cache
 # `p` for a decimal point too: `jais-family-6p7b`, `jais-family-1p3b-chat`.
 SIZE = re.compile(
     r"^(\d+(\.\d+)?[bmkt]|\d+b\d+|\d+p\d+[bm]|e\d+(\.\d+)?b|a\d+(\.\d+)?[bm]|\d+x\d+(\.\d+)?[bm]|\d+(\.\d+)?b-a\d+(\.\d+)?b|\d+k|\d+e|"
-    r"patch\d+|\d+e\d+t|xxl|xl|tiny)$"
+    r"patch\d+|\d+e\d+t|\d+g|xxl|xl|xxs|xs|tiny)$"
 )
 # `DeepSeek-R1-Distill-Qwen-32B` is `deepseek-r1-distill`: the base it was distilled into is a variant.
 AFTER_DISTILL = {"qwen", "llama"}
@@ -33,9 +33,13 @@ QUANT = re.compile(
     r"openvino|ov|coreml|mnn|executorch|ct2|ctranslate2)$"
 )
 QUANT_PREFIX = re.compile(r"^(quantized|gptq|awq|fp8|int\d+)\.")
+# Roles of one launch's checkpoints, `gen` and `agent` among them (`Emu3-Gen` beside `Emu3-Chat`,
+# `Athene-V2-Agent` beside `Athene-V2-Chat`), ELECTRA's two halves (`-discriminator`,
+# `-generator`) and extended training data (`chinese-bert-wwm-ext`; its size in gigabytes, `-180g`,
+# is a `SIZE`).
 ROLE = re.compile(
     r"^(it|inst|instruct|instruction|base|chat|thinking|think|nothinking|sft|dpo|rl|ft|tuned|hf|pretrain|pretrained|cased|uncased|"
-    r"preview|exp|experimental|latest|beta|alpha|release|generate|text|mix|distilled|high|customtools|"
+    r"preview|exp|experimental|latest|beta|alpha|release|generate|gen|agent|ext|discriminator|generator|text|mix|distilled|high|customtools|"
     r"mpo|grpo|ppo|zero|wosyn|twin|captioner|ul2|prefixlm|rlhf|nothink|rm|\d{3,4}p|"
     r"step\d+|stage\d+|iter\d+|epoch\d+|ckpt\d*)$"
 )
@@ -77,12 +81,25 @@ GLUED_OWN_VERSION = re.compile(r"^[a-z]+\d+\.\d+$")
 # `MeloTTS-English` and `MeloTTS-Spanish` are one launch, and `gemma-2-2b-jpn-it` is Gemma 2.
 # Languages written out in full or as ISO 639-2 codes; of the two-letter codes only `en` and `zh`
 # (others are words of names: `pt` is a format, `it` a role).
-LANGUAGES = frozenset({
-    "en", "zh", "multilingual", "english", "chinese", "japanese", "korean", "french", "german",
+# A language written out is part of a line's name when every checkpoint of the line carries it
+# (`llama-3-chinese-8b`, `Mistral-Nemo-Japanese-Instruct-2408`): `family_with_language` keeps it,
+# and `classify.languages_of_every_checkpoint` decides. Codes are always variants.
+LANGUAGE_NAMES = frozenset({
+    "multilingual", "english", "chinese", "japanese", "korean", "french", "german",
     "spanish", "italian", "portuguese", "russian", "arabic", "hindi", "vietnamese", "thai",
     "indonesian", "turkish", "polish", "dutch", "swedish", "ukrainian", "czech", "greek",
-    "eng", "zho", "jpn", "kor", "fra", "deu", "spa", "ita", "por", "rus", "ara", "hin", "vie", "tha",
 })
+LANGUAGES = LANGUAGE_NAMES | {
+    "en", "zh", "eng", "zho", "jpn", "kor", "fra", "deu", "spa", "ita", "por", "rus", "ara", "hin", "vie", "tha",
+}
+# After a size word, a two-letter code is a language too: `bge-small-en`, `bge-large-zh-v1.5`,
+# `jina-embeddings-v2-base-de`, `jina-reranker-v1-turbo-en` (the pair names one checkpoint of a
+# launch; alone, `pt` is a format and `it` a role).
+PAIRED_SIZES = frozenset({"xs", "tiny", "mini", "small", "base", "medium", "large", "xl", "xxl", "turbo"})
+PAIRED_LANGUAGES = LANGUAGES | {
+    "de", "es", "fr", "it", "pt", "ja", "ko", "ru", "ar", "nl",
+    "sv", "no", "da", "fi", "pl", "tr", "vi", "th", "id", "hi",
+}
 # A role glued to the name in camel case: `TowerInstruct-7B` and `TowerBase-7B` are `tower`.
 GLUED_ROLE = re.compile(r"(?<=[a-z])(?=(?:Instruct|Base)(?:$|[-_]))")
 # A role written after a dot, as the name's other parts are: `dots.llm1.base`, `dots.llm1.inst`.
@@ -168,6 +185,30 @@ BEDROCK_PUBLISHER = re.compile(
 @lru_cache(maxsize=65536)
 def family_of(name: str) -> str:
     """The family key of a model name or id (pure; namespaces and `:variant` suffixes ignored)."""
+    return _family(name, keep_languages=False)
+
+
+@lru_cache(maxsize=65536)
+def family_with_language(name: str) -> str:
+    """The family key with the languages a name writes out (`LANGUAGE_NAMES`) kept as part of the
+    line's name, and the base a distillation names with them (`llama-3-chinese-8b-instruct-v2` →
+    `llama-3-chinese-v2`, `DeepSeek-R1-Distill-Qwen-14B-Japanese` →
+    `deepseek-r1-distill-qwen-japanese`); `family_of(name)` when it writes none. A language
+    paired with a size word (`base-multilingual`) stays a variant. Pure."""
+    if not writes_language(name):
+        return family_of(name)
+    return _family(name, keep_languages=True)
+
+
+WRITTEN_LANGUAGE = re.compile(rf"(?i)(?:^|[-_\s./])(?:{'|'.join(sorted(LANGUAGE_NAMES))})(?=$|[-_\s./])")
+
+
+def writes_language(name: str) -> bool:
+    """Whether a name writes a language out as one of its words (`LANGUAGE_NAMES`). Pure."""
+    return bool(WRITTEN_LANGUAGE.search(name))
+
+
+def _family(name: str, *, keep_languages: bool) -> str:
     own = name.rsplit("/", 1)[-1].split(":", 1)[0].lstrip("~")
     glued = GLUED_LINE.match(own)
     if glued:
@@ -240,6 +281,20 @@ def family_of(name: str) -> str:
             while index < len(tokens) and DATE_PARTS.match(tokens[index]):
                 index += 1
             continue
+        paired = kept and token in PAIRED_SIZES and following in PAIRED_LANGUAGES
+        if paired and all(_variant_or_version(word) for word in tokens[index + 2 :]):
+            index += 2  # a size word and a language: one checkpoint of a launch (`bge-small-en-v1.5`)
+            dropped = True
+            continue
+        if kept and keep_languages and token in LANGUAGE_NAMES:
+            kept.append(token)
+            index += 1
+            continue
+        sized_version = kept and SIZE.match(token) and re.fullmatch(r"[1-9]", following)
+        if sized_version and all(_variant_only(word) for word in tokens[index + 2 :]):
+            kept += [token, following]  # a sized model's own version: `sqlcoder-7b-2`, `XVERSE-65B-2`
+            index += 2
+            continue
         if len(kept) == 1 and ACTIVE_SIZE.match(token) and not dropped:
             kept.append(token)  # active parameters right after the brand name the line: `Hunyuan-A13B`
             index += 1
@@ -255,7 +310,7 @@ def family_of(name: str) -> str:
             index += 1  # a letter size last or before a version: `snowflake-arctic-embed-m-v1.5`
             dropped = True
             continue
-        if kept and kept[-1] == "distill" and token in AFTER_DISTILL:
+        if kept and kept[-1] == "distill" and token in AFTER_DISTILL and not keep_languages:
             index += 1
             continue
         if dropped and (token in AFTER_SIZE or PRE_RELEASE.match(token)):
@@ -264,13 +319,15 @@ def family_of(name: str) -> str:
         if dropped and _checkpoint_word(tokens, index, kept):
             index += 1
             continue
-        if BASE_LINE.match(token) and _ends_in_own_version(kept):
+        if (BASE_LINE.match(token) or token in ARCHITECTURE_BASES) and _ends_in_own_version(kept):
             rest = tokens[index + 1 : index + 4]
             sized = next((n for n, word in enumerate(rest) if SIZE.match(word)), None)
-            if sized is not None:
+            if sized is not None and BASE_LINE.match(token):
                 index += sized + 2  # the base and its words up to its size
                 dropped = True
                 continue
+            if all(_variant_only(word) or _plain_word(word) for word in tokens[index + 1 :]):
+                break  # the base named last, and words of its checkpoint: `bge-reranker-v2-minicpm-layerwise`
         kept.append(token)
         index += 1
     while len(kept) > 1 and kept[0] in NOISE_PREFIXES:
@@ -279,15 +336,16 @@ def family_of(name: str) -> str:
 
 
 # At most this many such words in a row qualify one checkpoint: `Lucie-7B-Instruct-human-data`,
-# `Pharia-1-LLM-7B-control-aligned`.
-CHECKPOINT_RUN = 2
+# `Pharia-1-LLM-7B-control-aligned`, the tuning data of `llm-jp-13b-instruct-full-jaster-dolly-oasst-v1.0`.
+CHECKPOINT_RUN = 4
 
 
 def _checkpoint_word(tokens: list[str], index: int, kept: list[str]) -> bool:
     """Whether `tokens[index]` starts a run of up to `CHECKPOINT_RUN` words after a dropped size
     (and roles) that only qualifies one checkpoint: no line words, and followed by nothing but
     roles, sizes, snapshots or formats (`Falcon-H1-1.5B-Deep-Instruct`,
-    `Teuken-7B-instruct-research-v0.4`, `Lucie-7B-Instruct-human-data`). The run's later words are
+    `Teuken-7B-instruct-research-v0.4`, `Lucie-7B-Instruct-human-data`), or after a role by the
+    line's version (`llm-jp-13b-instruct-full-jaster-dolly-oasst-v1.0`). The run's later words are
     read the same way in turn, as the size still precedes them. After a base line's name alone
     the words name the model (`l3.1-70b-hanami-x1`)."""
     if not kept or (len(kept) == 1 and (BASE_LINE.match(kept[0]) or ABBREVIATED_BASE.match(kept[0]))):
@@ -295,13 +353,15 @@ def _checkpoint_word(tokens: list[str], index: int, kept: list[str]) -> bool:
     run = index
     while run < len(tokens) and run - index < CHECKPOINT_RUN and _plain_word(tokens[run]):
         run += 1
-    if run == index or not all(_variant_only(word) for word in tokens[run:]):
+    if run == index or not all(_variant_or_version(word) for word in tokens[run:]):
         return False
     start = index
     while start > 0 and tokens[start - 1] != kept[-1]:
         if not (_variant_only(tokens[start - 1]) or _plain_word(tokens[start - 1])):
             break
         start -= 1
+    if not all(_variant_only(word) for word in tokens[run:]) and not any(ROLE.match(w) for w in tokens[start:index]):
+        return False  # words then a version right after the size name the model: `QwQ-32B-ArliAI-RpR-v1`
     return any(SIZE.match(word) for word in tokens[start:index])
 
 
@@ -352,6 +412,8 @@ def _without_base_prefix(tokens: list[str]) -> list[str]:
     index = 1
     if index < len(tokens) and OWN_VERSION.match(tokens[index]):
         index += 1
+    while index < len(tokens) and ROLE.match(tokens[index]):
+        index += 1  # the base's role before its size: `Llama-3-Instruct-8B-SimPO` is `simpo`
     if index >= len(tokens) or not SIZE.match(tokens[index]):
         return tokens
     index += 1
@@ -367,13 +429,28 @@ def _without_base_prefix(tokens: list[str]) -> list[str]:
 ABBREVIATED_BASE = re.compile(r"^l[1-4](\.\d)?$")
 
 
+# Architectures named as the base of a fine-tune after the model's own name, without a version
+# (`LaMini-Flan-T5-77M`, `LaMini-T5-61M`, `LaMini-GPT-124M`, `LaMini-Neo-125M`: one launch of
+# MBZUAI, April 2023), and the words written before some of them (`flan-t5`, `gpt-neo`).
+ARCHITECTURE_BASES = frozenset({"t5", "mt5", "gpt", "gpt2", "neo", "neox", "bloom", "opt", "pythia", "minicpm"})
+ARCHITECTURE_PREFIXES = frozenset({"flan", "gpt"})
+
+
 def without_trailing_base(family: str) -> str | None:
     """The family without the base line named last, with that line's version
     (`skywork-reward-llama-3.1`, `skywork-reward-gemma-2`, `remm-slerp-l2` → `skywork-reward`,
     `remm-slerp`), when at least two words of the model's own name stay; None otherwise
-    (`eva-qwen2.5` keeps its base: one word alone does not name the launch). Pure."""
+    (`eva-qwen2.5` keeps its base: one word alone does not name the launch). A base architecture
+    without a version (`ARCHITECTURE_BASES`: `lamini-flan-t5`, `lamini-gpt` → `lamini`) leaves
+    one word enough, as no version of a base tells such launches apart; an architecture's own
+    names (`gpt-neo`, `gpt-neox`, `flan-t5`) are no stem and base, and a language alone names no
+    launch (`japanese-gpt2` beside `japanese-gpt-neox`). Pure."""
     words = family.split("-")
     end = len(words)
+    if end > 1 and words[-1] in ARCHITECTURE_BASES:
+        end -= 2 if end > 2 and words[-2] in ARCHITECTURE_PREFIXES else 1
+        stem = words[:end]  # not an architecture's own name (`gpt-neo`, `flan-t5`) nor a language
+        return None if stem[-1] in ARCHITECTURE_BASES | ARCHITECTURE_PREFIXES | LANGUAGES else "-".join(stem)
     if end > 1 and OWN_VERSION.match(words[-1]) and BASE_LINE.match(words[-2]) and not re.search(r"\d", words[-2]):
         end -= 1  # `-llama-3.1`: the version written apart from the base's name
     if end < 2 or not (BASE_LINE.match(words[end - 1]) or ABBREVIATED_BASE.match(words[end - 1])):
