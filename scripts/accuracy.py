@@ -314,9 +314,18 @@ def evaluate_second(name: str, labels: list[dict[str, str]], dating: str = "list
         second_set_row(index, label, row_date(index, label, dating, listed, created))
         for index, label in enumerate(labels)
     ]
-    scores = SetScores(name=name, rows=len(labels))
-    scores.dated = sum(1 for row in rows if row["date"])
     families, derived, tiers = classify_rows(rows, labels, rules, org_vendors)
+    scores = score_set(name, labels, families, derived, tiers)
+    scores.dated = sum(1 for row in rows if row["date"])
+    return scores
+
+
+def score_set(
+    name: str, labels: list[dict[str, str]], families: list[str | None], derived: list[bool], tiers: list[str | None]
+) -> SetScores:
+    """The figures of labelled rows (the second set's columns) given, per row, the family, the
+    derivative flag and the tier a classification gave them."""
+    scores = SetScores(name=name, rows=len(labels))
     scores.precision, scores.recall, scores.f1 = pairwise_scores(
         [(lbl["vendor"], lbl["expected_family"]) for lbl in labels],
         [(lbl["vendor"], families[i]) for i, lbl in enumerate(labels)],

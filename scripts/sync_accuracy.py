@@ -40,8 +40,9 @@ from accuracy import (
     halves,
     hub_created,
     listed_dates,
-    pairwise_scores,
+    print_second,
     row_date,
+    score_set,
 )
 from relwatch.classify import weights_evidence
 from relwatch.models import Openness
@@ -268,56 +269,15 @@ def score(name: str, labels: list[dict[str, str]], dating: str, folder: Path, mi
     """Print one set's figures (and, for a tuning set, its misses) through the real command."""
     found = synced(labels, dating, folder)
     got = [found_for(found, label) for label in labels]
-    families = [family for family, _, _ in got]
-    precision, recall, f1 = pairwise_scores(
-        [(label["vendor"], label["expected_family"]) for label in labels],
-        [(label["vendor"], family) for label, family in zip(labels, families, strict=True)],
+    file, _, half = name.partition(" ")
+    scores = score_set(
+        half or "whole set",
+        labels,
+        [family for family, _, _ in got],
+        [derived is not None for _, derived, _ in got],
+        [tier for _, _, tier in got],
     )
-    rows = len(labels)
-    family_hits = sum(1 for label, family in zip(labels, families, strict=True) if family == label["expected_family"])
-    tier_hits = sum(1 for label, (_, _, tier) in zip(labels, got, strict=True) if tier == label["expected_tier"])
-    derivative_hits = sum(
-        1
-        for label, (_, derived, _) in zip(labels, got, strict=True)
-        if (derived is not None) == (label["derivative"] == "yes")
-    )
-    position = {label["id"].lower(): i for i, label in enumerate(labels)}
-    joinable = [
-        (i, position[label["same_release_as"].lower()])
-        for i, label in enumerate(labels)
-        if label["same_release_as"] and label["same_release_as"].lower() in position
-    ]
-    joins = sum(1 for i, j in joinable if families[i] is not None and families[i] == families[j])
-    variants = [i for i, label in enumerate(labels) if label["variant"] == "yes"]
-    alone = sum(
-        1
-        for i in variants
-        if families[i]
-        not in {
-            families[j]
-            for j, other in enumerate(labels)
-            if j != i and other["vendor"] == labels[i]["vendor"] and other["variant"] == "no"
-        }
-    )
-    vendors = len({label["vendor"] for label in labels})
-    print(f"\n== {name}: {rows} rows, {vendors} vendors, dating {dating} (real `relwatch sync`)")
-    print(f"grouping P/R/F1:       {precision:.3f} / {recall:.3f} / {f1:.3f}")
-    print(f"family (exact key):    {family_hits / rows:.1%}  ({family_hits}/{rows})")
-    print(f"tier:                  {tier_hits / rows:.1%}  ({tier_hits}/{rows})")
-    print(f"derivative flag:       {derivative_hits / rows:.1%}  ({derivative_hits}/{rows})")
-    print(f"hub↔catalogue joins:   {joins} of {len(joinable)}")
-    print(f"variant releases:      {alone} of {len(variants)} quantised/format copies")
-    if name in HELD_OUT:
-        return
-    for label, (family, derived, tier) in list(zip(labels, got, strict=True)):
-        wrong = [
-            f"family {label['expected_family']} → {family}" if family != label["expected_family"] else "",
-            f"tier {label['expected_tier']} → {tier}" if tier != label["expected_tier"] else "",
-            f"derivative {label['derivative']}" if (derived is not None) != (label["derivative"] == "yes") else "",
-        ]
-        if any(wrong) and misses > 0:
-            misses -= 1
-            print(f"  {label['id']}: {'; '.join(w for w in wrong if w)}")
+    print_second(scores, 0 if name in HELD_OUT else misses, f"{file} through `relwatch sync`, dating {dating}")
 
 
 def labelled_sets(names: list[str]) -> list[tuple[str, list[dict[str, str]]]]:
