@@ -125,3 +125,28 @@ def test_dated_runs_co_release_within_days_and_never_across_months():
     assert undated.dated == 0 and apart.dated == one_day.dated == undated.rows
     assert apart.recall <= undated.recall and apart.precision >= 0.99
     assert one_day.recall > undated.recall and one_day.precision >= 0.99
+
+
+def test_a_real_sync_labels_the_rows_as_the_in_process_measure(tmp_path):
+    """`scripts/sync_accuracy.py` serves the fourth set from a loopback hub and catalogue to the real
+    `relwatch sync` and reads the database: every family, derivative flag and tier is the one the
+    in-process measure gives (the catalogue's `:free` variants read as offers of their base)."""
+    from accuracy import evaluate_second, fourth_set
+    from sync_accuracy import found_for, score_set, synced
+
+    labels = fourth_set()
+    found = synced(labels, "listed", tmp_path)
+    got = [found_for(found, label) for label in labels]
+    through_sync = score_set(
+        "whole set",
+        labels,
+        [family for family, _, _ in got],
+        [derived is not None for _, derived, _ in got],
+        [tier for _, _, tier in got],
+    )
+    in_process = evaluate_second("whole set", labels)
+    assert through_sync.family_misses == in_process.family_misses
+    assert through_sync.derivative_miss_ids == in_process.derivative_miss_ids
+    assert through_sync.tier_miss_ids == in_process.tier_miss_ids
+    assert (through_sync.precision, through_sync.recall) == (in_process.precision, in_process.recall)
+    assert through_sync.joins == in_process.joins == 3
