@@ -3,18 +3,18 @@
     python scripts/accuracy.py [--misses N] [--held-out-misses] [--dated]
 
 Reads the hand-labelled sets in tests/data (real model ids; see ORIGINS.md, ORIGINS_2.md,
-ORIGINS_3.md, ORIGINS_4.md and ORIGINS_5.md beside them), labels each row with the same functions a sync uses,
+ORIGINS_3.md to ORIGINS_6.md beside them), labels each row with the same functions a sync uses,
 and prints the accuracy of families (exact key), of the grouping (pairwise precision, recall and
 F1: two rows that share a family should share one after classification, and only those), of
-tiers, of derivative detection, and the misses. The second to fifth sets are also scored
+tiers, of derivative detection, and the misses. The second to sixth sets are also scored
 for cross-source joins (a catalogue entry in the same release as the hub repository it names) and
 for quantised or format copies left as releases of their own.
 
 Tuning sets: the first set, the second set's tune half (organisations alternate by name), the
 third set (labelled_models_3.csv) and the fourth (labelled_models_4.csv), each held out when
-written and tuned on since, and the fifth set's tune half (split as the second is). Held-out: the
-second and fifth sets' other halves; their misses are listed only with `--held-out-misses`, so
-that reading the figures does not mean reading the rows.
+written and tuned on since, and the fifth and sixth sets' tune halves (split as the second is).
+Held-out: the second, fifth and sixth sets' other halves; their misses are listed only with
+`--held-out-misses`, so that reading the figures does not mean reading the rows.
 
 `--dated` prints the grouping of every set under four ways of dating the rows
 (`DATINGS`): co-release grouping and the split of sizes launched apart read dates, and the sets
@@ -52,6 +52,7 @@ LABELS_2 = DATA / "labelled_models_2.csv"
 LABELS_3 = DATA / "labelled_models_3.csv"
 LABELS_4 = DATA / "labelled_models_4.csv"
 LABELS_5 = DATA / "labelled_models_5.csv"
+LABELS_6 = DATA / "labelled_models_6.csv"
 
 
 @dataclass
@@ -186,7 +187,7 @@ class SetScores:
 
 
 def halves(path: Path = LABELS_2) -> dict[str, list[dict[str, str]]]:
-    """The second set (or the fifth) split by organisation: sorted vendor keys alternate tune, held-out."""
+    """The second set (or the fifth or sixth) split by organisation: sorted vendor keys alternate tune, held-out."""
     with path.open(encoding="utf-8", newline="") as handle:
         labels = list(csv.DictReader(handle))
     vendors = sorted({label["vendor"] for label in labels})
@@ -446,16 +447,18 @@ def main() -> int:
     print_second(evaluate_second("tune (whole set)", third_set()), args.misses, LABELS_3.name)
     print_second(evaluate_second("tune (whole set)", fourth_set()), args.misses, LABELS_4.name)
     print_second(evaluate_second("held-out", second["held-out"]), held_out_misses)
-    fifth = halves(LABELS_5)
-    print_second(evaluate_second("tune", fifth["tune"]), args.misses, LABELS_5.name)
-    print_second(evaluate_second("held-out", fifth["held-out"]), held_out_misses, LABELS_5.name)
+    for path in (LABELS_5, LABELS_6):
+        split = halves(path)
+        print_second(evaluate_second("tune", split["tune"]), args.misses, path.name)
+        print_second(evaluate_second("held-out", split["held-out"]), held_out_misses, path.name)
     return 0
 
 
 def print_dated() -> None:
     """Grouping figures of each set under each of `DATINGS` (grammar and evidence, no overrides)."""
-    fifth = [(f"set 5 {half}", rows) for half, rows in halves(LABELS_5).items()]
-    sets = [("set 1", first_set()), *halves().items(), ("set 3", third_set()), ("set 4", fourth_set()), *fifth]
+    later = [(f"set {n} {half}", rows) for n, path in ((5, LABELS_5), (6, LABELS_6))
+             for half, rows in halves(path).items()]
+    sets = [("set 1", first_set()), *halves().items(), ("set 3", third_set()), ("set 4", fourth_set()), *later]
     print(f"{'set':14} {'dating':13} {'dated rows':>10}  grouping P / R / F1")
     for name, labels in sets:
         for dating in DATINGS:

@@ -4,9 +4,8 @@ the database the sync wrote.
 
     python scripts/sync_accuracy.py [SET …] [--dating listed|one-day|months-apart] [--misses N] [--keep DIR]
 
-`SET` is a labelled file in tests/data (default: the second to last one; `labelled_models_2.csv`
-and `labelled_models_5.csv` are split into tune and held-out halves as `scripts/accuracy.py`
-splits the second set). Each set's vendors
+`SET` is a labelled file in tests/data (default: the second to last one; the second, fifth and
+sixth sets are split into tune and held-out halves as `scripts/accuracy.py` splits them). Each set's vendors
 get a fresh sources.toml of their own (one `huggingface` source per organisation, one `openrouter`
 source per catalogue author, nothing else: the grammar and the sources' evidence, no family
 overrides). The hub serves each repository as a real listing item (licence and base-model tags,
@@ -49,7 +48,8 @@ from relwatch.models import Openness
 
 PAGE_SIZE = 50
 DATINGS = ("listed", "one-day", "months-apart")
-SPLIT = ("labelled_models_2.csv", "labelled_models_5.csv")  # split by organisation into tune and held-out halves
+# split by organisation into tune and held-out halves
+SPLIT = ("labelled_models_2.csv", "labelled_models_5.csv", "labelled_models_6.csv")
 HELD_OUT = {f"{name} held-out" for name in SPLIT}
 Result = tuple[str | None, str | None, str | None]  # family, derivative-of vendor, tier
 UNKNOWN_CREATED = "2022-03-02T23:29:04.000Z"  # the Hub's placeholder: the repository is undated
@@ -281,7 +281,7 @@ def score(name: str, labels: list[dict[str, str]], dating: str, folder: Path, mi
 
 
 def labelled_sets(names: list[str]) -> list[tuple[str, list[dict[str, str]]]]:
-    """(name, rows) of each named file in tests/data; the second and fifth sets as their two halves."""
+    """(name, rows) of each named file in tests/data; the split sets (`SPLIT`) as their two halves."""
     chosen = names or sorted(p.name for p in DATA.glob("labelled_models_*.csv"))
     sets: list[tuple[str, list[dict[str, str]]]] = []
     for name in chosen:
