@@ -134,3 +134,155 @@ def test_feed_dated_only_by_dc_date_or_atom_updated(tmp_path, env, loopback, dat
     line = sync_feed(tmp_path, env, loopback, body, "application/atom+xml")
     assert (line["status"], line["new"], line["skipped"]) == ("ok", 1, 0), line
     assert stored(tmp_path, "date")[0][0] == "gemini-3-pro@2025-07-15"
+
+
+# -- release-notes pages: date headings, tables and charsets --------------------------------
+
+QWEN = r"qwen[0-9a-z.\-]*"
+
+
+def sync_page(tmp_path: Any, env: Any, loopback: Any, body: bytes | str, content_type: str, path: str = "/notes"):
+    """Serve `body` as a vendor's release-notes page and sync it as a `changelog` source."""
+    Pages(loopback).serve(path, body.encode() if isinstance(body, str) else body, content_type)
+    source = {"kind": "changelog", "url": f"https://docs.example{path}", "models": QWEN, "base_url": loopback.url}
+    return sync_source(tmp_path, env, "alibaba", source)
+
+
+def html_page(body: str, head: str = "") -> str:
+    return (
+        f"<!DOCTYPE html><html><head>{head}<title>Release notes</title></head><body><main>{body}</main></body></html>"
+    )
+
+
+MARKDOWN = "text/markdown; charset=utf-8"
+HTML = "text/html; charset=utf-8"
+
+
+@pytest.mark.parametrize(
+    ("page", "content_type", "expected"),
+    [
+        ("# Notes\n\n### 2025-06-03\n\n- qwen3-max is available\n", MARKDOWN, ["qwen3-max@2025-06-03"]),
+        ("# Notes\n\n**June 2025**\n\nWe launched qwen3-max.\n", MARKDOWN, ["qwen3-max@2025-06"]),
+        ("# Notes\n\n## 2025/06/03\n\n- qwen3-max is available\n", MARKDOWN, ["qwen3-max@2025-06-03"]),
+        ("# Notes\n\n## 2025/6/3\n\n- qwen3-max is available\n", MARKDOWN, ["qwen3-max@2025-06-03"]),
+        ("# Notes\n\n## 2025.06.03\n\n- qwen3-max is available\n", MARKDOWN, ["qwen3-max@2025-06-03"]),
+        ("# Notes\n\n## 03.06.2025\n\n- qwen3-max ist verfügbar\n", MARKDOWN, ["qwen3-max@2025-06-03"]),
+        ("# Notes\n\n## [2025-06-03](#2025-06-03)\n\n- qwen3-max\n", MARKDOWN, ["qwen3-max@2025-06-03"]),
+        ("# Notes\n\n## Tuesday, June 3, 2025\n\n- qwen3-max\n", MARKDOWN, ["qwen3-max@2025-06-03"]),
+        ("# Notes\n\n## Date: 2025-06-03\n\n- qwen3-max\n", MARKDOWN, ["qwen3-max@2025-06-03"]),
+        ("# 更新日志\n\n## ２０２５－０６－０３\n\n- qwen3-max 上线\n", MARKDOWN, ["qwen3-max@2025-06-03"]),
+        ("# 更新日志\n\n## 2025年\n\n### 6月3日\n\n- qwen3-max 上线\n\n### 5月1日\n\n- qwen3 开源\n", MARKDOWN,
+         ["qwen3-max@2025-06-03", "qwen3@2025-05-01"]),
+        (html_page('<h2>Qwen3-Max <time datetime="2025-06-03">June 3</time></h2><p>qwen3-max is out.</p>'), HTML,
+         ["qwen3-max@2025-06-03"]),
+        (html_page('<h2><time datetime="2025-06-03T08:00:00Z">Jun 3</time></h2><p>qwen3-max is out.</p>'), HTML,
+         ["qwen3-max@2025-06-03"]),
+        (html_page('<article><h2>New models</h2><time datetime="2025-06-03">Jun 3</time><p>qwen3-max is out.</p>'
+                   '</article><p>Last updated <time datetime="2025-07-01">July 1</time></p>'), HTML,
+         ["qwen3-max@2025-06-03"]),
+        (html_page("<dl><dt>2025-06-03</dt><dd>qwen3-max is out.</dd><dt>May 1, 2025</dt><dd>qwen3.</dd></dl>"), HTML,
+         ["qwen3-max@2025-06-03", "qwen3@2025-05-01"]),
+        (html_page("<p><strong>June 2025</strong></p><p>qwen3-max is out.</p>"), HTML, ["qwen3-max@2025-06"]),
+        (html_page("<h2>June&nbsp;3,&nbsp;2025</h2><p>qwen3-max is out.</p>"), HTML, ["qwen3-max@2025-06-03"]),
+        (html_page("<h2>2025年</h2><h3>6月3日</h3><p>qwen3-max 上线。</p><h3>5月1日</h3><p>qwen3 开源。</p>"), HTML,
+         ["qwen3-max@2025-06-03", "qwen3@2025-05-01"]),
+        (html_page("<h2>2025年6月3日（火）</h2><p>qwen3-max をリリースしました。</p>"), HTML, ["qwen3-max@2025-06-03"]),
+    ],
+    ids=[
+        "md-h3-iso", "md-bold-month", "md-slashes", "md-slashes-short", "md-dots", "md-dots-day-first",
+        "md-linked-heading", "md-weekday", "md-labelled", "md-full-width", "md-yearless-under-year",
+        "html-h2-time", "html-h2-time-only", "html-time-after-title", "html-dl", "html-strong-month", "html-nbsp",
+        "html-yearless-h3", "html-ja-weekday",
+    ],
+)  # fmt: skip
+def test_release_notes_dated_in_other_layouts(tmp_path, env, loopback, page, content_type, expected):
+    line = sync_page(tmp_path, env, loopback, page, content_type)
+    assert (line["status"], line["exit"]) == ("ok", 0), line
+    assert [row[0] for row in stored(tmp_path)] == sorted(expected)
+
+
+def table_page(header: list[str], rows: list[list[str]], heading: str = "") -> str:
+    cells = "".join(f"<th>{h}</th>" for h in header)
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
+    return html_page(f"{heading}<table><thead><tr>{cells}</tr></thead><tbody>{body}</tbody></table>")
+
+
+@pytest.mark.parametrize(
+    ("page", "expected"),
+    [
+        (table_page(["模型名称", "更新时间", "说明"], [["qwen3-max", "6月3日", "新增"]], "<h2>2025年</h2>"),
+         ["qwen3-max@2025-06-03"]),
+        (table_page(["模型", "日期"], [["qwen3-max", "2025-06-03"], ["qwen3", "2025/5/1"]]),
+         ["qwen3-max@2025-06-03", "qwen3@2025-05-01"]),
+        (table_page(["模型", "更新日期"], [["qwen3-max", "2025年6月3日"]]), ["qwen3-max@2025-06-03"]),
+        (table_page(["モデル", "リリース日"], [["qwen3-max", "2025年6月3日"]]), ["qwen3-max@2025-06-03"]),
+        (table_page(["モデル名", "公開日"], [["qwen3-max", "2025/06/03"]]), ["qwen3-max@2025-06-03"]),
+        (table_page(["Model", "Date"], [["qwen3-max", "2025-06-03"]]), ["qwen3-max@2025-06-03"]),
+        (table_page(["Model", "Launch date"], [["qwen3-max", "June 3, 2025"]]), ["qwen3-max@2025-06-03"]),
+        (table_page(["模型", "发布时间"], [["qwen3-max", "２０２５－０６－０３"]]), ["qwen3-max@2025-06-03"]),
+        (table_page(["Model", "Shutdown date", "Release date"], [["qwen2", "2026-01-01", "2024-06-07"]]),
+         ["qwen2@2024-06-07"]),
+    ],
+    ids=[
+        "zh-update-time-yearless", "zh-date", "zh-update-date", "ja-release-day", "ja-publish-day", "en-date",
+        "en-launch-date", "zh-full-width", "en-release-beats-shutdown",
+    ],
+)  # fmt: skip
+def test_release_tables_with_other_date_columns(tmp_path, env, loopback, page, expected):
+    line = sync_page(tmp_path, env, loopback, page, HTML)
+    assert (line["status"], line["exit"]) == ("ok", 0), line
+    assert [row[0] for row in stored(tmp_path)] == sorted(expected)
+
+
+def test_a_table_dated_only_by_shutdown_is_no_release_table(tmp_path, env, loopback):
+    page = table_page(["Model", "Shutdown date"], [["qwen2", "2026-01-01"]])
+    line = sync_page(tmp_path, env, loopback, page, HTML)
+    assert line["status"] == "failed" and "no dated sections found" in line["error"], line
+
+
+ZH_PAGE = html_page("<h2>2025年6月3日</h2><p>通义千问 qwen3-max 模型正式发布，欢迎使用。性能大幅提升。</p>")
+TW_PAGE = html_page("<h2>2025年6月3日</h2><p>通義千問 qwen3-max 模型正式發布，歡迎使用。效能大幅提升。</p>")
+JA_PAGE = html_page(
+    "<h2>2025年6月3日</h2><p>新しいモデル qwen3-max をリリースしました。日本語の性能が向上しました。</p>"
+)
+KO_PAGE = html_page(
+    "<h2>2025년 6월 3일</h2><p>새로운 모델 qwen3-max 을 출시했습니다. 한국어 성능이 향상되었습니다.</p>"
+)
+
+
+@pytest.mark.parametrize(
+    ("page", "charset"),
+    [(ZH_PAGE, "gbk"), (TW_PAGE, "big5"), (JA_PAGE, "shift_jis"), (JA_PAGE, "euc_jp"), (KO_PAGE, "euc_kr")],
+)
+def test_legacy_charsets_named_nowhere_are_sniffed(tmp_path, env, loopback, page, charset):
+    line = sync_page(tmp_path, env, loopback, page.encode(charset), "text/html")
+    assert (line["status"], line["exit"]) == ("ok", 0), line
+    assert stored(tmp_path, "extra")[0][0] == "qwen3-max@2025-06-03"
+    excerpt = json.loads(stored(tmp_path, "extra")[0][1])["excerpt"]
+    assert excerpt in page
+
+
+@pytest.mark.parametrize(
+    ("meta", "header", "charset"),
+    [
+        ('<meta charset="utf-8">', "text/html", "gbk"),  # a template's meta, a page saved in GBK
+        ('<meta charset="gbk">', "text/html", "utf-8"),  # a page converted to UTF-8, its meta left behind
+        ('<meta charset="gbk">', "text/html; charset=utf-8", "gbk"),  # the server's default contradicts the page
+        ('<meta charset="gbk">', "text/html; charset=iso-8859-1", "gbk"),
+        ('<meta charset="utf-8">', "text/html; charset=gbk", "utf-8"),
+    ],
+)
+def test_a_meta_charset_that_contradicts_the_header_or_the_bytes(tmp_path, env, loopback, meta, header, charset):
+    page = html_page("<h2>2025年6月3日</h2><p>通义千问 qwen3-max 模型正式发布。</p>", head=meta)
+    line = sync_page(tmp_path, env, loopback, page.encode(charset), header)
+    assert (line["status"], line["exit"]) == ("ok", 0), line
+    assert json.loads(stored(tmp_path, "extra")[0][1])["excerpt"] == "通义千问 qwen3-max 模型正式发布。"
+
+
+def test_a_latin_1_page_stays_latin_1(tmp_path, env, loopback):
+    page = html_page("<h2>3 juin 2025</h2><p>Le modèle qwen3-max est arrivé à Paris, très rapide.</p>")
+    line = sync_page(tmp_path, env, loopback, page.encode("iso-8859-1"), "text/html; charset=iso-8859-1")
+    assert (line["status"], line["exit"]) == ("ok", 0), line
+    assert (
+        json.loads(stored(tmp_path, "extra")[0][1])["excerpt"] == "Le modèle qwen3-max est arrivé à Paris, très rapide."
+    )

@@ -145,6 +145,16 @@ _LOCAL_MONTHS = {
     "dec": ("dezember", "dez", "décembre", "decembre", "déc", "diciembre", "dic", "dicembre", "dezembro"),
 }
 _MONTH_WORD = {word: english for english, words in _LOCAL_MONTHS.items() for word in words}
+_ENGLISH_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_ENGLISH_MONTH_NAMES = (
+    "january", "february", "march", "april", "may", "june",
+    "july", "august", "september", "october", "november", "december",
+)  # fmt: skip
+_MONTH_NUMBERS = {
+    **{word: _ENGLISH_MONTHS.index(english) + 1 for word, english in _MONTH_WORD.items()},
+    **{name: number for number, full in enumerate(_ENGLISH_MONTH_NAMES, 1) for name in (full, full[:3])},
+    "sept": 9,
+}
 _LOCAL_MONTH = re.compile(
     r"(?<![^\W\d_])(" + "|".join(sorted(_MONTH_WORD, key=len, reverse=True)) + r")(?![^\W\d_])\.?", re.IGNORECASE
 )
@@ -158,9 +168,14 @@ _CJK_WEEKDAY = re.compile(
     r"\(\s*[月火水木金土日一二三四五六天월화수목금토일]\s*\)|(?:星期|礼拜|[周週])[一二三四五六日天]|[월화수목금토일]요일"
 )
 _OF = re.compile(r"(?<=[\d\s])de(?=\s)", re.IGNORECASE)
-_ENGLISH_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 # Two far-apart defaults: a date part that dateutil fills from them was not in the text.
 _DEFAULTS = (datetime(2000, 1, 1), datetime(2001, 2, 2))
+
+
+def month_number(word: str) -> int | None:
+    """1-12 for a month name or its abbreviation in English, German, French, Spanish, Italian or
+    Portuguese (`June`, `Jun`, `Sept`, `juin`, `Juli`, `Mär`, `déc`; any case), else None."""
+    return _MONTH_NUMBERS.get(word.lower())
 
 
 def _parse_loosely(text: str, zones: Mapping[str, int] | None = None) -> datetime | None:

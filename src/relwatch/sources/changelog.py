@@ -25,13 +25,16 @@ changed); a page whose sections name no model is not.
 
 from __future__ import annotations
 
+import codecs
 import re
+import unicodedata
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from relwatch.dates import month_number
 from relwatch.errors import SourceError
 from relwatch.kinds import ChangelogOptions, options_as
 from relwatch.models import Artifact, DateKind, Openness
@@ -61,29 +64,37 @@ TEXT_TYPES = {"text/plain", "text/markdown", "text/x-markdown"}
 HTML_TYPES = {"text/html", "application/xhtml+xml"}
 TEXT_SUFFIXES = (".md", ".txt", ".markdown")
 
-MONTH_NAMES = (
-    "january", "february", "march", "april", "may", "june",
-    "july", "august", "september", "october", "november", "december",
-)  # fmt: skip
-MONTHS = {name: number for number, month in enumerate(MONTH_NAMES, start=1) for name in (month, month[:3])}
-MONTHS["sept"] = 9
-_MONTH = r"(?P<month>[a-z]{3,9})\.?"
+_MONTH = r"(?<![^\W\d_])(?P<month>[^\W\d_]{3,10})\.?"  # a month name in any of the languages `month_number` reads
 _ORDINAL = r"(?:st|nd|rd|th)?"
+_OF = r"(?:\s+de)?"  # `3 de junio de 2025`
 DAY_FORMS = (
     re.compile(rf"{_MONTH}\s+(?P<day>\d{{1,2}}){_ORDINAL},?\s+(?P<year>\d{{4}})", re.IGNORECASE),
-    re.compile(rf"(?P<day>\d{{1,2}}){_ORDINAL}\s+{_MONTH},?\s+(?P<year>\d{{4}})", re.IGNORECASE),
-    re.compile(r"(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})"),
-    re.compile(r"(?P<year>\d{4})\s*年\s*(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*[日号]"),
+    re.compile(rf"(?P<day>\d{{1,2}})(?:{_ORDINAL}|\.){_OF}\s+{_MONTH},?{_OF}\s+(?P<year>\d{{4}})", re.IGNORECASE),
+    re.compile(r"(?P<year>\d{4})(?P<sep>[-/.])(?P<month>\d{1,2})(?P=sep)(?P<day>\d{1,2})"),
+    re.compile(r"(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>\d{4})"),  # `03.06.2025`, day first
+    re.compile(r"(?P<year>\d{4})\s*[年년]\s*(?P<month>\d{1,2})\s*[月월]\s*(?P<day>\d{1,2})\s*[日号일]"),
 )
 # Whole-text dates of a month only (`## April 2025`, `2025年4月`, `2025-06`): sections and table
 # cells dated by month keep month precision, `YYYY-MM`, as models.dev dates do.
 MONTH_FORMS = (
-    re.compile(rf"{_MONTH},?\s+(?P<year>\d{{4}})", re.IGNORECASE),
-    re.compile(r"(?P<year>\d{4})-(?P<month>\d{1,2})"),
-    re.compile(r"(?P<year>\d{4})\s*年\s*(?P<month>\d{1,2})\s*月(?:份)?"),
+    re.compile(rf"{_MONTH},?{_OF}\s+(?P<year>\d{{4}})", re.IGNORECASE),
+    re.compile(r"(?P<year>\d{4})[-/](?P<month>\d{1,2})"),
+    re.compile(r"(?P<year>\d{4})\s*[年년]\s*(?P<month>\d{1,2})\s*[月월](?:份)?"),
 )
-# `12月26日` in a table under a year heading (`## 2025年`): the year comes from the heading.
-YEARLESS_DAY = re.compile(r"(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*[日号]")
+# A day without its year (`12月26日`, `June 3`, `3 June`) under a heading that names the year
+# (`## 2025年`, `## 2025`): the year comes from that heading.
+YEARLESS_DAY = (
+    re.compile(r"(?P<month>\d{1,2})\s*[月월]\s*(?P<day>\d{1,2})\s*[日号일]"),
+    re.compile(rf"{_MONTH}\s+(?P<day>\d{{1,2}}){_ORDINAL}", re.IGNORECASE),
+    re.compile(rf"(?P<day>\d{{1,2}})(?:{_ORDINAL}|\.){_OF}\s+{_MONTH}", re.IGNORECASE),
+)
+# What may stand around a date in a date heading: a weekday before it (`Tuesday, June 3, 2025`),
+# a label ending in a colon (`Date:`, `更新日期：`), a CJK weekday after it (`（火）`, `星期二`).
+LEADING_WEEKDAY = re.compile(r"^[^\W\d_]{2,12}\.?,\s*")
+LEADING_LABEL = re.compile(r"^[^:\d]{1,24}:\s*")
+TRAILING_WEEKDAY = re.compile(
+    r"\s*(?:\(\s*[月火水木金土日一二三四五六天월화수목금토일]\s*\)|(?:星期|礼拜|[周週])[一二三四五六日天]|[월화수목금토일]요일)$"
+)
 HEADING_YEAR = re.compile(r"(?<!\d)(?P<year>(?:19|20)\d{2})(?!\d)")
 # Characters that vendors' pages scatter through text and that mean nothing: zero-width spaces and
 # joiners, the byte-order mark, soft hyphens; non-breaking spaces read as spaces.
@@ -100,10 +111,17 @@ INVISIBLE = str.maketrans(
         "\u3000": " ",
     }
 )
-# Release-table date columns: English headers say "release"; Chinese product-update tables say
-# 发布时间 / 发布日期 (release time / date) or 上线时间 (launch time).
-RELEASE_HEADERS = ("release", "发布时间", "发布日期", "上线时间", "上线日期")
-MODEL_HEADERS = ("model", "模型")
+# Release-table date columns, best first: a header that names a release or launch (English
+# "release" / "launch"; Chinese 发布时间 / 发布日期 / 上线时间; Japanese リリース / 公開 / 発表;
+# Korean 출시), else one that names an update (Chinese product-update tables: 更新时间 / 更新日期;
+# Japanese 更新日), else a header that is only "date" (日期, 时间, 日付, 날짜). A table whose
+# only date column names something else ("Shutdown date") is no release table.
+RELEASE_HEADERS = (
+    ("release", "launch", "发布时间", "发布日期", "上线时间", "上线日期", "リリース", "公開", "発表", "출시"),
+    ("更新时间", "更新日期", "更新日"),
+)
+DATE_HEADERS = ("date", "日期", "时间", "時間", "日付", "날짜")
+MODEL_HEADERS = ("model", "模型", "モデル", "모델")
 MARKUP = "#*_:： \t"  # heading marks, bold/italic marks and a trailing colon around a date line
 
 HEADING_TAGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
@@ -220,9 +238,10 @@ def is_text(content_type: str, url: str) -> bool:
 
 
 def parse_day(text: str, year: str | None = None) -> str | None:
-    """`YYYY-MM-DD`, or `YYYY-MM` for a month, if the whole of `text` (markup and invisible
-    characters aside) is a date in a form release notes use; `year` completes `12月26日`."""
-    cleaned = " ".join(text.translate(INVISIBLE).split()).strip(MARKUP)
+    """`YYYY-MM-DD`, or `YYYY-MM` for a month, if the whole of `text` is a date in a form release
+    notes use (see `date_text` for what may stand around it); `year` completes a day written
+    without one (`12月26日`, `June 3`)."""
+    cleaned = date_text(text)
     for form in DAY_FORMS:
         match = form.fullmatch(cleaned)
         if match:
@@ -231,13 +250,27 @@ def parse_day(text: str, year: str | None = None) -> str | None:
         match = form.fullmatch(cleaned)
         if match:
             return _month(match)
-    match = YEARLESS_DAY.fullmatch(cleaned) if year else None
-    if match:
-        try:
-            return date(int(year or 0), int(match["month"]), int(match["day"])).isoformat()
-        except ValueError:
-            return None
+    for form in YEARLESS_DAY if year else ():
+        match = form.fullmatch(cleaned)
+        if match:
+            month = _month_of(match)
+            try:
+                return date(int(year or 0), month or 0, int(match["day"])).isoformat()
+            except ValueError:
+                return None
     return None
+
+
+def date_text(text: str) -> str:
+    """`text` as a date to read: Markdown links, heading and bold marks, invisible characters and
+    extra spaces gone, full-width digits and signs made ASCII (NFKC), and a leading weekday
+    (`Tuesday,`), a leading label (`Date:`, `更新日期：`) or a CJK weekday after it (`（火）`) left out."""
+    cleaned = " ".join(MD_LINK.sub(r"\1", text).translate(INVISIBLE).split())
+    cleaned = unicodedata.normalize("NFKC", cleaned).strip(MARKUP)
+    weekday = LEADING_WEEKDAY.match(cleaned)
+    if weekday and month_number(weekday[0].rstrip(", .")) is None:
+        cleaned = cleaned[weekday.end() :]
+    return TRAILING_WEEKDAY.sub("", LEADING_LABEL.sub("", cleaned)).strip(MARKUP)
 
 
 def heading_year(heading: str | None) -> str | None:
@@ -257,17 +290,19 @@ def find_day(text: str) -> str | None:
     return None
 
 
+def _month_of(match: re.Match[str]) -> int | None:
+    text = match["month"]
+    month = int(text) if text.isdigit() else month_number(text)
+    return month if month is not None and 1 <= month <= 12 else None
+
+
 def _month(match: re.Match[str]) -> str | None:
-    month_text = match["month"].lower()
-    month = int(month_text) if month_text.isdigit() else MONTHS.get(month_text)
-    if month is None or not 1 <= month <= 12:
-        return None
-    return f"{int(match['year']):04d}-{month:02d}"
+    month = _month_of(match)
+    return None if month is None else f"{int(match['year']):04d}-{month:02d}"
 
 
 def _day(match: re.Match[str]) -> str | None:
-    month_text = match["month"].lower()
-    month = int(month_text) if month_text.isdigit() else MONTHS.get(month_text)
+    month = _month_of(match)
     if month is None:
         return None
     try:
@@ -365,6 +400,7 @@ def read_text(text: str) -> tuple[list[Section], list[Row]]:
     rows: list[Row] = []
     current: Section | None = None
     heading: str | None = None  # the last heading line, for tables
+    year: str | None = None  # the year the last heading naming one names, for days written without it
     last_rank = 0  # of the last `#` heading: a bold or plain date line sits at that level
     for kind, lines in _text_chunks(text.splitlines()):
         if kind == "table":
@@ -375,15 +411,17 @@ def read_text(text: str) -> tuple[list[Section], list[Row]]:
             continue
         line = lines[0]
         rank = len(line) - len(line.lstrip("#")) if line.startswith("#") else 0
-        day = parse_day(line)
+        day = parse_day(line, year)
         if day:
             heading = line.strip(MARKUP)
+            year = day[:4]
             current = Section(heading=heading, day=day, rank=rank or last_rank)
             sections.append(current)
             last_rank = rank or last_rank
             continue
         if rank:
             heading = line.strip(MARKUP)
+            year = heading_year(heading) or year
             last_rank = rank
             if current is not None and current.rank and rank <= current.rank:
                 current = None
@@ -436,6 +474,16 @@ def _plain(cell: str) -> str:
     return " ".join(MD_LINK.sub(r"\1", cell).replace("`", "").replace("**", "").split())
 
 
+def date_column(headers: list[str]) -> int | None:
+    """The index of a table's release-date column among its (lower-case) `headers`, by the order
+    of `RELEASE_HEADERS` then `DATE_HEADERS`; None if it has none."""
+    for words in RELEASE_HEADERS:
+        found = next((i for i, h in enumerate(headers) if any(word in h for word in words)), None)
+        if found is not None:
+            return found
+    return next((i for i, h in enumerate(headers) if h in DATE_HEADERS), None)
+
+
 def _table_rows(header: list[str], body: list[list[Cell]], heading: str | None) -> tuple[list[Row], bool]:
     """The dated rows of a table whose header has a release-date column (`RELEASE_HEADERS`), and
     whether it has one.
@@ -443,8 +491,8 @@ def _table_rows(header: list[str], body: list[list[Cell]], heading: str | None) 
     The model column is the first other one whose header says "model" (模型), else the first
     column. A date without a year (`12月26日`) takes the year of the heading above the table.
     """
-    lowered = [h.translate(INVISIBLE).lower() for h in header]
-    release = next((i for i, h in enumerate(lowered) if any(word in h for word in RELEASE_HEADERS)), None)
+    lowered = [unicodedata.normalize("NFKC", h.translate(INVISIBLE)).lower().strip(MARKUP) for h in header]
+    release = date_column(lowered)
     if release is None:
         return [], False
     model = next((i for i, h in enumerate(lowered) if any(w in h for w in MODEL_HEADERS) and i != release), 0)
@@ -475,14 +523,41 @@ def read_html(
         return _select_sections(soup, section, date_selector, release_tables), rows
     if date_selector:
         chosen = {id(el) for el in _select(soup, date_selector, "date_selector")}
-        return _walk_sections(soup, lambda tag: id(tag) in chosen, release_tables), rows
+        return _walk_sections(soup, lambda tag, year: id(tag) in chosen, release_tables), rows
     texts = short_texts(soup)
+    timed = time_headings(soup)
 
-    def is_heading(tag: Tag) -> bool:
+    def is_heading(tag: Tag, year: str | None) -> bool:
+        if id(tag) in timed:
+            return True
         text = texts.get(id(tag))
-        return tag.name in DATE_HEADING_TAGS and text is not None and parse_day(text) is not None
+        return tag.name in DATE_HEADING_TAGS and text is not None and parse_day(text, year) is not None
 
     return _walk_sections(soup, is_heading, release_tables), rows
+
+
+def time_headings(soup: BeautifulSoup) -> set[int]:
+    """The elements (by `id`) that a `<time datetime>` holding a date makes date headings: the
+    h1–h4 or dt it is in (`<h2>Qwen3 <time datetime="2025-06-03">June 3</time></h2>`); else the
+    p, strong or b whose whole text it is; else the time element itself when it stands alone,
+    with no text beside it (`<h2>Title</h2><time datetime=…>Jun 3</time><p>…`). A time inside a
+    sentence ("Last updated <time>…") dates nothing."""
+    from bs4.element import NavigableString
+
+    found: set[int] = set()
+    for time in soup.find_all("time"):
+        value = time.get("datetime")
+        if not isinstance(value, str) or parse_day(value[:10]) is None:
+            continue
+        holder = time.find_parent(["h1", "h2", "h3", "h4", "dt"])
+        parent = time.parent
+        if holder is not None:
+            found.add(id(holder))
+        elif parent is not None and parent.name in ("p", "strong", "b") and _cell_text(parent) == _cell_text(time):
+            found.add(id(parent))
+        elif parent is not None and not any(type(node) is NavigableString and node.strip() for node in parent.children):
+            found.add(id(time))
+    return found
 
 
 def is_date_heading(tag: Tag) -> bool:
@@ -531,26 +606,116 @@ def short_texts(root: Tag, limit: int = SHORT_TEXT) -> dict[int, str]:
 CHARSET_IN_MARKUP = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?([A-Za-z0-9_.:-]{1,40})""", re.IGNORECASE)
 
 
+# Legacy multi-byte charsets a page may be in without saying so, by the superset Python reads
+# each with (a page labelled GB 2312 or Big5 often holds characters only the superset has).
+SNIFFED = ("gb18030", "cp950", "cp932", "euc_jp", "cp949")
+SUPERSETS = {
+    "gb2312": "gb18030", "gbk": "gb18030", "big5": "cp950", "shift_jis": "cp932", "euc_kr": "cp949",
+    "iso8859-1": "cp1252", "ascii": "cp1252",
+}  # fmt: skip
+SINGLE_BYTE = re.compile(r"^(?:cp12\d\d|iso8859-\d+|latin_1|koi8_\w|mac_\w+|ascii)$")
+SNIFF_SAMPLE = 4000  # non-ASCII characters scored per candidate charset
+SURE = 0.9  # the share of typical characters that overrides a declared single-byte charset
+LIKELY = 0.6  # the share a sniffed charset needs at all
+
+
 def decode_page(content: bytes, declared: str | None = None) -> str:
-    """A page's bytes → text: the declared charset, else a `<meta>` charset, else UTF-8, else
-    GB 18030 (the superset of GBK and GB 2312 that Chinese vendors' pages use without saying so),
-    else Windows-1252, which decodes anything."""
-    named = [declared]
+    """A page's bytes → text, by what the bytes bear out rather than what a label says.
+
+    A UTF-8 byte-order mark, or bytes that are valid UTF-8, are UTF-8 whatever the header or
+    `<meta>` says (a page converted to UTF-8 keeps its old label more often than not); else the
+    first multi-byte charset named (the header's `declared`, then a `<meta>` charset) that
+    decodes the bytes with hardly an error; else, when a single-byte charset is named (a
+    server's default ISO-8859-1), that one unless a legacy CJK charset reads the bytes far
+    better; else the legacy CJK charset (GB 18030, Big5, Shift_JIS, EUC-JP, EUC-KR) under which
+    the text reads most like its language (`sniff_cjk`); else Windows-1252, which decodes
+    anything. GB 2312 and GBK are read as GB 18030, Big5 as CP950, Shift_JIS as CP932 and EUC-KR
+    as CP949, the supersets pages in them use.
+    """
+    if content.startswith(b"\xef\xbb\xbf"):
+        return content[3:].decode("utf-8", "replace")
+    named = [charset for charset in (_charset_name(declared or ""), _meta_charset(content)) if charset]
+    wide = [c for c in named if c.startswith(("utf-16", "utf-32"))]
+    if wide:
+        return content.decode(wide[0], "replace")
+    try:
+        return content.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    for charset in (c for c in named if not SINGLE_BYTE.match(c)):
+        text = content.decode(charset, "replace")
+        if text.count("\ufffd") <= 2 + len(text) // 10_000:
+            return text
+    sniffed = sniff_cjk(content)
+    single = next((c for c in named if SINGLE_BYTE.match(c)), None)
+    if sniffed is not None and sniffed[1] >= (SURE if single else LIKELY):
+        return sniffed[0]
+    return content.decode(single or "cp1252", "replace")
+
+
+def _meta_charset(content: bytes) -> str | None:
     match = CHARSET_IN_MARKUP.search(content[:4096])
-    if match:
-        named.append(match[1].decode("ascii"))
-    for charset in named:
-        if charset:
-            try:
-                return content.decode(charset, "replace")
-            except LookupError:
-                continue
-    for charset in ("utf-8-sig", "gb18030"):
-        try:
-            return content.decode(charset)
-        except UnicodeDecodeError:
+    return _charset_name(match[1].decode("ascii")) if match else None
+
+
+def _charset_name(label: str) -> str | None:
+    """Python's codec name for a charset label, widened to its superset (`SUPERSETS`); None if unknown."""
+    try:
+        name = codecs.lookup(label).name
+    except (LookupError, ValueError):  # an unknown label, or one holding a NUL
+        return None
+    return SUPERSETS.get(name, name)
+
+
+# Two non-ASCII characters with a space between: Korean writes words apart, Chinese and Japanese do not.
+SPACED = re.compile(r"[^\x00-\x7f] [^\x00-\x7f]")
+
+
+def sniff_cjk(content: bytes) -> tuple[str, float] | None:
+    """The text of `content` under the legacy CJK charset it reads best in, and the share of its
+    non-ASCII characters that are typical of that charset's language (`_typical`); None if no
+    candidate decodes it with hardly an error.
+
+    EUC-KR's hangul and GB 2312's common hanzi sit at the same bytes, so a Korean page reads as
+    typical Chinese too: the spaces Korean puts between words tip the choice (a tenth either way,
+    for EUC-KR only). Other ties go to the earlier of `SNIFFED`.
+    """
+    best: tuple[str, float, float] | None = None
+    for charset in SNIFFED:
+        text = content.decode(charset, "replace")
+        if text.count("\ufffd") > 2 + len(text) // 10_000:
             continue
-    return content.decode("cp1252", "replace")
+        sample = [ch for ch in text if ord(ch) > 0x7F and ch != "\ufffd"][:SNIFF_SAMPLE]
+        share = sum(_typical(ch, charset) for ch in sample) / len(sample) if sample else 0.0
+        score = share
+        if charset == "cp949" and sample:
+            score += 0.1 if len(SPACED.findall(text[: len(text) // 2 + 20_000])) >= 0.05 * len(sample) else -0.1
+        if best is None or score > best[2]:
+            best = (text, share, score)
+    return (best[0], best[1]) if best else None
+
+
+def _typical(ch: str, charset: str) -> bool:
+    """Whether `ch` is common in text of `charset`'s language: its punctuation, and GB 2312's first
+    level of hanzi (GB 18030), Big5's frequent hanzi (CP950), kana and JIS X 0208's first level of
+    kanji (CP932, EUC-JP), hangul syllables (CP949). Mojibake lands mostly outside those."""
+    code = ord(ch)
+    if charset in ("cp932", "euc_jp") and 0x3040 <= code <= 0x30FF:
+        return True
+    if charset == "cp949" and 0xAC00 <= code <= 0xD7A3:
+        return True
+    legacy = {"gb18030": "gb2312", "cp950": "big5", "cp949": "euc_kr"}.get(charset, "euc_jp")
+    try:
+        lead, trail = ch.encode(legacy)
+    except (UnicodeEncodeError, ValueError):
+        return False
+    if legacy == "gb2312":
+        return 0xA1 <= lead <= 0xA3 or 0xB0 <= lead <= 0xD7
+    if legacy == "big5":
+        return 0xA1 <= lead <= 0xA3 or (0xA4 <= lead <= 0xC6 and not (lead == 0xC6 and trail > 0x7E))
+    if legacy == "euc_jp":
+        return lead == 0xA1 or 0xB0 <= lead <= 0xCF
+    return lead == 0xA1
 
 
 def read_html_tables(soup: BeautifulSoup) -> tuple[list[Row], list[Tag]]:
@@ -572,8 +737,13 @@ def read_html_tables(soup: BeautifulSoup) -> tuple[list[Row], list[Tag]]:
     return rows, tables
 
 
-def _walk_sections(soup: BeautifulSoup, is_heading: Callable[[Tag], bool], skip: list[Tag]) -> list[Section]:
+def _walk_sections(
+    soup: BeautifulSoup, is_heading: Callable[[Tag, str | None], bool], skip: list[Tag]
+) -> list[Section]:
     """Sections from date headings in document order, each running to the next (see module docstring).
+
+    `is_heading(tag, year)` tells date headings; `year` is the one the last heading naming a
+    year names, for days written without one (`<h2>2025年</h2><h3>6月3日</h3>`).
 
     One pass in document order, linear in the page's size whatever its depth: a heading, a
     skipped table or page chrome is not entered, and each text node gets its block element from
@@ -585,6 +755,7 @@ def _walk_sections(soup: BeautifulSoup, is_heading: Callable[[Tag], bool], skip:
     current: Section | None = None
     last_block: Tag | None = None
     last_rank = 0  # of the last h1–h6: a date in a p, strong or dt sits at that level
+    year: str | None = None
     skipped = {id(tag) for tag in skip}
     closed: set[int] = set()  # tags whose contents the walk leaves out
     for node, block in _preorder(soup, lambda tag: id(tag) not in closed):
@@ -593,15 +764,16 @@ def _walk_sections(soup: BeautifulSoup, is_heading: Callable[[Tag], bool], skip:
                 closed.add(id(node))
                 continue
             rank = _rank(node)
-            if is_heading(node):
+            if is_heading(node, year):
                 closed.add(id(node))
                 last_block = None
                 last_rank = rank or last_rank
-                current = Section(
-                    heading=_cell_text(node), day=_element_day(node) or "", anchor=_anchor(node), rank=last_rank
-                )
+                day = _element_day(node, year) or ""
+                year = day[:4] or year
+                current = Section(heading=_cell_text(node), day=day, anchor=_anchor(node), rank=last_rank)
                 sections.append(current)
             elif rank:
+                year = heading_year(_cell_text(node)) or year
                 last_rank = rank
                 if current is not None and current.rank and rank <= current.rank:
                     current = None
@@ -668,13 +840,19 @@ def _add_fragment(section: Section, node: Any, block: Tag | None, last_block: Ta
     return block
 
 
-def _element_day(element: Tag) -> str | None:
-    """A `datetime` attribute, else the element's text as a whole date, else the first date in it."""
+def _element_day(element: Tag, year: str | None = None) -> str | None:
+    """A `datetime` attribute, else the element's text as a whole date (`year` completing one
+    written without it), else the `datetime` of a `<time>` inside, else the first date in it."""
     attribute = element.get("datetime")
     if isinstance(attribute, str) and attribute:
         return parse_day(attribute[:10])
     text = element.get_text(" ")
-    return parse_day(text) or find_day(text)
+    day = parse_day(text, year)
+    if day:
+        return day
+    inner = element.find("time", attrs={"datetime": True})
+    value = inner.get("datetime") if inner is not None else None
+    return (parse_day(value[:10]) if isinstance(value, str) else None) or find_day(text)
 
 
 def _select(soup: Any, selector: str, option: str) -> list[Tag]:
