@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import invoke, query, write_config
+from tests.loopback import Reply
 from tests.sim_pages import Pages
 
 GEMINI = r"gemini-[0-9a-z.\-]+"
@@ -286,3 +287,66 @@ def test_a_latin_1_page_stays_latin_1(tmp_path, env, loopback):
     assert (
         json.loads(stored(tmp_path, "extra")[0][1])["excerpt"] == "Le modèle qwen3-max est arrivé à Paris, très rapide."
     )
+
+
+ZH_FEED = (
+    '<rss version="2.0"><channel><title>新闻</title><language>zh-cn</language><item>'
+    "<title>通义千问 gemini-3-pro 发布</title><pubDate>2025年7月15日 10:00</pubDate></item></channel></rss>"
+)
+TW_FEED = (
+    '<rss version="2.0"><channel><title>新聞</title><language>zh-tw</language><item>'
+    "<title>通義千問 gemini-3-pro 發布</title><pubDate>2025年7月15日 10:00</pubDate></item></channel></rss>"
+)
+
+
+@pytest.mark.parametrize(
+    ("declaration", "content_type", "charset"),
+    [
+        ('<?xml version="1.0"?>', "application/rss+xml", "gbk"),  # named nowhere
+        ('<?xml version="1.0" encoding="utf-8"?>', "application/rss+xml", "gbk"),  # declared wrongly
+        ('<?xml version="1.0" encoding="gbk"?>', "text/xml; charset=iso-8859-1", "gbk"),  # a server default
+        ('<?xml version="1.0" encoding="gbk"?>', "application/rss+xml", "utf-8"),  # converted, label left
+        ('<?xml version="1.0"?>', "application/rss+xml", "big5"),
+    ],
+)
+def test_feed_charsets_named_wrongly_or_nowhere(tmp_path, env, loopback, declaration, content_type, charset):
+    feed = declaration + (TW_FEED if charset == "big5" else ZH_FEED)
+    line = sync_feed(tmp_path, env, loopback, feed.encode(charset), content_type)
+    assert (line["status"], line["new"], line["skipped"]) == ("ok", 1, 0), line
+    ((external_id, extra),) = stored(tmp_path, "extra")
+    assert external_id == "gemini-3-pro@2025-07-15"
+    assert json.loads(extra)["title"] in ("通义千问 gemini-3-pro 发布", "通義千問 gemini-3-pro 發布")
+
+
+# -- transfer encodings: a host's fault reads as the host's ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("encoding", "message"),
+    [
+        ("gzip", "body is not valid gzip"),  # labelled gzip, sent plain
+        ("br", "content-encoding 'br', which relwatch cannot read"),  # brotli, never asked for
+    ],
+)
+def test_a_feed_whose_content_encoding_lies_fails_naming_the_host(tmp_path, env, loopback, encoding, message):
+    body = rss_feed(("gemini-3-pro is out", "Tue, 15 Jul 2025 10:00:00 GMT"))
+    reply = Reply(body=body, headers={"Content-Type": "application/rss+xml", "Content-Encoding": encoding})
+    loopback.route("/feed", lambda request: reply)
+    source = {"kind": "feed", "url": "https://blog.example/feed", "models": GEMINI, "base_url": loopback.url}
+    line = sync_source(tmp_path, env, "google", source)
+    assert (line["status"], line["exit"]) == ("failed", 1), line
+    assert message in line["error"] and "127.0.0.1" in line["error"]
+    assert "unexpected" not in line["error"].lower()
+
+
+def test_a_raw_deflate_feed_is_read(tmp_path, env, loopback):
+    import zlib
+
+    body = rss_feed(("gemini-3-pro is out", "Tue, 15 Jul 2025 10:00:00 GMT"))
+    squeezer = zlib.compressobj(wbits=-zlib.MAX_WBITS)  # raw deflate, as some servers send it
+    raw = squeezer.compress(body) + squeezer.flush()
+    reply = Reply(body=raw, headers={"Content-Type": "application/rss+xml", "Content-Encoding": "deflate"})
+    loopback.route("/feed", lambda request: reply)
+    source = {"kind": "feed", "url": "https://blog.example/feed", "models": GEMINI, "base_url": loopback.url}
+    line = sync_source(tmp_path, env, "google", source)
+    assert (line["status"], line["new"]) == ("ok", 1), line

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import importlib
 import io
+import re
 from collections.abc import AsyncIterator, Iterable, Mapping
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any
@@ -35,6 +36,7 @@ from relwatch.kinds import FeedOptions, options_as
 from relwatch.models import Artifact, DateKind, Openness
 from relwatch.patterns import Models, compile_models
 from relwatch.sources.base import Page, follow_pages, text_or_none
+from relwatch.sources.charsets import charset_of, decode_page
 from relwatch.sources.items import Parsed, check_artifact
 from relwatch.sources.mentions import model_ids, page_url
 
@@ -47,6 +49,8 @@ COMPLETE_LISTING = False  # a feed holds its latest entries only: one that drops
 # How many mentions the latest entries hold swings from night to night, so a drop says nothing;
 # a feed that stops being a feed is an error of its own.
 STEADY_COUNT = False
+XML_ENCODING = re.compile(r"""^(\s*<\?xml[^>]*?encoding\s*=\s*["'])[^"']*(["'])""")
+UNICODE_MARKS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")  # byte-order marks: feedparser reads those itself
 # Zone names that mean another offset in a Chinese feed: China Standard Time, UTC+8.
 CHINESE_ZONES = {"CST": 8 * 3600}
 
@@ -76,6 +80,7 @@ def parse_feed(
     # ships no type hints)
     feedparser: Any = importlib.import_module("feedparser")
 
+    content, content_type = as_utf8(content, content_type)
     # content-location resolves relative links; a missing content-type would itself make the feed "bozo".
     headers = {"content-location": url, "content-type": content_type or "application/xml"}
     # A file object, never bytes or str: feedparser would open a body that reads like a path.
@@ -100,6 +105,21 @@ def parse_feed(
         for artifact in artifacts:
             found.setdefault(artifact.external_id, artifact)
     return Parsed(found.values(), skipped)
+
+
+def as_utf8(content: bytes, content_type: str | None) -> tuple[bytes, str | None]:
+    """A feed's bytes and Content-Type, as UTF-8 when its charset had to be told from the bytes.
+
+    feedparser believes the labels: a GBK feed named nowhere, or declared UTF-8, or served as
+    ISO-8859-1, became mojibake and its CJK dates unreadable. A feed with non-ASCII bytes and no
+    byte-order mark is read by `charsets.decode_page` (the labels as the bytes bear them out, else
+    a sniffed CJK charset) and handed on as UTF-8, its XML declaration and type saying so.
+    """
+    if content.isascii() or content.startswith(UNICODE_MARKS):
+        return content, content_type
+    text = decode_page(content, charset_of(content_type or ""))
+    media = (content_type or "application/xml").split(";")[0].strip()
+    return XML_ENCODING.sub(r"\g<1>utf-8\g<2>", text, count=1).encode("utf-8"), f"{media}; charset=utf-8"
 
 
 def entry_artifacts(
