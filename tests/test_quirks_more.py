@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import invoke, query, write_config
-from tests.loopback import Reply
+from tests.loopback import Reply, json_reply
 from tests.sim_pages import Pages
 
 GEMINI = r"gemini-[0-9a-z.\-]+"
@@ -350,3 +350,108 @@ def test_a_raw_deflate_feed_is_read(tmp_path, env, loopback):
     source = {"kind": "feed", "url": "https://blog.example/feed", "models": GEMINI, "base_url": loopback.url}
     line = sync_source(tmp_path, env, "google", source)
     assert (line["status"], line["new"]) == ("ok", 1), line
+
+
+# -- GitHub: releases that name a model, software releases, 422s --------------------------
+
+REPO = "PaddlePaddle/ERNIE"
+
+
+def github_release(tag: str, name: str | None, day: int, **fields: Any) -> dict[str, Any]:
+    """A release object shaped as the REST API returns it (the recorded one, other tag and name)."""
+    from tests.sim_github import gh_template
+
+    item = gh_template()
+    item.update(
+        {
+            "id": 72286832 + day,
+            "tag_name": tag,
+            "name": name,
+            "html_url": f"https://github.com/{REPO}/releases/tag/{tag}",
+            "published_at": f"2025-06-{day:02d}T09:30:00Z",
+            "draft": False,
+            "prerelease": False,
+            **fields,
+        }
+    )
+    return item
+
+
+def sync_github(tmp_path: Any, env: Any, loopback: Any, releases: list[dict[str, Any]], **api: Any):
+    from tests.sim_github import GitHubApi
+
+    server = GitHubApi(loopback, REPO)
+    server.releases = releases
+    for key, value in api.items():
+        setattr(server, key, value)
+    return sync_source(tmp_path, env, "baidu", {"kind": "github", "repo": REPO, "base_url": loopback.url})
+
+
+@pytest.mark.parametrize(
+    ("tag", "name"),
+    [
+        ("v3.0", "Release 3.0"),
+        ("r2.1", ""),
+        ("paddle-v3.0.0-beta", None),
+        ("paddle-v3.0.0", "paddle-v3.0.0"),  # a package's three-part version
+        ("3.0.0rc1", "3.0.0rc1"),  # a release candidate glued to its number
+        ("v2.8.0", "PaddleNLP v2.8.0"),
+        ("fastdeploy-v2.0.1", ""),
+        ("v1.5.0", "mistral-inference v1.5.0"),
+        ("update-2", "Update 2"),
+        ("hotfix3", "Hotfix 3"),
+        ("snapshot-20240601", None),
+        ("cuda12.1", "CUDA 12.1 wheels"),
+        ("py3.10", "Python 3.10 support"),
+    ],
+)
+def test_software_releases_in_other_spellings_are_skipped_and_counted(tmp_path, env, loopback, tag, name):
+    releases = [github_release("ERNIE-4.5", "ERNIE 4.5", 2), github_release(tag, name, 1)]
+    line = sync_github(tmp_path, env, loopback, releases)
+    assert (line["status"], line["new"], line["skipped"]) == ("ok", 1, 1), line
+    assert "names no model (a software release)" in line["skipped_reasons"][0]
+    assert stored(tmp_path) == [("ERNIE-4.5",)]
+
+
+@pytest.mark.parametrize(
+    ("tag", "name"),
+    [
+        ("ERNIE-4.5-VL", ""),  # a tag and an empty name
+        ("ERNIE-4.5-VL", None),
+        ("ernie-4.5-0.3b", "ERNIE 4.5 0.3B"),
+        ("DeepSeek-V3", "DeepSeek-V3"),
+        ("PP-OCRv5", "PP-OCRv5"),
+        ("Qwen2.5-VL", "Qwen2.5-VL"),
+        ("glm-4.5v", "GLM-4.5V"),
+    ],
+)
+def test_model_releases_in_other_spellings_are_kept(tmp_path, env, loopback, tag, name):
+    line = sync_github(tmp_path, env, loopback, [github_release(tag, name, 1)])
+    assert (line["status"], line["new"], line["skipped"]) == ("ok", 1, 0), line
+    assert stored(tmp_path, "name") == [(tag, name or tag)]
+
+
+def test_drafts_are_left_out_and_prereleases_kept(tmp_path, env, loopback):
+    releases = [
+        github_release("ERNIE-5.0", "ERNIE 5.0", 3, draft=True, published_at=None),
+        github_release("ERNIE-4.5-Turbo", "ERNIE 4.5 Turbo", 2, prerelease=True),
+        github_release("ERNIE-4.5", "ERNIE 4.5", 1),
+    ]
+    line = sync_github(tmp_path, env, loopback, releases)
+    assert (line["status"], line["new"], line["skipped"]) == ("ok", 2, 0), line
+    assert stored(tmp_path) == [("ERNIE-4.5",), ("ERNIE-4.5-Turbo",)]
+
+
+def test_a_422_on_a_later_page_ends_the_listing_incomplete(tmp_path, env, loopback):
+    releases = [github_release(f"ERNIE-4.{n}", f"ERNIE 4.{n}", 1 + n % 28) for n in range(250)]
+    line = sync_github(tmp_path, env, loopback, releases, max_results=200)
+    assert (line["status"], line["listing"], line["new"], line["gone"]) == ("ok", "incomplete", 200, 0), line
+    assert "HTTP 422" in line["incomplete"]
+
+
+def test_a_422_on_the_first_page_fails_the_source(tmp_path, env, loopback):
+    refusal = {"message": "Validation Failed", "documentation_url": "https://docs.github.com/rest"}
+    loopback.route(f"/repos/{REPO}/releases", lambda request: json_reply(refusal, status=422))
+    line = sync_source(tmp_path, env, "baidu", {"kind": "github", "repo": REPO, "base_url": loopback.url})
+    assert (line["status"], line["exit"]) == ("failed", 1), line
+    assert line["error"].startswith("HTTP 422 from http://127.0.0.1:")
