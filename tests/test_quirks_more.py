@@ -455,3 +455,102 @@ def test_a_422_on_the_first_page_fails_the_source(tmp_path, env, loopback):
     line = sync_source(tmp_path, env, "baidu", {"kind": "github", "repo": REPO, "base_url": loopback.url})
     assert (line["status"], line["exit"]) == ("failed", 1), line
     assert line["error"].startswith("HTTP 422 from http://127.0.0.1:")
+
+
+# -- ModelScope: refusals in other shapes, owners ---------------------------------------------
+
+
+def sync_modelscope(tmp_path: Any, env: Any, loopback: Any, count: int = 60, **hub: Any):
+    from tests.sim_modelscope import ModelScopeHub, ms_models
+
+    server = ModelScopeHub(loopback)
+    server.orgs["Qwen"] = ms_models("Qwen", count)
+    for key, value in hub.items():
+        setattr(server, key, value)
+    line = sync_source(tmp_path, env, "alibaba", {"kind": "modelscope", "org": "Qwen", "base_url": loopback.url})
+    return line, server
+
+
+def refuse_with(loopback: Any, reply: Reply, *, sorted_only: bool = False) -> None:
+    """Answer every listing request (or only those asking for the sort) with `reply`."""
+    handler = loopback.routes["/openapi/v1/models"]
+    loopback.route(
+        "/openapi/v1/models", lambda request: reply if not sorted_only or request.arg("sort") else handler(request)
+    )
+
+
+@pytest.mark.parametrize(
+    ("refusal", "code"),
+    [
+        ({"success": False, "code": "TooManyRequests", "message": "Too many requests"}, "TooManyRequests"),
+        ({"success": False, "code": "Throttling.User", "message": "Request was denied"}, "Throttling.User"),
+        ({"Success": False, "Code": 10010205001, "Message": "请求过于频繁，请稍后再试"}, "10010205001"),
+        ({"Code": 429, "Message": "rate limited"}, "429"),
+    ],
+)
+def test_quota_refusals_in_other_shapes_park_the_source(tmp_path, env, loopback, refusal, code):
+    from tests.sim_modelscope import ModelScopeHub
+
+    ModelScopeHub(loopback)
+    refuse_with(loopback, json_reply(refusal))
+    line = sync_source(tmp_path, env, "alibaba", {"kind": "modelscope", "org": "Qwen", "base_url": loopback.url})
+    assert line["status"] == "waiting", line
+    assert f"({code})" in line["error"] and line["wait_until"]
+    assert len(loopback.requests_to("/openapi/v1/models")) == 1
+
+
+def test_a_legacy_code_refusal_without_success_names_the_servers_message(tmp_path, env, loopback):
+    from tests.sim_modelscope import ModelScopeHub
+
+    ModelScopeHub(loopback)
+    refuse_with(loopback, json_reply({"Code": 10010205001, "Message": "owner does not exist", "RequestId": "r-9"}))
+    line = sync_source(tmp_path, env, "alibaba", {"kind": "modelscope", "org": "Qwen", "base_url": loopback.url})
+    assert (line["status"], line["exit"]) == ("failed", 1), line
+    assert line["error"].startswith("ModelScope refused http://127.0.0.1:")
+    assert line["error"].endswith(": owner does not exist (10010205001)")
+
+
+def test_a_429_with_retry_after_parks_the_source(tmp_path, env, loopback):
+    from tests.sim_modelscope import ModelScopeHub
+
+    ModelScopeHub(loopback)
+    refuse_with(
+        loopback, json_reply({"success": False, "message": "slow down"}, status=429, headers={"Retry-After": "600"})
+    )
+    line = sync_source(tmp_path, env, "alibaba", {"kind": "modelscope", "org": "Qwen", "base_url": loopback.url})
+    assert (line["status"], line["exit"]) == ("waiting", 0), line
+    assert line["wait_until"] and "429" in line["error"]
+
+
+@pytest.mark.parametrize(
+    "refusal",
+    [
+        json_reply({"success": False, "code": "InvalidParameter", "message": "参数错误：last_modified"}),
+        json_reply({"Success": False, "Code": 10010205001, "Message": "unsupported order field"}),
+        json_reply({"success": False, "message": "bad request"}, status=422),
+    ],
+)
+def test_a_sort_refused_with_another_message_is_retried_without_it(tmp_path, env, loopback, refusal):
+    from tests.sim_modelscope import ModelScopeHub, ms_models
+
+    server = ModelScopeHub(loopback)
+    server.orgs["Qwen"] = ms_models("Qwen", 60)
+    refuse_with(loopback, refusal, sorted_only=True)
+    line = sync_source(tmp_path, env, "alibaba", {"kind": "modelscope", "org": "Qwen", "base_url": loopback.url})
+    assert (line["status"], line["new"]) == ("ok", 60), line
+    queries = [r.query for r in loopback.requests_to("/openapi/v1/models")]
+    assert [q.get("sort") for q in queries] == [["last_modified"], None, None]
+
+
+def test_items_of_another_owner_are_skipped_and_the_owners_own_case_kept(tmp_path, env, loopback):
+    from tests.sim_modelscope import ModelScopeHub, ms_models
+
+    server = ModelScopeHub(loopback)
+    items = ms_models("Qwen", 3)
+    items[1]["id"] = "qwen/model-0001"  # the owner in another case: the same owner
+    items[2]["id"] = "someone-else/Qwen3-8B-GGUF"
+    server.orgs["Qwen"] = items
+    line = sync_source(tmp_path, env, "alibaba", {"kind": "modelscope", "org": "Qwen", "base_url": loopback.url})
+    assert (line["status"], line["new"], line["skipped"]) == ("ok", 2, 1), line
+    assert "belongs to 'someone-else', not 'Qwen'" in line["skipped_reasons"][0]
+    assert stored(tmp_path) == [("Qwen/model-0000",), ("qwen/model-0001",)]
