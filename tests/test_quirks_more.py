@@ -554,3 +554,68 @@ def test_items_of_another_owner_are_skipped_and_the_owners_own_case_kept(tmp_pat
     assert (line["status"], line["new"], line["skipped"]) == ("ok", 2, 1), line
     assert "belongs to 'someone-else', not 'Qwen'" in line["skipped_reasons"][0]
     assert stored(tmp_path) == [("Qwen/model-0000",), ("qwen/model-0001",)]
+
+
+# -- models.dev: catalog.json entries with missing or odd fields ------------------------------
+
+
+def catalog_with(lab_entry: Any, offer: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A catalog.json in models.dev's shape: one lab entry in `models`, one offer of it by `alibaba`."""
+    offer = {"id": "qwen3-8b", "name": "Qwen3 8B", "release_date": "2025-04-29", **(offer or {})}
+    provider = {"id": "alibaba", "name": "Alibaba", "env": ["DASHSCOPE_API_KEY"], "models": {"qwen3-8b": offer}}
+    return {"models": {"alibaba/qwen3-8b": lab_entry}, "providers": {"alibaba": provider}}
+
+
+def sync_catalog(tmp_path: Any, env: Any, loopback: Any, catalog: dict[str, Any]) -> dict[str, Any]:
+    loopback.route("/catalog.json", lambda request: json_reply(catalog))
+    return sync_source(tmp_path, env, "alibaba", {"kind": "modelsdev", "provider": "alibaba", "base_url": loopback.url})
+
+
+@pytest.mark.parametrize(
+    ("weights", "expected"),
+    [
+        ([{"url": "https://huggingface.co/Qwen/Qwen3-8B/tree/main"}], "Qwen/Qwen3-8B"),
+        ([{"url": "https://hf.co/Qwen/Qwen3-8B"}], "Qwen/Qwen3-8B"),
+        ([{"url": "https://modelscope.cn/models/Qwen/Qwen3-8B"}], "https://modelscope.cn/models/Qwen/Qwen3-8B"),
+        ([{"url": "https://github.com/QwenLM/Qwen3"}], "https://github.com/QwenLM/Qwen3"),
+        ("https://huggingface.co/Qwen/Qwen3-8B", "Qwen/Qwen3-8B"),  # a bare string, not the list of objects
+        (["https://huggingface.co/Qwen/Qwen3-8B"], "Qwen/Qwen3-8B"),  # a list of strings
+        ({"url": "https://huggingface.co/Qwen/Qwen3-8B"}, "Qwen/Qwen3-8B"),  # one object
+        ([{"url": "https://huggingface.co/collections/Qwen/qwen3-67dd247413f0e2e4f653967f"}], None),
+        ([{"url": "https://huggingface.co/datasets/Qwen/some-data"}], None),
+        ([{"url": "https://huggingface.co/spaces/Qwen/Qwen3-Demo"}], None),
+        ([{"url": "https://huggingface.co/Qwen"}], None),  # an organisation page names no repository
+        ([{"format": "safetensors"}], None),
+    ],
+)
+def test_weights_links_in_other_places_and_shapes(tmp_path, env, loopback, weights, expected):
+    line = sync_catalog(tmp_path, env, loopback, catalog_with({"open_weights": True, "weights": weights}))
+    assert (line["status"], line["new"], line["skipped"]) == ("ok", 1, 0), line
+    assert stored(tmp_path, "weights_ref") == [("qwen3-8b", expected)]
+
+
+@pytest.mark.parametrize(
+    ("lab_entry", "column", "expected"),
+    [
+        ({"parameters": 8190735360}, "parameters", 8190735360),  # a bare number, not {"total": …}
+        ({"parameters": {"total": 8.19e9}}, "parameters", 8190000000),  # written as a float
+        ({"parameters": {"total": "8B"}}, "parameters", None),
+        ({"release_date": "2025"}, "date", "2025-04-29"),  # a year only: the offer's own date stands
+        ({"license": ["apache-2.0"]}, "licence", None),
+        ({"license": "Apache-2.0"}, "licence", "Apache-2.0"),
+        ([1, 2], "licence", None),  # a lab entry that is no object
+        (None, "licence", None),
+    ],
+)
+def test_lab_entries_with_missing_or_odd_fields(tmp_path, env, loopback, lab_entry, column, expected):
+    offer = {"release_date": "2025-04-29"} if column == "date" else {}
+    line = sync_catalog(tmp_path, env, loopback, catalog_with(lab_entry, offer))
+    assert (line["status"], line["new"], line["skipped"]) == ("ok", 1, 0), line
+    assert stored(tmp_path, column) == [("qwen3-8b", expected)]
+
+
+def test_a_year_only_release_date_is_no_epoch(tmp_path, env, loopback):
+    catalog = catalog_with({"name": "Qwen3 8B"}, {"release_date": "2025"})
+    line = sync_catalog(tmp_path, env, loopback, catalog)
+    assert (line["status"], line["new"]) == ("ok", 1), line
+    assert stored(tmp_path, "date") == [("qwen3-8b", None)]
