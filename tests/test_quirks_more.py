@@ -82,6 +82,14 @@ def sync_feed(tmp_path: Any, env: Any, loopback: Any, body: bytes, content_type:
         ("2025년 7월 15일 (화) 10:00", "2025-07-15T10:00:00Z"),  # Korean
         ("２０２５－０７－１５　１０：００", "2025-07-15T10:00:00Z"),  # full-width digits and signs
         ("20250715", "2025-07-15"),  # a compact day, not 1970's epoch second 20,250,715
+        ("Tue, 15 Jul 2025 10:00:00 GMT+8", "2025-07-15T02:00:00Z"),  # GMT+8 as people mean it, not POSIX's
+        ("Tue, 15 Jul 2025 10:00:00 UTC+08:00", "2025-07-15T02:00:00Z"),
+        ("2025-07-15T10:00:00+0800 (CST)", "2025-07-15T02:00:00Z"),  # the offset wins over a zone comment
+        ("2025-07-15 10:00:00 +0800 CST", "2025-07-15T02:00:00Z"),
+        ("2025年7月15日 下午3:00", "2025-07-15T15:00:00Z"),  # Chinese afternoon
+        ("2025-07-15 上午 10:00:00", "2025-07-15T10:00:00Z"),
+        ("2025年7月15日 午後3時", "2025-07-15T15:00:00Z"),  # Japanese afternoon, hours marked 時
+        ("2025년 7월 15일 오후 3:00", "2025-07-15T15:00:00Z"),  # Korean afternoon
     ],
 )
 def test_feed_dates_in_other_spellings(tmp_path, env, loopback, date_text, expected):

@@ -168,6 +168,18 @@ _CJK_WEEKDAY = re.compile(
     r"\(\s*[月火水木金土日一二三四五六天월화수목금토일]\s*\)|(?:星期|礼拜|[周週])[一二三四五六日天]|[월화수목금토일]요일"
 )
 _OF = re.compile(r"(?<=[\d\s])de(?=\s)", re.IGNORECASE)
+# `GMT+8`, `UTC+08:00`: an offset written after the name of UTC, meant as UTC+8 (POSIX, and so
+# dateutil, would read it as UTC-8); and a zone name or comment after a numeric offset
+# (`+0800 (CST)`, `+0800 CST`), which the offset already says.
+_NAMED_OFFSET = re.compile(r"\b(?:GMT|UTC|UT)\s*([+-])(\d{1,2})(?::?(\d{2}))?(?!\d)")
+_ZONE_AFTER_OFFSET = re.compile(r"([+-]\d{2}:?\d{2})\s*(?:\([^)]{1,40}\)|[A-Za-z]{2,5})\s*$")
+# Morning and afternoon before a time (Chinese 上午/下午, Japanese 午前/午後, Korean 오전/오후),
+# hours and minutes marked `時`/`分` as well as by colons (`午後3時`, `下午3:00`).
+_AFTERNOON = ("下午", "午後", "오후")
+_HALF_DAY = re.compile(
+    r"(?P<mark>上午|下午|午前|午後|오전|오후)\s*(?P<hour>\d{1,2})(?:\s*[:時时시]\s*(?P<minute>\d{2})?)?"
+    r"(?:\s*[:分분]\s*(?P<second>\d{2})?)?\s*[秒초]?"
+)
 # Two far-apart defaults: a date part that dateutil fills from them was not in the text.
 _DEFAULTS = (datetime(2000, 1, 1), datetime(2001, 2, 2))
 
@@ -178,23 +190,36 @@ def month_number(word: str) -> int | None:
     return _MONTH_NUMBERS.get(word.lower())
 
 
+def tidy_zone(text: str) -> str:
+    """`text` with `GMT+8` / `UTC+08:00` written as the offset they mean (`+0800`) and a zone name
+    or comment after a numeric offset left out (`+0800 (CST)` → `+0800`)."""
+    text = _NAMED_OFFSET.sub(lambda m: f"{m[1]}{int(m[2]):02d}{m[3] or '00'}", text)
+    return _ZONE_AFTER_OFFSET.sub(r"\1", text)
+
+
+def _half_day(match: re.Match[str]) -> str:
+    hour = int(match["hour"]) % 12 + (12 if match["mark"] in _AFTERNOON else 0)
+    return f" {hour:02d}:{match['minute'] or '00'}:{match['second'] or '00'} "
+
+
 def _parse_loosely(text: str, zones: Mapping[str, int] | None = None) -> datetime | None:
     """What fromisoformat cannot read, by dateutil; never completed from today's date.
 
     Reads `2016/6/29 15:07:41`, `2025/07/15`, `2025年07月15日 10:00`, `2025년 7월 15일`, full-width
-    digits, German, French, Spanish, Italian and Portuguese month names, and RFC 822 dates with a
-    localised weekday; a text without a full year-month-day, or whose zone name is neither in
+    digits, German, French, Spanish, Italian and Portuguese month names, CJK morning and afternoon
+    marks (`下午3:00`, `午後3時`), offsets after UTC's name (`GMT+8`, see `tidy_zone`), and RFC 822
+    dates with a localised weekday; a text without a full year-month-day, or whose zone name is neither in
     `zones` nor in `ZONE_NAMES`, gives None.
     """
     # only for what fromisoformat cannot read; imported by name as dateutil ships no type hints
     dateparser: Any = importlib.import_module("dateutil.parser")
-    text = unicodedata.normalize("NFKC", text)
+    text = tidy_zone(unicodedata.normalize("NFKC", text).strip())
     try:
         moment: datetime = dateparser.isoparse(text)
         return moment
     except (ValueError, OverflowError):
         pass
-    cleaned = _CJK_DATE.sub(lambda m: f"{m[1]}-{m[2]}-{m[3] or ''} ", text)
+    cleaned = _CJK_DATE.sub(lambda m: f"{m[1]}-{m[2]}-{m[3] or ''} ", _HALF_DAY.sub(_half_day, text))
     cleaned = _CJK_MONTH.sub(lambda m: f" {_ENGLISH_MONTHS[int(m[1]) - 1]} " if 1 <= int(m[1]) <= 12 else m[0], cleaned)
     cleaned = _CJK_WEEKDAY.sub(" ", cleaned)
     cleaned = _LEADING_WEEKDAY.sub("", cleaned).strip()

@@ -30,7 +30,7 @@ from collections.abc import AsyncIterator, Iterable, Mapping
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any
 
-from relwatch.dates import day_of, iso_utc, normalise_time
+from relwatch.dates import day_of, iso_utc, normalise_time, tidy_zone
 from relwatch.errors import SourceError
 from relwatch.kinds import FeedOptions, options_as
 from relwatch.models import Artifact, DateKind, Openness
@@ -178,7 +178,9 @@ def entry_date(entry: dict[str, Any], zones: Mapping[str, int] | None = None) ->
 def read_feed_date(text: str, zones: Mapping[str, int] | None = None) -> str | None:
     """A feed's date text → ISO UTC: RFC 822 (any weekday word, US zone names) by the standard
     library; else, or when its zone is one the standard library cannot place or one `zones`
-    (name → seconds east of UTC) overrides, by `relwatch.dates`; no zone means UTC."""
+    (name → seconds east of UTC) overrides, by `relwatch.dates`; no zone means UTC. `GMT+8` is
+    UTC+8, and a zone name after a numeric offset is left to the offset (`dates.tidy_zone`)."""
+    text = tidy_zone(text)
     words = text.split()
     if zones and words and words[-1].upper() in zones:
         return normalise_time(text, zones=zones)
