@@ -627,3 +627,16 @@ def test_a_year_only_release_date_is_no_epoch(tmp_path, env, loopback):
     line = sync_catalog(tmp_path, env, loopback, catalog)
     assert (line["status"], line["new"]) == ("ok", 1), line
     assert stored(tmp_path, "date") == [("qwen3-8b", None)]
+
+
+@pytest.mark.parametrize(
+    "header",
+    [["日期", "名称", "说明"], ["Date", "Name", "Notes"], ["发布日期", "说明"]],
+)
+def test_a_release_table_whose_date_column_comes_first(tmp_path, env, loopback, header):
+    notes = "新增 qwen3-max 与 qwen3-coder"
+    rows = [["2025-06-03", "qwen3-max", notes][: len(header)] if len(header) == 3 else ["2025-06-03", notes]]
+    line = sync_page(tmp_path, env, loopback, table_page(header, rows), HTML)
+    assert (line["status"], line["exit"]) == ("ok", 0), line
+    expected = ["qwen3-max@2025-06-03"] if len(header) == 3 else ["qwen3-coder@2025-06-03", "qwen3-max@2025-06-03"]
+    assert [row[0] for row in stored(tmp_path)] == expected

@@ -122,6 +122,7 @@ RELEASE_HEADERS = (
 )
 DATE_HEADERS = ("date", "日期", "时间", "時間", "日付", "날짜")
 MODEL_HEADERS = ("model", "模型", "モデル", "모델")
+NAME_HEADERS = ("name", "名称", "名前", "이름")
 MARKUP = "#*_:： \t"  # heading marks, bold/italic marks and a trailing colon around a date line
 
 HEADING_TAGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
@@ -480,14 +481,19 @@ def _table_rows(header: list[str], body: list[list[Cell]], heading: str | None) 
     """The dated rows of a table whose header has a release-date column (`RELEASE_HEADERS`), and
     whether it has one.
 
-    The model column is the first other one whose header says "model" (模型), else the first
-    column. A date without a year (`12月26日`) takes the year of the heading above the table.
+    The model column is the first other one whose header says "model" (`MODEL_HEADERS`), else
+    "name" (`NAME_HEADERS`), else the first column that is not the date's. A date without a year
+    (`12月26日`) takes the year of the heading above the table.
     """
     lowered = [unicodedata.normalize("NFKC", h.translate(INVISIBLE)).lower().strip(MARKUP) for h in header]
     release = date_column(lowered)
     if release is None:
         return [], False
-    model = next((i for i, h in enumerate(lowered) if any(w in h for w in MODEL_HEADERS) and i != release), 0)
+    others = [i for i in range(len(lowered)) if i != release]
+    model = next(
+        (i for words in (MODEL_HEADERS, NAME_HEADERS) for i in others if any(w in lowered[i] for w in words)),
+        others[0] if others else release,
+    )
     year = heading_year(heading)
     rows = []
     for cells in body:
