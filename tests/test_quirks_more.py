@@ -640,3 +640,33 @@ def test_a_release_table_whose_date_column_comes_first(tmp_path, env, loopback, 
     assert (line["status"], line["exit"]) == ("ok", 0), line
     expected = ["qwen3-max@2025-06-03"] if len(header) == 3 else ["qwen3-coder@2025-06-03", "qwen3-max@2025-06-03"]
     assert [row[0] for row in stored(tmp_path)] == expected
+
+
+@pytest.mark.parametrize(
+    ("page", "content_type"),
+    [
+        ("# 更新日志\n\n- 2025-06-03：qwen3-max 上线\n- 2025-05-01：qwen3 开源\n", MARKDOWN),
+        ("# News\n\n- **2025-06-03** qwen3-max is out\n- **2025-05-01** qwen3 is open\n", MARKDOWN),
+        ("# News\n\n* June 3, 2025 — qwen3-max is out\n* May 1, 2025 — qwen3 is open\n", MARKDOWN),
+        (html_page("<ul><li>2025-06-03 qwen3-max 上线</li><li>2025-05-01 qwen3 开源</li></ul>"), HTML),
+        (
+            html_page(
+                '<ul><li><time datetime="2025-06-03">Jun 3</time> qwen3-max is out</li>'
+                '<li><time datetime="2025-05-01">May 1</time> <a href="/q">qwen3</a> is open</li></ul>'
+            ),
+            HTML,
+        ),
+    ],
+    ids=["md-dash-colon", "md-bold-date", "md-em-dash", "html-li-text", "html-li-time"],
+)
+def test_news_lists_whose_items_start_with_their_date(tmp_path, env, loopback, page, content_type):
+    line = sync_page(tmp_path, env, loopback, page, content_type)
+    assert (line["status"], line["exit"]) == ("ok", 0), line
+    assert [row[0] for row in stored(tmp_path)] == ["qwen3-max@2025-06-03", "qwen3@2025-05-01"]
+
+
+def test_a_list_item_without_a_date_stays_in_its_dated_section(tmp_path, env, loopback):
+    page = "# Notes\n\n## June 3, 2025\n\n- qwen3-max is out\n- 2025 roadmap: qwen3-coder next\n"
+    line = sync_page(tmp_path, env, loopback, page, MARKDOWN)
+    assert (line["status"], line["exit"]) == ("ok", 0), line
+    assert [row[0] for row in stored(tmp_path)] == ["qwen3-coder@2025-06-03", "qwen3-max@2025-06-03"]

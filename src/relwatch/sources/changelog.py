@@ -5,19 +5,28 @@ Markdown or plain text when it is served as `text/markdown` / `text/plain` or it
 `.md` / `.txt`, and as HTML (BeautifulSoup, "html.parser") otherwise.
 
 - Sections. HTML: every h1–h4 or dt, and every p/strong, whose whole text is a date starts a
-  section; text in nav, aside and footer is left out. With the `section` and `date_selector`
-  options the page says instead which elements are sections and where their dates are.
-  Text: a line that is a date (`## January 29, 2026`, `**29 Jan 2026**`, `2026年1月29日`)
-  starts a section. Either way a section runs to the next date, or to a non-date heading of
-  its own level or above (a date in a p, strong or bold line sits at the level of the heading
-  before it). Each (model id, day) gives one artifact, dated by the section: `announced`; its
-  URL is the page's, with the date heading's id as fragment when it has one.
-- Release tables. A table whose header has a column containing "release" (the Gemini
-  deprecations page: `| Model | Release date | Shutdown date | Recommended replacement |`)
-  gives one artifact per model id in a row's model column, dated by that row's release date:
-  `published`, since it is the model's release date and not a note's.
+  section, as does a heading holding a `<time datetime>`, a time element standing alone, and a
+  list item that opens with a date (a news list: its own text is the section); text in nav,
+  aside and footer is left out. With the `section` and `date_selector` options the page says
+  instead which elements are sections and where their dates are. Text: a line that is a date
+  (`## January 29, 2026`, `**29 Jan 2026**`, `2026年1月29日`), or a list item opening with one
+  (`- 2025-06-03：…`), starts a section. Either way a section runs to the next date, or to a
+  non-date heading of its own level or above (a date in a p, strong or bold line sits at the
+  level of the heading before it). Dates are read in the forms of `parse_day` (English and
+  other languages' month names, ISO, slashed and dotted days, CJK and Korean marks, full-width
+  digits; a weekday, a `Date:` label or a CJK weekday around them), a day without its year
+  (`6月3日`, `June 3`) taking the year of the heading above that names one. Each (model id, day)
+  gives one artifact, dated by the section: `announced`; its URL is the page's, with the date
+  heading's id as fragment when it has one.
+- Release tables. A table whose header has a release-date column (`date_column`: "release" or
+  "launch", 发布时间 / 上线时间, リリース日 / 公開日, 출시일; else 更新时间 / 更新日期; else a
+  header that is only "date" / 日期; the Gemini deprecations page: `| Model | Release date |
+  Shutdown date | Recommended replacement |`) gives one artifact per model id in a row's model
+  column, dated by that row's release date: `published`, since it is the model's release date
+  and not a note's.
 
-The layout relied on is only this: dates as whole heading texts (or table cells), ids written
+The layout relied on is only this: dates as whole heading texts (or table cells, or the
+opening of a list item), ids written
 as the `models` pattern says (see `relwatch.sources.mentions` for text that lost its markup).
 A page with no dated section and no dated table row is an error (its layout has probably
 changed); a page whose sections name no model is not.
@@ -272,6 +281,31 @@ def heading_year(heading: str | None) -> str | None:
     return match["year"] if match else None
 
 
+ITEM_SEPARATOR = re.compile(r"\s*(?:[:|·—–]|\s-\s)\s*")
+DATE_START = re.compile(r"^[*_\[\s]*(?:\d|(?P<word>[^\W\d_]+))")
+
+
+def leading_day(text: str, year: str | None = None) -> str | None:
+    """The date a news-list item starts with (`2025-06-03：…`, `**2025-06-03** …`, `June 3, 2025 —
+    …`, `2025-06-03 qwen3 上线`), when text follows it; None otherwise. The item must open with a
+    digit or a month name, so that a label (`Note: 2025-06-03 is the shutdown date`) dates nothing."""
+    cleaned = unicodedata.normalize("NFKC", " ".join(text.translate(INVISIBLE).split()))
+    start = DATE_START.match(cleaned)
+    if start is None or (start["word"] and month_number(start["word"]) is None):
+        return None
+    head, *rest = ITEM_SEPARATOR.split(cleaned, maxsplit=1)
+    if rest and rest[0]:
+        day = parse_day(head, year)
+        if day:
+            return day
+    words = cleaned.split(" ")
+    for count in range(min(4, len(words) - 1), 0, -1):
+        day = parse_day(" ".join(words[:count]), year)
+        if day:
+            return day
+    return None
+
+
 def find_day(text: str) -> str | None:
     """The first date anywhere in `text`."""
     cleaned = " ".join(text.translate(INVISIBLE).split())
@@ -412,6 +446,13 @@ def read_text(text: str) -> tuple[list[Section], list[Row]]:
             sections.append(current)
             last_rank = rank or last_rank
             continue
+        item = MD_LIST_MARK.match(line)
+        day = leading_day(line[item.end() :], year) if item else None
+        if day:
+            current = Section(heading=MD_LINK.sub(r"\1", line[item.end() :] if item else line), day=day, rank=last_rank)
+            current.blocks.append(md_fragments(line))
+            sections.append(current)
+            continue
         if rank:
             heading = line.strip(MARKUP)
             year = heading_year(heading) or year
@@ -528,6 +569,8 @@ def read_html(
     def is_heading(tag: Tag, year: str | None) -> bool:
         if id(tag) in timed:
             return True
+        if tag.name == "li":
+            return leading_day(next((t for t in tag.strings if t.strip()), ""), year) is not None
         text = texts.get(id(tag))
         return tag.name in DATE_HEADING_TAGS and text is not None and parse_day(text, year) is not None
 
@@ -537,9 +580,10 @@ def read_html(
 def time_headings(soup: BeautifulSoup) -> set[int]:
     """The elements (by `id`) that a `<time datetime>` holding a date makes date headings: the
     h1–h4 or dt it is in (`<h2>Qwen3 <time datetime="2025-06-03">June 3</time></h2>`); else the
-    p, strong or b whose whole text it is; else the time element itself when it stands alone,
-    with no text beside it (`<h2>Title</h2><time datetime=…>Jun 3</time><p>…`). A time inside a
-    sentence ("Last updated <time>…") dates nothing."""
+    li it opens (a dated news item); else the p, strong or b whose whole text it is; else the
+    time element itself when it stands alone, with no text beside it (`<h2>Title</h2><time
+    datetime=…>Jun 3</time><p>…`). A time inside a sentence ("Last updated <time>…") dates
+    nothing."""
     from bs4.element import NavigableString
 
     found: set[int] = set()
@@ -551,6 +595,8 @@ def time_headings(soup: BeautifulSoup) -> set[int]:
         parent = time.parent
         if holder is not None:
             found.add(id(holder))
+        elif parent is not None and parent.name == "li" and not "".join(_text_before(time)).strip():
+            found.add(id(parent))  # `<li><time datetime=…>Jun 3</time> qwen3 is out</li>`
         elif parent is not None and parent.name in ("p", "strong", "b") and _cell_text(parent) == _cell_text(time):
             found.add(id(parent))
         elif parent is not None and not any(type(node) is NavigableString and node.strip() for node in parent.children):
@@ -620,6 +666,17 @@ def read_html_tables(soup: BeautifulSoup) -> tuple[list[Row], list[Tag]]:
     return rows, tables
 
 
+def _text_before(tag: Tag) -> Iterator[str]:
+    """The text of `tag`'s earlier siblings."""
+    from bs4.element import NavigableString, Tag
+
+    for sibling in tag.previous_siblings:
+        if isinstance(sibling, Tag):
+            yield sibling.get_text()
+        elif type(sibling) is NavigableString:
+            yield str(sibling)
+
+
 def _walk_sections(
     soup: BeautifulSoup, is_heading: Callable[[Tag, str | None], bool], skip: list[Tag]
 ) -> list[Section]:
@@ -654,6 +711,9 @@ def _walk_sections(
                 day = _element_day(node, year) or ""
                 year = day[:4] or year
                 current = Section(heading=_cell_text(node), day=day, anchor=_anchor(node), rank=last_rank)
+                if node.name == "li":  # a dated news item is a section of its own text
+                    current.heading = current.heading[:SHORT_TEXT]
+                    current.blocks.append([re.sub(r"\s+", " ", str(t).translate(INVISIBLE)) for t in node.strings])
                 sections.append(current)
             elif rank:
                 year = heading_year(_cell_text(node)) or year
