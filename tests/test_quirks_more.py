@@ -288,6 +288,12 @@ def test_a_meta_charset_that_contradicts_the_header_or_the_bytes(tmp_path, env, 
     assert json.loads(stored(tmp_path, "extra")[0][1])["excerpt"] == "通义千问 qwen3-max 模型正式发布。"
 
 
+def test_a_utf_16_page_with_its_byte_order_mark_is_read(tmp_path, env, loopback):
+    line = sync_page(tmp_path, env, loopback, ZH_PAGE.encode("utf-16"), "text/html")
+    assert (line["status"], line["exit"]) == ("ok", 0), line
+    assert stored(tmp_path)[0][0] == "qwen3-max@2025-06-03"
+
+
 def test_a_latin_1_page_stays_latin_1(tmp_path, env, loopback):
     page = html_page("<h2>3 juin 2025</h2><p>Le modèle qwen3-max est arrivé à Paris, très rapide.</p>")
     line = sync_page(tmp_path, env, loopback, page.encode("iso-8859-1"), "text/html; charset=iso-8859-1")

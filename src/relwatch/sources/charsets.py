@@ -45,8 +45,8 @@ LIKELY = 0.6  # the share a sniffed charset needs at all
 def decode_page(content: bytes, declared: str | None = None) -> str:
     """A page's bytes → text, by what the bytes bear out rather than what a label says.
 
-    A UTF-8 byte-order mark, or bytes that are valid UTF-8, are UTF-8 whatever the header or
-    `<meta>` says (a page converted to UTF-8 keeps its old label more often than not); else the
+    A byte-order mark says UTF-8 or UTF-16; bytes that are valid UTF-8 are UTF-8 whatever the
+    header or `<meta>` says (a page converted to UTF-8 keeps its old label more often than not); else the
     first multi-byte charset named (the header's `declared`, then a `<meta>` charset) that
     decodes the bytes with hardly an error; else, when a single-byte charset is named (a
     server's default ISO-8859-1), that one unless a legacy CJK charset reads the bytes far
@@ -57,6 +57,8 @@ def decode_page(content: bytes, declared: str | None = None) -> str:
     """
     if content.startswith(b"\xef\xbb\xbf"):
         return content[3:].decode("utf-8", "replace")
+    if content.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return content.decode("utf-16", "replace")  # the mark says which byte order
     named = [charset for charset in (_charset_name(declared or ""), _meta_charset(content)) if charset]
     wide = [c for c in named if c.startswith(("utf-16", "utf-32"))]
     if wide:
