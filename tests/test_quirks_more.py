@@ -676,3 +676,16 @@ def test_a_list_item_without_a_date_stays_in_its_dated_section(tmp_path, env, lo
     line = sync_page(tmp_path, env, loopback, page, MARKDOWN)
     assert (line["status"], line["exit"]) == ("ok", 0), line
     assert [row[0] for row in stored(tmp_path)] == ["qwen3-coder@2025-06-03", "qwen3-max@2025-06-03"]
+
+
+@pytest.mark.parametrize("label", ["Last updated", "Shutdown date", "Deprecated"])
+def test_a_labelled_date_that_is_no_release_starts_no_section(tmp_path, env, loopback, label):
+    page = html_page(f"<h1>Models</h1><p>{label}: June 3, 2025</p><p>qwen3-max is available.</p>")
+    line = sync_page(tmp_path, env, loopback, page, HTML)
+    assert line["status"] == "failed" and "no dated sections found" in line["error"], line
+
+
+def test_a_word_and_comma_before_a_date_is_no_weekday(tmp_path, env, loopback):
+    page = html_page("<h1>Models</h1><p>Deprecated, June 3, 2025</p><p>qwen2 is retired.</p>")
+    line = sync_page(tmp_path, env, loopback, page, HTML)
+    assert line["status"] == "failed" and "no dated sections found" in line["error"], line

@@ -98,9 +98,21 @@ YEARLESS_DAY = (
     re.compile(rf"(?P<day>\d{{1,2}})(?:{_ORDINAL}|\.){_OF}\s+{_MONTH}", re.IGNORECASE),
 )
 # What may stand around a date in a date heading: a weekday before it (`Tuesday, June 3, 2025`),
-# a label ending in a colon (`Date:`, `更新日期：`), a CJK weekday after it (`（火）`, `星期二`).
-LEADING_WEEKDAY = re.compile(r"^[^\W\d_]{2,12}\.?,\s*")
-LEADING_LABEL = re.compile(r"^[^:\d]{1,24}:\s*")
+# a label that says the date is a release's, ending in a colon (`Date:`, `Released:`, `发布日期：`;
+# never "Last updated" or "Shutdown date", which date no release), a CJK weekday after it
+# (`（火）`, `星期二`).
+LEADING_WEEKDAY = re.compile(
+    r"^(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|sday|nesday|rsday|urday)?\.?,\s*"
+    r"|^(?:montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|mo|di|mi|do|fr|sa|so)\.?,\s*"
+    r"|^(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|lun|mar|mer|jeu|ven|sam|dim)\.?,\s*"
+    r"|^(?:lunes|martes|miércoles|jueves|viernes|sábado|domingo|mié|jue|vie|sáb)\.?,\s*",
+    re.IGNORECASE,
+)
+LEADING_LABEL = re.compile(
+    r"^(?:date|release date|released(?: on)?|published(?: on)?|posted(?: on)?"
+    r"|日期|发布日期|发布时间|发布于|公開日|リリース日|출시일)\s*:\s*",
+    re.IGNORECASE,
+)
 TRAILING_WEEKDAY = re.compile(
     r"\s*(?:\(\s*[月火水木金土日一二三四五六天월화수목금토일]\s*\)|(?:星期|礼拜|[周週])[一二三四五六日天]|[월화수목금토일]요일)$"
 )
@@ -266,13 +278,12 @@ def parse_day(text: str, year: str | None = None) -> str | None:
 def date_text(text: str) -> str:
     """`text` as a date to read: Markdown links, heading and bold marks, invisible characters and
     extra spaces gone, full-width digits and signs made ASCII (NFKC), and a leading weekday
-    (`Tuesday,`), a leading label (`Date:`, `更新日期：`) or a CJK weekday after it (`（火）`) left out."""
+    (`Tuesday,`), a release label (`Date:`, `发布日期：`: `LEADING_LABEL`) or a CJK weekday after it
+    (`（火）`) left out."""
     cleaned = " ".join(MD_LINK.sub(r"\1", text).translate(INVISIBLE).split())
     cleaned = unicodedata.normalize("NFKC", cleaned).strip(MARKUP)
-    weekday = LEADING_WEEKDAY.match(cleaned)
-    if weekday and month_number(weekday[0].rstrip(", .")) is None:
-        cleaned = cleaned[weekday.end() :]
-    return TRAILING_WEEKDAY.sub("", LEADING_LABEL.sub("", cleaned)).strip(MARKUP)
+    cleaned = LEADING_LABEL.sub("", LEADING_WEEKDAY.sub("", cleaned))
+    return TRAILING_WEEKDAY.sub("", cleaned).strip(MARKUP)
 
 
 def heading_year(heading: str | None) -> str | None:
