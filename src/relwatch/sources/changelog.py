@@ -5,19 +5,28 @@ Markdown or plain text when it is served as `text/markdown` / `text/plain` or it
 `.md` / `.txt`, and as HTML (BeautifulSoup, "html.parser") otherwise.
 
 - Sections. HTML: every h1–h4 or dt, and every p/strong, whose whole text is a date starts a
-  section; text in nav, aside and footer is left out. With the `section` and `date_selector`
-  options the page says instead which elements are sections and where their dates are.
-  Text: a line that is a date (`## January 29, 2026`, `**29 Jan 2026**`, `2026年1月29日`)
-  starts a section. Either way a section runs to the next date, or to a non-date heading of
-  its own level or above (a date in a p, strong or bold line sits at the level of the heading
-  before it). Each (model id, day) gives one artifact, dated by the section: `announced`; its
-  URL is the page's, with the date heading's id as fragment when it has one.
-- Release tables. A table whose header has a column containing "release" (the Gemini
-  deprecations page: `| Model | Release date | Shutdown date | Recommended replacement |`)
-  gives one artifact per model id in a row's model column, dated by that row's release date:
-  `published`, since it is the model's release date and not a note's.
+  section, as does a heading holding a `<time datetime>`, a time element standing alone, and a
+  list item that opens with a date (a news list: its own text is the section); text in nav,
+  aside and footer is left out. With the `section` and `date_selector` options the page says
+  instead which elements are sections and where their dates are. Text: a line that is a date
+  (`## January 29, 2026`, `**29 Jan 2026**`, `2026年1月29日`), or a list item opening with one
+  (`- 2025-06-03：…`), starts a section. Either way a section runs to the next date, or to a
+  non-date heading of its own level or above (a date in a p, strong or bold line sits at the
+  level of the heading before it). Dates are read in the forms of `parse_day` (English and
+  other languages' month names, ISO, slashed and dotted days, CJK and Korean marks, full-width
+  digits; a weekday, a `Date:` label or a CJK weekday around them), a day without its year
+  (`6月3日`, `June 3`) taking the year of the heading above that names one. Each (model id, day)
+  gives one artifact, dated by the section: `announced`; its URL is the page's, with the date
+  heading's id as fragment when it has one.
+- Release tables. A table whose header has a release-date column (`date_column`: "release" or
+  "launch", 发布时间 / 上线时间, リリース日 / 公開日, 출시일; else 更新时间 / 更新日期; else a
+  header that is only "date" / 日期; the Gemini deprecations page: `| Model | Release date |
+  Shutdown date | Recommended replacement |`) gives one artifact per model id in a row's model
+  column, dated by that row's release date: `published`, since it is the model's release date
+  and not a note's.
 
-The layout relied on is only this: dates as whole heading texts (or table cells), ids written
+The layout relied on is only this: dates as whole heading texts (or table cells, or the
+opening of a list item), ids written
 as the `models` pattern says (see `relwatch.sources.mentions` for text that lost its markup).
 A page with no dated section and no dated table row is an error (its layout has probably
 changed); a page whose sections name no model is not.
@@ -26,17 +35,20 @@ changed); a page whose sections name no model is not.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from relwatch.dates import month_number
 from relwatch.errors import SourceError
 from relwatch.kinds import ChangelogOptions, options_as
 from relwatch.models import Artifact, DateKind, Openness
 from relwatch.patterns import Models, compile_models
 from relwatch.sources.base import Page, follow_pages
+from relwatch.sources.charsets import charset_of, decode_page
 from relwatch.sources.items import Parsed, parse_each
 from relwatch.sources.mentions import (
     ELLIPSIS,
@@ -61,29 +73,49 @@ TEXT_TYPES = {"text/plain", "text/markdown", "text/x-markdown"}
 HTML_TYPES = {"text/html", "application/xhtml+xml"}
 TEXT_SUFFIXES = (".md", ".txt", ".markdown")
 
-MONTH_NAMES = (
-    "january", "february", "march", "april", "may", "june",
-    "july", "august", "september", "october", "november", "december",
-)  # fmt: skip
-MONTHS = {name: number for number, month in enumerate(MONTH_NAMES, start=1) for name in (month, month[:3])}
-MONTHS["sept"] = 9
-_MONTH = r"(?P<month>[a-z]{3,9})\.?"
+_MONTH = r"(?<![^\W\d_])(?P<month>[^\W\d_]{3,10})\.?"  # a month name in any of the languages `month_number` reads
 _ORDINAL = r"(?:st|nd|rd|th)?"
+_OF = r"(?:\s+de)?"  # `3 de junio de 2025`
 DAY_FORMS = (
     re.compile(rf"{_MONTH}\s+(?P<day>\d{{1,2}}){_ORDINAL},?\s+(?P<year>\d{{4}})", re.IGNORECASE),
-    re.compile(rf"(?P<day>\d{{1,2}}){_ORDINAL}\s+{_MONTH},?\s+(?P<year>\d{{4}})", re.IGNORECASE),
-    re.compile(r"(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})"),
-    re.compile(r"(?P<year>\d{4})\s*年\s*(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*[日号]"),
+    re.compile(rf"(?P<day>\d{{1,2}})(?:{_ORDINAL}|\.){_OF}\s+{_MONTH},?{_OF}\s+(?P<year>\d{{4}})", re.IGNORECASE),
+    re.compile(r"(?P<year>\d{4})(?P<sep>[-/.])(?P<month>\d{1,2})(?P=sep)(?P<day>\d{1,2})"),
+    re.compile(r"(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>\d{4})"),  # `03.06.2025`, day first
+    re.compile(r"(?P<year>\d{4})\s*[年년]\s*(?P<month>\d{1,2})\s*[月월]\s*(?P<day>\d{1,2})\s*[日号일]"),
 )
 # Whole-text dates of a month only (`## April 2025`, `2025年4月`, `2025-06`): sections and table
 # cells dated by month keep month precision, `YYYY-MM`, as models.dev dates do.
 MONTH_FORMS = (
-    re.compile(rf"{_MONTH},?\s+(?P<year>\d{{4}})", re.IGNORECASE),
-    re.compile(r"(?P<year>\d{4})-(?P<month>\d{1,2})"),
-    re.compile(r"(?P<year>\d{4})\s*年\s*(?P<month>\d{1,2})\s*月(?:份)?"),
+    re.compile(rf"{_MONTH},?{_OF}\s+(?P<year>\d{{4}})", re.IGNORECASE),
+    re.compile(r"(?P<year>\d{4})[-/](?P<month>\d{1,2})"),
+    re.compile(r"(?P<year>\d{4})\s*[年년]\s*(?P<month>\d{1,2})\s*[月월](?:份)?"),
 )
-# `12月26日` in a table under a year heading (`## 2025年`): the year comes from the heading.
-YEARLESS_DAY = re.compile(r"(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*[日号]")
+# A day without its year (`12月26日`, `June 3`, `3 June`) under a heading that names the year
+# (`## 2025年`, `## 2025`): the year comes from that heading.
+YEARLESS_DAY = (
+    re.compile(r"(?P<month>\d{1,2})\s*[月월]\s*(?P<day>\d{1,2})\s*[日号일]"),
+    re.compile(rf"{_MONTH}\s+(?P<day>\d{{1,2}}){_ORDINAL}", re.IGNORECASE),
+    re.compile(rf"(?P<day>\d{{1,2}})(?:{_ORDINAL}|\.){_OF}\s+{_MONTH}", re.IGNORECASE),
+)
+# What may stand around a date in a date heading: a weekday before it (`Tuesday, June 3, 2025`),
+# a label that says the date is a release's, ending in a colon (`Date:`, `Released:`, `发布日期：`;
+# never "Last updated" or "Shutdown date", which date no release), a CJK weekday after it
+# (`（火）`, `星期二`).
+LEADING_WEEKDAY = re.compile(
+    r"^(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|sday|nesday|rsday|urday)?\.?,\s*"
+    r"|^(?:montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|mo|di|mi|do|fr|sa|so)\.?,\s*"
+    r"|^(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|lun|mar|mer|jeu|ven|sam|dim)\.?,\s*"
+    r"|^(?:lunes|martes|miércoles|jueves|viernes|sábado|domingo|mié|jue|vie|sáb)\.?,\s*",
+    re.IGNORECASE,
+)
+LEADING_LABEL = re.compile(
+    r"^(?:date|release date|released(?: on)?|published(?: on)?|posted(?: on)?"
+    r"|日期|发布日期|发布时间|发布于|公開日|リリース日|출시일)\s*:\s*",
+    re.IGNORECASE,
+)
+TRAILING_WEEKDAY = re.compile(
+    r"\s*(?:\(\s*[月火水木金土日一二三四五六天월화수목금토일]\s*\)|(?:星期|礼拜|[周週])[一二三四五六日天]|[월화수목금토일]요일)$"
+)
 HEADING_YEAR = re.compile(r"(?<!\d)(?P<year>(?:19|20)\d{2})(?!\d)")
 # Characters that vendors' pages scatter through text and that mean nothing: zero-width spaces and
 # joiners, the byte-order mark, soft hyphens; non-breaking spaces read as spaces.
@@ -100,10 +132,18 @@ INVISIBLE = str.maketrans(
         "\u3000": " ",
     }
 )
-# Release-table date columns: English headers say "release"; Chinese product-update tables say
-# 发布时间 / 发布日期 (release time / date) or 上线时间 (launch time).
-RELEASE_HEADERS = ("release", "发布时间", "发布日期", "上线时间", "上线日期")
-MODEL_HEADERS = ("model", "模型")
+# Release-table date columns, best first: a header that names a release or launch (English
+# "release" / "launch"; Chinese 发布时间 / 发布日期 / 上线时间; Japanese リリース / 公開 / 発表;
+# Korean 출시), else one that names an update (Chinese product-update tables: 更新时间 / 更新日期;
+# Japanese 更新日), else a header that is only "date" (日期, 时间, 日付, 날짜). A table whose
+# only date column names something else ("Shutdown date") is no release table.
+RELEASE_HEADERS = (
+    ("release", "launch", "发布时间", "发布日期", "上线时间", "上线日期", "リリース", "公開", "発表", "출시"),
+    ("更新时间", "更新日期", "更新日"),
+)
+DATE_HEADERS = ("date", "日期", "时间", "時間", "日付", "날짜")
+MODEL_HEADERS = ("model", "模型", "モデル", "모델")
+NAME_HEADERS = ("name", "名称", "名前", "이름")
 MARKUP = "#*_:： \t"  # heading marks, bold/italic marks and a trailing colon around a date line
 
 HEADING_TAGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
@@ -198,14 +238,6 @@ def parse_changelog(
     return parse_each(found.values(), lambda artifact: artifact, url)
 
 
-def charset_of(content_type: str) -> str | None:
-    for part in content_type.split(";")[1:]:
-        key, _, value = part.strip().partition("=")
-        if key.lower() == "charset" and value:
-            return value.strip('"').lower()
-    return None
-
-
 def is_text(content_type: str, url: str) -> bool:
     """Markdown or plain text by the served type; by the URL's suffix when the type says neither."""
     media = content_type.split(";")[0].strip().lower()
@@ -220,9 +252,10 @@ def is_text(content_type: str, url: str) -> bool:
 
 
 def parse_day(text: str, year: str | None = None) -> str | None:
-    """`YYYY-MM-DD`, or `YYYY-MM` for a month, if the whole of `text` (markup and invisible
-    characters aside) is a date in a form release notes use; `year` completes `12月26日`."""
-    cleaned = " ".join(text.translate(INVISIBLE).split()).strip(MARKUP)
+    """`YYYY-MM-DD`, or `YYYY-MM` for a month, if the whole of `text` is a date in a form release
+    notes use (see `date_text` for what may stand around it); `year` completes a day written
+    without one (`12月26日`, `June 3`)."""
+    cleaned = date_text(text)
     for form in DAY_FORMS:
         match = form.fullmatch(cleaned)
         if match:
@@ -231,19 +264,57 @@ def parse_day(text: str, year: str | None = None) -> str | None:
         match = form.fullmatch(cleaned)
         if match:
             return _month(match)
-    match = YEARLESS_DAY.fullmatch(cleaned) if year else None
-    if match:
-        try:
-            return date(int(year or 0), int(match["month"]), int(match["day"])).isoformat()
-        except ValueError:
-            return None
+    for form in YEARLESS_DAY if year else ():
+        match = form.fullmatch(cleaned)
+        if match:
+            month = _month_of(match)
+            try:
+                return date(int(year or 0), month or 0, int(match["day"])).isoformat()
+            except ValueError:
+                return None
     return None
+
+
+def date_text(text: str) -> str:
+    """`text` as a date to read: Markdown links, heading and bold marks, invisible characters and
+    extra spaces gone, full-width digits and signs made ASCII (NFKC), and a leading weekday
+    (`Tuesday,`), a release label (`Date:`, `发布日期：`: `LEADING_LABEL`) or a CJK weekday after it
+    (`（火）`) left out."""
+    cleaned = " ".join(MD_LINK.sub(r"\1", text).translate(INVISIBLE).split())
+    cleaned = unicodedata.normalize("NFKC", cleaned).strip(MARKUP)
+    cleaned = LEADING_LABEL.sub("", LEADING_WEEKDAY.sub("", cleaned))
+    return TRAILING_WEEKDAY.sub("", cleaned).strip(MARKUP)
 
 
 def heading_year(heading: str | None) -> str | None:
     """The year a heading names (`2025年`, `Updates in 2025`), for dates written without one."""
     match = HEADING_YEAR.search(heading.translate(INVISIBLE)) if heading else None
     return match["year"] if match else None
+
+
+ITEM_SEPARATOR = re.compile(r"\s*(?:[:|·—–]|\s-\s)\s*")
+DATE_START = re.compile(r"^[*_\[\s]*(?:\d|(?P<word>[^\W\d_]+))")
+
+
+def leading_day(text: str, year: str | None = None) -> str | None:
+    """The date a news-list item starts with (`2025-06-03：…`, `**2025-06-03** …`, `June 3, 2025 —
+    …`, `2025-06-03 qwen3 上线`), when text follows it; None otherwise. The item must open with a
+    digit or a month name, so that a label (`Note: 2025-06-03 is the shutdown date`) dates nothing."""
+    cleaned = unicodedata.normalize("NFKC", " ".join(text.translate(INVISIBLE).split()))
+    start = DATE_START.match(cleaned)
+    if start is None or (start["word"] and month_number(start["word"]) is None):
+        return None
+    head, *rest = ITEM_SEPARATOR.split(cleaned, maxsplit=1)
+    if rest and rest[0]:
+        day = parse_day(head, year)
+        if day:
+            return day
+    words = cleaned.split(" ")
+    for count in range(min(4, len(words) - 1), 0, -1):
+        day = parse_day(" ".join(words[:count]), year)
+        if day:
+            return day
+    return None
 
 
 def find_day(text: str) -> str | None:
@@ -257,17 +328,19 @@ def find_day(text: str) -> str | None:
     return None
 
 
+def _month_of(match: re.Match[str]) -> int | None:
+    text = match["month"]
+    month = int(text) if text.isdigit() else month_number(text)
+    return month if month is not None and 1 <= month <= 12 else None
+
+
 def _month(match: re.Match[str]) -> str | None:
-    month_text = match["month"].lower()
-    month = int(month_text) if month_text.isdigit() else MONTHS.get(month_text)
-    if month is None or not 1 <= month <= 12:
-        return None
-    return f"{int(match['year']):04d}-{month:02d}"
+    month = _month_of(match)
+    return None if month is None else f"{int(match['year']):04d}-{month:02d}"
 
 
 def _day(match: re.Match[str]) -> str | None:
-    month_text = match["month"].lower()
-    month = int(month_text) if month_text.isdigit() else MONTHS.get(month_text)
+    month = _month_of(match)
     if month is None:
         return None
     try:
@@ -365,6 +438,7 @@ def read_text(text: str) -> tuple[list[Section], list[Row]]:
     rows: list[Row] = []
     current: Section | None = None
     heading: str | None = None  # the last heading line, for tables
+    year: str | None = None  # the year the last heading naming one names, for days written without it
     last_rank = 0  # of the last `#` heading: a bold or plain date line sits at that level
     for kind, lines in _text_chunks(text.splitlines()):
         if kind == "table":
@@ -375,15 +449,24 @@ def read_text(text: str) -> tuple[list[Section], list[Row]]:
             continue
         line = lines[0]
         rank = len(line) - len(line.lstrip("#")) if line.startswith("#") else 0
-        day = parse_day(line)
+        day = parse_day(line, year)
         if day:
             heading = line.strip(MARKUP)
+            year = day[:4]
             current = Section(heading=heading, day=day, rank=rank or last_rank)
             sections.append(current)
             last_rank = rank or last_rank
             continue
+        item = MD_LIST_MARK.match(line)
+        day = leading_day(line[item.end() :], year) if item else None
+        if day:
+            current = Section(heading=MD_LINK.sub(r"\1", line[item.end() :] if item else line), day=day, rank=last_rank)
+            current.blocks.append(md_fragments(line))
+            sections.append(current)
+            continue
         if rank:
             heading = line.strip(MARKUP)
+            year = heading_year(heading) or year
             last_rank = rank
             if current is not None and current.rank and rank <= current.rank:
                 current = None
@@ -436,18 +519,33 @@ def _plain(cell: str) -> str:
     return " ".join(MD_LINK.sub(r"\1", cell).replace("`", "").replace("**", "").split())
 
 
+def date_column(headers: list[str]) -> int | None:
+    """The index of a table's release-date column among its (lower-case) `headers`, by the order
+    of `RELEASE_HEADERS` then `DATE_HEADERS`; None if it has none."""
+    for words in RELEASE_HEADERS:
+        found = next((i for i, h in enumerate(headers) if any(word in h for word in words)), None)
+        if found is not None:
+            return found
+    return next((i for i, h in enumerate(headers) if h in DATE_HEADERS), None)
+
+
 def _table_rows(header: list[str], body: list[list[Cell]], heading: str | None) -> tuple[list[Row], bool]:
     """The dated rows of a table whose header has a release-date column (`RELEASE_HEADERS`), and
     whether it has one.
 
-    The model column is the first other one whose header says "model" (模型), else the first
-    column. A date without a year (`12月26日`) takes the year of the heading above the table.
+    The model column is the first other one whose header says "model" (`MODEL_HEADERS`), else
+    "name" (`NAME_HEADERS`), else the first column that is not the date's. A date without a year
+    (`12月26日`) takes the year of the heading above the table.
     """
-    lowered = [h.translate(INVISIBLE).lower() for h in header]
-    release = next((i for i, h in enumerate(lowered) if any(word in h for word in RELEASE_HEADERS)), None)
+    lowered = [unicodedata.normalize("NFKC", h.translate(INVISIBLE)).lower().strip(MARKUP) for h in header]
+    release = date_column(lowered)
     if release is None:
         return [], False
-    model = next((i for i, h in enumerate(lowered) if any(w in h for w in MODEL_HEADERS) and i != release), 0)
+    others = [i for i in range(len(lowered)) if i != release]
+    model = next(
+        (i for words in (MODEL_HEADERS, NAME_HEADERS) for i in others if any(w in lowered[i] for w in words)),
+        others[0] if others else release,
+    )
     year = heading_year(heading)
     rows = []
     for cells in body:
@@ -475,14 +573,46 @@ def read_html(
         return _select_sections(soup, section, date_selector, release_tables), rows
     if date_selector:
         chosen = {id(el) for el in _select(soup, date_selector, "date_selector")}
-        return _walk_sections(soup, lambda tag: id(tag) in chosen, release_tables), rows
+        return _walk_sections(soup, lambda tag, year: id(tag) in chosen, release_tables), rows
     texts = short_texts(soup)
+    timed = time_headings(soup)
 
-    def is_heading(tag: Tag) -> bool:
+    def is_heading(tag: Tag, year: str | None) -> bool:
+        if id(tag) in timed:
+            return True
+        if tag.name == "li":
+            return leading_day(next((t for t in tag.strings if t.strip()), ""), year) is not None
         text = texts.get(id(tag))
-        return tag.name in DATE_HEADING_TAGS and text is not None and parse_day(text) is not None
+        return tag.name in DATE_HEADING_TAGS and text is not None and parse_day(text, year) is not None
 
     return _walk_sections(soup, is_heading, release_tables), rows
+
+
+def time_headings(soup: BeautifulSoup) -> set[int]:
+    """The elements (by `id`) that a `<time datetime>` holding a date makes date headings: the
+    h1–h4 or dt it is in (`<h2>Qwen3 <time datetime="2025-06-03">June 3</time></h2>`); else the
+    li it opens (a dated news item); else the p, strong or b whose whole text it is; else the
+    time element itself when it stands alone, with no text beside it (`<h2>Title</h2><time
+    datetime=…>Jun 3</time><p>…`). A time inside a sentence ("Last updated <time>…") dates
+    nothing."""
+    from bs4.element import NavigableString
+
+    found: set[int] = set()
+    for time in soup.find_all("time"):
+        value = time.get("datetime")
+        if not isinstance(value, str) or parse_day(value[:10]) is None:
+            continue
+        holder = time.find_parent(["h1", "h2", "h3", "h4", "dt"])
+        parent = time.parent
+        if holder is not None:
+            found.add(id(holder))
+        elif parent is not None and parent.name == "li" and not "".join(_text_before(time)).strip():
+            found.add(id(parent))  # `<li><time datetime=…>Jun 3</time> qwen3 is out</li>`
+        elif parent is not None and parent.name in ("p", "strong", "b") and _cell_text(parent) == _cell_text(time):
+            found.add(id(parent))
+        elif parent is not None and not any(type(node) is NavigableString and node.strip() for node in parent.children):
+            found.add(id(time))
+    return found
 
 
 def is_date_heading(tag: Tag) -> bool:
@@ -528,31 +658,6 @@ def short_texts(root: Tag, limit: int = SHORT_TEXT) -> dict[int, str]:
     return texts
 
 
-CHARSET_IN_MARKUP = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?([A-Za-z0-9_.:-]{1,40})""", re.IGNORECASE)
-
-
-def decode_page(content: bytes, declared: str | None = None) -> str:
-    """A page's bytes → text: the declared charset, else a `<meta>` charset, else UTF-8, else
-    GB 18030 (the superset of GBK and GB 2312 that Chinese vendors' pages use without saying so),
-    else Windows-1252, which decodes anything."""
-    named = [declared]
-    match = CHARSET_IN_MARKUP.search(content[:4096])
-    if match:
-        named.append(match[1].decode("ascii"))
-    for charset in named:
-        if charset:
-            try:
-                return content.decode(charset, "replace")
-            except LookupError:
-                continue
-    for charset in ("utf-8-sig", "gb18030"):
-        try:
-            return content.decode(charset)
-        except UnicodeDecodeError:
-            continue
-    return content.decode("cp1252", "replace")
-
-
 def read_html_tables(soup: BeautifulSoup) -> tuple[list[Row], list[Tag]]:
     """Dated rows of every release table, and those tables (their text is not section text)."""
     rows: list[Row] = []
@@ -572,8 +677,24 @@ def read_html_tables(soup: BeautifulSoup) -> tuple[list[Row], list[Tag]]:
     return rows, tables
 
 
-def _walk_sections(soup: BeautifulSoup, is_heading: Callable[[Tag], bool], skip: list[Tag]) -> list[Section]:
+def _text_before(tag: Tag) -> Iterator[str]:
+    """The text of `tag`'s earlier siblings."""
+    from bs4.element import NavigableString, Tag
+
+    for sibling in tag.previous_siblings:
+        if isinstance(sibling, Tag):
+            yield sibling.get_text()
+        elif type(sibling) is NavigableString:
+            yield str(sibling)
+
+
+def _walk_sections(
+    soup: BeautifulSoup, is_heading: Callable[[Tag, str | None], bool], skip: list[Tag]
+) -> list[Section]:
     """Sections from date headings in document order, each running to the next (see module docstring).
+
+    `is_heading(tag, year)` tells date headings; `year` is the one the last heading naming a
+    year names, for days written without one (`<h2>2025年</h2><h3>6月3日</h3>`).
 
     One pass in document order, linear in the page's size whatever its depth: a heading, a
     skipped table or page chrome is not entered, and each text node gets its block element from
@@ -585,6 +706,7 @@ def _walk_sections(soup: BeautifulSoup, is_heading: Callable[[Tag], bool], skip:
     current: Section | None = None
     last_block: Tag | None = None
     last_rank = 0  # of the last h1–h6: a date in a p, strong or dt sits at that level
+    year: str | None = None
     skipped = {id(tag) for tag in skip}
     closed: set[int] = set()  # tags whose contents the walk leaves out
     for node, block in _preorder(soup, lambda tag: id(tag) not in closed):
@@ -593,15 +715,19 @@ def _walk_sections(soup: BeautifulSoup, is_heading: Callable[[Tag], bool], skip:
                 closed.add(id(node))
                 continue
             rank = _rank(node)
-            if is_heading(node):
+            if is_heading(node, year):
                 closed.add(id(node))
                 last_block = None
                 last_rank = rank or last_rank
-                current = Section(
-                    heading=_cell_text(node), day=_element_day(node) or "", anchor=_anchor(node), rank=last_rank
-                )
+                day = _element_day(node, year) or ""
+                year = day[:4] or year
+                current = Section(heading=_cell_text(node), day=day, anchor=_anchor(node), rank=last_rank)
+                if node.name == "li":  # a dated news item is a section of its own text
+                    current.heading = current.heading[:SHORT_TEXT]
+                    current.blocks.append([re.sub(r"\s+", " ", str(t).translate(INVISIBLE)) for t in node.strings])
                 sections.append(current)
             elif rank:
+                year = heading_year(_cell_text(node)) or year
                 last_rank = rank
                 if current is not None and current.rank and rank <= current.rank:
                     current = None
@@ -668,13 +794,19 @@ def _add_fragment(section: Section, node: Any, block: Tag | None, last_block: Ta
     return block
 
 
-def _element_day(element: Tag) -> str | None:
-    """A `datetime` attribute, else the element's text as a whole date, else the first date in it."""
+def _element_day(element: Tag, year: str | None = None) -> str | None:
+    """A `datetime` attribute, else the element's text as a whole date (`year` completing one
+    written without it), else the `datetime` of a `<time>` inside, else the first date in it."""
     attribute = element.get("datetime")
     if isinstance(attribute, str) and attribute:
         return parse_day(attribute[:10])
     text = element.get_text(" ")
-    return parse_day(text) or find_day(text)
+    day = parse_day(text, year)
+    if day:
+        return day
+    inner = element.find("time", attrs={"datetime": True})
+    value = inner.get("datetime") if inner is not None else None
+    return (parse_day(value[:10]) if isinstance(value, str) else None) or find_day(text)
 
 
 def _select(soup: Any, selector: str, option: str) -> list[Tag]:

@@ -41,8 +41,16 @@ _MODEL_NAME = re.compile(
     r"[A-Za-z][A-Za-z]+(?:[-_ ]?[A-Za-z]{1,3})?[-_ ]?\d",
     re.IGNORECASE,
 )
+# A software release: a pre-release marker, apart (`-rc1`, `beta`) or glued to its number
+# (`3.0.0rc1`, PEP 440's `1.0b2`); a three-part version anywhere (`paddle-v3.0.0`, `PaddleNLP
+# v2.8.0`: no model is numbered so); a bare version; a word that names maintenance or a build
+# (`Update 2`, `Hotfix 3`, `snapshot-…`, `nightly`, an SDK, CUDA or wheels; `py3.10`, `Python 3.10`,
+# `torch2.1`).
 _SOFTWARE = re.compile(
-    r"\b(?:rc|alpha|beta|dev|post)(?:[-_.]?\d+)?(?![A-Za-z-])|release candidate|^v?\d+(?:\.\d+){1,3}$|^version\b",
+    r"\b(?:rc|alpha|beta|dev|post)(?:[-_.]?\d+)?(?![A-Za-z-])|(?<=\d)(?:rc|alpha|beta|dev|post)\d*(?![A-Za-z])"
+    r"|\d\.\d+[ab]\d+(?![A-Za-z])|(?<![\d.])\d+\.\d+\.\d+"
+    r"|\b(?:update|hotfix|snapshot|nightly|sdk|cuda|wheels?)(?![A-Za-z])|\b(?:py|python|torch|pytorch) ?(?=\d)"
+    r"|release candidate|^v?\d+(?:\.\d+){1,3}$|^version\b",
     re.IGNORECASE,
 )
 
@@ -102,7 +110,8 @@ def parse_releases(
 def names_a_model(title: str, pattern: re.Pattern[str] | None = None) -> bool:
     """Whether a release tag or name names a model: `pattern` found in it when given, else a
     model-like word-and-number (`ERNIE-4.5`, `Qwen3`) in a title that is no software version
-    (`v2.6.0`, `Version 2.5.0`, `static_graph`, `…-rc1`, "release candidate")."""
+    (`v2.6.0`, `Version 2.5.0`, `static_graph`, `…-rc1`, "release candidate", `paddle-v3.0.0`,
+    `3.0.0rc1`, `Update 2`: see `_SOFTWARE`)."""
     if pattern is not None:
         return pattern.search(title) is not None
     return _SOFTWARE.search(title) is None and _MODEL_NAME.search(title) is not None

@@ -23,6 +23,9 @@ _INT64 = (-(2**63), 2**63 - 1)
 # letters, digits, `.`, `_` and `-`, neither starting nor ending with `.` or `-`, no `--` or `..`.
 HUB_PART = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9._-]{0,94}[A-Za-z0-9_])?", re.ASCII)
 HUB_HOSTS = ("huggingface.co", "www.huggingface.co", "hf.co")
+# First path segments of Hub pages that are no model repository (the Hub reserves them as names):
+# a collection, a dataset or a Space is not the weights of one model.
+HUB_PAGES = frozenset({"collections", "datasets", "spaces", "models", "papers", "docs", "blog", "organizations"})
 
 
 def table(value: Any) -> dict[str, Any]:
@@ -111,14 +114,17 @@ def hub_repo_id(value: str) -> str | None:
 
 def weights_ref(value: str) -> str | None:
     """What a weights link may be kept as: a Hub repo id checked by `hub_repo_id` (a bare id, or a
-    huggingface.co URL already reduced to one), or another absolute http(s) URL without spaces;
-    anything else is None."""
+    huggingface.co URL already reduced to one; never a Hub page of `HUB_PAGES`, such as
+    `datasets/…` or a collection), or another absolute http(s) URL without spaces; anything else
+    is None."""
     value = value.strip()
     parts = urlsplit(value)
     if parts.scheme.lower() not in ("http", "https"):
-        return hub_repo_id(value)
-    if not parts.hostname or any(c.isspace() for c in value) or _CONTROL.search(value):
+        repo_id = hub_repo_id(value)
+    elif not parts.hostname or any(c.isspace() for c in value) or _CONTROL.search(value):
         return None
-    if parts.hostname.lower() in HUB_HOSTS:
-        return hub_repo_id("/".join(s for s in parts.path.split("/") if s))
-    return value
+    elif parts.hostname.lower() in HUB_HOSTS:
+        repo_id = hub_repo_id("/".join(s for s in parts.path.split("/") if s))
+    else:
+        return value
+    return repo_id if repo_id and repo_id.split("/", 1)[0].lower() not in HUB_PAGES else None

@@ -12,11 +12,15 @@ The server (as the SDK enforces it) serves at most 50 items a page and no item p
 one query. An organisation with more models is read up to that window: sorted by `last_modified`,
 the window holds the most recently changed repositories, which is where a new release shows up.
 
-The SDK validates `sort=last_modified` only for datasets, so the server may refuse it for models
-(a 400, or a `success: false` answer naming the sort): the listing is then read again without it.
-Quota refusals (HTTP 200 `{"success": false, "code": "QuotaLimitExceed"}`, or a 403) end the
-source as rate-limited, with the code in the message. The `owner` filter is checked, not trusted:
-an item of another owner is skipped and counted.
+The SDK validates `sort=last_modified` only for datasets, so the server may refuse it for models,
+in words nobody has recorded (a 400 or 422, or any `success: false` answer that is no quota
+refusal): the first page is then read again without the sort, and the listing goes on unsorted;
+a refusal of that request too is the source's error. Refusals come as `{"success": false, "code",
+"message"}` or in the legacy API's shape, `{"Code": <not 200>, "Message", "Success"?}` with no
+data. Quota refusals (a code or message naming a quota, throttling, a rate limit or too many
+requests, in English or Chinese, or code 429; or HTTP 403) end the source as rate-limited, with
+the code in the message. The `owner` filter is checked, not trusted: an item of another owner is
+skipped and counted.
 """
 
 from __future__ import annotations
@@ -50,8 +54,11 @@ STEADY_COUNT = True
 
 # Times without an offset (the legacy API's) mean China Standard Time, UTC+8 all year since 1991.
 SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")
-# A quota refusal's `code` (`QuotaLimitExceed`; throttling and rate-limit codes read the same).
-QUOTA_CODE = re.compile(r"quota|throttl|rate.?limit", re.IGNORECASE)
+# A quota refusal's `code` or `message` (`QuotaLimitExceed`, `Throttling.User`, `TooManyRequests`,
+# 429; 请求过于频繁 "requests too frequent", 限流 "throttled", 配额 "quota").
+QUOTA = re.compile(r"quota|throttl|rate.?limit|too.?many.?requests|^429$|频繁|限流|配额", re.IGNORECASE)
+# The legacy API's `Code` of an answer that is no refusal.
+SUCCESS_CODES = (200, 0, "200", "0", "OK", "ok", "Success", "success")
 # How long a quota refusal parks the source: ModelScope states no reset time, so one hour.
 QUOTA_WAIT = timedelta(hours=1)
 
@@ -129,18 +136,27 @@ def unwrap(payload: Any, url: str, *, sorted_request: bool = False) -> tuple[lis
     """The envelope → (model items, total_count).
 
     Accepts `{"success", "request_id", "data": {...}}`, the same without `success`, the SDK's
-    PascalCase variants (`Data`, `Models`, `TotalCount`) and a bare data object. A `success: false`
-    answer raises RateLimited for a quota code, SortRefused when `sorted_request` and it names
-    the sort, else SourceError with the server's message.
+    PascalCase variants (`Data`, `Models`, `TotalCount`) and a bare data object. A refusal
+    (`success: false`, or a `Code` that is not a success code on an answer without data) raises
+    RateLimited when its code or message names a quota (`QUOTA`), else SortRefused when
+    `sorted_request` (the server may refuse the sort in any words), else SourceError with the
+    server's message and code.
     """
     if not isinstance(payload, dict):
         raise SourceError(f"expected a JSON object from {url}")
-    if payload.get("success", payload.get("Success")) is False:
+    success = payload.get("success", payload.get("Success"))
+    code_value = payload.get("code", payload.get("Code"))
+    legacy_refusal = (
+        success is None
+        and code_value not in (None, "", *SUCCESS_CODES)
+        and not any(key in payload for key in ("data", "Data"))
+    )
+    if success is False or legacy_refusal:
         message = str(payload.get("message") or payload.get("Message") or "no message")[:200]
-        code = str(payload.get("code") or payload.get("Code") or "")[:80]
-        if QUOTA_CODE.search(code):
-            raise quota_refused(url, code)
-        if sorted_request and "sort" in f"{code} {message}".lower():
+        code = str(code_value if code_value not in (None, "") else "")[:80]
+        if QUOTA.search(code) or QUOTA.search(message):
+            raise quota_refused(url, code or message[:80])
+        if sorted_request:
             raise SortRefused(f"ModelScope refused the sort at {url}: {message}")
         raise SourceError(f"ModelScope refused {url}: {message}" + (f" ({code})" if code else ""))
     data = payload.get("data", payload.get("Data", payload))

@@ -36,7 +36,7 @@ from relwatch.kinds import ModelsdevOptions, options_as
 from relwatch.models import Artifact, DateKind, Openness
 from relwatch.prices import modelsdev_quotes, readable_quotes
 from relwatch.sources.base import Page, follow_pages, int_or_none, strings, text_or_none
-from relwatch.sources.items import Parsed, parse_each, table, weights_ref
+from relwatch.sources.items import HUB_HOSTS, HUB_PAGES, Parsed, parse_each, table, weights_ref
 from relwatch.sources.openrouter import PricedParsed
 
 if TYPE_CHECKING:
@@ -65,9 +65,7 @@ def fetch(source: SourceConfig, session: SourceSession) -> AsyncIterator[Page]:
         payload = fetched.json()
         models = provider_models(payload, provider, fetched.url)
         labs = lab_models(payload)
-        parsed = PricedParsed.of(
-            parse_models(models, options.family, labs=labs, provider=provider, where=fetched.url)
-        )
+        parsed = PricedParsed.of(parse_models(models, options.family, labs=labs, provider=provider, where=fetched.url))
         kept = {artifact.external_id for artifact in parsed}
         quotes, unreadable = readable_quotes(q for q in modelsdev_quotes(provider, models) if q.offer.model_id in kept)
         parsed.prices.quotes.extend(quotes)
@@ -178,16 +176,22 @@ def parse_model(model_id: str, item: dict[str, Any]) -> Artifact:
 
 
 def weights_ref_of(url: str) -> str:
-    """A Hugging Face URL → its repo id (`Qwen/Qwen3-235B-A22B`), the form other sources use."""
+    """A Hugging Face URL of a model repository → its repo id (`Qwen/Qwen3-235B-A22B`), the form
+    other sources use; any other URL as it is (`items.weights_ref` then refuses Hub pages that
+    are no repository)."""
     parts = urlsplit(url)
     segments = [s for s in parts.path.split("/") if s]
-    if parts.hostname in ("huggingface.co", "www.huggingface.co") and len(segments) >= 2:
+    hub = (parts.hostname or "").lower() in HUB_HOSTS
+    if hub and len(segments) >= 2 and segments[0].lower() not in HUB_PAGES:
         return f"{segments[0]}/{segments[1]}"
     return url
 
 
 def _weights_ref(weights: Any, links: list[dict[str, Any]]) -> str | None:
-    urls = [text_or_none(w.get("url")) for w in _list(weights) if isinstance(w, dict)]
+    """The first weights link: models.dev's `weights` list of `{url, format}` objects, read also
+    as one object, a list of URL strings or one URL string; else a link of type `weights`."""
+    entries = weights if isinstance(weights, list) else [weights]
+    urls = [text_or_none(w.get("url")) if isinstance(w, dict) else text_or_none(w) for w in entries]
     url = next((u for u in urls if u), None) or _first_link(links, ("weights",))
     return weights_ref(weights_ref_of(url)) if url else None
 
@@ -232,7 +236,11 @@ def _date(value: Any) -> str | None:
 
 
 def _parameters(value: Any) -> int | None:
-    return int_or_none(value.get("total")) if isinstance(value, dict) else None
+    """models.dev's `parameters: {"total": N}`, also read as a bare number; a whole float counts."""
+    total = value.get("total") if isinstance(value, dict) else value
+    if isinstance(total, float) and total.is_integer() and abs(total) < 2**63:
+        return int(total)
+    return int_or_none(total)
 
 
 def _list(value: Any) -> list[Any]:
