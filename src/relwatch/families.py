@@ -36,17 +36,20 @@ QUANT_PREFIX = re.compile(r"^(quantized|gptq|awq|fp8|int\d+)\.")
 # Roles of one launch's checkpoints, `gen` and `agent` among them (`Emu3-Gen` beside `Emu3-Chat`,
 # `Athene-V2-Agent` beside `Athene-V2-Chat`), ELECTRA's two halves (`-discriminator`,
 # `-generator`) and extended training data (`chinese-bert-wwm-ext`; its size in gigabytes, `-180g`,
-# is a `SIZE`).
+# is a `SIZE`). An image model's output resolution (`Sana_1600M_1024px`, `_4Kpx`,
+# `PixArt-XL-2-512x512`, a video's `720P`) and the stages of one pipeline (`kandinsky-2-2-prior`
+# beside `-decoder`) are checkpoints of one launch too.
 ROLE = re.compile(
     r"^(it|inst|instruct|instruction|base|chat|thinking|think|nothinking|sft|dpo|rl|ft|tuned|hf|pretrain|pretrained|cased|uncased|"
     r"preview|exp|experimental|latest|beta|alpha|release|generate|gen|agent|ext|discriminator|generator|text|mix|distilled|high|customtools|"
-    r"mpo|grpo|ppo|zero|wosyn|twin|captioner|ul2|prefixlm|rlhf|nothink|rm|\d{3,4}p|"
+    r"mpo|grpo|ppo|zero|wosyn|twin|captioner|ul2|prefixlm|rlhf|nothink|rm|\d{3,4}p|\d+k?px|\d{3,4}x\d{3,4}|prior|decoder|"
     r"step\d+|stage\d+|iter\d+|epoch\d+|ckpt\d*)$"
 )
 # Words that tell checkpoints of one launch apart when they follow a size: the pruning axis of
 # `Llama-3.1-Minitron-4B-Width-Base` / `-4B-Depth-Base`, the mode of `Seed-Coder-8B-Reasoning`
-# (beside `-8B-Instruct`) and `nemotron-3-nano-omni-30b-a3b-reasoning`.
-AFTER_SIZE = frozenset({"width", "depth", "reasoning", "multi", "mono"})
+# (beside `-8B-Instruct`) and `nemotron-3-nano-omni-30b-a3b-reasoning`, and multi-scale training
+# after a resolution (`PixArt-Sigma-XL-2-1024-MS` beside `-2K-MS`).
+AFTER_SIZE = frozenset({"width", "depth", "reasoning", "multi", "mono", "ms"})
 # Any other word right after a size is a checkpoint's own qualifier too when nothing but roles,
 # sizes, snapshots or formats follow it: `pythia-12b-deduped`, `Falcon-H1-1.5B-Deep-Instruct`,
 # `SmolVLM2-500M-Video-Instruct`, `codegen-16B-nl`, `xgen-7b-8k-inst`. Words that name a line stay
@@ -62,6 +65,10 @@ WORD = re.compile(r"[a-z]{2,}")
 # `bloomz-7b1-p3` and `mt0-xxl-p3` (BigScience's xP3/P3 variants); not `v2` (a version) nor `r1`
 # (a line: `mag-mell-r1`).
 CODED_WORD = re.compile(r"[a-z]{2,}\d+|[a-qs-uw-z]\d+")
+# The stages of a cascaded model, each released in its own sizes: DeepFloyd's `IF-I-XL-v1.0`
+# (64 px), `IF-II-L-v1.0` (the upscaler) are one launch, IF v1.0. Only a letter size after the
+# stage says so: a Roman numeral before a parameter count is the line's version (`HuatuoGPT-II-7B`).
+CASCADE_STAGES = frozenset({"i", "ii", "iii"})
 # Letter sizes of one launch (`arctic-embed-xs`, `-s`, `-m`, `-l`), after two words of the name.
 LETTER_SIZES = frozenset({"xs", "s", "m", "l"})
 VERSION_WORD = re.compile(r"^v\d+(\.\d+)*$")
@@ -290,7 +297,7 @@ def _family(name: str, *, keep_languages: bool) -> str:
             kept.append(token)
             index += 1
             continue
-        sized_version = kept and SIZE.match(token) and re.fullmatch(r"[1-9]", following)
+        sized_version = kept and SIZE.match(token) and token[0].isdigit() and re.fullmatch(r"[1-9]", following)
         if sized_version and all(_variant_only(word) for word in tokens[index + 2 :]):
             kept += [token, following]  # a sized model's own version: `sqlcoder-7b-2`, `XVERSE-65B-2`
             index += 2
@@ -301,6 +308,10 @@ def _family(name: str, *, keep_languages: bool) -> str:
             continue
         if kept and (SIZE.match(token) or ROLE.match(token) or CHECKPOINT.match(token) or token in LANGUAGES):
             index += 1
+            dropped = True
+            continue
+        if kept and token in CASCADE_STAGES and (following in LETTER_SIZES or following in ("xl", "xxl")):
+            index += 1  # a stage of a cascade, then its size: `IF-I-XL-v1.0`, `IF-II-L-v1.0`
             dropped = True
             continue
         if kept and len(token) == 1 and token.isalpha() and (dropped or (VERSION.match(kept[-1]) and following)):
