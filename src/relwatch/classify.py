@@ -694,7 +694,9 @@ def same_spelling(members: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[st
     that one family writes and the other leaves out is one spelling across sources
     (`nova-lite-v1` on a catalogue); between families of hub repositories alone, only when the
     versioned one's sizes are all sizes of the other (`TinyLlama-1.1B-Chat-v1.0` beside
-    `TinyLlama-1.1B-…`), not for a new size (`jais-30b-v1` beside `jais-13b`). Pure."""
+    `TinyLlama-1.1B-…`), not for a new size (`jais-30b-v1` beside `jais-13b`); nor, there, is a
+    version glued to the name in one and written apart in the other unless the sizes agree so
+    (`TeleChat2-35B` is a new line, `TeleChat-12B-v2` the 12B's second version). Pure."""
     spellings: dict[tuple[str, ...], list[str]] = {}
     for family in members:
         spellings.setdefault(_spelling(family), []).append(family)
@@ -708,12 +710,17 @@ def same_spelling(members: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[st
                 for family in families
                 if family != chosen
                 and (
-                    _spelling(family, with_v1=True) == _spelling(chosen, with_v1=True)
+                    (_spelling(family, with_v1=True) == _spelling(chosen, with_v1=True) and _glued(family) == _glued(chosen))
                     or not all(row["kind"] in HUB_KINDS for row in [*members[family], *members[chosen]])
                     or _sizes_within(members[family], members[chosen])
                 )
             }
     return merged
+
+
+def _glued(family: str) -> list[str]:
+    """The words of a family that glue a version to a name (`telechat2`, `qwen2.5`), in order."""
+    return re.findall(r"[a-z]+\d+(?:\.\d+)*", family)
 
 
 def _sizes_within(rows: Sequence[Mapping[str, Any]], others: Sequence[Mapping[str, Any]]) -> bool:

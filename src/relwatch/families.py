@@ -13,9 +13,11 @@ import re
 from functools import lru_cache
 
 # `p` for a decimal point too: `jais-family-6p7b`, `jais-family-1p3b-chat`.
+# A model's deployment size is one too: `PP-OCRv5_server_det` and `PP-OCRv5_mobile_rec` are PP-OCRv5
+# (the detection and recognition models after it are words of one checkpoint).
 SIZE = re.compile(
     r"^(\d+(\.\d+)?[bmkt]|\d+b\d+|\d+p\d+[bm]|e\d+(\.\d+)?b|a\d+(\.\d+)?[bm]|\d+x\d+(\.\d+)?[bm]|\d+(\.\d+)?b-a\d+(\.\d+)?b|\d+k|\d+e|"
-    r"patch\d+|\d+e\d+t|\d+g|xxl|xl|xxs|xs|tiny)$"
+    r"patch\d+|\d+e\d+t|\d+g|xxl|xl|xxs|xs|tiny|server|mobile)$"
 )
 # `DeepSeek-R1-Distill-Qwen-32B` is `deepseek-r1-distill`: the base it was distilled into is a variant.
 AFTER_DISTILL = {"qwen", "llama"}
@@ -353,7 +355,7 @@ CHECKPOINT_RUN = 4
 
 def _checkpoint_word(tokens: list[str], index: int, kept: list[str]) -> bool:
     """Whether `tokens[index]` starts a run of up to `CHECKPOINT_RUN` words after a dropped size
-    (and roles) that only qualifies one checkpoint: no line words, and followed by nothing but
+    or size word (`mengzi-bert-base-fin`, a finance checkpoint), and roles, that only qualifies one checkpoint: no line words, and followed by nothing but
     roles, sizes, snapshots or formats (`Falcon-H1-1.5B-Deep-Instruct`,
     `Teuken-7B-instruct-research-v0.4`, `Lucie-7B-Instruct-human-data`), or after a role by the
     line's version (`llm-jp-13b-instruct-full-jaster-dolly-oasst-v1.0`). The run's later words are
@@ -373,7 +375,7 @@ def _checkpoint_word(tokens: list[str], index: int, kept: list[str]) -> bool:
         start -= 1
     if not all(_variant_only(word) for word in tokens[run:]) and not any(ROLE.match(w) for w in tokens[start:index]):
         return False  # words then a version right after the size name the model: `QwQ-32B-ArliAI-RpR-v1`
-    return any(SIZE.match(word) for word in tokens[start:index])
+    return any(SIZE.match(word) or word in PAIRED_SIZES for word in tokens[start:index])
 
 
 def _plain_word(token: str) -> bool:
