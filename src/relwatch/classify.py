@@ -27,11 +27,13 @@ from relwatch.config import FamilyPattern
 from relwatch.families import (
     LINE_VENDORS,
     LINE_WORDS,
+    PAIRED_LANGUAGES,
     SIZE,
     display_name,
     family_of,
     family_with_language,
     is_model_like,
+    languages_written,
     parameters_from_name,
     without_trailing_base,
     writes_language,
@@ -377,7 +379,12 @@ def evidence_labels(
     for row in rows:
         if found[row["id"]][0]:
             members.setdefault(str(found[row["id"]][0]), []).append(row)
-    renamed = same_spelling(members) | publisher_prefixed(members, publisher_words(rules)) | glued_roles(members)
+    renamed = (
+        same_spelling(members)
+        | publisher_prefixed(members, publisher_words(rules))
+        | glued_roles(members)
+        | language_codes_of_one_model(members)
+    )
     spelled: dict[str, list[Mapping[str, Any]]] = {}
     for name, rows_of in members.items():
         spelled.setdefault(_follow(renamed, name), []).extend(rows_of)
@@ -572,10 +579,18 @@ def languages_of_every_checkpoint(
     `llama-3-chinese-8b` and `-8b-instruct` are `llama-3-chinese`, CyberAgent's
     `Mistral-Nemo-Japanese-Instruct-2408` is `mistral-nemo-japanese`; a language on some rows only
     is a variant (`TinyLlama_v1.1_chinese` beside `TinyLlama_v1.1`, `MeloTTS-Spanish` beside
-    `-English`). Only families the grammar gave every row move. Pure: `families` is the family
+    `-English`), and so is one on every row of a family when the line's other versions are
+    written in other languages (`MeloTTS-English-v2` beside `MeloTTS-Spanish`). Only families the
+    grammar gave every row move. Pure: `families` is the family
     per row id; the result holds only the rows that move."""
     names = {row["id"]: str(row.get("external_id") or row.get("name") or "") for row in rows}
     candidates = {families.get(row["id"]) for row in rows if writes_language(names[row["id"]])}
+    written: dict[str, set[str]] = {}
+    for row in rows:
+        family = families.get(row["id"])
+        if family:
+            written.setdefault(_unversioned(family), set()).update(languages_written(names[row["id"]]))
+    candidates = {family for family in candidates if family and len(written.get(_unversioned(family), ())) < 2}
     named: dict[str, set[str | None]] = {}
     for row in rows:
         family = families.get(row["id"])
@@ -590,6 +605,11 @@ def languages_of_every_checkpoint(
         if len(spellings) == 1 and None not in spellings and family not in spellings:
             moved[row["id"]] = str(next(iter(spellings)))
     return moved
+
+
+def _unversioned(family: str) -> str:
+    """A family without its version words (`melotts-v2` → `melotts`)."""
+    return "-".join(word for word in family.split("-") if not VERSION_TOKEN.match(word)) or family
 
 
 def _snapshot_code(row: Mapping[str, Any]) -> str | None:
@@ -655,6 +675,24 @@ def publisher_prefixed(members: Mapping[str, Sequence[Mapping[str, Any]]], words
         if rest and first in words and rest in members:
             merged[family] = rest
     return merged
+
+
+def language_codes_of_one_model(members: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[str, str]:
+    """Families that are another family of the vendor with a two-letter language code last, when
+    a repository of that family ends its own name in a language code too → that family: the
+    languages of one recipe (`asr-wav2vec2-commonvoice-fr` beside `-en`, whose `en` the grammar
+    drops). A code no sibling writes stays a word of the name. Pure."""
+    merged: dict[str, str] = {}
+    for family in members:
+        stem, _, code = family.rpartition("-")
+        if stem in members and code in PAIRED_LANGUAGES and any(_ends_in_language(row) for row in members[stem]):
+            merged[family] = stem
+    return merged
+
+
+def _ends_in_language(row: Mapping[str, Any]) -> bool:
+    words = re.split(r"[-_]", str(row.get("external_id") or "").rsplit("/", 1)[-1].lower())
+    return words[-1] in PAIRED_LANGUAGES
 
 
 # Roles written into a word without a separator: `starcoderbase`, `AmberChat`, `instructcodet5p`.

@@ -217,6 +217,11 @@ def writes_language(name: str) -> bool:
     return bool(WRITTEN_LANGUAGE.search(name))
 
 
+def languages_written(name: str) -> set[str]:
+    """The languages a name writes out as its words (`LANGUAGE_NAMES`), lower-case. Pure."""
+    return {match.strip("-_ ./").lower() for match in WRITTEN_LANGUAGE.findall(name)}
+
+
 def _family(name: str, *, keep_languages: bool) -> str:
     own = name.rsplit("/", 1)[-1].split(":", 1)[0].lstrip("~")
     glued = GLUED_LINE.match(own)
