@@ -35,6 +35,7 @@ from relwatch.families import (
     is_model_like,
     languages_written,
     parameters_from_name,
+    without_leading_base,
     without_trailing_base,
     writes_language,
 )
@@ -384,6 +385,7 @@ def evidence_labels(
         | publisher_prefixed(members, publisher_words(rules))
         | glued_roles(members)
         | language_codes_of_one_model(members)
+        | base_named_first(members)
     )
     spelled: dict[str, list[Mapping[str, Any]]] = {}
     for name, rows_of in members.items():
@@ -673,6 +675,21 @@ def publisher_prefixed(members: Mapping[str, Sequence[Mapping[str, Any]]], words
     for family in members:
         first, _, rest = family.partition("-")
         if rest and first in words and rest in members:
+            merged[family] = rest
+    return merged
+
+
+def base_named_first(members: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[str, str]:
+    """Families that name a base line and its version before a name with its own version
+    (`families.without_leading_base`) → that name, when the vendor's other families name the
+    same line without the base: `llama-3-vila1.5` beside `vila1.5`, `llama-3.1-whiterabbitneo-2`
+    beside `whiterabbitneo-v1`. A vendor whose line is only ever named after its base keeps the
+    whole name (`llama-3.1-tulu-3`). Pure."""
+    firsts = {re.sub(r"[\d.]+$", "", family.split("-")[0]) for family in members}
+    merged: dict[str, str] = {}
+    for family in members:
+        rest = without_leading_base(family)
+        if rest and (rest in members or re.sub(r"[\d.]+$", "", rest.split("-")[0]) in firsts):
             merged[family] = rest
     return merged
 

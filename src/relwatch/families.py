@@ -443,6 +443,37 @@ def _without_base_prefix(tokens: list[str]) -> list[str]:
     return rest
 
 
+def without_leading_base(family: str) -> str | None:
+    """The family without a base line and its version named first, when a name with its own
+    version follows (`llama-3-vila1.5` → `vila1.5`, `llama-3.1-whiterabbitneo-2` →
+    `whiterabbitneo-2`); None otherwise. Whether the base is dropped is the vendor's evidence
+    (`classify.base_named_first`): `Llama-3.1-Tulu-3` is a line's own name. Pure."""
+    words = family.split("-")
+    if len(words) < 3 or not BASE_LINE.match(words[0]):
+        return None
+    index = 2 if OWN_VERSION.match(words[1]) else 1
+    if index == 1 and not re.search(r"\d", words[0]):
+        return None  # the base's version is written: `llama3`, `llama-3.1`
+    return "-".join(words[index:]) if _own_versioned_name(words[index:]) else None
+
+
+def _own_versioned_name(rest: list[str]) -> bool:
+    """Whether the words after a base and its version start a name with its own version: a word of
+    four letters or more with a version glued (`vila1.5`) or written next (`whiterabbitneo-2`),
+    that names no line of the base (`coder`, `vl`, `guard`), no language (`llama-3-chinese-v2`) and
+    is no size word (`small-3.1`)."""
+    if not rest:
+        return False
+    word = rest[0]
+    glued = GLUED_OWN_VERSION.match(word)
+    name = re.match(r"[a-z]+", word)
+    if not name or len(name[0]) < 4 or name[0] in LINE_WORDS | PAIRED_SIZES | LANGUAGE_NAMES | {"mini", "nano", "micro", "lite"}:
+        return False
+    if glued:
+        return True
+    return WORD.fullmatch(word) is not None and len(rest) > 1 and OWN_VERSION.match(rest[1]) is not None
+
+
 # A base line's abbreviation in a fine-tune's name: Llama 2 and 3.x as `l2`, `l3.1` (`mythomax-l2`).
 ABBREVIATED_BASE = re.compile(r"^l[1-4](\.\d)?$")
 
