@@ -765,7 +765,10 @@ def same_spelling(members: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[st
                 for family in families
                 if family != chosen
                 and (
-                    (_spelling(family, with_v1=True) == _spelling(chosen, with_v1=True) and _glued(family) == _glued(chosen))
+                    (
+                        _spelling(family, with_v1=True) == _spelling(chosen, with_v1=True)
+                        and _glued(family) == _glued(chosen)
+                    )
                     or not all(row["kind"] in HUB_KINDS for row in [*members[family], *members[chosen]])
                     or _sizes_within(members[family], members[chosen])
                 )

@@ -360,7 +360,8 @@ CHECKPOINT_RUN = 4
 
 def _checkpoint_word(tokens: list[str], index: int, kept: list[str]) -> bool:
     """Whether `tokens[index]` starts a run of up to `CHECKPOINT_RUN` words after a dropped size
-    or size word (`mengzi-bert-base-fin`, a finance checkpoint), and roles, that only qualifies one checkpoint: no line words, and followed by nothing but
+    or size word (`mengzi-bert-base-fin`, a finance checkpoint), and roles, that only qualifies one
+    checkpoint: no line words, and followed by nothing but
     roles, sizes, snapshots or formats (`Falcon-H1-1.5B-Deep-Instruct`,
     `Teuken-7B-instruct-research-v0.4`, `Lucie-7B-Instruct-human-data`), or after a role by the
     line's version (`llm-jp-13b-instruct-full-jaster-dolly-oasst-v1.0`). The run's later words are
@@ -457,6 +458,9 @@ def without_leading_base(family: str) -> str | None:
     return "-".join(words[index:]) if _own_versioned_name(words[index:]) else None
 
 
+SMALL_SIZE_WORDS = frozenset({"mini", "nano", "micro", "lite"})
+
+
 def _own_versioned_name(rest: list[str]) -> bool:
     """Whether the words after a base and its version start a name with its own version: a word of
     four letters or more with a version glued (`vila1.5`) or written next (`whiterabbitneo-2`),
@@ -467,7 +471,7 @@ def _own_versioned_name(rest: list[str]) -> bool:
     word = rest[0]
     glued = GLUED_OWN_VERSION.match(word)
     name = re.match(r"[a-z]+", word)
-    if not name or len(name[0]) < 4 or name[0] in LINE_WORDS | PAIRED_SIZES | LANGUAGE_NAMES | {"mini", "nano", "micro", "lite"}:
+    if not name or len(name[0]) < 4 or name[0] in LINE_WORDS | PAIRED_SIZES | LANGUAGE_NAMES | SMALL_SIZE_WORDS:
         return False
     if glued:
         return True
