@@ -35,6 +35,7 @@ from relwatch.families import (
     is_model_like,
     languages_written,
     parameters_from_name,
+    without_generation_task,
     without_leading_base,
     without_trailing_base,
     writes_language,
@@ -390,7 +391,12 @@ def evidence_labels(
     spelled: dict[str, list[Mapping[str, Any]]] = {}
     for name, rows_of in members.items():
         spelled.setdefault(_follow(renamed, name), []).extend(rows_of)
-    launched = co_released(spelled) | qualifiers_of_one_day(spelled) | bases_of_one_launch(spelled)
+    launched = (
+        co_released(spelled)
+        | qualifiers_of_one_day(spelled)
+        | bases_of_one_launch(spelled)
+        | tasks_of_one_launch(spelled)
+    )
     labelled = {
         key: (_follow(launched, _follow(renamed, name)) if name else None, vendor)
         for key, (name, vendor) in found.items()
@@ -881,6 +887,29 @@ def bases_of_one_launch(members: Mapping[str, Sequence[Mapping[str, Any]]]) -> d
     for stem, families in stems.items():
         spans = [_launch_span(members[family], False) for family in families]
         if stem in members or len(families) < 2 or not _launched_within(spans, CO_RELEASE_DAYS):
+            continue
+        merged |= {family: stem for family in families}
+    return merged
+
+
+def tasks_of_one_launch(members: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[str, str]:
+    """Families that differ only by a generation task (`families.without_generation_task`:
+    `wan2.1-t2v` and `wan2.1-i2v`, `wan2.2-ti2v`) → their shared stem, when at least two such
+    families (or one beside the stem itself) share it and no two of their repositories are dated
+    more than `SEPARATE_LAUNCH_DAYS` apart (an image-to-video model published months after the
+    text-to-video one is a launch of its own). A task word alone keeps its family. Pure."""
+    stems: dict[str, list[str]] = {}
+    for family in members:
+        stem = without_generation_task(family)
+        if stem:
+            stems.setdefault(stem, []).append(family)
+    merged: dict[str, str] = {}
+    for stem, families in stems.items():
+        group = [*families, stem] if stem in members else families
+        if len(group) < 2:
+            continue
+        rows = [row for family in group for row in members[family]]
+        if any(_dated_apart(row, other, SEPARATE_LAUNCH_DAYS) for row in rows for other in rows):
             continue
         merged |= {family: stem for family in families}
     return merged

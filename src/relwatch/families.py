@@ -40,11 +40,15 @@ QUANT_PREFIX = re.compile(r"^(quantized|gptq|awq|fp8|int\d+)\.")
 # `-generator`) and extended training data (`chinese-bert-wwm-ext`; its size in gigabytes, `-180g`,
 # is a `SIZE`). An image model's output resolution (`Sana_1600M_1024px`, `_4Kpx`,
 # `PixArt-XL-2-512x512`, a video's `720P`) and the stages of one pipeline (`kandinsky-2-2-prior`
-# beside `-decoder`) are checkpoints of one launch too.
+# beside `-decoder`) are checkpoints of one launch too, and so are the guidance-distilled and
+# timestep-distilled tiers of one image or video launch (`FLUX.1-dev` beside `FLUX.1-schnell`,
+# `LTX-Video-0.9.7-dev`). Its tasks (`T2V`, `I2V`) are read with the vendor's other repositories
+# (`classify.tasks_of_one_launch`).
 ROLE = re.compile(
     r"^(it|inst|instruct|instruction|base|chat|thinking|think|nothinking|sft|dpo|rl|ft|tuned|hf|pretrain|pretrained|cased|uncased|"
     r"preview|exp|experimental|latest|beta|alpha|release|generate|gen|agent|ext|discriminator|generator|text|mix|distilled|high|customtools|"
     r"mpo|grpo|ppo|zero|wosyn|twin|captioner|ul2|prefixlm|rlhf|nothink|rm|\d{3,4}p|\d+k?px|\d{3,4}x\d{3,4}|prior|decoder|"
+    r"dev|schnell|"
     r"step\d+|stage\d+|iter\d+|epoch\d+|ckpt\d*)$"
 )
 # Words that tell checkpoints of one launch apart when they follow a size: the pruning axis of
@@ -526,14 +530,31 @@ def _glued_v_version(token: str) -> list[str]:
 GLUED_MAJOR = re.compile(r"^(v|[a-z]{2,})\d+$")
 
 
+# The tasks of one video or image launch: text-to-video, image-to-video, both, text-to-image.
+GENERATION_TASK = re.compile(r"^(t2v|i2v|ti2v|t2i|i2i|v2v)$")
+
+
+def without_generation_task(family: str) -> str | None:
+    """The family without its generation-task words (`wan2.1-i2v` → `wan2.1`), or None when it
+    writes none or nothing else. Pure."""
+    words = family.split("-")
+    kept = [word for word in words if not GENERATION_TASK.match(word)]
+    return "-".join(kept) if kept and len(kept) < len(words) else None
+
+
 def _merge_split_versions(tokens: list[str]) -> list[str]:
     """`claude-3-5-sonnet` → `claude-3.5-sonnet`: two lone digits in a row are one version, and so
     are a `v` version or a name glued to its major version and a lone digit after it
-    (`neural-chat-7b-v3-1` → `v3.1`, Bedrock's `llama3-1` → `llama3.1`)."""
+    (`neural-chat-7b-v3-1` → `v3.1`, Bedrock's `llama3-1` → `llama3.1`); a `v` written apart from
+    a version split by a hyphen is glued to it (`stable-diffusion-v-1-4-original` → `v1.4`; the
+    `V` of `MiniCPM-V-2_6` names the line)."""
     merged: list[str] = []
-    for token in tokens:
+    for index, token in enumerate(tokens):
         lone = len(token) == 1 and token.isdigit()
-        if merged and lone and ((len(merged[-1]) == 1 and merged[-1].isdigit()) or GLUED_MAJOR.match(merged[-1])):
+        following = tokens[index + 1] if index + 1 < len(tokens) else ""
+        if merged and merged[-1] == "v" and lone and len(following) == 1 and following.isdigit():
+            merged[-1] = f"v{token}"
+        elif merged and lone and ((len(merged[-1]) == 1 and merged[-1].isdigit()) or GLUED_MAJOR.match(merged[-1])):
             merged[-1] = f"{merged[-1]}.{token}"
         else:
             merged.append(token)
