@@ -34,6 +34,8 @@ QUANT = re.compile(
     r"dwq|unsloth|mlx\d*|litert|int\d+|nf4|hqq|aqlm|exl3|f16|f32|float16|imatrix|"
     r"openvino|ov|coreml|mnn|executorch|ct2|ctranslate2)$"
 )
+# Formats named after the code that reads them, only as the name's last word.
+FORMAT_LAST = frozenset({"openai"})
 QUANT_PREFIX = re.compile(r"^(quantized|gptq|awq|fp8|int\d+)\.")
 # Roles of one launch's checkpoints, `gen` and `agent` among them (`Emu3-Gen` beside `Emu3-Chat`,
 # `Athene-V2-Agent` beside `Athene-V2-Chat`), ELECTRA's two halves (`-discriminator`,
@@ -169,7 +171,9 @@ PRE_RELEASE = re.compile(r"^v0\.\d+$")
 # Publisher names written before the line's own name: `Meta-Llama-3.1-8B` is `llama-3.1`,
 # `Tencent-Hunyuan-Large` `hunyuan-large`, `NVIDIA-Nemotron-Nano-9B-v2` `nemotron-nano-v2`,
 # `c4ai-command-r-plus` `command-r-plus`, `AI21-Jamba-1.5-Mini` `jamba-1.5`.
-NOISE_PREFIXES = ("meta", "tencent", "nvidia", "c4ai", "ai21")
+# So is a runtime's name before the model it converts: `faster-whisper-large-v3` is Whisper
+# large-v3 for CTranslate2 (the `faster-whisper` library).
+NOISE_PREFIXES = ("meta", "tencent", "nvidia", "c4ai", "ai21", "faster")
 # Lines whose version is glued to the name on the hubs (`Qwen2.5`) but not always elsewhere (`qwen-2.5`).
 GLUED_VERSIONS = {"qwen"}
 BRANDS = {
@@ -272,6 +276,8 @@ def _family(name: str, *, keep_languages: bool) -> str:
                     index += 1
             dropped = True
             continue
+        if kept and index == len(tokens) - 1 and token in FORMAT_LAST:
+            break  # `distil-large-v3-openai`: the weights in the original Whisper code's format
         if kept and (QUANT.match(token) or QUANT_PREFIX.match(token)):
             break  # formats and quantisations come last: `-GPTQ-Int4`, `-litert-lm`, `-q4_0-gguf`
         if kept and DATE_PARTS.match(token) and index + 1 < len(tokens) and DATE_PARTS.match(tokens[index + 1]):
@@ -357,6 +363,7 @@ def _family(name: str, *, keep_languages: bool) -> str:
     return "-".join(kept) or base
 
 
+RESOLUTION = re.compile(r"^(\d+k?px|\d{3,4}x\d{3,4})$")
 # At most this many such words in a row qualify one checkpoint: `Lucie-7B-Instruct-human-data`,
 # `Pharia-1-LLM-7B-control-aligned`, the tuning data of `llm-jp-13b-instruct-full-jaster-dolly-oasst-v1.0`.
 CHECKPOINT_RUN = 4
@@ -364,8 +371,8 @@ CHECKPOINT_RUN = 4
 
 def _checkpoint_word(tokens: list[str], index: int, kept: list[str]) -> bool:
     """Whether `tokens[index]` starts a run of up to `CHECKPOINT_RUN` words after a dropped size
-    or size word (`mengzi-bert-base-fin`, a finance checkpoint), and roles, that only qualifies one
-    checkpoint: no line words, and followed by nothing but
+    or size word (`mengzi-bert-base-fin`, a finance checkpoint) or an image resolution
+    (`playground-v2-1024px-aesthetic`), and roles, that only qualifies one checkpoint: no line words, and followed by nothing but
     roles, sizes, snapshots or formats (`Falcon-H1-1.5B-Deep-Instruct`,
     `Teuken-7B-instruct-research-v0.4`, `Lucie-7B-Instruct-human-data`), or after a role by the
     line's version (`llm-jp-13b-instruct-full-jaster-dolly-oasst-v1.0`). The run's later words are
@@ -385,7 +392,7 @@ def _checkpoint_word(tokens: list[str], index: int, kept: list[str]) -> bool:
         start -= 1
     if not all(_variant_only(word) for word in tokens[run:]) and not any(ROLE.match(w) for w in tokens[start:index]):
         return False  # words then a version right after the size name the model: `QwQ-32B-ArliAI-RpR-v1`
-    return any(SIZE.match(word) or word in PAIRED_SIZES for word in tokens[start:index])
+    return any(SIZE.match(word) or word in PAIRED_SIZES or RESOLUTION.match(word) for word in tokens[start:index])
 
 
 def _plain_word(token: str) -> bool:
