@@ -209,8 +209,13 @@ BUILT_ON_VENDORS = {
 }
 BUILT_ON_LINES = re.compile(rf"(?:^|[-_])(?P<line>{'|'.join(BUILT_ON_VENDORS)})(?=[-_.\d]|$)")
 # Base lines of labs that need not be configured vendors, as fine-tuners name them, → the lab's Hub
-# organisation: `bge-reranker-v2-minicpm-layerwise` is BAAI's reranker on OpenBMB's MiniCPM. The
-# lab's own repositories and catalogue entries keep their lines (`tiiuae/falcon-7b`).
+# organisation: `bge-reranker-v2-minicpm-layerwise` is BAAI's reranker on OpenBMB's MiniCPM,
+# `faster-whisper-large-v3` OpenAI's Whisper converted, `asr-wav2vec2-commonvoice-en` a recipe on
+# Meta's wav2vec 2.0 (published as `facebook/wav2vec2-*`), `Ziya-BLIP2-14B-Visual-v1` built on
+# Salesforce's BLIP-2. Stable Diffusion is CompVis's (Rombach et al. 2022; `runwayml`'s v1.5
+# continues its v1.2), written `sd` (`sd-controlnet-canny`, `control_v11p_sd15_canny`) by the
+# models built on it; SDXL is Stability AI's. The lab's own repositories and catalogue entries
+# keep their lines (`tiiuae/falcon-7b`).
 LAB_LINES = {
     "minicpm": "openbmb",
     "falcon": "tiiuae",
@@ -221,6 +226,12 @@ LAB_LINES = {
     "internlm": "internlm",
     "baichuan": "baichuan-inc",
     "stablelm": "stabilityai",
+    "whisper": "openai",
+    "wav2vec2": "facebook",
+    "blip": "salesforce",
+    "stable-diffusion": "compvis",
+    "sd": "compvis",
+    "sdxl": "stabilityai",
 }
 NAMED_LINES = re.compile(rf"(?:^|[-_])(?P<line>{'|'.join(LAB_LINES)})(?=[-_.\d]|$)")
 # A line glued after a word of the model's own name is its base as well: NorMistral
@@ -270,7 +281,8 @@ def evidence_labels(
       reproduction (`open_llama`) under a licence the line's terms rule out, or when its licence
       or licence name is another line's terms (`licences.LINE_LICENCES`) or its licence link
       names another organisation's Hub repository (`HUB_LICENCE_LINK`), or when its name says
-      it is another model adapted (`jais-adapted-7b`, `UNNAMED_BASE`); a catalogue entry when its
+      it is another model adapted (`jais-adapted-7b`, `UNNAMED_BASE`), or when its organisation is
+      named after another's line (`distil-whisper/distil-large-v3`); a catalogue entry when its
       weights are, when its name names another vendor's line (`l3.3-` for Llama 3.3 too), or
       when it states a parameter count while its publisher has no hub organisation or stores only
       others' fine-tunes there, has no lines of its own, and the entry points at no weights
@@ -278,7 +290,13 @@ def evidence_labels(
     - A size of a line without a version published weeks after the line's first is a launch of
       its own (`sizes_launched_apart`); a size word where a sibling writes `base` or a parameter
       count is a size of that launch (`sizes_in_one_slot`); a language every row of a family
-      writes out is part of its name (`languages_of_every_checkpoint`).
+      writes out is part of its name (`languages_of_every_checkpoint`) unless the line's other
+      versions write other languages.
+    - Families one name apart join: written two ways (`same_spelling`), with the publisher
+      (`publisher_prefixed`) or a base and its version (`base_named_first`) written first, a role
+      glued (`glued_roles`) or a language code last (`language_codes_of_one_model`); then the
+      checkpoints of one launch: sizes (`co_released`), qualifiers of one day, bases
+      (`bases_of_one_launch`) and generation tasks (`tasks_of_one_launch`).
     Pure: `rows` are one vendor's stored artifacts (`base_models`/`extra` as JSON or decoded).
     """
     hub = {str(row["external_id"]).lower(): row for row in rows if row["kind"] in HUB_KINDS}
@@ -353,6 +371,8 @@ def evidence_labels(
             vendor = linked_licence_vendor(row, str(row["licence_link"]))
         if not vendor and ADAPTED.search(name):
             vendor = UNNAMED_BASE
+        if not vendor and row["kind"] in HUB_KINDS:  # an organisation named after the line it builds on
+            vendor = named_vendor(row, str(_org(str(row.get("external_id") or "")) or ""))[1]
         if vendor:
             return vendor if vendor != rules.key else None
         if row["kind"] not in HUB_KINDS | ANNOUNCING_KINDS and fine_tuner and not linked(row):
