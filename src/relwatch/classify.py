@@ -416,6 +416,7 @@ def evidence_labels(
         | qualifiers_of_one_day(spelled)
         | bases_of_one_launch(spelled)
         | tasks_of_one_launch(spelled)
+        | codes_of_one_launch(spelled)
     )
     labelled = {
         key: (_follow(launched, _follow(renamed, name)) if name else None, vendor)
@@ -929,6 +930,34 @@ def tasks_of_one_launch(members: Mapping[str, Sequence[Mapping[str, Any]]]) -> d
         if len(group) < 2:
             continue
         rows = [row for family in group for row in members[family]]
+        if any(_dated_apart(row, other, SEPARATE_LAUNCH_DAYS) for row in rows for other in rows):
+            continue
+        merged |= {family: stem for family in families}
+    return merged
+
+
+# A letter code of one or two letters after a line's name: the base (`DS` for DeepSeek-Coder, `CL`
+# for Code Llama) or the training stage (`S`) of one checkpoint (`Magicoder-S-DS-6.7B`).
+LETTER_CODE = re.compile(r"^[a-z]{1,2}$")
+
+
+def codes_of_one_launch(members: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[str, str]:
+    """Families that differ only by letter codes after the line's name (`LETTER_CODE`, no line
+    word: `magicoder-s-ds`, `magicoder-ds`, `magicoder-cl`) → their shared stem, when at least
+    two families that are not the stem share it and no two of their repositories are dated more
+    than `SEPARATE_LAUNCH_DAYS` apart. A stem that is a family itself keeps them apart (`gpt-j`
+    beside a `gpt`). Pure."""
+    stems: dict[str, list[str]] = {}
+    for family in members:
+        words = family.split("-")
+        kept = [words[0], *(w for w in words[1:] if not LETTER_CODE.match(w) or w in LINE_WORDS)]
+        if len(kept) < len(words) and not re.search(r"\d", kept[-1]):
+            stems.setdefault("-".join(kept), []).append(family)
+    merged: dict[str, str] = {}
+    for stem, families in stems.items():
+        if stem in members or len(families) < 2:
+            continue
+        rows = [row for family in families for row in members[family]]
         if any(_dated_apart(row, other, SEPARATE_LAUNCH_DAYS) for row in rows for other in rows):
             continue
         merged |= {family: stem for family in families}
