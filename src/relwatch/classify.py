@@ -833,9 +833,10 @@ def _spelling(family: str, *, with_v1: bool = False) -> tuple[str, ...]:
 # Catalogues list the members of one launch up to two weeks apart (OpenRouter listed
 # `seed-2.0-mini` on 2026-02-26 and `seed-2.0-lite` on 2026-03-10). A speed tier is one too
 # (`morph-v3-fast` and `morph-v3-large`, listed the same day); a bare stem still keeps its `-fast`
-# sibling apart (`grok-4` and `grok-4-fast`).
+# sibling apart (`grok-4` and `grok-4-fast`). So is a full model beside its distilled tiers
+# (`HiDream-I1-Full` beside `-Dev` and `-Fast`).
 SIZE_WORDS = frozenset(
-    {"nano", "micro", "tiny", "mini", "lite", "light", "small", "medium", "large", "pro", "huge", "fast"}
+    {"nano", "micro", "tiny", "mini", "lite", "light", "small", "medium", "large", "pro", "huge", "fast", "full"}
 )
 CO_RELEASE_DAYS = 14
 
@@ -852,7 +853,7 @@ def co_released(members: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[str,
     stems: dict[str, list[str]] = {}
     for family in members:
         stem = _without_size_word(family)
-        if stem and (re.search(r"\d", stem) or stem in members):
+        if stem:
             stems.setdefault(stem, []).append(family)
     merged: dict[str, str] = {}
     for stem, families in stems.items():

@@ -41,15 +41,15 @@ QUANT_PREFIX = re.compile(r"^(quantized|gptq|awq|fp8|int\d+)\.")
 # `Athene-V2-Agent` beside `Athene-V2-Chat`), ELECTRA's two halves (`-discriminator`,
 # `-generator`) and extended training data (`chinese-bert-wwm-ext`; its size in gigabytes, `-180g`,
 # is a `SIZE`). An image model's output resolution (`Sana_1600M_1024px`, `_4Kpx`,
-# `PixArt-XL-2-512x512`, a video's `720P`) and the stages of one pipeline (`kandinsky-2-2-prior`
-# beside `-decoder`) are checkpoints of one launch too, and so are the guidance-distilled and
+# `PixArt-XL-2-512x512`, a video's `720P`) and the stages of one pipeline (`PIPELINE_STAGES`)
+# are checkpoints of one launch too, and so are the guidance-distilled and
 # timestep-distilled tiers of one image or video launch (`FLUX.1-dev` beside `FLUX.1-schnell`,
 # `LTX-Video-0.9.7-dev`). Its tasks (`T2V`, `I2V`) are read with the vendor's other repositories
 # (`classify.tasks_of_one_launch`).
 ROLE = re.compile(
     r"^(it|inst|instruct|instruction|base|chat|thinking|think|nothinking|sft|dpo|rl|ft|tuned|hf|pretrain|pretrained|cased|uncased|"
     r"preview|exp|experimental|latest|beta|alpha|release|generate|gen|agent|ext|discriminator|generator|text|mix|distilled|high|customtools|"
-    r"mpo|grpo|ppo|zero|wosyn|twin|captioner|ul2|prefixlm|rlhf|nothink|rm|\d{3,4}p|\d+k?px|\d{3,4}x\d{3,4}|prior|decoder|"
+    r"mpo|grpo|ppo|zero|wosyn|twin|captioner|ul2|prefixlm|rlhf|nothink|rm|\d{3,4}p|\d+k?px|\d{3,4}x\d{3,4}|"
     r"dev|schnell|"
     r"step\d+|stage\d+|iter\d+|epoch\d+|ckpt\d*)$"
 )
@@ -73,6 +73,10 @@ WORD = re.compile(r"[a-z]{2,}")
 # `bloomz-7b1-p3` and `mt0-xxl-p3` (BigScience's xP3/P3 variants); not `v2` (a version) nor `r1`
 # (a line: `mag-mell-r1`).
 CODED_WORD = re.compile(r"[a-z]{2,}\d+|[a-qs-uw-z]\d+")
+# The stages of one pipeline after a line's name of two words or more (`kandinsky-2-2-prior` beside
+# `-decoder`, `stable-cascade-prior`); right after the first word they name a model
+# (`consistency-decoder`).
+PIPELINE_STAGES = frozenset({"prior", "decoder"})
 # The stages of a cascaded model, each released in its own sizes: DeepFloyd's `IF-I-XL-v1.0`
 # (64 px), `IF-II-L-v1.0` (the upscaler) are one launch, IF v1.0. Only a letter size after the
 # stage says so: a Roman numeral before a parameter count is the line's version (`HuatuoGPT-II-7B`).
@@ -172,8 +176,9 @@ PRE_RELEASE = re.compile(r"^v0\.\d+$")
 # `Tencent-Hunyuan-Large` `hunyuan-large`, `NVIDIA-Nemotron-Nano-9B-v2` `nemotron-nano-v2`,
 # `c4ai-command-r-plus` `command-r-plus`, `AI21-Jamba-1.5-Mini` `jamba-1.5`.
 # So is a runtime's name before the model it converts: `faster-whisper-large-v3` is Whisper
-# large-v3 for CTranslate2 (the `faster-whisper` library).
-NOISE_PREFIXES = ("meta", "tencent", "nvidia", "c4ai", "ai21", "faster")
+# large-v3 for CTranslate2 (the `faster-whisper` library), `hf-seamless-m4t-medium` SeamlessM4T
+# for transformers.
+NOISE_PREFIXES = ("meta", "tencent", "nvidia", "c4ai", "ai21", "faster", "hf")
 # Lines whose version is glued to the name on the hubs (`Qwen2.5`) but not always elsewhere (`qwen-2.5`).
 GLUED_VERSIONS = {"qwen"}
 BRANDS = {
@@ -324,6 +329,10 @@ def _family(name: str, *, keep_languages: bool) -> str:
             index += 1
             continue
         if kept and (SIZE.match(token) or ROLE.match(token) or CHECKPOINT.match(token) or token in LANGUAGES):
+            index += 1
+            dropped = True
+            continue
+        if len(kept) > 1 and token in PIPELINE_STAGES:
             index += 1
             dropped = True
             continue
