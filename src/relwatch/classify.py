@@ -193,7 +193,9 @@ ABBREVIATED_LINES = {"llama": re.compile(r"(?:^|[-_])l[23](?:\.\d)?(?=[-_]|$)"),
 # Flan-UL2 are Google's instruction-tuned T5 and UL2 (Chung et al. 2022); LLaVA joins a
 # vision encoder to Vicuna, Mistral or Yi (Liu et al. 2023, 2024); WizardLM, WizardCoder and
 # WizardMath are Llama 2, StarCoder, Code Llama and Mistral fine-tunes (Xu et al. 2023; Luo et
-# al. 2023). A name in a repository's own name counts only where no `base_model` is stated.
+# al. 2023); VILA and NVILA join a vision encoder to LLaMA 2, Llama 3, Vicuna, Yi or Qwen2 (Lin et
+# al. 2024; Liu et al. 2024), moondream to Microsoft's Phi-1.5 (vikhyatk/moondream README). A
+# name in a repository's own name counts only where no `base_model` is stated.
 UNNAMED_BASE = "unknown"
 BUILT_ON_VENDORS = {
     "vicuna": "meta",
@@ -206,13 +208,16 @@ BUILT_ON_VENDORS = {
     "wizardlm": UNNAMED_BASE,
     "wizardcoder": UNNAMED_BASE,
     "wizardmath": UNNAMED_BASE,
+    "vila": UNNAMED_BASE,
+    "nvila": UNNAMED_BASE,
+    "moondream": "microsoft",
 }
 BUILT_ON_LINES = re.compile(rf"(?:^|[-_])(?P<line>{'|'.join(BUILT_ON_VENDORS)})(?=[-_.\d]|$)")
 # Base lines of labs that need not be configured vendors, as fine-tuners name them, → the lab's Hub
 # organisation: `bge-reranker-v2-minicpm-layerwise` is BAAI's reranker on OpenBMB's MiniCPM,
 # `faster-whisper-large-v3` OpenAI's Whisper converted, `asr-wav2vec2-commonvoice-en` a recipe on
 # Meta's wav2vec 2.0 (published as `facebook/wav2vec2-*`), `Ziya-BLIP2-14B-Visual-v1` built on
-# Salesforce's BLIP-2. Stable Diffusion is CompVis's (Rombach et al. 2022; `runwayml`'s v1.5
+# Salesforce's BLIP-2, `wespeaker-voxceleb-resnet34-LM` WeNet's WeSpeaker model. Stable Diffusion is CompVis's (Rombach et al. 2022; `runwayml`'s v1.5
 # continues its v1.2), written `sd` (`sd-controlnet-canny`, `control_v11p_sd15_canny`) by the
 # models built on it; SDXL is Stability AI's. The lab's own repositories and catalogue entries
 # keep their lines (`tiiuae/falcon-7b`).
@@ -232,6 +237,7 @@ LAB_LINES = {
     "stable-diffusion": "compvis",
     "sd": "compvis",
     "sdxl": "stabilityai",
+    "wespeaker": "wenet-e2e",
 }
 NAMED_LINES = re.compile(rf"(?:^|[-_])(?P<line>{'|'.join(LAB_LINES)})(?=[-_.\d]|$)")
 # A line glued after a word of the model's own name is its base as well: NorMistral
