@@ -217,10 +217,10 @@ BUILT_ON_LINES = re.compile(rf"(?:^|[-_])(?P<line>{'|'.join(BUILT_ON_VENDORS)})(
 # organisation: `bge-reranker-v2-minicpm-layerwise` is BAAI's reranker on OpenBMB's MiniCPM,
 # `faster-whisper-large-v3` OpenAI's Whisper converted, `asr-wav2vec2-commonvoice-en` a recipe on
 # Meta's wav2vec 2.0 (published as `facebook/wav2vec2-*`), `Ziya-BLIP2-14B-Visual-v1` built on
-# Salesforce's BLIP-2, `wespeaker-voxceleb-resnet34-LM` WeNet's WeSpeaker model. Stable Diffusion is CompVis's (Rombach et al. 2022; `runwayml`'s v1.5
-# continues its v1.2), written `sd` (`sd-controlnet-canny`, `control_v11p_sd15_canny`) by the
-# models built on it; SDXL is Stability AI's. The lab's own repositories and catalogue entries
-# keep their lines (`tiiuae/falcon-7b`).
+# Salesforce's BLIP-2, `wespeaker-voxceleb-resnet34-LM` WeNet's WeSpeaker model. Stable
+# Diffusion is CompVis's (Rombach et al. 2022; `runwayml`'s v1.5 continues its v1.2), written `sd`
+# (`sd-controlnet-canny`, `control_v11p_sd15_canny`) by the models built on it; SDXL is Stability
+# AI's. The lab's own repositories and catalogue entries keep their lines (`tiiuae/falcon-7b`).
 LAB_LINES = {
     "minicpm": "openbmb",
     "falcon": "tiiuae",

@@ -381,8 +381,8 @@ CHECKPOINT_RUN = 4
 def _checkpoint_word(tokens: list[str], index: int, kept: list[str]) -> bool:
     """Whether `tokens[index]` starts a run of up to `CHECKPOINT_RUN` words after a dropped size
     or size word (`mengzi-bert-base-fin`, a finance checkpoint) or an image resolution
-    (`playground-v2-1024px-aesthetic`), and roles, that only qualifies one checkpoint: no line words, and followed by nothing but
-    roles, sizes, snapshots or formats (`Falcon-H1-1.5B-Deep-Instruct`,
+    (`playground-v2-1024px-aesthetic`), and roles, that only qualifies one checkpoint: no line
+    words, and followed by nothing but roles, sizes, snapshots or formats (`Falcon-H1-1.5B-Deep-Instruct`,
     `Teuken-7B-instruct-research-v0.4`, `Lucie-7B-Instruct-human-data`), or after a role by the
     line's version (`llm-jp-13b-instruct-full-jaster-dolly-oasst-v1.0`). The run's later words are
     read the same way in turn, as the size still precedes them. After a base line's name alone
