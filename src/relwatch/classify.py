@@ -920,11 +920,19 @@ def bases_of_one_launch(members: Mapping[str, Sequence[Mapping[str, Any]]]) -> d
     return merged
 
 
+def _first_dates_apart(groups: Sequence[Sequence[Mapping[str, Any]]], days: int) -> bool:
+    """Whether the first known dates of some two groups of rows (families) are more than `days`
+    apart; groups without a known date count for nothing (a conversion made weeks later does not
+    move its family's first date)."""
+    firsts = [day for rows in groups if (day := _launch_date(rows, False)) is not None]
+    return bool(firsts) and (max(firsts) - min(firsts)).days > days
+
+
 def tasks_of_one_launch(members: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[str, str]:
     """Families that differ only by a generation task (`families.without_generation_task`:
     `wan2.1-t2v` and `wan2.1-i2v`, `wan2.2-ti2v`) → their shared stem, when at least two such
-    families (or one beside the stem itself) share it and no two of their repositories are dated
-    more than `SEPARATE_LAUNCH_DAYS` apart (an image-to-video model published months after the
+    families (or one beside the stem itself) share it and no two of them were first dated more
+    than `SEPARATE_LAUNCH_DAYS` apart (an image-to-video model published months after the
     text-to-video one is a launch of its own). A task word alone keeps its family. Pure."""
     stems: dict[str, list[str]] = {}
     for family in members:
@@ -936,8 +944,7 @@ def tasks_of_one_launch(members: Mapping[str, Sequence[Mapping[str, Any]]]) -> d
         group = [*families, stem] if stem in members else families
         if len(group) < 2:
             continue
-        rows = [row for family in group for row in members[family]]
-        if any(_dated_apart(row, other, SEPARATE_LAUNCH_DAYS) for row in rows for other in rows):
+        if _first_dates_apart([members[family] for family in group], SEPARATE_LAUNCH_DAYS):
             continue
         merged |= {family: stem for family in families}
     return merged
@@ -951,8 +958,8 @@ LETTER_CODE = re.compile(r"^[a-z]{1,2}$")
 def codes_of_one_launch(members: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[str, str]:
     """Families that differ only by letter codes after the line's name (`LETTER_CODE`, no line
     word: `magicoder-s-ds`, `magicoder-ds`, `magicoder-cl`) → their shared stem, when at least
-    two families that are not the stem share it and no two of their repositories are dated more
-    than `SEPARATE_LAUNCH_DAYS` apart. A stem that is a family itself keeps them apart (`gpt-j`
+    two families that are not the stem share it and no two of them were first dated more than
+    `SEPARATE_LAUNCH_DAYS` apart. A stem that is a family itself keeps them apart (`gpt-j`
     beside a `gpt`). Pure."""
     stems: dict[str, list[str]] = {}
     for family in members:
@@ -964,8 +971,7 @@ def codes_of_one_launch(members: Mapping[str, Sequence[Mapping[str, Any]]]) -> d
     for stem, families in stems.items():
         if stem in members or len(families) < 2:
             continue
-        rows = [row for family in families for row in members[family]]
-        if any(_dated_apart(row, other, SEPARATE_LAUNCH_DAYS) for row in rows for other in rows):
+        if _first_dates_apart([members[family] for family in families], SEPARATE_LAUNCH_DAYS):
             continue
         merged |= {family: stem for family in families}
     return merged
