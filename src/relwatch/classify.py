@@ -619,13 +619,17 @@ def languages_of_every_checkpoint(
     grammar gave every row move. Pure: `families` is the family
     per row id; the result holds only the rows that move."""
     names = {row["id"]: str(row.get("external_id") or row.get("name") or "") for row in rows}
-    candidates = {families.get(row["id"]) for row in rows if writes_language(names[row["id"]])}
+    writing = [row for row in rows if writes_language(names[row["id"]])]
     written: dict[str, set[str]] = {}
-    for row in rows:
+    for row in writing:
         family = families.get(row["id"])
         if family:
             written.setdefault(_unversioned(family), set()).update(languages_written(names[row["id"]]))
-    candidates = {family for family in candidates if family and len(written.get(_unversioned(family), ())) < 2}
+    candidates = {
+        family
+        for row in writing
+        if (family := families.get(row["id"])) and len(written.get(_unversioned(family), ())) < 2
+    }
     named: dict[str, set[str | None]] = {}
     for row in rows:
         family = families.get(row["id"])
