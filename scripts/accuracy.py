@@ -178,6 +178,7 @@ class SetScores:
     joins: int = 0
     joinable: int = 0
     variant_releases: int = 0
+    variant_releases_formed: int = 0
     variants: int = 0
     dated: int = 0
     family_misses: list[tuple[str, str, str | None]] = field(default_factory=list)
@@ -361,6 +362,8 @@ def score_set(
             }
             if families[i] not in own:
                 scores.variant_releases += 1
+                # a copy flagged as a derivative (a re-publisher's) is in no release of its publisher
+                scores.variant_releases_formed += not derived[i]
     return scores
 
 
@@ -477,7 +480,10 @@ def print_second(scores: SetScores, misses: int, file: str = LABELS_2.name) -> N
     print(f"tier:                  {scores.tier_hits / scores.rows:.1%}  ({scores.tier_hits}/{scores.rows})")
     print(f"derivative flag:       {scores.derivative_hits / scores.rows:.1%}")
     print(f"hub↔catalogue joins:   {scores.joins} of {scores.joinable}")
-    print(f"variant releases:      {scores.variant_releases} of {scores.variants} quantised/format copies")
+    print(
+        f"variant releases:      {scores.variant_releases} of {scores.variants} quantised/format copies "
+        f"({scores.variant_releases_formed} not flagged derivative, so releases of their own)"
+    )
     for title, items in (
         ("family misses (id: expected → got)", [f"{a}: {b} → {c}" for a, b, c in scores.family_misses]),
         ("tier misses (id: expected → got)", [f"{a}: {b} → {c}" for a, b, c in scores.tier_miss_ids]),

@@ -111,6 +111,27 @@ def test_the_fifth_set_tune_half():
     assert one_day.recall >= 0.95 and one_day.f1 >= 0.92
 
 
+def test_the_sixth_set_tune_half():
+    """Floors at the figures reached on the half of the sixth set that is tuned on (ORIGINS_6.md):
+    undated, sizes launched months later (`stockmark-100b` after `stockmark-13b`, `TeleChat-52B`)
+    stay merged, which rows 60 days apart split."""
+    from accuracy import LABELS_6, evaluate_second, halves
+
+    tune = halves(LABELS_6)["tune"]
+    scores = evaluate_second("tune", tune)
+    assert scores.rows >= 160
+    assert len({label["vendor"] for label in tune}) >= 25
+    assert scores.precision >= 0.925
+    assert scores.recall >= 0.87
+    assert scores.f1 >= 0.9
+    assert scores.family_hits / scores.rows >= 0.75
+    assert scores.tier_hits == scores.rows
+    assert scores.derivative_hits / scores.rows >= 0.95
+    assert scores.variant_releases == 0
+    apart = evaluate_second("tune", tune, "months-apart")
+    assert apart.precision >= 0.995
+
+
 def test_dated_runs_co_release_within_days_and_never_across_months():
     """`--dated`: rows 60 days apart group no more than undated rows (co-release never acts, sizes
     launched apart split); rows of one day group at least as much, and the real dates read from

@@ -161,6 +161,31 @@ from relwatch.models import Openness
         ("amazon.nova-pro-v1:0", "nova-pro-v1"),
         ("rednote-hilab/dots.ocr", "dots.ocr"),
         ("facebook/sam2-1-hiera-large", family_of("facebook/sam2.1-hiera-large")),
+        ("Efficient-Large-Model/Sana_1600M_1024px_MultiLing", "sana"),
+        ("Efficient-Large-Model/Sana_1600M_4Kpx_BF16", "sana"),
+        ("Efficient-Large-Model/SANA1.5_4.8B_1024px", "sana1.5"),
+        ("PixArt-alpha/PixArt-XL-2-1024-MS", "pixart-2"),
+        ("PixArt-alpha/PixArt-XL-2-512x512", "pixart-2"),
+        ("PixArt-alpha/PixArt-Sigma-XL-2-2K-MS", "pixart-sigma-2"),
+        ("playgroundai/playground-v2-1024px-aesthetic", "playground-v2"),
+        ("playgroundai/playground-v2-512px-base", "playground-v2"),
+        ("kandinsky-community/kandinsky-2-2-prior", "kandinsky-2.2"),
+        ("kandinsky-community/kandinsky-2-2-decoder", "kandinsky-2.2"),
+        ("openai/consistency-decoder", "consistency-decoder"),
+        ("DeepFloyd/IF-I-XL-v1.0", "if-v1.0"),
+        ("DeepFloyd/IF-II-L-v1.0", "if-v1.0"),
+        ("FreedomIntelligence/HuatuoGPT-II-7B", "huatuogpt-ii"),
+        ("PaddlePaddle/PP-OCRv5_server_det", "pp-ocr-v5"),
+        ("PaddlePaddle/PP-OCRv5_mobile_rec", "pp-ocr-v5"),
+        ("Langboat/mengzi-bert-base-fin", "mengzi-bert"),
+        ("black-forest-labs/FLUX.1-dev", "flux.1"),
+        ("black-forest-labs/FLUX.1-schnell", "flux.1"),
+        ("CompVis/stable-diffusion-v-1-4-original", "stable-diffusion-v1.4"),
+        ("openbmb/MiniCPM-V-2_6", "minicpm-v-2.6"),
+        ("Systran/faster-whisper-large-v3", "whisper-large-v3"),
+        ("distil-whisper/distil-large-v3-openai", "distil-large-v3"),
+        ("facebook/hf-seamless-m4t-medium", "seamless-m4t-medium"),
+        ("Tele-AI/TeleChat-12B-v2", "telechat-v2"),
     ],
 )
 def test_the_kinds_of_miss(name, family):
@@ -288,6 +313,11 @@ def test_a_sized_listing_of_a_publisher_without_weights_is_a_derivative():
     assert evidence_labels(rows, tuner_with_repos, {"mistralai": "mistral"})[2][1] == "unknown"
     rows = [hub(1, "acme/Widget-12B"), catalogue(2, "acme/gizmo-12b")]
     assert evidence_labels(rows, tuner_with_repos, {})[2][1] is None
+
+
+def test_the_coqui_public_model_license_is_non_commercial():
+    assert classify_licence("other", name="coqui-public-model-license")[0] is LicenceClass.NONCOMMERCIAL
+    assert classify_licence("cpml")[0] is LicenceClass.NONCOMMERCIAL
 
 
 def test_a_speed_tier_listed_with_its_siblings_is_one_release_but_a_bare_stem_keeps_it_apart():
@@ -844,3 +874,93 @@ def test_one_launch_on_several_base_architectures_is_one_release_but_an_architec
         "japanese-gpt-neox",
         "cerebras-gpt",
     ]
+
+
+def test_a_version_glued_to_the_name_is_a_new_line_beside_one_written_after_another_size():
+    rules = VendorRules(key="tele-ai", orgs=frozenset({"tele-ai"}))
+    rows = [
+        hub(1, "Tele-AI/TeleChat-12B-v2"),
+        hub(2, "Tele-AI/TeleChat2-35B"),
+        hub(3, "Tele-AI/TeleChat2-115B"),
+        hub(4, "acme/widget-7b-v2"),
+        hub(5, "acme/Widget2-7B"),
+    ]
+    found = evidence_labels(rows, rules, {})
+    assert found[1][0] == "telechat-v2" and found[2][0] == found[3][0] == "telechat2"
+    assert found[4][0] == found[5][0]
+
+
+def test_a_base_named_first_is_dropped_only_when_the_vendor_names_the_line_without_it():
+    rules = VendorRules(key="acme", orgs=frozenset({"acme"}))
+    rows = [
+        hub(1, "acme/VILA1.5-3b"),
+        hub(2, "acme/Llama-3-VILA1.5-8B"),
+        hub(3, "acme/WhiteRabbitNeo-13B-v1"),
+        hub(4, "acme/Llama-3.1-WhiteRabbitNeo-2-70B"),
+        hub(5, "acme/Llama-3.1-Tulu-3-8B"),
+        hub(6, "acme/llama-3-chinese-8b-instruct-v2"),
+        hub(7, "acme/chinese-bert-wwm"),
+    ]
+    found = evidence_labels(rows, rules, {})
+    assert [found[i][0] for i in range(1, 7)] == [
+        "vila1.5",
+        "vila1.5",
+        "whiterabbitneo-v1",
+        "whiterabbitneo-2",
+        "llama-3.1-tulu-3",
+        "llama-3-chinese-v2",
+    ]
+
+
+def test_language_codes_and_languages_of_one_line_are_variants():
+    rules = VendorRules(key="acme", orgs=frozenset({"acme"}))
+    rows = [
+        hub(1, "acme/asr-wav2vec2-commonvoice-en"),
+        hub(2, "acme/asr-wav2vec2-commonvoice-fr"),
+        hub(3, "acme/sepformer-whamr"),
+        hub(4, "acme/sepformer-whamr-de"),
+        hub(5, "acme/MeloTTS-English"),
+        hub(6, "acme/MeloTTS-Spanish"),
+        hub(7, "acme/MeloTTS-English-v2"),
+    ]
+    found = evidence_labels(rows, rules, {})
+    assert found[1][0] == found[2][0] == "asr-wav2vec2-commonvoice"
+    assert found[4][0] == "sepformer-whamr-de"  # no sibling writes a code: a word of the name
+    assert [found[i][0] for i in (5, 6, 7)] == ["melotts", "melotts", "melotts-v2"]
+
+
+def test_generation_tasks_and_letter_codes_of_one_launch_are_one_release_unless_months_apart():
+    rules = VendorRules(key="acme", orgs=frozenset({"acme"}))
+    day, later = "2025-02-25T00:00:00.000Z", "2025-06-01T00:00:00.000Z"
+    rows = [
+        hub(1, "acme/Wan2.1-T2V-14B", date=day),
+        hub(2, "acme/Wan2.1-I2V-14B-720P", date=day),
+        hub(3, "acme/Wan2.1-FLF2V-14B-720P", date=later),
+        hub(4, "acme/Video-2", date=day),
+        hub(5, "acme/Video-2-I2V", date=later),
+        hub(6, "acme/Magicoder-S-DS-6.7B", date=day),
+        hub(7, "acme/Magicoder-CL-7B", date=day),
+        hub(8, "acme/Solo-T2V-1B", date=day),
+    ]
+    found = evidence_labels(rows, rules, {})
+    assert found[1][0] == found[2][0] == "wan2.1" and found[3][0] == "wan2.1-flf2v"
+    assert found[4][0] == "video-2" and found[5][0] == "video-2-i2v"
+    assert found[6][0] == found[7][0] == "magicoder"
+    assert found[8][0] == "solo-t2v"  # a task word alone keeps its family
+
+
+def test_size_words_of_hub_repositories_of_one_launch_join_without_a_stem():
+    rules = VendorRules(key="acme", orgs=frozenset({"acme"}))
+    rows = [
+        hub(1, "acme/musicgen-small", date="2023-06-08T00:00:00.000Z"),
+        hub(2, "acme/musicgen-large", date="2023-06-09T00:00:00.000Z"),
+        hub(3, "acme/HiDream-I1-Full", date="2025-04-06T00:00:00.000Z"),
+        hub(4, "acme/HiDream-I1-Dev", date="2025-04-06T00:00:00.000Z"),
+        hub(5, "acme/HiDream-I1-Fast", date="2025-04-06T00:00:00.000Z"),
+        hub(6, "acme/audiogen-small", date="2023-06-08T00:00:00.000Z"),
+        hub(7, "acme/audiogen-large", date="2023-12-01T00:00:00.000Z"),
+    ]
+    found = evidence_labels(rows, rules, {})
+    assert found[1][0] == found[2][0] == "musicgen"
+    assert found[3][0] == found[4][0] == found[5][0] == "hidream-i1"
+    assert found[6][0] != found[7][0]

@@ -27,12 +27,16 @@ from relwatch.config import FamilyPattern
 from relwatch.families import (
     LINE_VENDORS,
     LINE_WORDS,
+    PAIRED_LANGUAGES,
     SIZE,
     display_name,
     family_of,
     family_with_language,
     is_model_like,
+    languages_written,
     parameters_from_name,
+    without_generation_task,
+    without_leading_base,
     without_trailing_base,
     writes_language,
 )
@@ -189,7 +193,9 @@ ABBREVIATED_LINES = {"llama": re.compile(r"(?:^|[-_])l[23](?:\.\d)?(?=[-_]|$)"),
 # Flan-UL2 are Google's instruction-tuned T5 and UL2 (Chung et al. 2022); LLaVA joins a
 # vision encoder to Vicuna, Mistral or Yi (Liu et al. 2023, 2024); WizardLM, WizardCoder and
 # WizardMath are Llama 2, StarCoder, Code Llama and Mistral fine-tunes (Xu et al. 2023; Luo et
-# al. 2023). A name in a repository's own name counts only where no `base_model` is stated.
+# al. 2023); VILA and NVILA join a vision encoder to LLaMA 2, Llama 3, Vicuna, Yi or Qwen2 (Lin et
+# al. 2024; Liu et al. 2024), moondream to Microsoft's Phi-1.5 (vikhyatk/moondream README). A
+# name in a repository's own name counts only where no `base_model` is stated.
 UNNAMED_BASE = "unknown"
 BUILT_ON_VENDORS = {
     "vicuna": "meta",
@@ -202,11 +208,19 @@ BUILT_ON_VENDORS = {
     "wizardlm": UNNAMED_BASE,
     "wizardcoder": UNNAMED_BASE,
     "wizardmath": UNNAMED_BASE,
+    "vila": UNNAMED_BASE,
+    "nvila": UNNAMED_BASE,
+    "moondream": "microsoft",
 }
 BUILT_ON_LINES = re.compile(rf"(?:^|[-_])(?P<line>{'|'.join(BUILT_ON_VENDORS)})(?=[-_.\d]|$)")
 # Base lines of labs that need not be configured vendors, as fine-tuners name them, → the lab's Hub
-# organisation: `bge-reranker-v2-minicpm-layerwise` is BAAI's reranker on OpenBMB's MiniCPM. The
-# lab's own repositories and catalogue entries keep their lines (`tiiuae/falcon-7b`).
+# organisation: `bge-reranker-v2-minicpm-layerwise` is BAAI's reranker on OpenBMB's MiniCPM,
+# `faster-whisper-large-v3` OpenAI's Whisper converted, `asr-wav2vec2-commonvoice-en` a recipe on
+# Meta's wav2vec 2.0 (published as `facebook/wav2vec2-*`), `Ziya-BLIP2-14B-Visual-v1` built on
+# Salesforce's BLIP-2, `wespeaker-voxceleb-resnet34-LM` WeNet's WeSpeaker model. Stable
+# Diffusion is CompVis's (Rombach et al. 2022; `runwayml`'s v1.5 continues its v1.2), written `sd`
+# (`sd-controlnet-canny`, `control_v11p_sd15_canny`) by the models built on it; SDXL is Stability
+# AI's. The lab's own repositories and catalogue entries keep their lines (`tiiuae/falcon-7b`).
 LAB_LINES = {
     "minicpm": "openbmb",
     "falcon": "tiiuae",
@@ -217,6 +231,13 @@ LAB_LINES = {
     "internlm": "internlm",
     "baichuan": "baichuan-inc",
     "stablelm": "stabilityai",
+    "whisper": "openai",
+    "wav2vec2": "facebook",
+    "blip": "salesforce",
+    "stable-diffusion": "compvis",
+    "sd": "compvis",
+    "sdxl": "stabilityai",
+    "wespeaker": "wenet-e2e",
 }
 NAMED_LINES = re.compile(rf"(?:^|[-_])(?P<line>{'|'.join(LAB_LINES)})(?=[-_.\d]|$)")
 # A line glued after a word of the model's own name is its base as well: NorMistral
@@ -266,7 +287,8 @@ def evidence_labels(
       reproduction (`open_llama`) under a licence the line's terms rule out, or when its licence
       or licence name is another line's terms (`licences.LINE_LICENCES`) or its licence link
       names another organisation's Hub repository (`HUB_LICENCE_LINK`), or when its name says
-      it is another model adapted (`jais-adapted-7b`, `UNNAMED_BASE`); a catalogue entry when its
+      it is another model adapted (`jais-adapted-7b`, `UNNAMED_BASE`), or when its organisation is
+      named after another's line (`distil-whisper/distil-large-v3`); a catalogue entry when its
       weights are, when its name names another vendor's line (`l3.3-` for Llama 3.3 too), or
       when it states a parameter count while its publisher has no hub organisation or stores only
       others' fine-tunes there, has no lines of its own, and the entry points at no weights
@@ -274,7 +296,13 @@ def evidence_labels(
     - A size of a line without a version published weeks after the line's first is a launch of
       its own (`sizes_launched_apart`); a size word where a sibling writes `base` or a parameter
       count is a size of that launch (`sizes_in_one_slot`); a language every row of a family
-      writes out is part of its name (`languages_of_every_checkpoint`).
+      writes out is part of its name (`languages_of_every_checkpoint`) unless the line's other
+      versions write other languages.
+    - Families one name apart join: written two ways (`same_spelling`), with the publisher
+      (`publisher_prefixed`) or a base and its version (`base_named_first`) written first, a role
+      glued (`glued_roles`) or a language code last (`language_codes_of_one_model`); then the
+      checkpoints of one launch: sizes (`co_released`), qualifiers of one day, bases
+      (`bases_of_one_launch`) and generation tasks (`tasks_of_one_launch`).
     Pure: `rows` are one vendor's stored artifacts (`base_models`/`extra` as JSON or decoded).
     """
     hub = {str(row["external_id"]).lower(): row for row in rows if row["kind"] in HUB_KINDS}
@@ -349,6 +377,8 @@ def evidence_labels(
             vendor = linked_licence_vendor(row, str(row["licence_link"]))
         if not vendor and ADAPTED.search(name):
             vendor = UNNAMED_BASE
+        if not vendor and row["kind"] in HUB_KINDS:  # an organisation named after the line it builds on
+            vendor = named_vendor(row, str(_org(str(row.get("external_id") or "")) or ""))[1]
         if vendor:
             return vendor if vendor != rules.key else None
         if row["kind"] not in HUB_KINDS | ANNOUNCING_KINDS and fine_tuner and not linked(row):
@@ -377,11 +407,23 @@ def evidence_labels(
     for row in rows:
         if found[row["id"]][0]:
             members.setdefault(str(found[row["id"]][0]), []).append(row)
-    renamed = same_spelling(members) | publisher_prefixed(members, publisher_words(rules)) | glued_roles(members)
+    renamed = (
+        same_spelling(members)
+        | publisher_prefixed(members, publisher_words(rules))
+        | glued_roles(members)
+        | language_codes_of_one_model(members)
+        | base_named_first(members)
+    )
     spelled: dict[str, list[Mapping[str, Any]]] = {}
     for name, rows_of in members.items():
         spelled.setdefault(_follow(renamed, name), []).extend(rows_of)
-    launched = co_released(spelled) | qualifiers_of_one_day(spelled) | bases_of_one_launch(spelled)
+    launched = (
+        co_released(spelled)
+        | qualifiers_of_one_day(spelled)
+        | bases_of_one_launch(spelled)
+        | tasks_of_one_launch(spelled)
+        | codes_of_one_launch(spelled)
+    )
     labelled = {
         key: (_follow(launched, _follow(renamed, name)) if name else None, vendor)
         for key, (name, vendor) in found.items()
@@ -572,10 +614,22 @@ def languages_of_every_checkpoint(
     `llama-3-chinese-8b` and `-8b-instruct` are `llama-3-chinese`, CyberAgent's
     `Mistral-Nemo-Japanese-Instruct-2408` is `mistral-nemo-japanese`; a language on some rows only
     is a variant (`TinyLlama_v1.1_chinese` beside `TinyLlama_v1.1`, `MeloTTS-Spanish` beside
-    `-English`). Only families the grammar gave every row move. Pure: `families` is the family
+    `-English`), and so is one on every row of a family when the line's other versions are
+    written in other languages (`MeloTTS-English-v2` beside `MeloTTS-Spanish`). Only families the
+    grammar gave every row move. Pure: `families` is the family
     per row id; the result holds only the rows that move."""
     names = {row["id"]: str(row.get("external_id") or row.get("name") or "") for row in rows}
-    candidates = {families.get(row["id"]) for row in rows if writes_language(names[row["id"]])}
+    writing = [row for row in rows if writes_language(names[row["id"]])]
+    written: dict[str, set[str]] = {}
+    for row in writing:
+        family = families.get(row["id"])
+        if family:
+            written.setdefault(_unversioned(family), set()).update(languages_written(names[row["id"]]))
+    candidates = {
+        family
+        for row in writing
+        if (family := families.get(row["id"])) and len(written.get(_unversioned(family), ())) < 2
+    }
     named: dict[str, set[str | None]] = {}
     for row in rows:
         family = families.get(row["id"])
@@ -590,6 +644,11 @@ def languages_of_every_checkpoint(
         if len(spellings) == 1 and None not in spellings and family not in spellings:
             moved[row["id"]] = str(next(iter(spellings)))
     return moved
+
+
+def _unversioned(family: str) -> str:
+    """A family without its version words (`melotts-v2` → `melotts`)."""
+    return "-".join(word for word in family.split("-") if not VERSION_TOKEN.match(word)) or family
 
 
 def _snapshot_code(row: Mapping[str, Any]) -> str | None:
@@ -657,6 +716,39 @@ def publisher_prefixed(members: Mapping[str, Sequence[Mapping[str, Any]]], words
     return merged
 
 
+def base_named_first(members: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[str, str]:
+    """Families that name a base line and its version before a name with its own version
+    (`families.without_leading_base`) → that name, when the vendor's other families name the
+    same line without the base: `llama-3-vila1.5` beside `vila1.5`, `llama-3.1-whiterabbitneo-2`
+    beside `whiterabbitneo-v1`. A vendor whose line is only ever named after its base keeps the
+    whole name (`llama-3.1-tulu-3`). Pure."""
+    firsts = {re.sub(r"[\d.]+$", "", family.split("-")[0]) for family in members}
+    merged: dict[str, str] = {}
+    for family in members:
+        rest = without_leading_base(family)
+        if rest and (rest in members or re.sub(r"[\d.]+$", "", rest.split("-")[0]) in firsts):
+            merged[family] = rest
+    return merged
+
+
+def language_codes_of_one_model(members: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[str, str]:
+    """Families that are another family of the vendor with a two-letter language code last, when
+    a repository of that family ends its own name in a language code too → that family: the
+    languages of one recipe (`asr-wav2vec2-commonvoice-fr` beside `-en`, whose `en` the grammar
+    drops). A code no sibling writes stays a word of the name. Pure."""
+    merged: dict[str, str] = {}
+    for family in members:
+        stem, _, code = family.rpartition("-")
+        if stem in members and code in PAIRED_LANGUAGES and any(_ends_in_language(row) for row in members[stem]):
+            merged[family] = stem
+    return merged
+
+
+def _ends_in_language(row: Mapping[str, Any]) -> bool:
+    words = re.split(r"[-_]", str(row.get("external_id") or "").rsplit("/", 1)[-1].lower())
+    return words[-1] in PAIRED_LANGUAGES
+
+
 # Roles written into a word without a separator: `starcoderbase`, `AmberChat`, `instructcodet5p`.
 GLUED_ROLES = ("instruct", "base", "chat")
 
@@ -694,7 +786,9 @@ def same_spelling(members: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[st
     that one family writes and the other leaves out is one spelling across sources
     (`nova-lite-v1` on a catalogue); between families of hub repositories alone, only when the
     versioned one's sizes are all sizes of the other (`TinyLlama-1.1B-Chat-v1.0` beside
-    `TinyLlama-1.1B-…`), not for a new size (`jais-30b-v1` beside `jais-13b`). Pure."""
+    `TinyLlama-1.1B-…`), not for a new size (`jais-30b-v1` beside `jais-13b`); nor, there, is a
+    version glued to the name in one and written apart in the other unless the sizes agree so
+    (`TeleChat2-35B` is a new line, `TeleChat-12B-v2` the 12B's second version). Pure."""
     spellings: dict[tuple[str, ...], list[str]] = {}
     for family in members:
         spellings.setdefault(_spelling(family), []).append(family)
@@ -708,12 +802,20 @@ def same_spelling(members: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[st
                 for family in families
                 if family != chosen
                 and (
-                    _spelling(family, with_v1=True) == _spelling(chosen, with_v1=True)
+                    (
+                        _spelling(family, with_v1=True) == _spelling(chosen, with_v1=True)
+                        and _glued(family) == _glued(chosen)
+                    )
                     or not all(row["kind"] in HUB_KINDS for row in [*members[family], *members[chosen]])
                     or _sizes_within(members[family], members[chosen])
                 )
             }
     return merged
+
+
+def _glued(family: str) -> list[str]:
+    """The words of a family that glue a version to a name (`telechat2`, `qwen2.5`), in order."""
+    return re.findall(r"[a-z]+\d+(?:\.\d+)*", family)
 
 
 def _sizes_within(rows: Sequence[Mapping[str, Any]], others: Sequence[Mapping[str, Any]]) -> bool:
@@ -741,9 +843,10 @@ def _spelling(family: str, *, with_v1: bool = False) -> tuple[str, ...]:
 # Catalogues list the members of one launch up to two weeks apart (OpenRouter listed
 # `seed-2.0-mini` on 2026-02-26 and `seed-2.0-lite` on 2026-03-10). A speed tier is one too
 # (`morph-v3-fast` and `morph-v3-large`, listed the same day); a bare stem still keeps its `-fast`
-# sibling apart (`grok-4` and `grok-4-fast`).
+# sibling apart (`grok-4` and `grok-4-fast`). So is a full model beside its distilled tiers
+# (`HiDream-I1-Full` beside `-Dev` and `-Fast`).
 SIZE_WORDS = frozenset(
-    {"nano", "micro", "tiny", "mini", "lite", "light", "small", "medium", "large", "pro", "huge", "fast"}
+    {"nano", "micro", "tiny", "mini", "lite", "light", "small", "medium", "large", "pro", "huge", "fast", "full"}
 )
 CO_RELEASE_DAYS = 14
 
@@ -760,7 +863,7 @@ def co_released(members: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[str,
     stems: dict[str, list[str]] = {}
     for family in members:
         stem = _without_size_word(family)
-        if stem and (re.search(r"\d", stem) or stem in members):
+        if stem:
             stems.setdefault(stem, []).append(family)
     merged: dict[str, str] = {}
     for stem, families in stems.items():
@@ -816,6 +919,63 @@ def bases_of_one_launch(members: Mapping[str, Sequence[Mapping[str, Any]]]) -> d
     for stem, families in stems.items():
         spans = [_launch_span(members[family], False) for family in families]
         if stem in members or len(families) < 2 or not _launched_within(spans, CO_RELEASE_DAYS):
+            continue
+        merged |= {family: stem for family in families}
+    return merged
+
+
+def _first_dates_apart(groups: Sequence[Sequence[Mapping[str, Any]]], days: int) -> bool:
+    """Whether the first known dates of some two groups of rows (families) are more than `days`
+    apart; groups without a known date count for nothing (a conversion made weeks later does not
+    move its family's first date)."""
+    firsts = [day for rows in groups if (day := _launch_date(rows, False)) is not None]
+    return bool(firsts) and (max(firsts) - min(firsts)).days > days
+
+
+def tasks_of_one_launch(members: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[str, str]:
+    """Families that differ only by a generation task (`families.without_generation_task`:
+    `wan2.1-t2v` and `wan2.1-i2v`, `wan2.2-ti2v`) → their shared stem, when at least two such
+    families (or one beside the stem itself) share it and no two of them were first dated more
+    than `SEPARATE_LAUNCH_DAYS` apart (an image-to-video model published months after the
+    text-to-video one is a launch of its own). A task word alone keeps its family. Pure."""
+    stems: dict[str, list[str]] = {}
+    for family in members:
+        stem = without_generation_task(family)
+        if stem:
+            stems.setdefault(stem, []).append(family)
+    merged: dict[str, str] = {}
+    for stem, families in stems.items():
+        group = [*families, stem] if stem in members else families
+        if len(group) < 2:
+            continue
+        if _first_dates_apart([members[family] for family in group], SEPARATE_LAUNCH_DAYS):
+            continue
+        merged |= {family: stem for family in families}
+    return merged
+
+
+# A letter code of one or two letters after a line's name: the base (`DS` for DeepSeek-Coder, `CL`
+# for Code Llama) or the training stage (`S`) of one checkpoint (`Magicoder-S-DS-6.7B`).
+LETTER_CODE = re.compile(r"^[a-z]{1,2}$")
+
+
+def codes_of_one_launch(members: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[str, str]:
+    """Families that differ only by letter codes after the line's name (`LETTER_CODE`, no line
+    word: `magicoder-s-ds`, `magicoder-ds`, `magicoder-cl`) → their shared stem, when at least
+    two families that are not the stem share it and no two of them were first dated more than
+    `SEPARATE_LAUNCH_DAYS` apart. A stem that is a family itself keeps them apart (`gpt-j`
+    beside a `gpt`). Pure."""
+    stems: dict[str, list[str]] = {}
+    for family in members:
+        words = family.split("-")
+        kept = [words[0], *(w for w in words[1:] if not LETTER_CODE.match(w) or w in LINE_WORDS)]
+        if len(kept) < len(words) and not re.search(r"\d", kept[-1]):
+            stems.setdefault("-".join(kept), []).append(family)
+    merged: dict[str, str] = {}
+    for stem, families in stems.items():
+        if stem in members or len(families) < 2:
+            continue
+        if _first_dates_apart([members[family] for family in families], SEPARATE_LAUNCH_DAYS):
             continue
         merged |= {family: stem for family in families}
     return merged

@@ -13,9 +13,11 @@ import re
 from functools import lru_cache
 
 # `p` for a decimal point too: `jais-family-6p7b`, `jais-family-1p3b-chat`.
+# A model's deployment size is one too: `PP-OCRv5_server_det` and `PP-OCRv5_mobile_rec` are PP-OCRv5
+# (the detection and recognition models after it are words of one checkpoint).
 SIZE = re.compile(
     r"^(\d+(\.\d+)?[bmkt]|\d+b\d+|\d+p\d+[bm]|e\d+(\.\d+)?b|a\d+(\.\d+)?[bm]|\d+x\d+(\.\d+)?[bm]|\d+(\.\d+)?b-a\d+(\.\d+)?b|\d+k|\d+e|"
-    r"patch\d+|\d+e\d+t|\d+g|xxl|xl|xxs|xs|tiny)$"
+    r"patch\d+|\d+e\d+t|\d+g|xxl|xl|xxs|xs|tiny|server|mobile)$"
 )
 # `DeepSeek-R1-Distill-Qwen-32B` is `deepseek-r1-distill`: the base it was distilled into is a variant.
 AFTER_DISTILL = {"qwen", "llama"}
@@ -32,21 +34,30 @@ QUANT = re.compile(
     r"dwq|unsloth|mlx\d*|litert|int\d+|nf4|hqq|aqlm|exl3|f16|f32|float16|imatrix|"
     r"openvino|ov|coreml|mnn|executorch|ct2|ctranslate2)$"
 )
+# Formats named after the code that reads them, only as the name's last word.
+FORMAT_LAST = frozenset({"openai"})
 QUANT_PREFIX = re.compile(r"^(quantized|gptq|awq|fp8|int\d+)\.")
 # Roles of one launch's checkpoints, `gen` and `agent` among them (`Emu3-Gen` beside `Emu3-Chat`,
 # `Athene-V2-Agent` beside `Athene-V2-Chat`), ELECTRA's two halves (`-discriminator`,
 # `-generator`) and extended training data (`chinese-bert-wwm-ext`; its size in gigabytes, `-180g`,
-# is a `SIZE`).
+# is a `SIZE`). An image model's output resolution (`Sana_1600M_1024px`, `_4Kpx`,
+# `PixArt-XL-2-512x512`, a video's `720P`) and the stages of one pipeline (`PIPELINE_STAGES`)
+# are checkpoints of one launch too, and so are the guidance-distilled and
+# timestep-distilled tiers of one image or video launch (`FLUX.1-dev` beside `FLUX.1-schnell`,
+# `LTX-Video-0.9.7-dev`). Its tasks (`T2V`, `I2V`) are read with the vendor's other repositories
+# (`classify.tasks_of_one_launch`).
 ROLE = re.compile(
     r"^(it|inst|instruct|instruction|base|chat|thinking|think|nothinking|sft|dpo|rl|ft|tuned|hf|pretrain|pretrained|cased|uncased|"
     r"preview|exp|experimental|latest|beta|alpha|release|generate|gen|agent|ext|discriminator|generator|text|mix|distilled|high|customtools|"
-    r"mpo|grpo|ppo|zero|wosyn|twin|captioner|ul2|prefixlm|rlhf|nothink|rm|\d{3,4}p|"
+    r"mpo|grpo|ppo|zero|wosyn|twin|captioner|ul2|prefixlm|rlhf|nothink|rm|\d{3,4}p|\d+k?px|\d{3,4}x\d{3,4}|"
+    r"dev|schnell|"
     r"step\d+|stage\d+|iter\d+|epoch\d+|ckpt\d*)$"
 )
 # Words that tell checkpoints of one launch apart when they follow a size: the pruning axis of
 # `Llama-3.1-Minitron-4B-Width-Base` / `-4B-Depth-Base`, the mode of `Seed-Coder-8B-Reasoning`
-# (beside `-8B-Instruct`) and `nemotron-3-nano-omni-30b-a3b-reasoning`.
-AFTER_SIZE = frozenset({"width", "depth", "reasoning", "multi", "mono"})
+# (beside `-8B-Instruct`) and `nemotron-3-nano-omni-30b-a3b-reasoning`, and multi-scale training
+# after a resolution (`PixArt-Sigma-XL-2-1024-MS` beside `-2K-MS`).
+AFTER_SIZE = frozenset({"width", "depth", "reasoning", "multi", "mono", "ms"})
 # Any other word right after a size is a checkpoint's own qualifier too when nothing but roles,
 # sizes, snapshots or formats follow it: `pythia-12b-deduped`, `Falcon-H1-1.5B-Deep-Instruct`,
 # `SmolVLM2-500M-Video-Instruct`, `codegen-16B-nl`, `xgen-7b-8k-inst`. Words that name a line stay
@@ -62,6 +73,14 @@ WORD = re.compile(r"[a-z]{2,}")
 # `bloomz-7b1-p3` and `mt0-xxl-p3` (BigScience's xP3/P3 variants); not `v2` (a version) nor `r1`
 # (a line: `mag-mell-r1`).
 CODED_WORD = re.compile(r"[a-z]{2,}\d+|[a-qs-uw-z]\d+")
+# The stages of one pipeline after a line's name of two words or more (`kandinsky-2-2-prior` beside
+# `-decoder`, `stable-cascade-prior`); right after the first word they name a model
+# (`consistency-decoder`).
+PIPELINE_STAGES = frozenset({"prior", "decoder"})
+# The stages of a cascaded model, each released in its own sizes: DeepFloyd's `IF-I-XL-v1.0`
+# (64 px), `IF-II-L-v1.0` (the upscaler) are one launch, IF v1.0. Only a letter size after the
+# stage says so: a Roman numeral before a parameter count is the line's version (`HuatuoGPT-II-7B`).
+CASCADE_STAGES = frozenset({"i", "ii", "iii"})
 # Letter sizes of one launch (`arctic-embed-xs`, `-s`, `-m`, `-l`), after two words of the name.
 LETTER_SIZES = frozenset({"xs", "s", "m", "l"})
 VERSION_WORD = re.compile(r"^v\d+(\.\d+)*$")
@@ -156,7 +175,10 @@ PRE_RELEASE = re.compile(r"^v0\.\d+$")
 # Publisher names written before the line's own name: `Meta-Llama-3.1-8B` is `llama-3.1`,
 # `Tencent-Hunyuan-Large` `hunyuan-large`, `NVIDIA-Nemotron-Nano-9B-v2` `nemotron-nano-v2`,
 # `c4ai-command-r-plus` `command-r-plus`, `AI21-Jamba-1.5-Mini` `jamba-1.5`.
-NOISE_PREFIXES = ("meta", "tencent", "nvidia", "c4ai", "ai21")
+# So is a runtime's name before the model it converts: `faster-whisper-large-v3` is Whisper
+# large-v3 for CTranslate2 (the `faster-whisper` library), `hf-seamless-m4t-medium` SeamlessM4T
+# for transformers.
+NOISE_PREFIXES = ("meta", "tencent", "nvidia", "c4ai", "ai21", "faster", "hf")
 # Lines whose version is glued to the name on the hubs (`Qwen2.5`) but not always elsewhere (`qwen-2.5`).
 GLUED_VERSIONS = {"qwen"}
 BRANDS = {
@@ -208,6 +230,11 @@ def writes_language(name: str) -> bool:
     return bool(WRITTEN_LANGUAGE.search(name))
 
 
+def languages_written(name: str) -> set[str]:
+    """The languages a name writes out as its words (`LANGUAGE_NAMES`), lower-case. Pure."""
+    return {match.strip("-_ ./").lower() for match in WRITTEN_LANGUAGE.findall(name)}
+
+
 def _family(name: str, *, keep_languages: bool) -> str:
     own = name.rsplit("/", 1)[-1].split(":", 1)[0].lstrip("~")
     glued = GLUED_LINE.match(own)
@@ -254,6 +281,8 @@ def _family(name: str, *, keep_languages: bool) -> str:
                     index += 1
             dropped = True
             continue
+        if kept and index == len(tokens) - 1 and token in FORMAT_LAST:
+            break  # `distil-large-v3-openai`: the weights in the original Whisper code's format
         if kept and (QUANT.match(token) or QUANT_PREFIX.match(token)):
             break  # formats and quantisations come last: `-GPTQ-Int4`, `-litert-lm`, `-q4_0-gguf`
         if kept and DATE_PARTS.match(token) and index + 1 < len(tokens) and DATE_PARTS.match(tokens[index + 1]):
@@ -290,7 +319,7 @@ def _family(name: str, *, keep_languages: bool) -> str:
             kept.append(token)
             index += 1
             continue
-        sized_version = kept and SIZE.match(token) and re.fullmatch(r"[1-9]", following)
+        sized_version = kept and SIZE.match(token) and token[0].isdigit() and re.fullmatch(r"[1-9]", following)
         if sized_version and all(_variant_only(word) for word in tokens[index + 2 :]):
             kept += [token, following]  # a sized model's own version: `sqlcoder-7b-2`, `XVERSE-65B-2`
             index += 2
@@ -301,6 +330,14 @@ def _family(name: str, *, keep_languages: bool) -> str:
             continue
         if kept and (SIZE.match(token) or ROLE.match(token) or CHECKPOINT.match(token) or token in LANGUAGES):
             index += 1
+            dropped = True
+            continue
+        if len(kept) > 1 and token in PIPELINE_STAGES:
+            index += 1
+            dropped = True
+            continue
+        if kept and token in CASCADE_STAGES and (following in LETTER_SIZES or following in ("xl", "xxl")):
+            index += 1  # a stage of a cascade, then its size: `IF-I-XL-v1.0`, `IF-II-L-v1.0`
             dropped = True
             continue
         if kept and len(token) == 1 and token.isalpha() and (dropped or (VERSION.match(kept[-1]) and following)):
@@ -335,6 +372,7 @@ def _family(name: str, *, keep_languages: bool) -> str:
     return "-".join(kept) or base
 
 
+RESOLUTION = re.compile(r"^(\d+k?px|\d{3,4}x\d{3,4})$")
 # At most this many such words in a row qualify one checkpoint: `Lucie-7B-Instruct-human-data`,
 # `Pharia-1-LLM-7B-control-aligned`, the tuning data of `llm-jp-13b-instruct-full-jaster-dolly-oasst-v1.0`.
 CHECKPOINT_RUN = 4
@@ -342,8 +380,9 @@ CHECKPOINT_RUN = 4
 
 def _checkpoint_word(tokens: list[str], index: int, kept: list[str]) -> bool:
     """Whether `tokens[index]` starts a run of up to `CHECKPOINT_RUN` words after a dropped size
-    (and roles) that only qualifies one checkpoint: no line words, and followed by nothing but
-    roles, sizes, snapshots or formats (`Falcon-H1-1.5B-Deep-Instruct`,
+    or size word (`mengzi-bert-base-fin`, a finance checkpoint) or an image resolution
+    (`playground-v2-1024px-aesthetic`), and roles, that only qualifies one checkpoint: no line
+    words, and followed by nothing but roles, sizes, snapshots or formats (`Falcon-H1-1.5B-Deep-Instruct`,
     `Teuken-7B-instruct-research-v0.4`, `Lucie-7B-Instruct-human-data`), or after a role by the
     line's version (`llm-jp-13b-instruct-full-jaster-dolly-oasst-v1.0`). The run's later words are
     read the same way in turn, as the size still precedes them. After a base line's name alone
@@ -362,7 +401,7 @@ def _checkpoint_word(tokens: list[str], index: int, kept: list[str]) -> bool:
         start -= 1
     if not all(_variant_only(word) for word in tokens[run:]) and not any(ROLE.match(w) for w in tokens[start:index]):
         return False  # words then a version right after the size name the model: `QwQ-32B-ArliAI-RpR-v1`
-    return any(SIZE.match(word) for word in tokens[start:index])
+    return any(SIZE.match(word) or word in PAIRED_SIZES or RESOLUTION.match(word) for word in tokens[start:index])
 
 
 def _plain_word(token: str) -> bool:
@@ -425,6 +464,40 @@ def _without_base_prefix(tokens: list[str]) -> list[str]:
     return rest
 
 
+def without_leading_base(family: str) -> str | None:
+    """The family without a base line and its version named first, when a name with its own
+    version follows (`llama-3-vila1.5` → `vila1.5`, `llama-3.1-whiterabbitneo-2` →
+    `whiterabbitneo-2`); None otherwise. Whether the base is dropped is the vendor's evidence
+    (`classify.base_named_first`): `Llama-3.1-Tulu-3` is a line's own name. Pure."""
+    words = family.split("-")
+    if len(words) < 3 or not BASE_LINE.match(words[0]):
+        return None
+    index = 2 if OWN_VERSION.match(words[1]) else 1
+    if index == 1 and not re.search(r"\d", words[0]):
+        return None  # the base's version is written: `llama3`, `llama-3.1`
+    return "-".join(words[index:]) if _own_versioned_name(words[index:]) else None
+
+
+SMALL_SIZE_WORDS = frozenset({"mini", "nano", "micro", "lite"})
+
+
+def _own_versioned_name(rest: list[str]) -> bool:
+    """Whether the words after a base and its version start a name with its own version: a word of
+    four letters or more with a version glued (`vila1.5`) or written next (`whiterabbitneo-2`),
+    that names no line of the base (`coder`, `vl`, `guard`), no language (`llama-3-chinese-v2`) and
+    is no size word (`small-3.1`)."""
+    if not rest:
+        return False
+    word = rest[0]
+    glued = GLUED_OWN_VERSION.match(word)
+    name = re.match(r"[a-z]+", word)
+    if not name or len(name[0]) < 4 or name[0] in LINE_WORDS | PAIRED_SIZES | LANGUAGE_NAMES | SMALL_SIZE_WORDS:
+        return False
+    if glued:
+        return True
+    return WORD.fullmatch(word) is not None and len(rest) > 1 and OWN_VERSION.match(rest[1]) is not None
+
+
 # A base line's abbreviation in a fine-tune's name: Llama 2 and 3.x as `l2`, `l3.1` (`mythomax-l2`).
 ABBREVIATED_BASE = re.compile(r"^l[1-4](\.\d)?$")
 
@@ -473,14 +546,31 @@ def _glued_v_version(token: str) -> list[str]:
 GLUED_MAJOR = re.compile(r"^(v|[a-z]{2,})\d+$")
 
 
+# The tasks of one video or image launch: text-to-video, image-to-video, both, text-to-image.
+GENERATION_TASK = re.compile(r"^(t2v|i2v|ti2v|t2i|i2i|v2v)$")
+
+
+def without_generation_task(family: str) -> str | None:
+    """The family without its generation-task words (`wan2.1-i2v` → `wan2.1`), or None when it
+    writes none or nothing else. Pure."""
+    words = family.split("-")
+    kept = [word for word in words if not GENERATION_TASK.match(word)]
+    return "-".join(kept) if kept and len(kept) < len(words) else None
+
+
 def _merge_split_versions(tokens: list[str]) -> list[str]:
     """`claude-3-5-sonnet` → `claude-3.5-sonnet`: two lone digits in a row are one version, and so
     are a `v` version or a name glued to its major version and a lone digit after it
-    (`neural-chat-7b-v3-1` → `v3.1`, Bedrock's `llama3-1` → `llama3.1`)."""
+    (`neural-chat-7b-v3-1` → `v3.1`, Bedrock's `llama3-1` → `llama3.1`); a `v` written apart from
+    a version split by a hyphen is glued to it (`stable-diffusion-v-1-4-original` → `v1.4`; the
+    `V` of `MiniCPM-V-2_6` names the line)."""
     merged: list[str] = []
-    for token in tokens:
+    for index, token in enumerate(tokens):
         lone = len(token) == 1 and token.isdigit()
-        if merged and lone and ((len(merged[-1]) == 1 and merged[-1].isdigit()) or GLUED_MAJOR.match(merged[-1])):
+        following = tokens[index + 1] if index + 1 < len(tokens) else ""
+        if merged and merged[-1] == "v" and lone and len(following) == 1 and following.isdigit():
+            merged[-1] = f"v{token}"
+        elif merged and lone and ((len(merged[-1]) == 1 and merged[-1].isdigit()) or GLUED_MAJOR.match(merged[-1])):
             merged[-1] = f"{merged[-1]}.{token}"
         else:
             merged.append(token)

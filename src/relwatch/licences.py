@@ -124,6 +124,10 @@ NONCOMMERCIAL = {
     "deepfloyd-if-license",
     "h-research",
     "exaone",  # EXAONE AI Model License Agreement: research and non-commercial use only
+    # Coqui Public Model License 1.0.0 (XTTS): "Non-Commercial Purposes" only, by its card's
+    # `license_name` or its short name
+    "coqui-public-model-license",
+    "cpml",
 }
 # Fallbacks for ids not in the tables, tried in order.
 PATTERNS: list[tuple[re.Pattern[str], LicenceClass]] = [
