@@ -424,7 +424,8 @@ def test_one_name_spelt_two_ways_across_sources_is_one_release():
         catalogue(3, "google/gemini-flash"),
     ]
     found = evidence_labels(rows, rules, {})
-    assert found[1][0] == found[2][0] == "gemini-flash-1.5" and found[3][0] == "gemini-flash"
+    assert found[1][0] == found[2][0] == "gemini-1.5-flash" and found[3][0] == "gemini-flash"
+    assert evidence_labels(rows[::-1], rules, {}) == found  # whichever source a sync read first
     liquid = VendorRules(key="liquid", orgs=frozenset({"liquidai"}))
     found = evidence_labels([catalogue(1, "liquid/lfm-2-24b-a2b"), hub(2, "LiquidAI/LFM2-1.2B")], liquid, {})
     assert found[1][0] == found[2][0] == "lfm2"

@@ -303,8 +303,12 @@ def evidence_labels(
       glued (`glued_roles`) or a language code last (`language_codes_of_one_model`); then the
       checkpoints of one launch: sizes (`co_released`), qualifiers of one day, bases
       (`bases_of_one_launch`) and generation tasks (`tasks_of_one_launch`).
-    Pure: `rows` are one vendor's stored artifacts (`base_models`/`extra` as JSON or decoded).
+    Pure: `rows` are one vendor's stored artifacts (`base_models`/`extra` as JSON or decoded), in any
+    order: they are read in the order of their ids (`_reading_order`), so that where a rule keeps
+    "the first" of several (a spelling, a claimant) the labels do not depend on which source a
+    sync finished first.
     """
+    rows = sorted(rows, key=_reading_order)
     hub = {str(row["external_id"]).lower(): row for row in rows if row["kind"] in HUB_KINDS}
     own_lines = rules.key in LINE_VENDORS.values()  # a lab with lines of its own (`ministral-8b`)
     fine_tuner = False
@@ -781,9 +785,10 @@ def glued_roles(members: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[str,
 
 def same_spelling(members: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[str, str]:
     """Families that are one name written two ways across sources (`gemini-flash-1.5` and
-    `gemini-1.5-flash`; `lfm-2` and `lfm2`) → the spelling a hub repository uses, else the
-    first. Words are compared as a multiset, a version glued to a name counting apart. A `v1`
-    that one family writes and the other leaves out is one spelling across sources
+    `gemini-1.5-flash`; `lfm-2` and `lfm2`) → the spelling a hub repository uses, then the one
+    without a `v1` the other writes, then the earliest dated, then the first read
+    (`_spelling_rank`). Words are compared as a multiset, a version glued to a name counting
+    apart. A `v1` that one family writes and the other leaves out is one spelling across sources
     (`nova-lite-v1` on a catalogue); between families of hub repositories alone, only when the
     versioned one's sizes are all sizes of the other (`TinyLlama-1.1B-Chat-v1.0` beside
     `TinyLlama-1.1B-…`), not for a new size (`jais-30b-v1` beside `jais-13b`); nor, there, is a
@@ -796,7 +801,7 @@ def same_spelling(members: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[st
     for families in spellings.values():
         if len(families) > 1:
             hubbed = [f for f in families if any(row["kind"] in HUB_KINDS for row in members[f])]
-            chosen = (hubbed or families)[0]
+            chosen = min(hubbed or families, key=lambda f: _spelling_rank(f, members[f], families))
             merged |= {
                 family: chosen
                 for family in families
@@ -811,6 +816,15 @@ def same_spelling(members: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[st
                 )
             }
     return merged
+
+
+def _spelling_rank(family: str, rows: Sequence[Mapping[str, Any]], families: Sequence[str]) -> tuple[bool, str, int]:
+    """Which of several spellings of one family `same_spelling` keeps: the one that writes no `v1`
+    (`tinyllama` beside `tinyllama-v1.0`), then the one dated first (the launch's own spelling),
+    then the first in reading order."""
+    writes_v1 = len(_spelling(family, with_v1=True)) > len(_spelling(family))
+    dates = [known for known in (_known_date(row) for row in rows) if known]
+    return writes_v1, min(dates, default="~"), families.index(family)
 
 
 def _glued(family: str) -> list[str]:
@@ -1166,6 +1180,13 @@ def _set_availability(release: Release, earliest: Any) -> None:
 # The Hub's `createdAt` for repositories older than its records (both values occur):
 # the creation date is unknown, not 2 March 2022.
 HUB_UNKNOWN_CREATED = ("2022-03-02T23:29:04", "2022-03-02T23:29:05")
+
+
+def _reading_order(row: Mapping[str, Any]) -> tuple[str, str, str]:
+    """A row's place in the order `evidence_labels` reads a vendor's rows: its id in lower case,
+    then its source kind, then its id as written."""
+    external = str(row.get("external_id") or "")
+    return external.lower(), str(row["kind"]), external
 
 
 def _known_date(row: Mapping[str, Any]) -> str | None:
