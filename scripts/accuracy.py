@@ -3,18 +3,18 @@
     python scripts/accuracy.py [--misses N] [--held-out-misses] [--dated]
 
 Reads the hand-labelled sets in tests/data (real model ids; see ORIGINS.md, ORIGINS_2.md,
-ORIGINS_3.md to ORIGINS_6.md beside them), labels each row with the same functions a sync uses,
+ORIGINS_3.md to ORIGINS_7.md beside them), labels each row with the same functions a sync uses,
 and prints the accuracy of families (exact key), of the grouping (pairwise precision, recall and
 F1: two rows that share a family should share one after classification, and only those), of
-tiers, of derivative detection, and the misses. The second to sixth sets are also scored
+tiers, of derivative detection, and the misses. The second to seventh sets are also scored
 for cross-source joins (a catalogue entry in the same release as the hub repository it names) and
 for quantised or format copies left as releases of their own.
 
 Tuning sets: the first set, the second set's tune half (organisations alternate by name), the
 third set (labelled_models_3.csv) and the fourth (labelled_models_4.csv), each held out when
-written and tuned on since, and the fifth and sixth sets' tune halves (split as the second is).
-Held-out: the second, fifth and sixth sets' other halves; their misses are listed only with
-`--held-out-misses`, so that reading the figures does not mean reading the rows.
+written and tuned on since, and the tune halves of the fifth to seventh sets (split as the second
+is). Held-out: the other halves of the second and the fifth to seventh sets; their misses are
+listed only with `--held-out-misses`, so that reading the figures does not mean reading the rows.
 
 `--dated` prints the grouping of every set under four ways of dating the rows
 (`DATINGS`): co-release grouping and the split of sizes launched apart read dates, and the sets
@@ -53,6 +53,8 @@ LABELS_3 = DATA / "labelled_models_3.csv"
 LABELS_4 = DATA / "labelled_models_4.csv"
 LABELS_5 = DATA / "labelled_models_5.csv"
 LABELS_6 = DATA / "labelled_models_6.csv"
+LABELS_7 = DATA / "labelled_models_7.csv"
+SPLIT_LATER = {5: LABELS_5, 6: LABELS_6, 7: LABELS_7}  # written blind, then split as the second set is
 
 
 @dataclass
@@ -188,7 +190,7 @@ class SetScores:
 
 
 def halves(path: Path = LABELS_2) -> dict[str, list[dict[str, str]]]:
-    """The second set (or the fifth or sixth) split by organisation: sorted vendor keys alternate tune, held-out."""
+    """The second set (or a later one) split by organisation: sorted vendor keys alternate tune, held-out."""
     with path.open(encoding="utf-8", newline="") as handle:
         labels = list(csv.DictReader(handle))
     vendors = sorted({label["vendor"] for label in labels})
@@ -450,7 +452,7 @@ def main() -> int:
     print_second(evaluate_second("tune (whole set)", third_set()), args.misses, LABELS_3.name)
     print_second(evaluate_second("tune (whole set)", fourth_set()), args.misses, LABELS_4.name)
     print_second(evaluate_second("held-out", second["held-out"]), held_out_misses)
-    for path in (LABELS_5, LABELS_6):
+    for path in SPLIT_LATER.values():
         split = halves(path)
         print_second(evaluate_second("tune", split["tune"]), args.misses, path.name)
         print_second(evaluate_second("held-out", split["held-out"]), held_out_misses, path.name)
@@ -459,8 +461,7 @@ def main() -> int:
 
 def print_dated() -> None:
     """Grouping figures of each set under each of `DATINGS` (grammar and evidence, no overrides)."""
-    later = [(f"set {n} {half}", rows) for n, path in ((5, LABELS_5), (6, LABELS_6))
-             for half, rows in halves(path).items()]
+    later = [(f"set {n} {half}", rows) for n, path in SPLIT_LATER.items() for half, rows in halves(path).items()]
     sets = [("set 1", first_set()), *halves().items(), ("set 3", third_set()), ("set 4", fourth_set()), *later]
     print(f"{'set':14} {'dating':13} {'dated rows':>10}  grouping P / R / F1")
     for name, labels in sets:

@@ -4,8 +4,8 @@ the database the sync wrote.
 
     python scripts/sync_accuracy.py [SET …] [--dating listed|one-day|months-apart] [--misses N] [--keep DIR]
 
-`SET` is a labelled file in tests/data (default: the second to last one; the second, fifth and
-sixth sets are split into tune and held-out halves as `scripts/accuracy.py` splits them). Each set's vendors
+`SET` is a labelled file in tests/data (default: the second to last one; the second, fifth,
+sixth and seventh sets are split into tune and held-out halves as `scripts/accuracy.py` splits them). Each set's vendors
 get a fresh sources.toml of their own (one `huggingface` source per organisation, one `openrouter`
 source per catalogue author, nothing else: the grammar and the sources' evidence, no family
 overrides). The hub serves each repository as a real listing item (licence and base-model tags,
@@ -49,7 +49,7 @@ from relwatch.models import Openness
 PAGE_SIZE = 50
 DATINGS = ("listed", "one-day", "months-apart")
 # split by organisation into tune and held-out halves
-SPLIT = ("labelled_models_2.csv", "labelled_models_5.csv", "labelled_models_6.csv")
+SPLIT = ("labelled_models_2.csv", "labelled_models_5.csv", "labelled_models_6.csv", "labelled_models_7.csv")
 HELD_OUT = {f"{name} held-out" for name in SPLIT}
 Result = tuple[str | None, str | None, str | None]  # family, derivative-of vendor, tier
 UNKNOWN_CREATED = "2022-03-02T23:29:04.000Z"  # the Hub's placeholder: the repository is undated
