@@ -129,7 +129,7 @@ class AdoptionTables(Database):
                 _METRIC_UPSERT.format(select="VALUES (:id, :day, :downloads, :all_time, :likes)"),
                 {"id": artifact_id, "day": day, "downloads": downloads, "all_time": downloads_all_time, "likes": likes},
             )
-            self.conn.execute(_FIRST_MONTH_WRITE.format(artifacts=":id"), {"id": artifact_id})
+            self._write_first_month(":id", {"id": artifact_id})
 
     def open_repos(self, source_ids: Sequence[str]) -> list[OpenRepo]:
         """The hub repositories of open releases listed by `source_ids`, by release then repo."""
@@ -245,8 +245,18 @@ class AdoptionTables(Database):
 
         Runs inside the caller's transaction, after the day's counts (`record_staged_metrics`).
         """
-        staged = f"SELECT a.id {_STAGED_COUNTED}"
-        return self.conn.execute(_FIRST_MONTH_WRITE.format(artifacts=staged), {"sid": source_id}).rowcount
+        return self._write_first_month(f"SELECT a.id {_STAGED_COUNTED}", {"sid": source_id})
+
+    def complete_first_month_counts(self) -> int:
+        """Store the first-month row of every open hub repository that has none for its release
+        and open day, as the syncs that wrote its counts would have: for counts written outside
+        the store (a restored or generated series). Rows written."""
+        with self.transaction():
+            return self._write_first_month("SELECT id FROM artifacts", {})
+
+    def _write_first_month(self, artifacts: str, params: Mapping[str, Any]) -> int:
+        """The first-month rows of the open hub repositories among `artifacts` (a SELECT of artifact ids)."""
+        return self.conn.execute(_FIRST_MONTH_WRITE.format(artifacts=artifacts), params).rowcount
 
     def artifact_metrics(self, repos: Sequence[str], start: str, end: str) -> list[Metric]:
         """Every stored count of the hub repositories `repos` on days in [start, end], by repo then day."""
