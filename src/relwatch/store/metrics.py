@@ -47,9 +47,10 @@ _FIRST_MONTH_WRITE = f"""
 INSERT OR REPLACE INTO first_month_counts (artifact_id, release_id, released, day, downloads, downloads_all_time, likes)
 SELECT o.artifact_id, o.release_id, o.released, m.day, m.downloads, m.downloads_all_time, m.likes
 FROM ({_OPEN_REPOS} AND a.id IN ({{artifacts}})) o
-LEFT JOIN first_month_counts f ON f.artifact_id = o.artifact_id
 LEFT JOIN artifact_metrics m ON m.artifact_id = o.artifact_id AND m.day = ({_FIRST_COUNTED_DAY})
-WHERE f.artifact_id IS NULL OR f.release_id IS NOT o.release_id OR f.released IS NOT o.released
+WHERE NOT EXISTS (
+    SELECT 1 FROM first_month_counts f WHERE f.artifact_id = o.artifact_id AND f.release_id = o.release_id
+      AND f.released = o.released)
 """
 
 # The open repositories of `{where}` (a filter of `o`) with their stored first-month row
