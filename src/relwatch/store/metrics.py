@@ -2,7 +2,9 @@
 
 `artifact_metrics` holds at most one row per artifact per day (a second sync the same day
 overwrites that day's row); `derivative_counts` one row per (release, repository, milestone,
-relation). Reads return the record types of `relwatch.value` (Metric, DerivativeCount,
+relation); `first_month_counts` one row per hub repository of an open release, its counts on its
+first counted day of that release's first month, so that `compare` reads no daily series (migration
+012). Reads return the record types of `relwatch.value` (Metric, DerivativeCount,
 OpenRelease), so `compare` passes them on as they are. Days are `YYYY-MM-DD` (UTC).
 """
 
@@ -104,7 +106,7 @@ class OpenRepo:
 
 
 class AdoptionTables(Database):
-    """Writes and reads of `artifact_metrics` and `derivative_counts`."""
+    """Writes and reads of `artifact_metrics`, `first_month_counts` and `derivative_counts`."""
 
     def record_staged_metrics(self, source_id: str, day: str) -> int:
         """Upsert the day's counts of every staged artifact of `source_id` that carries `downloads`
@@ -225,7 +227,7 @@ class AdoptionTables(Database):
         where = f"o.vendor IN ({', '.join('?' for _ in vendors)}) AND o.released BETWEEN ? AND ?"
         rows = self.conn.execute(_FIRST_MONTH_STORED.format(where=where), (*vendors, start, end)).fetchall()
         counted = [(release, repo, *counts) for release, repo, _, _, stored, *counts in rows if stored]
-        unstored = {row[2]: row for row in rows if not row[4]}  # artifact id → (release, repo, _, open day, _, …)
+        unstored = {row[2]: row for row in rows if not row[4]}  # artifact id → its row (open day at 3)
         if unstored:
             wanted = json.dumps([[artifact, row[3]] for artifact, row in unstored.items()])
             for artifact, *counts in self.conn.execute(_FIRST_MONTH_SERIES, (wanted,)):
