@@ -3,9 +3,10 @@
 `artifact_metrics` holds at most one row per artifact per day (a second sync the same day
 overwrites that day's row); `derivative_counts` one row per (release, repository, milestone,
 relation); `first_month_counts` one row per hub repository of an open release, its counts on its
-first counted day of that release's first month, so that `compare` reads no daily series (migration
-012). Reads return the record types of `relwatch.value` (Metric, DerivativeCount,
-OpenRelease), so `compare` passes them on as they are. Days are `YYYY-MM-DD` (UTC).
+first counted day of that release's first month, so that `compare` seeks into the daily series
+only for a repository without one (migration 012). Reads return the record types of
+`relwatch.value` (Metric, DerivativeCount, OpenRelease), so `compare` passes them on as they are.
+Days are `YYYY-MM-DD` (UTC).
 """
 
 from __future__ import annotations
