@@ -125,7 +125,7 @@ def test_the_migration_stores_the_rows_of_a_database_it_upgrades(synced):
     assert sorted(query(db, ROWS)) == written
 
 
-def test_the_stored_first_month_is_the_one_value_reads():
+def test_the_rows_their_triggers_and_the_series_read_take_the_first_month_value_takes():
     days = (f"'+{FIRST_MONTH_DAYS} days'", f"'+{FIRST_MONTH_DAYS + MILESTONE_SLACK_DAYS} days'")
     for sql in (M012_FIRST_MONTH_COUNTS, _FIRST_COUNTED_DAY):
         assert all(day in sql for day in days)
