@@ -11,7 +11,6 @@ Days are `YYYY-MM-DD` (UTC).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -56,24 +55,28 @@ WHERE NOT EXISTS (
       AND f.released = o.released)
 """
 
-# The open repositories of `{where}` (a filter of `o`) with their stored first-month row
-# (migration 012) when they have one for their release and open day (`stored` 1), else with none
-# (`stored` 0); repositories whose stored row found no count are left out.
-_FIRST_MONTH_STORED = f"""
-SELECT o.release_id, o.repo, o.artifact_id, o.released, f.artifact_id IS NOT NULL AS stored,
-       f.day, f.downloads, f.downloads_all_time, f.likes
-FROM ({_OPEN_REPOS}) o
-LEFT JOIN first_month_counts f ON f.artifact_id = o.artifact_id AND f.release_id = o.release_id
-     AND f.released = o.released
-WHERE {{where}} AND (f.artifact_id IS NULL OR f.day IS NOT NULL)
-"""
-
-# The first counted day's counts of repositories without a stored row, read from the series:
-# `?` is a JSON list of [artifact id, open day].
-_FIRST_MONTH_SERIES = f"""
-SELECT o.artifact_id, m.day, m.downloads, m.downloads_all_time, m.likes
-FROM (SELECT json_extract(value, '$[0]') AS artifact_id, json_extract(value, '$[1]') AS released FROM json_each(?)) o
-JOIN artifact_metrics m ON m.artifact_id = o.artifact_id AND m.day = ({_FIRST_COUNTED_DAY})
+# Each repository's counts on its release's first counted day of the first month, by repository,
+# of the open repositories that `{where}` keeps (a filter of `o`): a repository's first counted day
+# is its stored row's (migration 012) when it has one for its release and open day, else one seek
+# into the series; the counts are that row's, or the series' on that day.
+_FIRST_MONTH_READ = f"""
+WITH i AS (
+  SELECT o.release_id, o.repo, o.artifact_id, f.artifact_id IS NOT NULL AS stored,
+         CASE WHEN f.artifact_id IS NULL THEN ({_FIRST_COUNTED_DAY}) ELSE f.day END AS day,
+         f.downloads, f.downloads_all_time, f.likes
+  FROM ({_OPEN_REPOS}) o LEFT JOIN first_month_counts f ON f.artifact_id = o.artifact_id
+       AND f.release_id = o.release_id AND f.released = o.released
+  WHERE {{where}})
+SELECT release_id, repo, day, downloads, downloads_all_time, likes FROM (
+  SELECT i.release_id, i.repo, i.day,
+         CASE WHEN i.stored THEN i.downloads ELSE m.downloads END AS downloads,
+         CASE WHEN i.stored THEN i.downloads_all_time ELSE m.downloads_all_time END AS downloads_all_time,
+         CASE WHEN i.stored THEN i.likes ELSE m.likes END AS likes,
+         min(i.day) OVER (PARTITION BY i.release_id) AS first_day
+  FROM i LEFT JOIN artifact_metrics m ON m.artifact_id = i.artifact_id
+       AND m.day = CASE WHEN i.stored THEN NULL ELSE i.day END
+  WHERE i.day IS NOT NULL)
+WHERE day = first_day ORDER BY repo
 """
 
 # The staged artifacts of source `:sid` that carry counts, joined to their stored rows `a`.
@@ -226,20 +229,10 @@ class AdoptionTables(Database):
         from relwatch.value import Metric
 
         where = f"o.vendor IN ({', '.join('?' for _ in vendors)}) AND o.released BETWEEN ? AND ?"
-        rows = self.conn.execute(_FIRST_MONTH_STORED.format(where=where), (*vendors, start, end)).fetchall()
-        counted = [(release, repo, *counts) for release, repo, _, _, stored, *counts in rows if stored]
-        unstored = {row[2]: row for row in rows if not row[4]}  # artifact id → its row (open day at 3)
-        if unstored:
-            wanted = json.dumps([[artifact, row[3]] for artifact, row in unstored.items()])
-            for artifact, *counts in self.conn.execute(_FIRST_MONTH_SERIES, (wanted,)):
-                counted.append((*unstored[artifact][:2], *counts))
-        first: dict[str, str] = {}
-        for release, _, day, *_ in counted:
-            first[release] = min(first.get(release, day), day)
+        rows = self.conn.execute(_FIRST_MONTH_READ.format(where=where), (*vendors, start, end))
         return [
             (release, Metric(artifact=repo, day=day, downloads=downloads, downloads_all_time=all_time, likes=likes))
-            for release, repo, day, downloads, all_time, likes in sorted(counted, key=lambda row: row[1])
-            if day == first[release]
+            for release, repo, day, downloads, all_time, likes in rows
         ]
 
     def record_first_month_counts(self, source_id: str) -> int:
