@@ -55,10 +55,10 @@ WHERE NOT EXISTS (
       AND f.released = o.released)
 """
 
-# Each repository's counts on its release's first counted day of the first month, by repository,
-# of the open repositories that `{where}` keeps (a filter of `o`): a repository's first counted day
-# is its stored row's (migration 012) when it has one for its release and open day, else one seek
-# into the series; the counts are that row's, or the series' on that day.
+# The counts of each open repository that `{where}` keeps (a filter of `o`) on its first counted
+# day of its release's first month: its stored row's (migration 012) when it has one for its release
+# and open day, else one seek into the series for that day and the series' counts on it; a
+# repository with no count in its first month is left out.
 _FIRST_MONTH_READ = f"""
 WITH i AS (
   SELECT o.release_id, o.repo, o.artifact_id, f.artifact_id IS NOT NULL AS stored,
@@ -67,16 +67,13 @@ WITH i AS (
   FROM ({_OPEN_REPOS}) o LEFT JOIN first_month_counts f ON f.artifact_id = o.artifact_id
        AND f.release_id = o.release_id AND f.released = o.released
   WHERE {{where}})
-SELECT release_id, repo, day, downloads, downloads_all_time, likes FROM (
-  SELECT i.release_id, i.repo, i.day,
-         CASE WHEN i.stored THEN i.downloads ELSE m.downloads END AS downloads,
-         CASE WHEN i.stored THEN i.downloads_all_time ELSE m.downloads_all_time END AS downloads_all_time,
-         CASE WHEN i.stored THEN i.likes ELSE m.likes END AS likes,
-         min(i.day) OVER (PARTITION BY i.release_id) AS first_day
-  FROM i LEFT JOIN artifact_metrics m ON m.artifact_id = i.artifact_id
-       AND m.day = CASE WHEN i.stored THEN NULL ELSE i.day END
-  WHERE i.day IS NOT NULL)
-WHERE day = first_day ORDER BY repo
+SELECT i.release_id, i.repo, i.day,
+       CASE WHEN i.stored THEN i.downloads ELSE m.downloads END,
+       CASE WHEN i.stored THEN i.downloads_all_time ELSE m.downloads_all_time END,
+       CASE WHEN i.stored THEN i.likes ELSE m.likes END
+FROM i LEFT JOIN artifact_metrics m ON m.artifact_id = i.artifact_id
+     AND m.day = CASE WHEN i.stored THEN NULL ELSE i.day END
+WHERE i.day IS NOT NULL
 """
 
 # The staged artifacts of source `:sid` that carry counts, joined to their stored rows `a`.
@@ -229,10 +226,15 @@ class AdoptionTables(Database):
         from relwatch.value import Metric
 
         where = f"o.vendor IN ({', '.join('?' for _ in vendors)}) AND o.released BETWEEN ? AND ?"
-        rows = self.conn.execute(_FIRST_MONTH_READ.format(where=where), (*vendors, start, end))
+        rows = self.conn.execute(_FIRST_MONTH_READ.format(where=where), (*vendors, start, end)).fetchall()
+        first: dict[str, str] = {}  # release id → its repositories' earliest first counted day
+        for release, _, day, *_ in rows:
+            first[release] = min(first.get(release, day), day)
+        rows.sort(key=lambda row: row[1])
         return [
             (release, Metric(artifact=repo, day=day, downloads=downloads, downloads_all_time=all_time, likes=likes))
             for release, repo, day, downloads, all_time, likes in rows
+            if day == first[release]
         ]
 
     def record_first_month_counts(self, source_id: str) -> int:
