@@ -337,8 +337,9 @@ DESCRIPTIONS: dict[str, TableDescription] = {
         "description": (
             "What compare reads for first-month downloads, kept from artifact_metrics: per hub repository of an "
             "open release, its counts on its first day with a downloads count from 30 to 37 days after the "
-            "release's open day. A row taken for another release or open day is not read; a count written on a "
-            "day of that window removes the row until the next sync that counts the repository writes it again."
+            "release's open day. A row taken for another release or open day is not read; a count written, "
+            "changed or removed on a day of that window removes the row, and a sync that counts the repository "
+            "writes it again."
         ),
         "columns": {
             "artifact_id": "The hub artifact (artifacts.id).",
