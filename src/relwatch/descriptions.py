@@ -345,7 +345,7 @@ DESCRIPTIONS: dict[str, TableDescription] = {
             "artifact_id": "The hub artifact (artifacts.id).",
             "release_id": "The open release the row was taken for (releases.id).",
             "released": "That release's open day (YYYY-MM-DD).",
-            "day": "The first day from 30 to 37 days after it with a downloads count; empty when none has one.",
+            "day": "The first day from 30 to 37 days after it with a downloads count; NULL when none has one.",
             "downloads": "The hub's rolling 30-day download count that day.",
             "downloads_all_time": "The hub's all-time download count that day.",
             "likes": "The hub's like count that day.",
