@@ -87,7 +87,8 @@ def add_prices(db: Path, offers: int, days: int, vendors: list[str]) -> int:
 
 def add_metrics(db: Path, artifacts: int, days: int) -> int:
     """Write a year of daily adoption counts for `artifacts` hub artifacts once (one
-    `artifact_metrics` row per artifact and day, as daily syncs leave them); rows written."""
+    `artifact_metrics` row per artifact and day, and the first-month rows compare reads, as daily
+    syncs leave them); rows written."""
     with sqlite3.connect(db) as conn:
         if conn.execute("SELECT count(*) FROM (SELECT 1 FROM artifact_metrics LIMIT 1)").fetchone()[0]:
             return 0
@@ -110,7 +111,11 @@ def add_metrics(db: Path, artifacts: int, days: int) -> int:
             for artifact in ids
             for day in range(days)
         )
-        return conn.executemany("INSERT INTO artifact_metrics VALUES (?, ?, ?, ?, ?)", rows).rowcount
+        written = conn.executemany("INSERT INTO artifact_metrics VALUES (?, ?, ?, ?, ?)", rows).rowcount
+    store = Store(db)
+    store.complete_first_month_counts()
+    store.close()
+    return written
 
 
 def main() -> None:

@@ -1,8 +1,9 @@
 """The database half of `compare` and `list`, timed in process: what is left once start-up is paid.
 
-Calls the functions the commands call (`Store.figure_releases` + `analysis.compare_releases`,
-`Store.list_releases` / `Store.list_artifacts` with a limit) on an existing database and prints
-the median seconds of each as JSON.
+Calls the functions the commands call (`Store.figure_releases` + `analysis.compare_releases` with
+the releases' output prices, then the price and value block: `Store.value_records` +
+`value.compare_value`; `Store.list_releases` / `Store.list_artifacts` with a limit) on an existing
+database and prints the median seconds of each as JSON.
 
     python bench/query_core.py DB v0000 v0001 v0002 [--repeats 7]
 """
@@ -18,6 +19,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from relwatch import value
 from relwatch.analysis import compare_releases
 from relwatch.store import Store
 
@@ -45,7 +47,12 @@ def main() -> None:
     since, until = (today - timedelta(days=730)).isoformat(), today.isoformat()
 
     def compare() -> Any:
-        return compare_releases(store.figure_releases(vendors, since, until), vendors, since=since, until=until)
+        prices = store.release_output_prices(vendors)
+        figures = compare_releases(
+            store.figure_releases(vendors, since, until), vendors, since=since, until=until, prices=prices
+        )
+        records = store.value_records(vendors, [until], since=since)
+        return figures, value.compare_value(records, vendors, since, until)
 
     figures = {
         "open": opened,

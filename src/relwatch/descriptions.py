@@ -333,6 +333,24 @@ DESCRIPTIONS: dict[str, TableDescription] = {
             "observed_at": "When the count was taken (UTC).",
         },
     },
+    "first_month_counts": {
+        "description": (
+            "What compare reads for first-month downloads, kept from artifact_metrics: per hub repository of an "
+            "open release, its counts on its first day with a downloads count from 30 to 37 days after the "
+            "release's open day. A row taken for another release or open day is not read; a count written, "
+            "changed or removed on a day of that window removes the row, and a sync that counts the repository "
+            "writes it again."
+        ),
+        "columns": {
+            "artifact_id": "The hub artifact (artifacts.id).",
+            "release_id": "The open release the row was taken for (releases.id).",
+            "released": "That release's open day (YYYY-MM-DD).",
+            "day": "The first day from 30 to 37 days after it with a downloads count; NULL when none has one.",
+            "downloads": "The hub's rolling 30-day download count that day.",
+            "downloads_all_time": "The hub's all-time download count that day.",
+            "likes": "The hub's like count that day.",
+        },
+    },
 }
 
 

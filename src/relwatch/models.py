@@ -44,6 +44,7 @@ class Openness(StrEnum):
 
 WEIGHTS_TIERS = frozenset({Openness.OPEN, Openness.OPEN_RESTRICTED, Openness.OPEN_NONCOMMERCIAL})
 CLOSED_TIERS = frozenset({Openness.API, Openness.HOSTED})
+TIER_VALUES = frozenset(tier.value for tier in Openness)  # what a stored tier column holds when it is one of ours
 
 
 class DateKind(StrEnum):
@@ -305,7 +306,8 @@ def figure_record(values: Iterable[Any]) -> dict[str, Any]:
     reads as None, `pipeline_tags` as a list. `licence_class` stays as stored: the figures count a
     class they do not know as unknown, as they count None (`analysis.LICENCE_MIX`)."""
     record = dict(zip(FIGURE_FIELDS, values, strict=True))
-    record["tier"] = _text(tier_or_none(record["tier"]))
+    tier = record["tier"]
+    record["tier"] = tier if isinstance(tier, str) and tier in TIER_VALUES else None
     record["pipeline_tags"] = _json_list(record["pipeline_tags"])
     return record
 
@@ -379,6 +381,8 @@ def _json_list(value: object) -> list[Any]:
     """A stored JSON list column as a list; an empty list for anything else."""
     if not isinstance(value, str):
         return value if isinstance(value, list) else []
+    if value == "[]":  # most stored lists
+        return []
     import orjson  # loaded by the first stored list read: a command that reads none starts without it
 
     try:

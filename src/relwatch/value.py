@@ -306,12 +306,12 @@ def lite(models: Iterable[PricedModel], day: str) -> ModelPrice | None:
 def first_month_downloads(release: OpenRelease, metrics: Iterable[Metric]) -> int | None:
     """The release's artifacts' rolling 30-day downloads summed, read on the first day in
     [released + 30, released + 30 + MILESTONE_SLACK_DAYS] that has a count for any of them."""
-    opens = _day(release.released) + timedelta(days=FIRST_MONTH_DAYS)
-    closes = (opens + timedelta(days=MILESTONE_SLACK_DAYS)).isoformat()
+    first_day = _day(release.released) + timedelta(days=FIRST_MONTH_DAYS)
+    opens, closes = first_day.isoformat(), (first_day + timedelta(days=MILESTONE_SLACK_DAYS)).isoformat()
     wanted = set(release.artifacts)
     by_day: dict[str, int] = {}
     for metric in metrics:
-        if metric.artifact in wanted and metric.downloads is not None and opens.isoformat() <= metric.day <= closes:
+        if metric.artifact in wanted and metric.downloads is not None and opens <= metric.day <= closes:
             by_day[metric.day] = by_day.get(metric.day, 0) + metric.downloads
     return by_day[min(by_day)] if by_day else None
 

@@ -2,8 +2,11 @@
 
 `artifact_metrics` holds at most one row per artifact per day (a second sync the same day
 overwrites that day's row); `derivative_counts` one row per (release, repository, milestone,
-relation). Reads return the record types of `relwatch.value` (Metric, DerivativeCount,
-OpenRelease), so `compare` passes them on as they are. Days are `YYYY-MM-DD` (UTC).
+relation); `first_month_counts` one row per hub repository of an open release, its counts on its
+first counted day of that release's first month, so that `compare` seeks into the daily series
+only for a repository without one (migration 012). Reads return the record types of
+`relwatch.value` (Metric, DerivativeCount, OpenRelease), so `compare` passes them on as they are.
+Days are `YYYY-MM-DD` (UTC).
 """
 
 from __future__ import annotations
@@ -32,6 +35,53 @@ WHERE r.tier IN ({_TIER_IN}) AND a.kind = '{HUB_KIND}' AND a.gone_at IS NULL AND
   AND length(coalesce(r.first_open_at, r.date)) >= 10
 """
 
+# A hub repository's first day with a downloads count in its release's first month
+# (value.FIRST_MONTH_DAYS = 30 days after the open day, + MILESTONE_SLACK_DAYS = 7): one seek into
+# the series (`o`: a row of _OPEN_REPOS). Migration 012 and its triggers take the same window.
+_FIRST_COUNTED_DAY = """
+SELECT min(x.day) FROM artifact_metrics x WHERE x.artifact_id = o.artifact_id
+  AND x.day BETWEEN date(o.released, '+30 days') AND date(o.released, '+37 days') AND x.downloads IS NOT NULL
+"""
+
+# The first-month row of each open hub repository among {artifacts} (a SELECT of artifact ids)
+# that has none for its release and open day, from the series (migration 012).
+_FIRST_MONTH_WRITE = f"""
+INSERT OR REPLACE INTO first_month_counts (artifact_id, release_id, released, day, downloads, downloads_all_time, likes)
+SELECT o.artifact_id, o.release_id, o.released, m.day, m.downloads, m.downloads_all_time, m.likes
+FROM ({_OPEN_REPOS} AND a.id IN ({{artifacts}})) o
+LEFT JOIN artifact_metrics m ON m.artifact_id = o.artifact_id AND m.day = ({_FIRST_COUNTED_DAY})
+WHERE NOT EXISTS (
+    SELECT 1 FROM first_month_counts f WHERE f.artifact_id = o.artifact_id AND f.release_id = o.release_id
+      AND f.released = o.released)
+"""
+
+# The counts of each open repository that `{where}` keeps (a filter of `o`) on its first counted
+# day of its release's first month: its stored row's (migration 012) when it has one for its release
+# and open day, else one seek into the series for that day and the series' counts on it; a
+# repository with no count in its first month is left out.
+_FIRST_MONTH_READ = f"""
+WITH i AS (
+  SELECT o.release_id, o.repo, o.artifact_id, f.artifact_id IS NOT NULL AS stored,
+         CASE WHEN f.artifact_id IS NULL THEN ({_FIRST_COUNTED_DAY}) ELSE f.day END AS day,
+         f.downloads, f.downloads_all_time, f.likes
+  FROM ({_OPEN_REPOS}) o LEFT JOIN first_month_counts f ON f.artifact_id = o.artifact_id
+       AND f.release_id = o.release_id AND f.released = o.released
+  WHERE {{where}})
+SELECT i.release_id, i.repo, i.day,
+       CASE WHEN i.stored THEN i.downloads ELSE m.downloads END,
+       CASE WHEN i.stored THEN i.downloads_all_time ELSE m.downloads_all_time END,
+       CASE WHEN i.stored THEN i.likes ELSE m.likes END
+FROM i LEFT JOIN artifact_metrics m ON m.artifact_id = i.artifact_id
+     AND m.day = CASE WHEN i.stored THEN NULL ELSE i.day END
+WHERE i.day IS NOT NULL
+"""
+
+# The staged artifacts of source `:sid` that carry counts, joined to their stored rows `a`.
+_STAGED_COUNTED = (
+    "FROM temp.staged_artifacts s JOIN artifacts a ON a.source_id = s.source_id AND a.external_id = s.external_id "
+    "WHERE s.source_id = :sid AND (s.downloads IS NOT NULL OR s.likes IS NOT NULL)"
+)
+
 _METRIC_UPSERT = """
 INSERT INTO artifact_metrics (artifact_id, day, downloads, downloads_all_time, likes) {select}
 ON CONFLICT (artifact_id, day) DO UPDATE SET
@@ -57,7 +107,7 @@ class OpenRepo:
 
 
 class AdoptionTables(Database):
-    """Writes and reads of `artifact_metrics` and `derivative_counts`."""
+    """Writes and reads of `artifact_metrics`, `first_month_counts` and `derivative_counts`."""
 
     def record_staged_metrics(self, source_id: str, day: str) -> int:
         """Upsert the day's counts of every staged artifact of `source_id` that carries `downloads`
@@ -65,25 +115,25 @@ class AdoptionTables(Database):
         without counts (catalogues, pages) are passed over without reading their payloads.
 
         Runs inside the caller's transaction, after the source's artifacts were merged (the
-        staged rows are still there): the series and the merge commit together.
+        staged rows are still there): the series and the merge commit together, and so do the
+        first-month rows of those artifacts (`record_first_month_counts`).
         """
-        select = (
-            "SELECT a.id, :day, s.downloads, json_extract(s.raw, '$.downloadsAllTime'), s.likes "
-            "FROM temp.staged_artifacts s JOIN artifacts a ON a.source_id = s.source_id "
-            "AND a.external_id = s.external_id "
-            "WHERE s.source_id = :sid AND (s.downloads IS NOT NULL OR s.likes IS NOT NULL)"
-        )
-        return self.conn.execute(_METRIC_UPSERT.format(select=select), {"sid": source_id, "day": day}).rowcount
+        select = f"SELECT a.id, :day, s.downloads, json_extract(s.raw, '$.downloadsAllTime'), s.likes {_STAGED_COUNTED}"
+        written = self.conn.execute(_METRIC_UPSERT.format(select=select), {"sid": source_id, "day": day}).rowcount
+        self.record_first_month_counts(source_id)
+        return written
 
     def record_metric(
         self, artifact_id: int, day: str, *, downloads: int | None, downloads_all_time: int | None, likes: int | None
     ) -> None:
-        """Upsert one artifact's counts for `day` (a count given as None keeps the stored one)."""
+        """Upsert one artifact's counts for `day` (a count given as None keeps the stored one), and
+        its first-month row when it has none for its release and open day."""
         with self.transaction():
             self.conn.execute(
                 _METRIC_UPSERT.format(select="VALUES (:id, :day, :downloads, :all_time, :likes)"),
                 {"id": artifact_id, "day": day, "downloads": downloads, "all_time": downloads_all_time, "likes": likes},
             )
+            self._write_first_month(":id", {"id": artifact_id})
 
     def open_repos(self, source_ids: Sequence[str]) -> list[OpenRepo]:
         """The hub repositories of open releases listed by `source_ids`, by release then repo."""
@@ -169,26 +219,43 @@ class AdoptionTables(Database):
         return [metric for _, metric in self.first_month_counts(vendors, start, end)]
 
     def first_month_counts(self, vendors: Sequence[str], start: str, end: str) -> list[tuple[str, Metric]]:
-        """`first_month_metrics`, each with the id of its release. Each repository's first counted
-        day in the range is one seek into the series (read from one index, migration 011); a
+        """`first_month_metrics`, each with the id of its release, by repository. Each repository's
+        first counted day in the range is its stored first-month row (migration 012), or, for a
+        repository without one for its release and open day, one seek into the series; a
         repository whose first counted day is later than its release's has no count on that day."""
-        from relwatch.value import FIRST_MONTH_DAYS, MILESTONE_SLACK_DAYS, Metric
+        from relwatch.value import Metric
 
-        marks = ", ".join("?" for _ in vendors)
-        rows = self.conn.execute(
-            "SELECT release_id, repo, day, downloads, downloads_all_time, likes FROM ("
-            "SELECT o.release_id, o.repo, m.day, m.downloads, m.downloads_all_time, m.likes, "
-            "min(m.day) OVER (PARTITION BY o.release_id) AS first_day "
-            f"FROM ({_OPEN_REPOS}) o JOIN artifact_metrics m ON m.artifact_id = o.artifact_id AND m.day = ("
-            "SELECT min(x.day) FROM artifact_metrics x WHERE x.artifact_id = o.artifact_id "
-            "AND x.day BETWEEN date(o.released, ?) AND date(o.released, ?) AND x.downloads IS NOT NULL) "
-            f"WHERE o.vendor IN ({marks}) AND o.released BETWEEN ? AND ?) WHERE day = first_day ORDER BY repo",
-            (f"+{FIRST_MONTH_DAYS} days", f"+{FIRST_MONTH_DAYS + MILESTONE_SLACK_DAYS} days", *vendors, start, end),
-        )
+        where = f"o.vendor IN ({', '.join('?' for _ in vendors)}) AND o.released BETWEEN ? AND ?"
+        rows = self.conn.execute(_FIRST_MONTH_READ.format(where=where), (*vendors, start, end)).fetchall()
+        first: dict[str, str] = {}  # release id → its repositories' earliest first counted day
+        for release, _, day, *_ in rows:
+            first[release] = min(first.get(release, day), day)
+        rows.sort(key=lambda row: row[1])
         return [
             (release, Metric(artifact=repo, day=day, downloads=downloads, downloads_all_time=all_time, likes=likes))
             for release, repo, day, downloads, all_time, likes in rows
+            if day == first[release]
         ]
+
+    def record_first_month_counts(self, source_id: str) -> int:
+        """Store the first-month row (migration 012) of each open hub repository staged for
+        `source_id` with counts that has none for its release and open day: new, moved to another
+        release, or removed by the day's count falling inside its first month. Rows written.
+
+        Runs inside the caller's transaction, after the day's counts (`record_staged_metrics`).
+        """
+        return self._write_first_month(f"SELECT a.id {_STAGED_COUNTED}", {"sid": source_id})
+
+    def complete_first_month_counts(self) -> int:
+        """Store the first-month row of every open hub repository that has none for its release
+        and open day, as the syncs that wrote its counts would have: for counts written outside
+        the store (a restored or generated series). Rows written."""
+        with self.transaction():
+            return self._write_first_month("SELECT id FROM artifacts", {})
+
+    def _write_first_month(self, artifacts: str, params: Mapping[str, Any]) -> int:
+        """The first-month rows of the open hub repositories among `artifacts` (a SELECT of artifact ids)."""
+        return self.conn.execute(_FIRST_MONTH_WRITE.format(artifacts=artifacts), params).rowcount
 
     def artifact_metrics(self, repos: Sequence[str], start: str, end: str) -> list[Metric]:
         """Every stored count of the hub repositories `repos` on days in [start, end], by repo then day."""

@@ -271,6 +271,48 @@ DROP INDEX IF EXISTS artifacts_release;
 CREATE INDEX artifacts_release_repos ON artifacts (release_id, kind, gone_at, derivative_of, external_id);
 """
 
+# `compare`'s first-month downloads read one stored row per hub repository of an open release
+# instead of seeking into the daily series: the repository's first counted day in its release's
+# first month (value.FIRST_MONTH_DAYS = 30, + MILESTONE_SLACK_DAYS = 7), kept with the release and
+# open day it was taken for, so a row read for another release or open day is passed over. A count
+# written, changed or removed on a day inside that window removes the row (the triggers); the store
+# writes it again when counts arrive (relwatch.store.metrics).
+M012_FIRST_MONTH_COUNTS = """
+CREATE TABLE first_month_counts (
+    artifact_id INTEGER PRIMARY KEY REFERENCES artifacts(id),
+    release_id TEXT NOT NULL,       -- the open release the row was taken for (releases.id)
+    released TEXT NOT NULL,         -- that release's open day, YYYY-MM-DD
+    day TEXT,                       -- the first day from released + 30 to released + 37 with a downloads count
+    downloads INTEGER,              -- the counts of that day (all NULL when no day has one)
+    downloads_all_time INTEGER,
+    likes INTEGER
+);
+CREATE TRIGGER first_month_counts_added AFTER INSERT ON artifact_metrics BEGIN
+    DELETE FROM first_month_counts WHERE artifact_id = NEW.artifact_id
+        AND NEW.day BETWEEN date(released, '+30 days') AND date(released, '+37 days');
+END;
+CREATE TRIGGER first_month_counts_changed AFTER UPDATE ON artifact_metrics BEGIN
+    DELETE FROM first_month_counts WHERE artifact_id IN (OLD.artifact_id, NEW.artifact_id)
+        AND (OLD.day BETWEEN date(released, '+30 days') AND date(released, '+37 days')
+             OR NEW.day BETWEEN date(released, '+30 days') AND date(released, '+37 days'));
+END;
+CREATE TRIGGER first_month_counts_removed AFTER DELETE ON artifact_metrics BEGIN
+    DELETE FROM first_month_counts WHERE artifact_id = OLD.artifact_id
+        AND OLD.day BETWEEN date(released, '+30 days') AND date(released, '+37 days');
+END;
+INSERT INTO first_month_counts (artifact_id, release_id, released, day, downloads, downloads_all_time, likes)
+SELECT o.artifact_id, o.release_id, o.released, m.day, m.downloads, m.downloads_all_time, m.likes
+FROM (
+    SELECT a.id AS artifact_id, r.id AS release_id, substr(coalesce(r.first_open_at, r.date), 1, 10) AS released
+    FROM releases r JOIN artifacts a ON a.release_id = r.id
+    WHERE r.tier IN ('open', 'open-noncommercial', 'open-restricted') AND a.kind = 'huggingface'
+      AND a.gone_at IS NULL AND a.derivative_of IS NULL AND length(coalesce(r.first_open_at, r.date)) >= 10
+) o
+LEFT JOIN artifact_metrics m ON m.artifact_id = o.artifact_id AND m.day = (
+    SELECT min(x.day) FROM artifact_metrics x WHERE x.artifact_id = o.artifact_id
+      AND x.day BETWEEN date(o.released, '+30 days') AND date(o.released, '+37 days') AND x.downloads IS NOT NULL);
+"""
+
 # (name, SQL script), applied in order, each in its own transaction, recorded in `migrations`.
 MIGRATIONS: list[tuple[str, str]] = [
     ("001_initial", M001_INITIAL),
@@ -284,4 +326,5 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("009_digest_and_skipped", M009_DIGEST_AND_SKIPPED),
     ("010_last_price_read", M010_LAST_PRICE_READ),
     ("011_release_repos", M011_RELEASE_REPOS),
+    ("012_first_month_counts", M012_FIRST_MONTH_COUNTS),
 ]
