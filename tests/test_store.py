@@ -154,3 +154,24 @@ def test_a_source_run_records_every_count(tmp_path):
     ]
     assert store.vendors_left_unlabelled() == []  # the new run has merged nothing yet
     store.close()
+
+
+def test_an_upgrade_that_fails_leaves_the_file_as_it_was(tmp_path, monkeypatch):
+    """The pending migrations run in one transaction: one that fails undoes the ones before it."""
+    import pytest
+
+    from relwatch.store import core
+
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("CREATE TABLE migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+    name, script = MIGRATIONS[0]
+    conn.executescript(f"BEGIN;\n{script}\nINSERT INTO migrations VALUES ('{name}', '2026-01-01T00:00:00Z');\nCOMMIT;")
+    first = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+    conn.close()
+    monkeypatch.setattr(core, "MIGRATIONS", [*MIGRATIONS[:3], ("999_broken", "ALTER TABLE nowhere ADD COLUMN x;")])
+    with pytest.raises(core.DatabaseFault, match="no such table: nowhere"):
+        Store(path)
+    conn = sqlite3.connect(path)
+    assert conn.execute("SELECT name FROM migrations").fetchall() == [(name,)]
+    assert {row[0] for row in conn.execute("SELECT name FROM sqlite_master")} == first

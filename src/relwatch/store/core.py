@@ -270,19 +270,25 @@ class Database:
     # -- schema ---------------------------------------------------------------------------
 
     def migrate(self) -> list[str]:
-        """Apply the migrations not applied yet, each in its own transaction; their names."""
+        """Apply the migrations not applied yet, all in one transaction (a file is upgraded whole
+        or not at all, with one commit: a new database is made in one write); their names."""
         self.conn.execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
         done = {row[0] for row in self.conn.execute("SELECT name FROM migrations")}
-        applied = []
-        for name, script in MIGRATIONS:
-            if name in done:
-                continue
-            self.conn.executescript(
-                f"BEGIN IMMEDIATE;\n{script}\n"
-                f"INSERT INTO migrations (name, applied_at) VALUES ('{name}', '{now_iso()}');\nCOMMIT;"
-            )
-            applied.append(name)
-        return applied
+        pending = [(name, script) for name, script in MIGRATIONS if name not in done]
+        if not pending:
+            return []
+        when = now_iso()
+        steps = [
+            f"{script}\nINSERT INTO migrations (name, applied_at) VALUES ('{name}', '{when}');"
+            for name, script in pending
+        ]
+        try:
+            self.conn.executescript("BEGIN IMMEDIATE;\n" + "\n".join(steps) + "\nCOMMIT;")
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise
+        return [name for name, _ in pending]
 
     @property
     def schema_version(self) -> int:
