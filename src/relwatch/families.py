@@ -13,11 +13,13 @@ import re
 from functools import lru_cache
 
 # `p` for a decimal point too: `jais-family-6p7b`, `jais-family-1p3b-chat`.
+# A ResNet backbone's depth is one (`rtdetr_r18vd` to `_r101vd`, `detr-resnet-50`'s `r50`), written
+# as torchvision's depths 18 to 152, with the `vd`/`d` tweaks of PaddleDetection's backbones.
 # A model's deployment size is one too: `PP-OCRv5_server_det` and `PP-OCRv5_mobile_rec` are PP-OCRv5
 # (the detection and recognition models after it are words of one checkpoint).
 SIZE = re.compile(
     r"^(\d+(\.\d+)?[bmkt]|\d+b\d+|\d+p\d+[bm]|e\d+(\.\d+)?b|a\d+(\.\d+)?[bm]|\d+x\d+(\.\d+)?[bm]|\d+(\.\d+)?b-a\d+(\.\d+)?b|\d+k|\d+e|"
-    r"patch\d+|\d+e\d+t|\d+g|xxl|xl|xxs|xs|tiny|server|mobile)$"
+    r"patch\d+|\d+e\d+t|\d+g|xxl|xl|xxs|xs|tiny|server|mobile|r(18|34|50|101|152)v?d?)$"
 )
 # `DeepSeek-R1-Distill-Qwen-32B` is `deepseek-r1-distill`: the base it was distilled into is a variant.
 AFTER_DISTILL = {"qwen", "llama"}
@@ -53,6 +55,22 @@ ROLE = re.compile(
     r"dev|schnell|"
     r"step\d+|stage\d+|iter\d+|epoch\d+|ckpt\d*)$"
 )
+# Training datasets a vision checkpoint names after its model (`oneformer_ade20k_swin_large`,
+# `rtdetr_r50vd_coco_o365`, `dinat-mini-in1k-224`, `segformer-b0-finetuned-ade-512-512`): the
+# dataset and what follows it (a backbone, a resolution) qualify one checkpoint, and a size word
+# right before it is the checkpoint's size.
+TRAINING_SETS = frozenset({
+    "ade", "ade20k", "coco", "cityscapes", "o365", "objects365", "lvis", "voc", "imagenet", "in1k", "in21k", "in22k",
+})
+# Whisper's sizes are words (tiny, base, small, medium, large: Radford et al. 2022, the
+# `openai/whisper-*` repositories), and so are those of lines that fine-tune it (`PhoWhisper-medium`);
+# a version after the word names a later checkpoint (`whisper-large-v3`).
+WHISPER_SIZES = frozenset({"small", "medium", "large"})
+# ViT's sizes (Ti, S, B, L, H from Dosovitskiy et al. 2021 and Touvron et al. 2021; g from Zhai et
+# al. 2022) with their patch size, as OpenCLIP writes them (`CLIP-ViT-B-32`, `-L-14`, `-g-14`);
+# OpenCLIP's training tags, samples seen and batch size (`-s34B-b79K`), qualify one checkpoint.
+VIT_SIZES = frozenset({"ti", "s", "b", "l", "h", "g"})
+OPENCLIP_TAG = re.compile(r"^(s\d+b|b\d+k)$")
 # Words that tell checkpoints of one launch apart when they follow a size: the pruning axis of
 # `Llama-3.1-Minitron-4B-Width-Base` / `-4B-Depth-Base`, the mode of `Seed-Coder-8B-Reasoning`
 # (beside `-8B-Instruct`) and `nemotron-3-nano-omni-30b-a3b-reasoning`, and multi-scale training
@@ -119,8 +137,10 @@ PAIRED_LANGUAGES = LANGUAGES | {
     "de", "es", "fr", "it", "pt", "ja", "ko", "ru", "ar", "nl",
     "sv", "no", "da", "fi", "pl", "tr", "vi", "th", "id", "hi",
 }
-# A role glued to the name in camel case: `TowerInstruct-7B` and `TowerBase-7B` are `tower`.
-GLUED_ROLE = re.compile(r"(?<=[a-z])(?=(?:Instruct|Base)(?:$|[-_]))")
+# A role glued to the name in camel case: `TowerInstruct-7B` and `TowerBase-7B` are `tower`; after
+# a language model's acronym `Chat` too (`CroissantLLMChat-v0.1` beside `CroissantLLMBase`), not
+# after a word (`OpenChat` names a line).
+GLUED_ROLE = re.compile(r"(?<=[a-z])(?=(?:Instruct|Base)(?:$|[-_]))|(?<=LM)(?=(?:Instruct|Base|Chat)(?:$|[-_]))")
 # A role written after a dot, as the name's other parts are: `dots.llm1.base`, `dots.llm1.inst`.
 DOTTED_ROLE = re.compile(r"\.(?=(?:base|inst|instruct|chat|it)(?:$|[-_]))")
 # Model lines of the configured vendors that no other line's name shares, and their vendor
@@ -326,6 +346,22 @@ def _family(name: str, *, keep_languages: bool) -> str:
             continue
         if len(kept) == 1 and ACTIVE_SIZE.match(token) and not dropped:
             kept.append(token)  # active parameters right after the brand name the line: `Hunyuan-A13B`
+            index += 1
+            continue
+        if kept and kept[-1] == "vit" and token in VIT_SIZES and following.isdigit():
+            index += 2  # a ViT size and its patch: `CLIP-ViT-L-14`
+            dropped = True
+            continue
+        if kept and token in TRAINING_SETS:
+            if len(kept) > 1 and kept[-1] in PAIRED_SIZES | SMALL_SIZE_WORDS:
+                kept.pop()  # `dinat-mini-in1k-224`
+            break
+        whisper_size = kept and kept[-1].endswith("whisper") and token in WHISPER_SIZES
+        if whisper_size and not re.match(r"v?\d", following):
+            index += 1  # `PhoWhisper-medium`, `whisper-small`; not `whisper-large-v3`
+            dropped = True
+            continue
+        if kept and (OPENCLIP_TAG.match(token) and dropped):
             index += 1
             continue
         if kept and (SIZE.match(token) or ROLE.match(token) or CHECKPOINT.match(token) or token in LANGUAGES):
