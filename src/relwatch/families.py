@@ -435,8 +435,10 @@ def _checkpoint_word(tokens: list[str], index: int, kept: list[str]) -> bool:
         if not (_variant_only(tokens[start - 1]) or _plain_word(tokens[start - 1])):
             break
         start -= 1
-    if not all(_variant_only(word) for word in tokens[run:]) and not any(ROLE.match(w) for w in tokens[start:index]):
-        return False  # words then a version right after the size name the model: `QwQ-32B-ArliAI-RpR-v1`
+    versioned = not all(_variant_only(word) and not PRE_RELEASE.match(word) for word in tokens[run:])
+    if versioned and not any(ROLE.match(w) for w in tokens[start:index]):
+        return False  # words then a version right after the size name the model: `QwQ-32B-ArliAI-RpR-v1`,
+        # `karakuri-lm-7b-apm-v0.1` (a pre-1.0 version as well)
     return any(SIZE.match(word) or word in PAIRED_SIZES or RESOLUTION.match(word) for word in tokens[start:index])
 
 
