@@ -965,3 +965,31 @@ def test_size_words_of_hub_repositories_of_one_launch_join_without_a_stem():
     assert found[1][0] == found[2][0] == "musicgen"
     assert found[3][0] == found[4][0] == found[5][0] == "hidream-i1"
     assert found[6][0] != found[7][0]
+
+
+@pytest.mark.parametrize(
+    ("name", "family"),
+    [
+        ("PekingU/rtdetr_r18vd", "rtdetr"),
+        ("PekingU/rtdetr_r101vd", "rtdetr"),
+        ("PekingU/rtdetr_r50vd_coco_o365", "rtdetr"),
+        ("PekingU/rtdetr_v2_r34vd", "rtdetr-v2"),
+        ("deepseek-ai/DeepSeek-R1", "deepseek-r1"),  # `r1` is a line, no backbone depth
+        ("shi-labs/oneformer_ade20k_swin_tiny", "oneformer"),
+        ("shi-labs/oneformer_cityscapes_swin_large", "oneformer"),
+        ("shi-labs/dinat-mini-in1k-224", "dinat"),
+        ("vinai/PhoWhisper-medium", "phowhisper"),
+        ("vinai/PhoWhisper-large", "phowhisper"),
+        ("openai/whisper-small", "whisper"),
+        ("openai/whisper-large-v3", "whisper-large-v3"),
+        ("laion/CLIP-ViT-B-32-laion2B-s34B-b79K", "clip-vit-laion2b"),
+        ("laion/CLIP-ViT-g-14-laion2B-s12B-b42K", "clip-vit-laion2b"),
+        ("croissantllm/CroissantLLMBase", "croissantllm"),
+        ("croissantllm/CroissantLLMChat-v0.1", "croissantllm"),
+        ("openchat/openchat-3.5-0106", "openchat-3.5"),  # a role glued after a word names a line
+        ("karakuri-ai/karakuri-lm-7b-apm-v0.1", "karakuri-lm-apm"),
+        ("karakuri-ai/karakuri-lm-70b-chat-v0.1", "karakuri-lm"),
+    ],
+)
+def test_backbone_depths_training_sets_whisper_and_vit_sizes_are_checkpoints(name: str, family: str) -> None:
+    assert family_of(name) == family

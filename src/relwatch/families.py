@@ -56,9 +56,8 @@ ROLE = re.compile(
     r"step\d+|stage\d+|iter\d+|epoch\d+|ckpt\d*)$"
 )
 # Training datasets a vision checkpoint names after its model (`oneformer_ade20k_swin_large`,
-# `rtdetr_r50vd_coco_o365`, `dinat-mini-in1k-224`, `segformer-b0-finetuned-ade-512-512`): the
-# dataset and what follows it (a backbone, a resolution) qualify one checkpoint, and a size word
-# right before it is the checkpoint's size.
+# `rtdetr_r50vd_coco_o365`, `dinat-mini-in1k-224`): the dataset and what follows it (a backbone,
+# a resolution) qualify one checkpoint, and a size word right before it is the checkpoint's size.
 TRAINING_SETS = frozenset({
     "ade", "ade20k", "coco", "cityscapes", "o365", "objects365", "lvis", "voc", "imagenet", "in1k", "in21k", "in22k",
 })
