@@ -989,6 +989,19 @@ def test_size_words_of_hub_repositories_of_one_launch_join_without_a_stem():
         ("openchat/openchat-3.5-0106", "openchat-3.5"),  # a role glued after a word names a line
         ("karakuri-ai/karakuri-lm-7b-apm-v0.1", "karakuri-lm-apm"),
         ("karakuri-ai/karakuri-lm-70b-chat-v0.1", "karakuri-lm"),
+        ("facebook/detr-resnet-50", "detr-resnet"),
+        ("facebook/detr-resnet-101", "detr-resnet"),
+        ("google/vit-base-patch16-224", "vit"),
+        ("google/vit-large-patch16-224-in21k", "vit"),
+        ("microsoft/swin-base-patch4-window7-224", "swin"),
+        ("openai/clip-vit-large-patch14-336", "clip-vit"),
+        ("google/siglip-so400m-patch14-384", "siglip"),
+        ("facebook/sam-vit-huge", "sam-vit"),
+        ("facebook/dino-vitb16", "dino"),
+        ("microsoft/beit-base-patch16-224-pt22k-ft22k", "beit"),
+        ("facebook/hubert-large-ls960-ft", "hubert"),
+        ("facebook/wav2vec2-large-960h-lv60-self", "wav2vec2"),
+        ("openai/whisper-medium.en", "whisper"),
     ],
 )
 def test_backbone_depths_training_sets_whisper_and_vit_sizes_are_checkpoints(name: str, family: str) -> None:

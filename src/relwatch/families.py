@@ -13,13 +13,14 @@ import re
 from functools import lru_cache
 
 # `p` for a decimal point too: `jais-family-6p7b`, `jais-family-1p3b-chat`.
-# A ResNet backbone's depth is one (`rtdetr_r18vd` to `_r101vd`, `detr-resnet-50`'s `r50`), written
-# as torchvision's depths 18 to 152, with the `vd`/`d` tweaks of PaddleDetection's backbones.
+# A ResNet backbone's depth is one (`rtdetr_r18vd` to `_r101vd`), written as torchvision's depths
+# 18 to 152, with the `vd`/`d` tweaks of PaddleDetection's backbones (`RESNET_DEPTHS` after
+# `resnet`: `detr-resnet-50`); so is SigLIP's shape-optimised size (`siglip-so400m-patch14-384`).
 # A model's deployment size is one too: `PP-OCRv5_server_det` and `PP-OCRv5_mobile_rec` are PP-OCRv5
 # (the detection and recognition models after it are words of one checkpoint).
 SIZE = re.compile(
     r"^(\d+(\.\d+)?[bmkt]|\d+b\d+|\d+p\d+[bm]|e\d+(\.\d+)?b|a\d+(\.\d+)?[bm]|\d+x\d+(\.\d+)?[bm]|\d+(\.\d+)?b-a\d+(\.\d+)?b|\d+k|\d+e|"
-    r"patch\d+|\d+e\d+t|\d+g|xxl|xl|xxs|xs|tiny|server|mobile|r(18|34|50|101|152)v?d?)$"
+    r"patch\d+|\d+e\d+t|\d+g|xxl|xl|xxs|xs|tiny|server|mobile|r(18|34|50|101|152)v?d?|so\d+m)$"
 )
 # `DeepSeek-R1-Distill-Qwen-32B` is `deepseek-r1-distill`: the base it was distilled into is a variant.
 AFTER_DISTILL = {"qwen", "llama"}
@@ -58,9 +59,13 @@ ROLE = re.compile(
 # Training datasets a vision checkpoint names after its model (`oneformer_ade20k_swin_large`,
 # `rtdetr_r50vd_coco_o365`, `dinat-mini-in1k-224`): the dataset and what follows it (a backbone,
 # a resolution) qualify one checkpoint, and a size word right before it is the checkpoint's size.
-TRAINING_SETS = frozenset({
-    "ade", "ade20k", "coco", "cityscapes", "o365", "objects365", "lvis", "voc", "imagenet", "in1k", "in21k", "in22k",
-})
+# Speech checkpoints name theirs the same way: LibriSpeech's 960 hours (`hubert-large-ls960-ft`,
+# `wav2vec2-base-960h`), Libri-Light's 60k hours (`-lv60-self`); so do ImageNet-22k pre-training
+# and fine-tuning codes (`beit-base-patch16-224-pt22k-ft22k`).
+TRAINING_SETS = re.compile(
+    r"^(ade|ade20k|coco|cityscapes|o365|objects365|lvis|voc|imagenet|in1k|in21k|in22k|pt22k|ft22k|ls960|lv60|\d+h)$"
+)
+RESNET_DEPTHS = frozenset({"18", "34", "50", "101", "152"})
 # Whisper's sizes are words (tiny, base, small, medium, large: Radford et al. 2022, the
 # `openai/whisper-*` repositories), and so are those of lines that fine-tune it (`PhoWhisper-medium`);
 # a version after the word names a later checkpoint (`whisper-large-v3`).
@@ -69,6 +74,14 @@ WHISPER_SIZES = frozenset({"small", "medium", "large"})
 # al. 2022) with their patch size, as OpenCLIP writes them (`CLIP-ViT-B-32`, `-L-14`, `-g-14`);
 # OpenCLIP's training tags, samples seen and batch size (`-s34B-b79K`), qualify one checkpoint.
 VIT_SIZES = frozenset({"ti", "s", "b", "l", "h", "g"})
+# Written as words after `vit` (`sam-vit-huge`, `sam-vit-base`) or before a patch size
+# (`vit-large-patch16-224`, `clip-vit-base-patch32`), or glued with the patch (`dino-vitb16`); the
+# input resolution and Swin's window after a patch size are the checkpoint's too
+# (`swin-base-patch4-window7-224`).
+VIT_SIZE_WORDS = frozenset({"tiny", "small", "base", "large", "huge", "giant"})
+GLUED_VIT_SIZE = re.compile(r"^vit(ti|s|b|l|h|g)\d+$")
+PATCH = re.compile(r"^patch\d+$")
+AFTER_PATCH = re.compile(r"^(\d{3}|window\d+)$")
 OPENCLIP_TAG = re.compile(r"^(s\d+b|b\d+k)$")
 # Words that tell checkpoints of one launch apart when they follow a size: the pruning axis of
 # `Llama-3.1-Minitron-4B-Width-Base` / `-4B-Depth-Base`, the mode of `Seed-Coder-8B-Reasoning`
@@ -268,6 +281,7 @@ def _family(name: str, *, keep_languages: bool) -> str:
     base = re.sub(r"(?<=[a-z]\d)_(?=\d+[bmk](?![a-z0-9.]))", "-", base)  # a size after a name: `T0_3B`
     base = re.sub(r"(?<=\d)_(?=\d(?![\d.]))", ".", base)  # phi-1_5 → phi-1.5, not `m2m100_1.2B`
     base = base.replace("_", "-")  # `Aquila_7B`, `gemma-3-27b-it-qat-q4_0-gguf` (`q4` ends the name anyway)
+    base = re.sub(r"\.en(?=$|-)", "-en", base)  # an English-only checkpoint: `whisper-medium.en`
     base = re.sub(r"(?<=[a-z]\d)d(?=\d)", ".", base)  # internlm-xcomposer2d5 → internlm-xcomposer2.5
     tokens = [t for t in re.split(r"-+", base) if t]
     tokens = _merge_split_versions([part for token in tokens for part in _glued_v_version(token)])
@@ -351,7 +365,20 @@ def _family(name: str, *, keep_languages: bool) -> str:
             index += 2  # a ViT size and its patch: `CLIP-ViT-L-14`
             dropped = True
             continue
-        if kept and token in TRAINING_SETS:
+        vit_size = kept and kept[-1] == "vit" and token in VIT_SIZE_WORDS
+        if vit_size or (kept and (GLUED_VIT_SIZE.match(token) or (token in VIT_SIZE_WORDS and PATCH.match(following)))):
+            index += 1  # `sam-vit-huge`, `dino-vitb16`, `vit-large-patch16-224`
+            dropped = True
+            continue
+        before = tokens[index - 1] if index else ""
+        if kept and AFTER_PATCH.match(token) and (PATCH.match(before) or AFTER_PATCH.match(before)):
+            index += 1  # `-patch4-window7-224`
+            continue
+        if kept and kept[-1] in ("resnet", "resnext") and token in RESNET_DEPTHS:
+            index += 1  # `detr-resnet-50`, `detr-resnet-101`
+            dropped = True
+            continue
+        if kept and TRAINING_SETS.match(token):
             if len(kept) > 1 and kept[-1] in PAIRED_SIZES | SMALL_SIZE_WORDS:
                 kept.pop()  # `dinat-mini-in1k-224`
             break
