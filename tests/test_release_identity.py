@@ -1002,6 +1002,11 @@ def test_size_words_of_hub_repositories_of_one_launch_join_without_a_stem():
         ("facebook/hubert-large-ls960-ft", "hubert"),
         ("facebook/wav2vec2-large-960h-lv60-self", "wav2vec2"),
         ("openai/whisper-medium.en", "whisper"),
+        ("lllyasviel/sd-controlnet-canny", "sd-controlnet"),
+        ("lllyasviel/sd-controlnet-openpose", "sd-controlnet"),
+        ("lllyasviel/control_v11p_sd15_canny", "control-v11-sd15"),
+        ("lllyasviel/control_v11f1p_sd15_depth", "control-v11-sd15"),
+        ("lllyasviel/ControlNet-v1-1", "controlnet-v1.1"),
     ],
 )
 def test_backbone_depths_training_sets_whisper_and_vit_sizes_are_checkpoints(name: str, family: str) -> None:

@@ -83,6 +83,16 @@ GLUED_VIT_SIZE = re.compile(r"^vit(ti|s|b|l|h|g)\d+$")
 PATCH = re.compile(r"^patch\d+$")
 AFTER_PATCH = re.compile(r"^(\d{3}|window\d+)$")
 OPENCLIP_TAG = re.compile(r"^(s\d+b|b\d+k)$")
+# The conditions of ControlNet checkpoints (Zhang et al. 2023; the model specification of
+# lllyasviel's ControlNet 1.1: `control_v11p_sd15_canny`, `control_v11f1p_sd15_depth`) are
+# checkpoints of one launch, after `controlnet` or `control` (`sd-controlnet-canny`,
+# `-openpose`); so is 1.1's status code after its version (`v11p` production, `v11e`
+# experimental, `v11f1p` a fix), which leaves `v11`.
+CONTROL_CONDITIONS = frozenset({
+    "canny", "depth", "openpose", "pose", "seg", "scribble", "softedge", "lineart", "normal", "normalbae",
+    "mlsd", "hed", "inpaint", "tile", "shuffle", "ip2p",
+})
+CONTROL_VERSION = re.compile(r"^(v\d+)(?:f\d+)?[pe]$")
 # Words that tell checkpoints of one launch apart when they follow a size: the pruning axis of
 # `Llama-3.1-Minitron-4B-Width-Base` / `-4B-Depth-Base`, the mode of `Seed-Coder-8B-Reasoning`
 # (beside `-8B-Instruct`) and `nemotron-3-nano-omni-30b-a3b-reasoning`, and multi-scale training
@@ -377,6 +387,16 @@ def _family(name: str, *, keep_languages: bool) -> str:
         if kept and kept[-1] in ("resnet", "resnext") and token in RESNET_DEPTHS:
             index += 1  # `detr-resnet-50`, `detr-resnet-101`
             dropped = True
+            continue
+        control = kept and ("controlnet" in kept or kept[0] == "control")
+        if control and token in CONTROL_CONDITIONS:
+            index += 1  # `sd-controlnet-canny`, `control_v11p_sd15_canny`
+            dropped = True
+            continue
+        status = CONTROL_VERSION.match(token) if kept == ["control"] else None
+        if status:
+            kept.append(status[1])  # `control_v11f1p` is ControlNet 1.1
+            index += 1
             continue
         if kept and TRAINING_SETS.match(token):
             if len(kept) > 1 and kept[-1] in PAIRED_SIZES | SMALL_SIZE_WORDS:
