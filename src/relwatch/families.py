@@ -407,8 +407,8 @@ def _family(name: str, *, keep_languages: bool) -> str:
             index += 1  # `PhoWhisper-medium`, `whisper-small`; not `whisper-large-v3`
             dropped = True
             continue
-        if kept and (OPENCLIP_TAG.match(token) and dropped):
-            index += 1
+        if dropped and OPENCLIP_TAG.match(token):
+            index += 1  # `-s34B-b79K` after a ViT size
             continue
         if kept and (SIZE.match(token) or ROLE.match(token) or CHECKPOINT.match(token) or token in LANGUAGES):
             index += 1
@@ -481,10 +481,11 @@ def _checkpoint_word(tokens: list[str], index: int, kept: list[str]) -> bool:
         if not (_variant_only(tokens[start - 1]) or _plain_word(tokens[start - 1])):
             break
         start -= 1
+    # words then a version, a pre-1.0 one too, right after the size name the model:
+    # `QwQ-32B-ArliAI-RpR-v1`, `karakuri-lm-7b-apm-v0.1`
     versioned = not all(_variant_only(word) and not PRE_RELEASE.match(word) for word in tokens[run:])
     if versioned and not any(ROLE.match(w) for w in tokens[start:index]):
-        return False  # words then a version right after the size name the model: `QwQ-32B-ArliAI-RpR-v1`,
-        # `karakuri-lm-7b-apm-v0.1` (a pre-1.0 version as well)
+        return False
     return any(SIZE.match(word) or word in PAIRED_SIZES or RESOLUTION.match(word) for word in tokens[start:index])
 
 
