@@ -965,3 +965,49 @@ def test_size_words_of_hub_repositories_of_one_launch_join_without_a_stem():
     assert found[1][0] == found[2][0] == "musicgen"
     assert found[3][0] == found[4][0] == found[5][0] == "hidream-i1"
     assert found[6][0] != found[7][0]
+
+
+@pytest.mark.parametrize(
+    ("name", "family"),
+    [
+        ("PekingU/rtdetr_r18vd", "rtdetr"),
+        ("PekingU/rtdetr_r101vd", "rtdetr"),
+        ("PekingU/rtdetr_r50vd_coco_o365", "rtdetr"),
+        ("PekingU/rtdetr_v2_r34vd", "rtdetr-v2"),
+        ("deepseek-ai/DeepSeek-R1", "deepseek-r1"),  # `r1` is a line, no backbone depth
+        ("shi-labs/oneformer_ade20k_swin_tiny", "oneformer"),
+        ("shi-labs/oneformer_cityscapes_swin_large", "oneformer"),
+        ("shi-labs/dinat-mini-in1k-224", "dinat"),
+        ("vinai/PhoWhisper-medium", "phowhisper"),
+        ("vinai/PhoWhisper-large", "phowhisper"),
+        ("openai/whisper-small", "whisper"),
+        ("openai/whisper-large-v3", "whisper-large-v3"),
+        ("laion/CLIP-ViT-B-32-laion2B-s34B-b79K", "clip-vit-laion2b"),
+        ("laion/CLIP-ViT-g-14-laion2B-s12B-b42K", "clip-vit-laion2b"),
+        ("croissantllm/CroissantLLMBase", "croissantllm"),
+        ("croissantllm/CroissantLLMChat-v0.1", "croissantllm"),
+        ("openchat/openchat-3.5-0106", "openchat-3.5"),  # a role glued after a word names a line
+        ("karakuri-ai/karakuri-lm-7b-apm-v0.1", "karakuri-lm-apm"),
+        ("karakuri-ai/karakuri-lm-70b-chat-v0.1", "karakuri-lm"),
+        ("facebook/detr-resnet-50", "detr-resnet"),
+        ("facebook/detr-resnet-101", "detr-resnet"),
+        ("google/vit-base-patch16-224", "vit"),
+        ("google/vit-large-patch16-224-in21k", "vit"),
+        ("microsoft/swin-base-patch4-window7-224", "swin"),
+        ("openai/clip-vit-large-patch14-336", "clip-vit"),
+        ("google/siglip-so400m-patch14-384", "siglip"),
+        ("facebook/sam-vit-huge", "sam-vit"),
+        ("facebook/dino-vitb16", "dino"),
+        ("microsoft/beit-base-patch16-224-pt22k-ft22k", "beit"),
+        ("facebook/hubert-large-ls960-ft", "hubert"),
+        ("facebook/wav2vec2-large-960h-lv60-self", "wav2vec2"),
+        ("openai/whisper-medium.en", "whisper"),
+        ("lllyasviel/sd-controlnet-canny", "sd-controlnet"),
+        ("lllyasviel/sd-controlnet-openpose", "sd-controlnet"),
+        ("lllyasviel/control_v11p_sd15_canny", "control-v11-sd15"),
+        ("lllyasviel/control_v11f1p_sd15_depth", "control-v11-sd15"),
+        ("lllyasviel/ControlNet-v1-1", "controlnet-v1.1"),
+    ],
+)
+def test_backbone_depths_training_sets_whisper_and_vit_sizes_are_checkpoints(name: str, family: str) -> None:
+    assert family_of(name) == family

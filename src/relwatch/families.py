@@ -13,11 +13,14 @@ import re
 from functools import lru_cache
 
 # `p` for a decimal point too: `jais-family-6p7b`, `jais-family-1p3b-chat`.
+# A ResNet backbone's depth is one (`rtdetr_r18vd` to `_r101vd`), written as torchvision's depths
+# 18 to 152, with the `vd`/`d` tweaks of PaddleDetection's backbones (`RESNET_DEPTHS` after
+# `resnet`: `detr-resnet-50`); so is SigLIP's shape-optimised size (`siglip-so400m-patch14-384`).
 # A model's deployment size is one too: `PP-OCRv5_server_det` and `PP-OCRv5_mobile_rec` are PP-OCRv5
 # (the detection and recognition models after it are words of one checkpoint).
 SIZE = re.compile(
     r"^(\d+(\.\d+)?[bmkt]|\d+b\d+|\d+p\d+[bm]|e\d+(\.\d+)?b|a\d+(\.\d+)?[bm]|\d+x\d+(\.\d+)?[bm]|\d+(\.\d+)?b-a\d+(\.\d+)?b|\d+k|\d+e|"
-    r"patch\d+|\d+e\d+t|\d+g|xxl|xl|xxs|xs|tiny|server|mobile)$"
+    r"patch\d+|\d+e\d+t|\d+g|xxl|xl|xxs|xs|tiny|server|mobile|r(18|34|50|101|152)v?d?|so\d+m)$"
 )
 # `DeepSeek-R1-Distill-Qwen-32B` is `deepseek-r1-distill`: the base it was distilled into is a variant.
 AFTER_DISTILL = {"qwen", "llama"}
@@ -53,6 +56,43 @@ ROLE = re.compile(
     r"dev|schnell|"
     r"step\d+|stage\d+|iter\d+|epoch\d+|ckpt\d*)$"
 )
+# Training datasets a vision checkpoint names after its model (`oneformer_ade20k_swin_large`,
+# `rtdetr_r50vd_coco_o365`, `dinat-mini-in1k-224`): the dataset and what follows it (a backbone,
+# a resolution) qualify one checkpoint, and a size word right before it is the checkpoint's size.
+# Speech checkpoints name theirs the same way: LibriSpeech's 960 hours (`hubert-large-ls960-ft`,
+# `wav2vec2-base-960h`), Libri-Light's 60k hours (`-lv60-self`); so do ImageNet-22k pre-training
+# and fine-tuning codes (`beit-base-patch16-224-pt22k-ft22k`).
+TRAINING_SETS = re.compile(
+    r"^(ade|ade20k|coco|cityscapes|o365|objects365|lvis|voc|imagenet|in1k|in21k|in22k|pt22k|ft22k|ls960|lv60|\d+h)$"
+)
+RESNET_DEPTHS = frozenset({"18", "34", "50", "101", "152"})
+# Whisper's sizes are words (tiny, base, small, medium, large: Radford et al. 2022, the
+# `openai/whisper-*` repositories), and so are those of lines that fine-tune it (`PhoWhisper-medium`);
+# a version after the word names a later checkpoint (`whisper-large-v3`).
+WHISPER_SIZES = frozenset({"small", "medium", "large"})
+# ViT's sizes (Ti, S, B, L, H from Dosovitskiy et al. 2021 and Touvron et al. 2021; g from Zhai et
+# al. 2022) with their patch size, as OpenCLIP writes them (`CLIP-ViT-B-32`, `-L-14`, `-g-14`);
+# OpenCLIP's training tags, samples seen and batch size (`-s34B-b79K`), qualify one checkpoint.
+VIT_SIZES = frozenset({"ti", "s", "b", "l", "h", "g"})
+# Written as words after `vit` (`sam-vit-huge`, `sam-vit-base`) or before a patch size
+# (`vit-large-patch16-224`, `clip-vit-base-patch32`), or glued with the patch (`dino-vitb16`); the
+# input resolution and Swin's window after a patch size are the checkpoint's too
+# (`swin-base-patch4-window7-224`).
+VIT_SIZE_WORDS = frozenset({"tiny", "small", "base", "large", "huge", "giant"})
+GLUED_VIT_SIZE = re.compile(r"^vit(ti|s|b|l|h|g)\d+$")
+PATCH = re.compile(r"^patch\d+$")
+AFTER_PATCH = re.compile(r"^(\d{3}|window\d+)$")
+OPENCLIP_TAG = re.compile(r"^(s\d+b|b\d+k)$")
+# The conditions of ControlNet checkpoints (Zhang et al. 2023; the model specification of
+# lllyasviel's ControlNet 1.1: `control_v11p_sd15_canny`, `control_v11f1p_sd15_depth`) are
+# checkpoints of one launch, after `controlnet` or `control` (`sd-controlnet-canny`,
+# `-openpose`); so is 1.1's status code after its version (`v11p` production, `v11e`
+# experimental, `v11f1p` a fix), which leaves `v11`.
+CONTROL_CONDITIONS = frozenset({
+    "canny", "depth", "openpose", "pose", "seg", "scribble", "softedge", "lineart", "normal", "normalbae",
+    "mlsd", "hed", "inpaint", "tile", "shuffle", "ip2p",
+})
+CONTROL_VERSION = re.compile(r"^(v\d+)(?:f\d+)?[pe]$")
 # Words that tell checkpoints of one launch apart when they follow a size: the pruning axis of
 # `Llama-3.1-Minitron-4B-Width-Base` / `-4B-Depth-Base`, the mode of `Seed-Coder-8B-Reasoning`
 # (beside `-8B-Instruct`) and `nemotron-3-nano-omni-30b-a3b-reasoning`, and multi-scale training
@@ -119,8 +159,10 @@ PAIRED_LANGUAGES = LANGUAGES | {
     "de", "es", "fr", "it", "pt", "ja", "ko", "ru", "ar", "nl",
     "sv", "no", "da", "fi", "pl", "tr", "vi", "th", "id", "hi",
 }
-# A role glued to the name in camel case: `TowerInstruct-7B` and `TowerBase-7B` are `tower`.
-GLUED_ROLE = re.compile(r"(?<=[a-z])(?=(?:Instruct|Base)(?:$|[-_]))")
+# A role glued to the name in camel case: `TowerInstruct-7B` and `TowerBase-7B` are `tower`; after
+# a language model's acronym `Chat` too (`CroissantLLMChat-v0.1` beside `CroissantLLMBase`), not
+# after a word (`OpenChat` names a line).
+GLUED_ROLE = re.compile(r"(?<=[a-z])(?=(?:Instruct|Base)(?:$|[-_]))|(?<=LM)(?=(?:Instruct|Base|Chat)(?:$|[-_]))")
 # A role written after a dot, as the name's other parts are: `dots.llm1.base`, `dots.llm1.inst`.
 DOTTED_ROLE = re.compile(r"\.(?=(?:base|inst|instruct|chat|it)(?:$|[-_]))")
 # Model lines of the configured vendors that no other line's name shares, and their vendor
@@ -249,6 +291,7 @@ def _family(name: str, *, keep_languages: bool) -> str:
     base = re.sub(r"(?<=[a-z]\d)_(?=\d+[bmk](?![a-z0-9.]))", "-", base)  # a size after a name: `T0_3B`
     base = re.sub(r"(?<=\d)_(?=\d(?![\d.]))", ".", base)  # phi-1_5 → phi-1.5, not `m2m100_1.2B`
     base = base.replace("_", "-")  # `Aquila_7B`, `gemma-3-27b-it-qat-q4_0-gguf` (`q4` ends the name anyway)
+    base = re.sub(r"\.en(?=$|-)", "-en", base)  # an English-only checkpoint: `whisper-medium.en`
     base = re.sub(r"(?<=[a-z]\d)d(?=\d)", ".", base)  # internlm-xcomposer2d5 → internlm-xcomposer2.5
     tokens = [t for t in re.split(r"-+", base) if t]
     tokens = _merge_split_versions([part for token in tokens for part in _glued_v_version(token)])
@@ -328,6 +371,45 @@ def _family(name: str, *, keep_languages: bool) -> str:
             kept.append(token)  # active parameters right after the brand name the line: `Hunyuan-A13B`
             index += 1
             continue
+        if kept and kept[-1] == "vit" and token in VIT_SIZES and following.isdigit():
+            index += 2  # a ViT size and its patch: `CLIP-ViT-L-14`
+            dropped = True
+            continue
+        vit_size = kept and kept[-1] == "vit" and token in VIT_SIZE_WORDS
+        if vit_size or (kept and (GLUED_VIT_SIZE.match(token) or (token in VIT_SIZE_WORDS and PATCH.match(following)))):
+            index += 1  # `sam-vit-huge`, `dino-vitb16`, `vit-large-patch16-224`
+            dropped = True
+            continue
+        before = tokens[index - 1] if index else ""
+        if kept and AFTER_PATCH.match(token) and (PATCH.match(before) or AFTER_PATCH.match(before)):
+            index += 1  # `-patch4-window7-224`
+            continue
+        if kept and kept[-1] in ("resnet", "resnext") and token in RESNET_DEPTHS:
+            index += 1  # `detr-resnet-50`, `detr-resnet-101`
+            dropped = True
+            continue
+        control = kept and ("controlnet" in kept or kept[0] == "control")
+        if control and token in CONTROL_CONDITIONS:
+            index += 1  # `sd-controlnet-canny`, `control_v11p_sd15_canny`
+            dropped = True
+            continue
+        status = CONTROL_VERSION.match(token) if kept == ["control"] else None
+        if status:
+            kept.append(status[1])  # `control_v11f1p` is ControlNet 1.1
+            index += 1
+            continue
+        if kept and TRAINING_SETS.match(token):
+            if len(kept) > 1 and kept[-1] in PAIRED_SIZES | SMALL_SIZE_WORDS:
+                kept.pop()  # `dinat-mini-in1k-224`
+            break
+        whisper_size = kept and kept[-1].endswith("whisper") and token in WHISPER_SIZES
+        if whisper_size and not re.match(r"v?\d", following):
+            index += 1  # `PhoWhisper-medium`, `whisper-small`; not `whisper-large-v3`
+            dropped = True
+            continue
+        if dropped and OPENCLIP_TAG.match(token):
+            index += 1  # `-s34B-b79K` after a ViT size
+            continue
         if kept and (SIZE.match(token) or ROLE.match(token) or CHECKPOINT.match(token) or token in LANGUAGES):
             index += 1
             dropped = True
@@ -399,8 +481,11 @@ def _checkpoint_word(tokens: list[str], index: int, kept: list[str]) -> bool:
         if not (_variant_only(tokens[start - 1]) or _plain_word(tokens[start - 1])):
             break
         start -= 1
-    if not all(_variant_only(word) for word in tokens[run:]) and not any(ROLE.match(w) for w in tokens[start:index]):
-        return False  # words then a version right after the size name the model: `QwQ-32B-ArliAI-RpR-v1`
+    # words then a version, a pre-1.0 one too, right after the size name the model:
+    # `QwQ-32B-ArliAI-RpR-v1`, `karakuri-lm-7b-apm-v0.1`
+    versioned = not all(_variant_only(word) and not PRE_RELEASE.match(word) for word in tokens[run:])
+    if versioned and not any(ROLE.match(w) for w in tokens[start:index]):
+        return False
     return any(SIZE.match(word) or word in PAIRED_SIZES or RESOLUTION.match(word) for word in tokens[start:index])
 
 
