@@ -165,7 +165,7 @@ class AdoptionPoller:
         in the outcome (one line), not raised."""
         if not self.sessions:
             return self.outcome
-        repos = self.store.open_repos(list(self.sessions))
+        repos = self.store.open_repos(list(self.sessions), since=self.oldest_due().isoformat())
         downloads = [r for r in repos if self._needs_downloads(r)]
         polls = due_polls(repos, self.store.derivative_polls_done(), self.today)
         done = 0
@@ -185,6 +185,11 @@ class AdoptionPoller:
             self.outcome.error = f"unexpected {type(exc).__name__} while polling adoption: {exc}"
         self.outcome.deferred = len(downloads) + len(polls) - done
         return self.outcome
+
+    def oldest_due(self) -> date:
+        """The earliest open day with a poll that can still be due today: the last milestone's
+        window (`MILESTONES`, `MILESTONE_SLACK_DAYS`) closes after it, the first month's before."""
+        return self.today - timedelta(days=max(MILESTONES) + MILESTONE_SLACK_DAYS)
 
     def _needs_downloads(self, repo: OpenRepo) -> bool:
         first, last = first_month_window(repo.released)

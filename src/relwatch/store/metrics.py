@@ -135,22 +135,19 @@ class AdoptionTables(Database):
             )
             self._write_first_month(":id", {"id": artifact_id})
 
-    def open_repos(self, source_ids: Sequence[str]) -> list[OpenRepo]:
-        """The hub repositories of open releases listed by `source_ids`, by release then repo."""
+    def open_repos(self, source_ids: Sequence[str], since: str) -> list[OpenRepo]:
+        """The hub repositories of open releases listed by `source_ids` and opened on or after
+        `since` (YYYY-MM-DD: the polls of older releases are past), by release then repo. Only
+        those are read, so a database of a million repositories is not held in memory."""
         marks = ", ".join("?" for _ in source_ids)
-        rows = self.rows(
-            f"SELECT * FROM ({_OPEN_REPOS}) WHERE source_id IN ({marks}) ORDER BY release_id, repo", tuple(source_ids)
+        cursor = self.conn.execute(
+            f"SELECT release_id, vendor, released, artifact_id, source_id, repo FROM ({_OPEN_REPOS}) "
+            f"WHERE source_id IN ({marks}) AND released >= ? ORDER BY release_id, repo",
+            (*source_ids, since),
         )
         return [
-            OpenRepo(
-                release=row["release_id"],
-                vendor=row["vendor"],
-                released=row["released"],
-                artifact_id=row["artifact_id"],
-                source_id=row["source_id"],
-                repo=row["repo"],
-            )
-            for row in rows
+            OpenRepo(release=release, vendor=vendor, released=day, artifact_id=artifact, source_id=source, repo=repo)
+            for release, vendor, day, artifact, source, repo in cursor
         ]
 
     def metric_days(self, artifact_id: int, first: str, last: str) -> list[str]:
