@@ -155,28 +155,28 @@ _MONTH_NUMBERS = {
     **{name: number for number, full in enumerate(_ENGLISH_MONTH_NAMES, 1) for name in (full, full[:3])},
     "sept": 9,
 }
-_LOCAL_MONTH = re.compile(
-    r"(?<![^\W\d_])(" + "|".join(sorted(_MONTH_WORD, key=len, reverse=True)) + r")(?![^\W\d_])\.?", re.IGNORECASE
-)
+# The patterns below serve only dates that fromisoformat cannot read: they are compiled on first
+# use (`re`'s cache keeps them), not when a command that never meets such a date starts.
+_LOCAL_MONTH = r"(?i)(?<![^\W\d_])(" + "|".join(sorted(_MONTH_WORD, key=len, reverse=True)) + r")(?![^\W\d_])\.?"
 # `2025年07月15日 10:00` and `2025년 7월 15일` (CJK year/month/day marks), `7月` alone; a leading
 # weekday in any language (`Mo, 25 Jun 2018`, `周一, …`); a CJK weekday after the date
 # (`星期二`, `周二`, `(火)`, `（화）`, `화요일`); the Spanish and Portuguese `de` of `15 de julio de 2025`.
-_CJK_DATE = re.compile(r"(\d{4})\s*[年년]\s*(\d{1,2})\s*[月월]\s*(?:(\d{1,2})\s*[日号일])?")
-_CJK_MONTH = re.compile(r"(?<!\d)(\d{1,2})\s*月")
-_LEADING_WEEKDAY = re.compile(r"^\s*[^\W\d]{1,12}\.?,\s*(?=\d)")
-_CJK_WEEKDAY = re.compile(
+_CJK_DATE = r"(\d{4})\s*[年년]\s*(\d{1,2})\s*[月월]\s*(?:(\d{1,2})\s*[日号일])?"
+_CJK_MONTH = r"(?<!\d)(\d{1,2})\s*月"
+_LEADING_WEEKDAY = r"^\s*[^\W\d]{1,12}\.?,\s*(?=\d)"
+_CJK_WEEKDAY = (
     r"\(\s*[月火水木金土日一二三四五六天월화수목금토일]\s*\)|(?:星期|礼拜|[周週])[一二三四五六日天]|[월화수목금토일]요일"
 )
-_OF = re.compile(r"(?<=[\d\s])de(?=\s)", re.IGNORECASE)
+_OF = r"(?i)(?<=[\d\s])de(?=\s)"
 # `GMT+8`, `UTC+08:00`: an offset written after the name of UTC, meant as UTC+8 (POSIX, and so
 # dateutil, would read it as UTC-8); and a zone name or comment after a numeric offset
 # (`+0800 (CST)`, `+0800 CST`), which the offset already says.
-_NAMED_OFFSET = re.compile(r"\b(?:GMT|UTC|UT)\s*([+-])(\d{1,2})(?::?(\d{2}))?(?!\d)")
-_ZONE_AFTER_OFFSET = re.compile(r"([+-]\d{2}:?\d{2})\s*(?:\([^)]{1,40}\)|[A-Za-z]{2,5})\s*$")
+_NAMED_OFFSET = r"\b(?:GMT|UTC|UT)\s*([+-])(\d{1,2})(?::?(\d{2}))?(?!\d)"
+_ZONE_AFTER_OFFSET = r"([+-]\d{2}:?\d{2})\s*(?:\([^)]{1,40}\)|[A-Za-z]{2,5})\s*$"
 # Morning and afternoon before a time (Chinese 上午/下午, Japanese 午前/午後, Korean 오전/오후),
 # hours and minutes marked `時`/`分` as well as by colons (`午後3時`, `下午3:00`).
 _AFTERNOON = ("下午", "午後", "오후")
-_HALF_DAY = re.compile(
+_HALF_DAY = (
     r"(?P<mark>上午|下午|午前|午後|오전|오후)\s*(?P<hour>\d{1,2})(?:\s*[:時时시]\s*(?P<minute>\d{2})?)?"
     r"(?:\s*[:分분]\s*(?P<second>\d{2})?)?\s*[秒초]?"
 )
@@ -193,8 +193,8 @@ def month_number(word: str) -> int | None:
 def tidy_zone(text: str) -> str:
     """`text` with `GMT+8` / `UTC+08:00` written as the offset they mean (`+0800`) and a zone name
     or comment after a numeric offset left out (`+0800 (CST)` → `+0800`)."""
-    text = _NAMED_OFFSET.sub(lambda m: f"{m[1]}{int(m[2]):02d}{m[3] or '00'}", text)
-    return _ZONE_AFTER_OFFSET.sub(r"\1", text)
+    text = re.sub(_NAMED_OFFSET, lambda m: f"{m[1]}{int(m[2]):02d}{m[3] or '00'}", text)
+    return re.sub(_ZONE_AFTER_OFFSET, r"\1", text)
 
 
 def _half_day(match: re.Match[str]) -> str:
@@ -219,11 +219,13 @@ def _parse_loosely(text: str, zones: Mapping[str, int] | None = None) -> datetim
         return moment
     except (ValueError, OverflowError):
         pass
-    cleaned = _CJK_DATE.sub(lambda m: f"{m[1]}-{m[2]}-{m[3] or ''} ", _HALF_DAY.sub(_half_day, text))
-    cleaned = _CJK_MONTH.sub(lambda m: f" {_ENGLISH_MONTHS[int(m[1]) - 1]} " if 1 <= int(m[1]) <= 12 else m[0], cleaned)
-    cleaned = _CJK_WEEKDAY.sub(" ", cleaned)
-    cleaned = _LEADING_WEEKDAY.sub("", cleaned).strip()
-    cleaned = _OF.sub(" ", _LOCAL_MONTH.sub(lambda m: _MONTH_WORD[m[1].lower()], cleaned))
+    cleaned = re.sub(_CJK_DATE, lambda m: f"{m[1]}-{m[2]}-{m[3] or ''} ", re.sub(_HALF_DAY, _half_day, text))
+    cleaned = re.sub(
+        _CJK_MONTH, lambda m: f" {_ENGLISH_MONTHS[int(m[1]) - 1]} " if 1 <= int(m[1]) <= 12 else m[0], cleaned
+    )
+    cleaned = re.sub(_CJK_WEEKDAY, " ", cleaned)
+    cleaned = re.sub(_LEADING_WEEKDAY, "", cleaned).strip()
+    cleaned = re.sub(_OF, " ", re.sub(_LOCAL_MONTH, lambda m: _MONTH_WORD[m[1].lower()], cleaned))
     names = {**ZONE_NAMES, **(zones or {})}
     try:
         with warnings.catch_warnings():
