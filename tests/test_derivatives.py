@@ -10,42 +10,12 @@ import pytest
 
 from relwatch.classify import VendorRules, evidence_labels
 from relwatch.licences import licence_line_vendor
+from tests.test_release_identity import catalogue, hub
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
 
 ACME = VendorRules(key="acme", orgs=frozenset({"acme"}))
 
-
-def hub(index, repo, *, licence="apache-2.0", **fields):
-    return {
-        "id": index,
-        "kind": "huggingface",
-        "external_id": repo,
-        "name": repo.split("/")[-1],
-        "date": "2025-01-01T00:00:00.000Z",
-        "date_kind": "repo-created",
-        "licence": licence,
-        "gated": 0,
-        "base_models": "[]",
-        "extra": "{}",
-        "first_seen": "2026-11-20T00:00:00Z",
-        **fields,
-    }
-
-
-def catalogue(index, model_id):
-    return {
-        "id": index,
-        "kind": "openrouter",
-        "external_id": model_id,
-        "name": model_id.split("/")[-1],
-        "date": "2025-02-01T00:00:00Z",
-        "date_kind": "listed",
-        "tier_hint": "api",
-        "base_models": "[]",
-        "extra": "{}",
-        "first_seen": "2026-11-20T00:00:00Z",
-    }
 
 
 def derived(repo, rules=ACME, org_vendors=None, **fields):
