@@ -303,6 +303,10 @@ def main() -> int:
     parser.add_argument("--misses", type=int, default=0, help="misses to list per tuning set")
     parser.add_argument("--keep", type=Path, help="keep each set's sources.toml and database under this folder")
     args = parser.parse_args()
+    unknown = [name for name in args.sets if not (DATA / name).is_file()]
+    if unknown:
+        known = ", ".join(sorted(p.name for p in DATA.glob("labelled_models_*.csv")))
+        parser.error(f"no labelled set {', '.join(unknown)} in {DATA} (there: {known})")
     with tempfile.TemporaryDirectory() as scratch:
         root = args.keep or Path(scratch)
         for name, labels in labelled_sets(args.sets):

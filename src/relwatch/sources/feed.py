@@ -113,7 +113,8 @@ def as_utf8(content: bytes, content_type: str | None) -> tuple[bytes, str | None
     feedparser believes the labels: a GBK feed named nowhere, or declared UTF-8, or served as
     ISO-8859-1, became mojibake and its CJK dates unreadable. A feed with non-ASCII bytes and no
     byte-order mark is read by `charsets.decode_page` (the labels as the bytes bear them out, else
-    a sniffed CJK charset) and handed on as UTF-8, its XML declaration and type saying so.
+    the charset charset-normalizer detects) and handed on as UTF-8, its XML declaration and type
+    saying so.
     """
     if content.isascii() or content.startswith(UNICODE_MARKS):
         return content, content_type
