@@ -100,6 +100,14 @@ def shared_path(*parts: str) -> Path:
 
 
 @pytest.fixture
+def openrouter_captures() -> Path:
+    """The shared OpenRouter captures, which the labelled sets' catalogue rows are dated and served
+    from (`scripts/accuracy.py`): a test that reads them skips without them (fails under CI)."""
+    shared_path("payloads", "openrouter_api_v1_models_2026-05-15.json")
+    return shared_path("captures", "openrouter")
+
+
+@pytest.fixture
 def loopback() -> Iterator[Loopback]:
     server = Loopback().start()
     yield server

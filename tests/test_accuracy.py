@@ -25,7 +25,7 @@ def test_the_name_grammar_alone():
     assert evaluate(overrides=False).family_accuracy >= 0.92
 
 
-def test_the_second_set_held_out_half():
+def test_the_second_set_held_out_half(openrouter_captures):
     """Floors at the figures reached on the half no change was tuned on (ORIGINS_2.md)."""
     from accuracy import evaluate_second, halves
 
@@ -43,7 +43,7 @@ def test_the_second_set_held_out_half():
     assert scores.variant_releases == 0
 
 
-def test_the_second_set_tune_half():
+def test_the_second_set_tune_half(openrouter_captures):
     """Floors at the figures reached on the half of the second set that is tuned on (ORIGINS_2.md)."""
     from accuracy import evaluate_second, halves
 
@@ -56,7 +56,7 @@ def test_the_second_set_tune_half():
     assert scores.variant_releases == 0
 
 
-def test_the_third_set_whole():
+def test_the_third_set_whole(openrouter_captures):
     """Floors at the figures reached on the third set (ORIGINS_3.md; a tuning set since the fourth)."""
     from accuracy import evaluate_second, third_set
 
@@ -71,7 +71,7 @@ def test_the_third_set_whole():
     assert scores.variant_releases == 0
 
 
-def test_the_fourth_set_whole():
+def test_the_fourth_set_whole(openrouter_captures):
     """Floors at the figures reached on the fourth set (ORIGINS_4.md; held out when written, a
     tuning set since)."""
     from accuracy import evaluate_second, fourth_set
@@ -89,7 +89,7 @@ def test_the_fourth_set_whole():
     assert scores.variant_releases == 0
 
 
-def test_the_fifth_set_tune_half():
+def test_the_fifth_set_tune_half(openrouter_captures):
     """Floors at the figures reached on the half of the fifth set that is tuned on (ORIGINS_5.md):
     undated, sizes launched months later (`sqlcoder-34b` after `sqlcoder-7b`) stay merged; rows
     60 days apart split them, and rows of one day group one launch on several bases (LaMini)."""
@@ -111,7 +111,7 @@ def test_the_fifth_set_tune_half():
     assert one_day.recall >= 0.95 and one_day.f1 >= 0.92
 
 
-def test_the_sixth_set_tune_half():
+def test_the_sixth_set_tune_half(openrouter_captures):
     """Floors at the figures reached on the half of the sixth set that is tuned on (ORIGINS_6.md):
     undated, sizes launched months later (`stockmark-100b` after `stockmark-13b`, `TeleChat-52B`)
     stay merged, which rows 60 days apart split."""
@@ -132,7 +132,7 @@ def test_the_sixth_set_tune_half():
     assert apart.precision >= 0.995
 
 
-def test_the_seventh_set_tune_half():
+def test_the_seventh_set_tune_half(openrouter_captures):
     """Floors at the figures reached on the half of the seventh set that is tuned on (ORIGINS_7.md):
     undated, sizes launched months later (`tigerbot-13b` and `-70b` after `tigerbot-7b`) stay
     merged, which rows 60 days apart split; backbone depths, training sets, Whisper's and ViT's
@@ -154,7 +154,7 @@ def test_the_seventh_set_tune_half():
     assert apart.precision >= 0.9
 
 
-def test_dated_runs_co_release_within_days_and_never_across_months():
+def test_dated_runs_co_release_within_days_and_never_across_months(openrouter_captures):
     """`--dated`: rows 60 days apart group no more than undated rows (co-release never acts, sizes
     launched apart split); rows of one day group at least as much, and the real dates read from
     ../shared are those of the recordings."""
@@ -170,7 +170,7 @@ def test_dated_runs_co_release_within_days_and_never_across_months():
     assert one_day.recall > undated.recall and one_day.precision >= 0.99
 
 
-def test_a_real_sync_labels_the_rows_as_the_in_process_measure(tmp_path):
+def test_a_real_sync_labels_the_rows_as_the_in_process_measure(openrouter_captures, tmp_path):
     """`scripts/sync_accuracy.py` serves the fourth set from a loopback hub and catalogue to the real
     `relwatch sync` and reads the database: every family, derivative flag and tier is the one the
     in-process measure gives (the catalogue's `:free` variants read as offers of their base)."""

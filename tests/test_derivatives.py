@@ -129,7 +129,7 @@ def test_a_licence_link_into_another_organisations_repository_names_the_base(lin
     assert derived("acme/Widget-8B-Chat", org_vendors=org_vendors, licence="other", licence_link=link) == vendor
 
 
-def test_the_fifth_sets_tune_half():
+def test_the_fifth_sets_tune_half(openrouter_captures):
     """Floors at the figures reached on the tune half of the fifth set (ORIGINS_5.md). The 33
     derivatives missed state no base in their name, tags or licence (XLM-R and Qwen2 encoders
     and readers under cc-by-nc-4.0, Platypus2, Starling, SQLCoder, Athene, BERT-wwm)."""
@@ -181,7 +181,7 @@ def test_an_organisation_named_after_another_labs_line_builds_on_it():
     assert derived("acme/distil-large-v3") is None
 
 
-def test_the_sixth_sets_tune_half():
+def test_the_sixth_sets_tune_half(openrouter_captures):
     """Floors at the figures reached on the tune half of the sixth set (ORIGINS_6.md). The
     derivatives missed name no base in their name, tags or licence (Atom, Triplex, Tongyi
     DeepResearch, Ziya-Coding, Smaug-34B, bigstral, ControlNet-v1-1)."""
