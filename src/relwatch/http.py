@@ -45,6 +45,7 @@ from tenacity import (
 from relwatch import __version__
 from relwatch.config import HttpSettings
 from relwatch.errors import RateLimited, SourceError
+from relwatch.hostslots import HostSlots
 from relwatch.ratelimit import PARK_LIMIT, is_secondary_limit, wait_seconds
 from relwatch.recording import Recorder, ReplayTransport
 
@@ -330,7 +331,7 @@ class Http:
             follow_redirects=False,
             headers={"User-Agent": USER_AGENT, "Accept-Encoding": ACCEPT_ENCODING},
         )
-        self._host_limits: dict[str, asyncio.Semaphore] = {}
+        self._host_slots: dict[str, HostSlots] = {}
         self.responses: dict[tuple[str, str | None], asyncio.Future[Fetched]] = {}
         self.recent: OrderedDict[tuple[str, str | None], Fetched] = OrderedDict()
         self._recent_bytes = 0
@@ -370,11 +371,11 @@ class Http:
         api = base_url.rstrip("/") in self.settings.api_base_urls
         return SourceSession(self, base_url, token if allowed else None, validators or {}, same_origin_only=api)
 
-    def host_limit(self, host: str) -> asyncio.Semaphore:
-        """The semaphore that keeps at most `per_host` requests in flight to `host`."""
-        if host not in self._host_limits:
-            self._host_limits[host] = asyncio.Semaphore(self.settings.per_host)
-        return self._host_limits[host]
+    def host_slots(self, host: str) -> HostSlots:
+        """The slots that keep at most `per_host` requests in flight to `host`."""
+        if host not in self._host_slots:
+            self._host_slots[host] = HostSlots(self.settings.per_host)
+        return self._host_slots[host]
 
 
 @dataclass(kw_only=True)
@@ -553,7 +554,8 @@ class SourceSession:
     async def _exchange(self, url: str, headers: dict[str, str]) -> Fetched | str:
         """One request: a Fetched, or the Location of a redirect to follow."""
         host = split(url).hostname or ""
-        async with self.http.host_limit(host):  # the request deadline starts once the request may go
+        priority = 0 if self.stats.requests else 1  # a source under way goes first
+        async with self.http.host_slots(host).slot(priority):  # the request deadline starts once it may go
             self.stats.requests += 1
             limit = self.http.settings.request_deadline
             try:
