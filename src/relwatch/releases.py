@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from relwatch.classify import VendorRules, label_artifacts
+from relwatch.classify import ArtifactLabel, VendorRules, label_artifacts
 from relwatch.config import Config, VendorConfig, compile_family
 from relwatch.dates import now_iso
 from relwatch.kinds import HubOrgOptions
+from relwatch.labeller import Labeller
 from relwatch.models import EventType, Openness, Release
 from relwatch.store import Store
 from relwatch.store.releases import LABEL_COLUMNS, ReleaseEvent
@@ -73,18 +74,41 @@ def reclassify(
     for vendor in vendors:
         report.vendors.append(vendor)
         if vendor in config.vendors:
-            _reclassify_vendor(store, rules_of(config.vendors[vendor]), org_vendors, report, sync_run_id)
+            rules = rules_of(config.vendors[vendor])
+            rows = store.vendor_artifacts(rules.key)
+            labels, releases = label_artifacts(rows, rules, org_vendors)
+            _store_labels(store, rules.key, rows, labels, releases, report, sync_run_id)
     return report
 
 
-def _reclassify_vendor(
-    store: Store, rules: VendorRules, org_vendors: dict[str, str], report: ReclassifyReport, run_id: int | None
+async def reclassify_apart(
+    store: Store, config: Config, vendor: str, labeller: Labeller, *, sync_run_id: int, report: ReclassifyReport
+) -> ReclassifyReport:
+    """`reclassify` of one vendor whose labelling (`classify.label_artifacts`, nearly all of the
+    work) `labeller` may run in a worker process: the event loop goes on meanwhile. The vendor's
+    artifacts are read before and the labels written after, here, on the store's connection."""
+    if vendor in config.vendors:
+        rules = rules_of(config.vendors[vendor])
+        rows = store.vendor_artifacts(rules.key)
+        labels, releases = await labeller.label(rows, rules, org_vendors_of(config))
+        _store_labels(store, rules.key, rows, labels, releases, report, sync_run_id)
+    report.vendors.append(vendor)
+    return report
+
+
+def _store_labels(
+    store: Store,
+    vendor: str,
+    rows: list[dict[str, Any]],
+    labels: list[ArtifactLabel],
+    releases: list[Release],
+    report: ReclassifyReport,
+    run_id: int | None,
 ) -> None:
-    rows = store.vendor_artifacts(rules.key)
-    labels, releases = label_artifacts(rows, rules, org_vendors)
+    """Write the labels that changed, the vendor's releases and their events; add to `report`."""
     current = {row["id"]: tuple(row[c] for c in LABEL_COLUMNS) for row in rows}
     changed = [label for label in labels if current[label.artifact_id] != label.as_row()]
-    stored = store.vendor_release_rows(rules.key)
+    stored = store.vendor_release_rows(vendor)
     old = {row["id"]: row["tier"] for row in stored}
     closed = {row["id"]: row["first_closed_at"] for row in stored}
     previous: list[str | None] = []  # the vendor's previous read, asked for at the first tier change
@@ -100,7 +124,7 @@ def _reclassify_vendor(
         elif old[release_id] != tier:
             report.tier_changes.append((release_id, old[release_id], tier))
             if not previous:
-                previous.append(store.previous_read(rules.key, run_id))
+                previous.append(store.previous_read(vendor, run_id))
             late = weights_found_late(old[release_id], release, previous[0], closed.get(release_id))
             kind = EventType.WEIGHTS_FOUND if late else EventType.TIER_CHANGED
             events.append(ReleaseEvent(type=kind, release_id=release_id, old_value=old[release_id], new_value=tier))
@@ -111,7 +135,7 @@ def _reclassify_vendor(
     if not changed and not events and _as_stored(release_rows, stored):
         return  # labels and releases as stored: a nightly whose news changed no release writes nothing
     store.replace_vendor_releases(
-        rules.key,
+        vendor,
         relabelled=[(*label.as_row(), label.artifact_id) for label in changed],
         releases=release_rows,
         events=events,

@@ -267,6 +267,8 @@ async def run_sync(
             settle.reclassify(sorted(settle.changed - settle.settled))
             interrupted = finish_run(store, result, RunStatus.INTERRUPTED)
             raise Interrupted(interrupted_line(stop.signum, result, len(sources), interrupted), stop.signum) from None
+        finally:
+            settle.labeller.close()
     result.reclassified = settle.report
     result.lookups = settle.lookups
     failed = len(result.failed)
@@ -361,6 +363,7 @@ class VendorSettling:
     def __init__(
         self, store: Store, config: Config, run_id: int, sources: list[SourceConfig], faults: list[str], http: Http
     ):
+        from relwatch.labeller import Labeller
         from relwatch.sources.hublookup import LookupReport
 
         self.store = store
@@ -373,6 +376,7 @@ class VendorSettling:
         self.settled: set[str] = set()
         self.faults = faults
         self.report: ReclassifyReport | None = None
+        self.labeller = Labeller()
 
     async def after(self, source: SourceConfig, run: Awaitable[SourceOutcome]) -> SourceOutcome:
         """Await the source's run; when it was the vendor's last, look up its catalogue's weights
@@ -393,9 +397,22 @@ class VendorSettling:
                 if found.found:
                     self.changed.add(source.vendor)
         if self.running[source.vendor] == 0 and source.vendor in self.changed:
-            await asyncio.sleep(0)  # let waiting requests go out before the vendor's releases are rebuilt
-            self.reclassify([source.vendor])
+            await self.rebuild(source.vendor)
         return outcome
+
+    async def rebuild(self, vendor: str) -> None:
+        """Rebuild the releases of `vendor`, its labelling done by `labeller` (in a worker process
+        for a large vendor) while the other sources' requests go on."""
+        from relwatch.releases import ReclassifyReport, reclassify_apart
+
+        report = self.report = self.report or ReclassifyReport()
+        try:
+            await reclassify_apart(
+                self.store, self.config, vendor, self.labeller, sync_run_id=self.run_id, report=report
+            )
+        except SqliteError as exc:
+            self.faults.append(describe_fault(exc, self.store.path) + f"; releases of {vendor} not rebuilt")
+        self.settled.add(vendor)
 
     def reclassify(self, vendors: list[str]) -> None:
         """Rebuild the releases of `vendors` now (none: nothing to do)."""
