@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from itertools import pairwise
 from typing import Any
 
 import orjson
@@ -28,6 +29,7 @@ from relwatch.families import (
     LINE_VENDORS,
     LINE_WORDS,
     PAIRED_LANGUAGES,
+    ROLE,
     SIZE,
     display_name,
     family_of,
@@ -399,6 +401,8 @@ def evidence_labels(
         return built_on[row["id"]] if row["id"] in built_on else derived(row, frozenset())
 
     found = {row["id"]: (family(row, frozenset()), built_on_or_derived(row)) for row in rows}
+    for key, revised in role_revisions(rows, {key: name for key, (name, _) in found.items()}).items():
+        found[key] = (revised, found[key][1])
     for key, sized in sizes_launched_apart(rows, {key: name for key, (name, _) in found.items()}).items():
         found[key] = (sized, found[key][1])
     for key, versioned in same_snapshot(rows, {key: name for key, (name, _) in found.items()}).items():
@@ -415,6 +419,7 @@ def evidence_labels(
         same_spelling(members)
         | publisher_prefixed(members, publisher_words(rules))
         | glued_roles(members)
+        | qualifiers_written_after_a_size(members)
         | language_codes_of_one_model(members)
         | base_named_first(members)
     )
@@ -474,6 +479,50 @@ def _reproduces(name: str, line: str) -> bool:
 # Falcon 180B four months after Falcon 7B and 40B, EuroLLM-9B three months after EuroLLM-1.7B;
 # Baichuan-13B, 26 days after Baichuan-7B, is the same line. Five weeks sits between the two, with
 # room for repositories of one launch created some days apart before it went public.
+# A first version: `1`, `v1.0`, `v1.1`.
+FIRST_VERSION = re.compile(r"^v?1(\.\d+)*$")
+
+
+def role_revisions(rows: Sequence[Mapping[str, Any]], families: Mapping[Any, str | None]) -> dict[Any, str]:
+    """Rows of a family ending in a first version (`1.0`, `v1.1`: a checkpoint without one is the
+    first) that every row writes right after a size and a role (`Lucie-7B-Instruct-v1.1`,
+    `Minerva-1B-base-v1.0`) → the family without it: the version is a revision of that
+    checkpoint, not the line's (`lucie` beside `Lucie-7B-Instruct`, `minerva`). A second version
+    is a new one (`llama-3-chinese-8b-instruct-v2`), a version that a row writes after the size
+    alone is the line's (`jais-30b-v1` beside `jais-30b-chat-v1`), and so is one of several such
+    versions of one stem. Pure: `families` is the family per row id; the result holds only the
+    rows that move."""
+    versioned: dict[str, list[Mapping[str, Any]]] = {}
+    for row in rows:
+        family = families.get(row["id"])
+        if family and "-" in family and FIRST_VERSION.match(family.rsplit("-", 1)[1]):
+            versioned.setdefault(family, []).append(row)
+    stems: dict[str, set[str]] = {}
+    for family in versioned:
+        stems.setdefault(family.rsplit("-", 1)[0], set()).add(family)
+    moved: dict[Any, str] = {}
+    for family, members in versioned.items():
+        stem, version = family.rsplit("-", 1)
+        if len(stems[stem]) == 1 and all(_version_after_role(row, version) for row in members):
+            moved |= {row["id"]: stem for row in members}
+    return moved
+
+
+def _version_after_role(row: Mapping[str, Any], version: str) -> bool:
+    """Whether a row's id writes `version` (`v1.1`, `1.0`) right after roles that follow a size
+    (`-7B-Instruct-v1.1`, `-1B-base-v1.0`)."""
+    tokens = re.split(r"[-_]+", str(row.get("external_id") or "").rsplit("/", 1)[-1].lower())
+    bare = version.removeprefix("v")
+    for index, token in enumerate(tokens):
+        if token.removeprefix("v") != bare or not token[-1:].isdigit():
+            continue
+        start = index
+        while start > 0 and ROLE.match(tokens[start - 1]):
+            start -= 1
+        return start < index and start > 0 and bool(SIZE.match(tokens[start - 1]))
+    return False
+
+
 SEPARATE_LAUNCH_DAYS = 35
 # Active parameters count when no total is written: `XVERSE-MoE-A36B` beside `-A4.2B`.
 STATED_SIZE = re.compile(r"(?:^|[-_:\s])(a?(?:\d+x)?\d+(?:\.\d+)?[bmt])(?=$|[-_:\s])")
@@ -746,6 +795,26 @@ def language_codes_of_one_model(members: Mapping[str, Sequence[Mapping[str, Any]
         if stem in members and code in PAIRED_LANGUAGES and any(_ends_in_language(row) for row in members[stem]):
             merged[family] = stem
     return merged
+
+
+def qualifiers_written_after_a_size(members: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[str, str]:
+    """Families that are another family of the vendor with one word last, when a repository of
+    that family writes the word right after its size → that family: the word qualifies one
+    checkpoint (the data a model was tuned on: `bloomz-mt`, the largest model's, beside
+    `bloomz-7b1-mt`, whose `mt` the grammar drops after the size). A word no sibling writes after
+    a size, or one that names a line (`LINE_WORDS`), stays a word of the name. Pure."""
+    merged: dict[str, str] = {}
+    for family in members:
+        stem, _, word = family.rpartition("-")
+        qualifier = stem in members and word and word not in LINE_WORDS and not word[0].isdigit()
+        if qualifier and any(_written_after_a_size(row, word) for row in members[stem]):
+            merged[family] = stem
+    return merged
+
+
+def _written_after_a_size(row: Mapping[str, Any], word: str) -> bool:
+    tokens = re.split(r"[-_]+", str(row.get("external_id") or "").rsplit("/", 1)[-1].lower())
+    return any(SIZE.match(before) and after == word for before, after in pairwise(tokens))
 
 
 def _ends_in_language(row: Mapping[str, Any]) -> bool:

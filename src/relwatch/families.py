@@ -101,11 +101,14 @@ AFTER_SIZE = frozenset({"width", "depth", "reasoning", "multi", "mono", "ms"})
 # Any other word right after a size is a checkpoint's own qualifier too when nothing but roles,
 # sizes, snapshots or formats follow it: `pythia-12b-deduped`, `Falcon-H1-1.5B-Deep-Instruct`,
 # `SmolVLM2-500M-Video-Instruct`, `codegen-16B-nl`, `xgen-7b-8k-inst`. Words that name a line stay
-# (`Llama-3.2-11B-Vision`, `canary-1b-flash`), and so does a word followed by more of the name
+# (`Llama-3.2-11B-Vision`, `canary-1b-flash`), a long-context model trained after the line's
+# launch (`Instella-3B-Long-Instruct`, AMD's Instella-Long) and a reward model trained on the
+# line (`Ziya-LLaMA-7B-Reward`), and so does a word followed by more of the name
 # (`qwq-32b-arliai-rpr-v1`).
 LINE_WORDS = frozenset({
     "vision", "vl", "omni", "audio", "image", "coder", "code", "math", "guard", "flash", "lite",
     "pro", "max", "plus", "turbo", "air", "next", "search", "codex", "reasoning", "distill",
+    "long", "reward",
 })
 WORD = re.compile(r"[a-z]{2,}")
 # A word with a number, as a qualifier of one checkpoint: the five languages of `occiglot-7b-eu5`.

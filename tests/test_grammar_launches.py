@@ -1,0 +1,53 @@
+"""Release grouping on vendors nobody tuned for: line words after a size, a role's own revision,
+and a checkpoint's qualifier written after its size by a sibling."""
+
+import pytest
+
+from relwatch.classify import VendorRules, evidence_labels
+from relwatch.families import family_of
+from tests.test_release_identity import hub
+
+
+def families(vendor: str, repos: list[str]) -> dict[str, str | None]:
+    org = repos[0].split("/")[0].lower()
+    rows = [hub(index, repo, date=None) for index, repo in enumerate(repos)]
+    found = evidence_labels(rows, VendorRules(key=vendor, orgs=frozenset({org})), {})
+    return {repo: found[index][0] for index, repo in enumerate(repos)}
+
+
+@pytest.mark.parametrize(
+    ("name", "family"),
+    [
+        ("amd/Instella-3B-Long-Instruct", "instella-long"),
+        ("amd/Instella-3B-SFT", "instella"),
+        ("IDEA-CCNL/Ziya-LLaMA-7B-Reward", "ziya-llama-reward"),
+    ],
+)
+def test_a_long_context_or_reward_model_after_a_size_names_a_line(name, family):
+    assert family_of(name) == family
+
+
+def test_a_version_written_after_a_role_is_that_checkpoints_revision():
+    found = families(
+        "openllm-france",
+        ["OpenLLM-France/Lucie-7B", "OpenLLM-France/Lucie-7B-Instruct", "OpenLLM-France/Lucie-7B-Instruct-v1.1"],
+    )
+    assert set(found.values()) == {"lucie"}
+    minerva = families("sapienzanlp", ["sapienzanlp/Minerva-1B-base-v1.0", "sapienzanlp/Minerva-7B-instruct-v1.0"])
+    assert set(minerva.values()) == {"minerva"}
+
+
+def test_a_version_the_base_checkpoint_writes_too_is_the_lines():
+    found = families(
+        "inceptionai",
+        ["inceptionai/jais-30b-v1", "inceptionai/jais-30b-chat-v1", "inceptionai/jais-30b-chat-v3"],
+    )
+    assert found["inceptionai/jais-30b-v1"] == found["inceptionai/jais-30b-chat-v1"]
+    assert found["inceptionai/jais-30b-chat-v1"] != found["inceptionai/jais-30b-chat-v3"]
+
+
+def test_a_qualifier_a_sibling_writes_after_its_size_is_a_checkpoints():
+    found = families("bigscience", ["bigscience/bloomz", "bigscience/bloomz-7b1-mt", "bigscience/bloomz-mt"])
+    assert set(found.values()) == {"bloomz"}
+    unwritten = families("bigscience", ["bigscience/bloomz-7b1-mt", "bigscience/bloomz-p3"])
+    assert unwritten["bigscience/bloomz-p3"] == "bloomz-p3"
