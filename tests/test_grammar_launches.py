@@ -51,3 +51,16 @@ def test_a_qualifier_a_sibling_writes_after_its_size_is_a_checkpoints():
     assert set(found.values()) == {"bloomz"}
     unwritten = families("bigscience", ["bigscience/bloomz-7b1-mt", "bigscience/bloomz-p3"])
     assert unwritten["bigscience/bloomz-p3"] == "bloomz-p3"
+
+
+def test_lines_named_after_anothers_base_and_its_version_stay_apart_on_one_day():
+    rules = VendorRules(key="nvidia", orgs=frozenset({"nvidia"}))
+    rows = [
+        hub(1, "nvidia/Llama-3.1-Nemotron-70B-Instruct"),
+        hub(2, "nvidia/Llama-3.1-Minitron-4B-Width-Base"),
+    ]
+    found = evidence_labels(rows, rules, {})
+    assert found[1][0] != found[2][0]
+    meta = VendorRules(key="meta", orgs=frozenset({"meta-llama"}))
+    launch = [hub(1, "meta-llama/Llama-4-Scout-17B-16E"), hub(2, "meta-llama/Llama-4-Maverick-17B-128E")]
+    assert {family for family, _ in evidence_labels(launch, meta, {}).values()} == {"llama-4"}

@@ -428,7 +428,7 @@ def evidence_labels(
         spelled.setdefault(_follow(renamed, name), []).extend(rows_of)
     launched = (
         co_released(spelled)
-        | qualifiers_of_one_day(spelled)
+        | qualifiers_of_one_day(spelled, rules.key)
         | bases_of_one_launch(spelled)
         | tasks_of_one_launch(spelled)
         | codes_of_one_launch(spelled)
@@ -963,12 +963,16 @@ def co_released(members: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[str,
     return merged
 
 
-def qualifiers_of_one_day(members: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[str, str]:
+def qualifiers_of_one_day(
+    members: Mapping[str, Sequence[Mapping[str, Any]]], vendor: str | None = None
+) -> dict[str, str]:
     """Families that differ only by their last word, all first dated on one day, when their
     shared stem (ending in a version) is no family → the stem: `llama-4-scout` and
     `llama-4-maverick` (code names of one launch, 2025-04-05), `inflection-3-pi` and
     `-productivity`. A word that names a line (`deepseek-v4-pro` and `-flash`) or a size (left to
-    `co_released`) keeps its family. Pure."""
+    `co_released`) keeps its family, and so does a word after another vendor's line alone: the
+    base that `vendor`'s lines are built on (NVIDIA's `Llama-3.1-Nemotron` and
+    `Llama-3.1-Minitron`) is no launch of its own. Pure."""
     stems: dict[str, list[str]] = {}
     for family in members:
         words = family.split("-")
@@ -977,12 +981,20 @@ def qualifiers_of_one_day(members: Mapping[str, Sequence[Mapping[str, Any]]]) ->
             stems.setdefault("-".join(words[:-1]), []).append(family)
     merged: dict[str, str] = {}
     for stem, families in stems.items():
-        if stem in members or len(families) < 2:
+        if stem in members or len(families) < 2 or _anothers_line_alone(stem, vendor):
             continue
         dates = {_launch_date(members[family], False) for family in families}
         if len(dates) == 1 and None not in dates:
             merged |= {family: stem for family in families}
     return merged
+
+
+def _anothers_line_alone(stem: str, vendor: str | None) -> bool:
+    """Whether a stem is nothing but a line of a vendor other than `vendor` and its version
+    (`llama-3.1` for NVIDIA; not `llama-4` for Meta)."""
+    words = stem.split("-")
+    owner = LINE_VENDORS.get(re.sub(r"[\d.]+$", "", words[0]))
+    return owner is not None and owner != vendor and all(VERSION_TOKEN.match(word) for word in words[1:])
 
 
 def bases_of_one_launch(members: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[str, str]:
