@@ -1,5 +1,5 @@
-"""Release grouping on vendors nobody tuned for: line words after a size, a role's own revision,
-and a checkpoint's qualifier written after its size by a sibling."""
+"""Release grouping and family keys on vendors nobody tuned for: words that name a line or a
+checkpoint, a role's own revision, and names one launch writes two ways."""
 
 import pytest
 
@@ -21,10 +21,20 @@ def families(vendor: str, repos: list[str]) -> dict[str, str | None]:
         ("amd/Instella-3B-Long-Instruct", "instella-long"),
         ("amd/Instella-3B-SFT", "instella"),
         ("IDEA-CCNL/Ziya-LLaMA-7B-Reward", "ziya-llama-reward"),
+        ("Intel/neural-chat-7b-v3-1", "neural-chat-v3.1"),
+        ("SUSTech/SUS-Chat-34B", "sus-chat"),
+        ("Qwen/Qwen-7B-Chat", "qwen"),
+        ("infermatic/mn-inferor-12b", "inferor"),
+        ("inflatebot/mn-mag-mell-r1", "mag-mell-r1"),
     ],
 )
-def test_a_long_context_or_reward_model_after_a_size_names_a_line(name, family):
+def test_words_that_name_a_line_and_a_base_that_does_not(name, family):
     assert family_of(name) == family
+
+
+def test_a_chat_role_before_the_size_joins_the_line_stored_without_it():
+    found = families("internlm", ["internlm/internlm-7b", "internlm/internlm-chat-7b"])
+    assert set(found.values()) == {"internlm"}
 
 
 def test_a_version_written_after_a_role_is_that_checkpoints_revision():

@@ -28,6 +28,7 @@ from relwatch.config import FamilyPattern
 from relwatch.families import (
     LINE_VENDORS,
     LINE_WORDS,
+    NAMED_ROLES,
     PAIRED_LANGUAGES,
     ROLE,
     SIZE,
@@ -831,10 +832,14 @@ def glued_roles(members: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[str,
     of the vendor without it → that family (`starcoderbase` → `starcoder`, `amberchat` → `amber`,
     `instructcodet5p` → `codet5p`), also before the first word's version (`aquilachat2` →
     `aquila2`, BAAI's AquilaChat2 beside Aquila2). Only a family that exists without the role is
-    renamed, so `openchat` stays. Pure."""
+    renamed, so `openchat` stays. A chat role written apart after the first word joins the same
+    way (`internlm-chat` → `internlm`; `neural-chat` stays without a `neural`). Pure."""
     merged: dict[str, str] = {}
     for family in members:
         words = family.split("-")
+        if len(words) > 1 and words[1] in NAMED_ROLES and "-".join([words[0], *words[2:]]) in members:
+            merged[family] = "-".join([words[0], *words[2:]])
+            continue
         for role in GLUED_ROLES:
             first, last = words[0], words[-1]
             versioned = re.fullmatch(rf"([a-z]{{3,}}){role}(\d+(?:\.\d+)?)", first)

@@ -222,8 +222,9 @@ PRE_RELEASE = re.compile(r"^v0\.\d+$")
 # `c4ai-command-r-plus` `command-r-plus`, `AI21-Jamba-1.5-Mini` `jamba-1.5`.
 # So is a runtime's name before the model it converts: `faster-whisper-large-v3` is Whisper
 # large-v3 for CTranslate2 (the `faster-whisper` library), `hf-seamless-m4t-medium` SeamlessM4T
-# for transformers.
-NOISE_PREFIXES = ("meta", "tencent", "nvidia", "c4ai", "ai21", "faster", "hf")
+# for transformers. So is `mn-`, Mistral NeMo's abbreviation before a fine-tune's own name
+# (`mn-inferor-12b`, `mn-mag-mell-r1`): the base has one version, so it tells no launches apart.
+NOISE_PREFIXES = ("meta", "tencent", "nvidia", "c4ai", "ai21", "faster", "hf", "mn")
 # Lines whose version is glued to the name on the hubs (`Qwen2.5`) but not always elsewhere (`qwen-2.5`).
 GLUED_VERSIONS = {"qwen"}
 BRANDS = {
@@ -413,6 +414,10 @@ def _family(name: str, *, keep_languages: bool) -> str:
         if dropped and OPENCLIP_TAG.match(token):
             index += 1  # `-s34B-b79K` after a ViT size
             continue
+        if len(kept) == 1 and not dropped and token in NAMED_ROLES and SIZE.match(following) and following[0].isdigit():
+            kept.append(token)  # a role between a one-word name and its size names the line: `neural-chat-7b`
+            index += 1
+            continue
         if kept and (SIZE.match(token) or ROLE.match(token) or CHECKPOINT.match(token) or token in LANGUAGES):
             index += 1
             dropped = True
@@ -455,6 +460,13 @@ def _family(name: str, *, keep_languages: bool) -> str:
     while len(kept) > 1 and kept[0] in NOISE_PREFIXES:
         kept.pop(0)
     return "-".join(kept) or base
+
+
+# A chat role written between a one-word name and its size is a word of the line's name
+# (`neural-chat-7b-v3-1` is Intel's Neural Chat, `SUS-Chat-34B`); after the size it is a role
+# (`Qwen-7B-Chat`). A vendor that stores the line without it (`internlm-7b` beside
+# `internlm-chat-7b`) joins them (`classify.glued_roles`).
+NAMED_ROLES = frozenset({"chat"})
 
 
 RESOLUTION = re.compile(r"^(\d+k?px|\d{3,4}x\d{3,4})$")
