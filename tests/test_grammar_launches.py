@@ -74,3 +74,12 @@ def test_lines_named_after_anothers_base_and_its_version_stay_apart_on_one_day()
     meta = VendorRules(key="meta", orgs=frozenset({"meta-llama"}))
     launch = [hub(1, "meta-llama/Llama-4-Scout-17B-16E"), hub(2, "meta-llama/Llama-4-Maverick-17B-128E")]
     assert {family for family, _ in evidence_labels(launch, meta, {}).values()} == {"llama-4"}
+
+
+def test_a_versioned_base_named_last_is_dropped_when_the_vendor_has_one_such_launch():
+    found = families("aion-labs", ["aion-labs/aion-rp-llama-3.1-8b"])
+    assert found == {"aion-labs/aion-rp-llama-3.1-8b": "aion-rp"}
+    architecture = families("ai-forever", ["ai-forever/FRED-T5-1.7B"])
+    assert architecture == {"ai-forever/FRED-T5-1.7B": "fred-t5"}
+    abbreviated = families("undi95", ["undi95/remm-slerp-l2-13b"])
+    assert abbreviated == {"undi95/remm-slerp-l2-13b": "remm-slerp-l2"}

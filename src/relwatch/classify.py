@@ -301,11 +301,16 @@ def evidence_labels(
       count is a size of that launch (`sizes_in_one_slot`); a language every row of a family
       writes out is part of its name (`languages_of_every_checkpoint`) unless the line's other
       versions write other languages.
+    - A first version written after a checkpoint's size and role is that checkpoint's revision
+      (`role_revisions`: `Lucie-7B-Instruct-v1.1` is `lucie`).
     - Families one name apart join: written two ways (`same_spelling`), with the publisher
       (`publisher_prefixed`) or a base and its version (`base_named_first`) written first, a role
-      glued (`glued_roles`) or a language code last (`language_codes_of_one_model`); then the
-      checkpoints of one launch: sizes (`co_released`), qualifiers of one day, bases
-      (`bases_of_one_launch`) and generation tasks (`tasks_of_one_launch`).
+      glued or written after the first word (`glued_roles`), a word a sibling writes after its
+      size (`qualifiers_written_after_a_size`) or a language code last
+      (`language_codes_of_one_model`); a versioned base named last is dropped where the vendor
+      has one such launch (`base_named_last`); then the checkpoints of one launch: sizes
+      (`co_released`), qualifiers of one day, bases (`bases_of_one_launch`) and generation
+      tasks (`tasks_of_one_launch`).
     Pure: `rows` are one vendor's stored artifacts (`base_models`/`extra` as JSON or decoded), in any
     order: they are read in the order of their ids (`_reading_order`), so that where a rule keeps
     "the first" of several (a spelling, a claimant) the labels do not depend on which source a
@@ -423,6 +428,7 @@ def evidence_labels(
         | qualifiers_written_after_a_size(members)
         | language_codes_of_one_model(members)
         | base_named_first(members)
+        | base_named_last(members)
     )
     spelled: dict[str, list[Mapping[str, Any]]] = {}
     for name, rows_of in members.items():
@@ -783,6 +789,26 @@ def base_named_first(members: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict
         if rest and (rest in members or re.sub(r"[\d.]+$", "", rest.split("-")[0]) in firsts):
             merged[family] = rest
     return merged
+
+
+# A base line named with its version, glued or apart: `llama-3.1`, `gemma2`, `qwen2.5`.
+VERSIONED_BASE = re.compile(r"(llama|qwen|mistral|mixtral|gemma|phi)(\d+(\.\d+)?|-\d+(\.\d+)?)")
+
+
+def base_named_last(members: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[str, str]:
+    """Families that name a base line with its version after two words or more of the model's own
+    name (`families.without_trailing_base`: `aion-rp-llama-3.1`, `wayfarer-large-llama-3.3`,
+    `bge-multilingual-gemma2`) → that name, when no other family of the vendor shares it: the
+    base of the launch's only checkpoint names no line. Several such families (one launch on
+    several bases, or launches on new bases months apart) are left to `bases_of_one_launch`; a
+    base without its version, an abbreviated one (`remm-slerp-l2`) and an architecture
+    (`fred-t5`) stay. Pure."""
+    stems: dict[str, list[str]] = {}
+    for family in members:
+        stem = without_trailing_base(family)
+        if stem and VERSIONED_BASE.fullmatch(family[len(stem) + 1 :]):
+            stems.setdefault(stem, []).append(family)
+    return {families[0]: stem for stem, families in stems.items() if len(families) == 1 and stem not in members}
 
 
 def language_codes_of_one_model(members: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[str, str]:
