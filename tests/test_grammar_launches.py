@@ -83,3 +83,15 @@ def test_a_versioned_base_named_last_is_dropped_when_the_vendor_has_one_such_lau
     assert architecture == {"ai-forever/FRED-T5-1.7B": "fred-t5"}
     abbreviated = families("undi95", ["undi95/remm-slerp-l2-13b"])
     assert abbreviated == {"undi95/remm-slerp-l2-13b": "remm-slerp-l2"}
+
+
+@pytest.mark.parametrize(
+    ("name", "family"),
+    [
+        ("lllyasviel/control_v11p_sd15_openpose", "control-v11"),
+        ("lllyasviel/control_sd15_canny", "control-sd15"),
+        ("diffusers/controlnet-sdxl-canny", "controlnet-sdxl"),
+    ],
+)
+def test_the_stable_diffusion_a_controlnet_version_is_trained_for_is_a_variant(name, family):
+    assert family_of(name) == family

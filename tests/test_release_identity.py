@@ -1004,8 +1004,8 @@ def test_size_words_of_hub_repositories_of_one_launch_join_without_a_stem():
         ("openai/whisper-medium.en", "whisper"),
         ("lllyasviel/sd-controlnet-canny", "sd-controlnet"),
         ("lllyasviel/sd-controlnet-openpose", "sd-controlnet"),
-        ("lllyasviel/control_v11p_sd15_canny", "control-v11-sd15"),
-        ("lllyasviel/control_v11f1p_sd15_depth", "control-v11-sd15"),
+        ("lllyasviel/control_v11p_sd15_canny", "control-v11"),
+        ("lllyasviel/control_v11f1p_sd15_depth", "control-v11"),
         ("lllyasviel/ControlNet-v1-1", "controlnet-v1.1"),
     ],
 )

@@ -93,6 +93,9 @@ CONTROL_CONDITIONS = frozenset({
     "mlsd", "hed", "inpaint", "tile", "shuffle", "ip2p",
 })
 CONTROL_VERSION = re.compile(r"^(v\d+)(?:f\d+)?[pe]$")
+# The Stable Diffusion release a ControlNet checkpoint is trained for, after its version: `sd15`
+# of `control_v11p_sd15_canny`, `sd21`, `sdxl`.
+STABLE_DIFFUSION = re.compile(r"^sd(\d+|xl)$")
 # Words that tell checkpoints of one launch apart when they follow a size: the pruning axis of
 # `Llama-3.1-Minitron-4B-Width-Base` / `-4B-Depth-Base`, the mode of `Seed-Coder-8B-Reasoning`
 # (beside `-8B-Instruct`) and `nemotron-3-nano-omni-30b-a3b-reasoning`, and multi-scale training
@@ -393,7 +396,8 @@ def _family(name: str, *, keep_languages: bool) -> str:
             dropped = True
             continue
         control = kept and ("controlnet" in kept or kept[0] == "control")
-        if control and token in CONTROL_CONDITIONS:
+        trained_for = len(kept) > 1 and kept[0] == "control" and STABLE_DIFFUSION.match(token)
+        if control and (token in CONTROL_CONDITIONS or trained_for):
             index += 1  # `sd-controlnet-canny`, `control_v11p_sd15_canny`
             dropped = True
             continue
