@@ -91,7 +91,9 @@ def test_a_versioned_base_named_last_is_dropped_when_the_vendor_has_one_such_lau
         ("lllyasviel/control_v11p_sd15_openpose", "control-v11"),
         ("lllyasviel/control_sd15_canny", "control-sd15"),
         ("diffusers/controlnet-sdxl-canny", "controlnet-sdxl"),
+        ("PixArt-alpha/PixArt-Sigma-XL-2-1024-MS", "pixart-sigma"),
+        ("facebook/DiT-XL-2-256", "dit"),
     ],
 )
-def test_the_stable_diffusion_a_controlnet_version_is_trained_for_is_a_variant(name, family):
+def test_a_controlnets_stable_diffusion_release_and_a_dit_patch_are_variants(name, family):
     assert family_of(name) == family

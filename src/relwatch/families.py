@@ -79,6 +79,9 @@ VIT_SIZES = frozenset({"ti", "s", "b", "l", "h", "g"})
 # input resolution and Swin's window after a patch size are the checkpoint's too
 # (`swin-base-patch4-window7-224`).
 VIT_SIZE_WORDS = frozenset({"tiny", "small", "base", "large", "huge", "giant"})
+# DiT's sizes carry their patch size the same way (Peebles and Xie 2023: `DiT-XL/2`), written
+# `-XL-2` in a repository's name (`DiT-XL-2-256`, `PixArt-Sigma-XL-2-1024-MS`).
+DIT_PATCHES = frozenset({"2", "4", "8"})
 GLUED_VIT_SIZE = re.compile(r"^vit(ti|s|b|l|h|g)\d+$")
 PATCH = re.compile(r"^patch\d+$")
 AFTER_PATCH = re.compile(r"^(\d{3}|window\d+)$")
@@ -377,6 +380,10 @@ def _family(name: str, *, keep_languages: bool) -> str:
         if len(kept) == 1 and ACTIVE_SIZE.match(token) and not dropped:
             kept.append(token)  # active parameters right after the brand name the line: `Hunyuan-A13B`
             index += 1
+            continue
+        if kept and token == "xl" and following in DIT_PATCHES:
+            index += 2  # a DiT size and its patch: `PixArt-Sigma-XL-2-1024-MS`, `DiT-XL-2-256`
+            dropped = True
             continue
         if kept and kept[-1] == "vit" and token in VIT_SIZES and following.isdigit():
             index += 2  # a ViT size and its patch: `CLIP-ViT-L-14`
