@@ -54,6 +54,8 @@ def test_a_version_the_base_checkpoint_writes_too_is_the_lines():
     )
     assert found["inceptionai/jais-30b-v1"] == found["inceptionai/jais-30b-chat-v1"]
     assert found["inceptionai/jais-30b-chat-v1"] != found["inceptionai/jais-30b-chat-v3"]
+    chats = families("inceptionai", ["inceptionai/jais-30b-chat-v1", "inceptionai/jais-30b-chat-v3"])
+    assert chats == {"inceptionai/jais-30b-chat-v1": "jais-v1", "inceptionai/jais-30b-chat-v3": "jais-v3"}
 
 
 def test_a_qualifier_a_sibling_writes_after_its_size_is_a_checkpoints():

@@ -481,11 +481,6 @@ def _reproduces(name: str, line: str) -> bool:
     return re.search(rf"(?:^|[-_]){REPRODUCTION}[-_]?{re.escape(line)}(?=[-_.\d]|$)", name) is not None
 
 
-# A size of a line without a version first published more than this many days after the line's
-# first repository is a launch of its own: MPT-30B (2023-06-22) came 48 days after MPT-7B,
-# Falcon 180B four months after Falcon 7B and 40B, EuroLLM-9B three months after EuroLLM-1.7B;
-# Baichuan-13B, 26 days after Baichuan-7B, is the same line. Five weeks sits between the two, with
-# room for repositories of one launch created some days apart before it went public.
 # A first version: `1`, `v1.0`, `v1.1`.
 FIRST_VERSION = re.compile(r"^v?1(\.\d+)*$")
 
@@ -496,13 +491,13 @@ def role_revisions(rows: Sequence[Mapping[str, Any]], families: Mapping[Any, str
     `Minerva-1B-base-v1.0`) → the family without it: the version is a revision of that
     checkpoint, not the line's (`lucie` beside `Lucie-7B-Instruct`, `minerva`). A second version
     is a new one (`llama-3-chinese-8b-instruct-v2`), a version that a row writes after the size
-    alone is the line's (`jais-30b-v1` beside `jais-30b-chat-v1`), and so is one of several such
-    versions of one stem. Pure: `families` is the family per row id; the result holds only the
-    rows that move."""
+    alone is the line's (`jais-30b-v1` beside `jais-30b-chat-v1`), and so is one of several
+    versions of one stem (`jais-30b-chat-v1` beside `-chat-v3`). Pure: `families` is the family
+    per row id; the result holds only the rows that move."""
     versioned: dict[str, list[Mapping[str, Any]]] = {}
     for row in rows:
         family = families.get(row["id"])
-        if family and "-" in family and FIRST_VERSION.match(family.rsplit("-", 1)[1]):
+        if family and "-" in family and VERSION_TOKEN.match(family.rsplit("-", 1)[1]):
             versioned.setdefault(family, []).append(row)
     stems: dict[str, set[str]] = {}
     for family in versioned:
@@ -510,7 +505,9 @@ def role_revisions(rows: Sequence[Mapping[str, Any]], families: Mapping[Any, str
     moved: dict[Any, str] = {}
     for family, members in versioned.items():
         stem, version = family.rsplit("-", 1)
-        if len(stems[stem]) == 1 and all(_version_after_role(row, version) for row in members):
+        if not FIRST_VERSION.match(version) or len(stems[stem]) > 1:
+            continue
+        if all(_version_after_role(row, version) for row in members):
             moved |= {row["id"]: stem for row in members}
     return moved
 
@@ -530,6 +527,11 @@ def _version_after_role(row: Mapping[str, Any], version: str) -> bool:
     return False
 
 
+# A size of a line without a version first published more than this many days after the line's
+# first repository is a launch of its own: MPT-30B (2023-06-22) came 48 days after MPT-7B,
+# Falcon 180B four months after Falcon 7B and 40B, EuroLLM-9B three months after EuroLLM-1.7B;
+# Baichuan-13B, 26 days after Baichuan-7B, is the same line. Five weeks sits between the two, with
+# room for repositories of one launch created some days apart before it went public.
 SEPARATE_LAUNCH_DAYS = 35
 # Active parameters count when no total is written: `XVERSE-MoE-A36B` beside `-A4.2B`.
 STATED_SIZE = re.compile(r"(?:^|[-_:\s])(a?(?:\d+x)?\d+(?:\.\d+)?[bmt])(?=$|[-_:\s])")
