@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from itertools import pairwise
 from typing import Any
 
 import orjson
@@ -27,7 +28,9 @@ from relwatch.config import FamilyPattern
 from relwatch.families import (
     LINE_VENDORS,
     LINE_WORDS,
+    NAMED_ROLES,
     PAIRED_LANGUAGES,
+    ROLE,
     SIZE,
     display_name,
     family_of,
@@ -298,11 +301,16 @@ def evidence_labels(
       count is a size of that launch (`sizes_in_one_slot`); a language every row of a family
       writes out is part of its name (`languages_of_every_checkpoint`) unless the line's other
       versions write other languages.
+    - A first version written after a checkpoint's size and role is that checkpoint's revision
+      (`role_revisions`: `Lucie-7B-Instruct-v1.1` is `lucie`).
     - Families one name apart join: written two ways (`same_spelling`), with the publisher
       (`publisher_prefixed`) or a base and its version (`base_named_first`) written first, a role
-      glued (`glued_roles`) or a language code last (`language_codes_of_one_model`); then the
-      checkpoints of one launch: sizes (`co_released`), qualifiers of one day, bases
-      (`bases_of_one_launch`) and generation tasks (`tasks_of_one_launch`).
+      glued or written after the first word (`glued_roles`), a word a sibling writes after its
+      size (`qualifiers_written_after_a_size`) or a language code last
+      (`language_codes_of_one_model`); a versioned base named last is dropped where the vendor
+      has one such launch (`base_named_last`); then the checkpoints of one launch: sizes
+      (`co_released`), qualifiers of one day, bases (`bases_of_one_launch`) and generation
+      tasks (`tasks_of_one_launch`).
     Pure: `rows` are one vendor's stored artifacts (`base_models`/`extra` as JSON or decoded), in any
     order: they are read in the order of their ids (`_reading_order`), so that where a rule keeps
     "the first" of several (a spelling, a claimant) the labels do not depend on which source a
@@ -399,6 +407,8 @@ def evidence_labels(
         return built_on[row["id"]] if row["id"] in built_on else derived(row, frozenset())
 
     found = {row["id"]: (family(row, frozenset()), built_on_or_derived(row)) for row in rows}
+    for key, revised in role_revisions(rows, {key: name for key, (name, _) in found.items()}).items():
+        found[key] = (revised, found[key][1])
     for key, sized in sizes_launched_apart(rows, {key: name for key, (name, _) in found.items()}).items():
         found[key] = (sized, found[key][1])
     for key, versioned in same_snapshot(rows, {key: name for key, (name, _) in found.items()}).items():
@@ -415,15 +425,17 @@ def evidence_labels(
         same_spelling(members)
         | publisher_prefixed(members, publisher_words(rules))
         | glued_roles(members)
+        | qualifiers_written_after_a_size(members)
         | language_codes_of_one_model(members)
         | base_named_first(members)
+        | base_named_last(members)
     )
     spelled: dict[str, list[Mapping[str, Any]]] = {}
     for name, rows_of in members.items():
         spelled.setdefault(_follow(renamed, name), []).extend(rows_of)
     launched = (
         co_released(spelled)
-        | qualifiers_of_one_day(spelled)
+        | qualifiers_of_one_day(spelled, rules.key)
         | bases_of_one_launch(spelled)
         | tasks_of_one_launch(spelled)
         | codes_of_one_launch(spelled)
@@ -467,6 +479,52 @@ def _reproduces(name: str, line: str) -> bool:
     """Whether a lower-cased name calls itself an open reproduction of `line` (`REPRODUCTION`
     right before it: `open_llama_7b`, `open-llama-3b`)."""
     return re.search(rf"(?:^|[-_]){REPRODUCTION}[-_]?{re.escape(line)}(?=[-_.\d]|$)", name) is not None
+
+
+# A first version: `1`, `v1.0`, `v1.1`.
+FIRST_VERSION = re.compile(r"^v?1(\.\d+)*$")
+
+
+def role_revisions(rows: Sequence[Mapping[str, Any]], families: Mapping[Any, str | None]) -> dict[Any, str]:
+    """Rows of a family ending in a first version (`1.0`, `v1.1`: a checkpoint without one is the
+    first) that every row writes right after a size and a role (`Lucie-7B-Instruct-v1.1`,
+    `Minerva-1B-base-v1.0`) → the family without it: the version is a revision of that
+    checkpoint, not the line's (`lucie` beside `Lucie-7B-Instruct`, `minerva`). A second version
+    is a new one (`llama-3-chinese-8b-instruct-v2`), a version that a row writes after the size
+    alone is the line's (`jais-30b-v1` beside `jais-30b-chat-v1`), and so is one of several
+    versions of one stem (`jais-30b-chat-v1` beside `-chat-v3`). Pure: `families` is the family
+    per row id; the result holds only the rows that move."""
+    versioned: dict[str, list[Mapping[str, Any]]] = {}
+    for row in rows:
+        family = families.get(row["id"])
+        if family and "-" in family and VERSION_TOKEN.match(family.rsplit("-", 1)[1]):
+            versioned.setdefault(family, []).append(row)
+    stems: dict[str, set[str]] = {}
+    for family in versioned:
+        stems.setdefault(family.rsplit("-", 1)[0], set()).add(family)
+    moved: dict[Any, str] = {}
+    for family, members in versioned.items():
+        stem, version = family.rsplit("-", 1)
+        if not FIRST_VERSION.match(version) or len(stems[stem]) > 1:
+            continue
+        if all(_version_after_role(row, version) for row in members):
+            moved |= {row["id"]: stem for row in members}
+    return moved
+
+
+def _version_after_role(row: Mapping[str, Any], version: str) -> bool:
+    """Whether a row's id writes `version` (`v1.1`, `1.0`) right after roles that follow a size
+    (`-7B-Instruct-v1.1`, `-1B-base-v1.0`)."""
+    tokens = re.split(r"[-_]+", str(row.get("external_id") or "").rsplit("/", 1)[-1].lower())
+    bare = version.removeprefix("v")
+    for index, token in enumerate(tokens):
+        if token.removeprefix("v") != bare or not token[-1:].isdigit():
+            continue
+        start = index
+        while start > 0 and ROLE.match(tokens[start - 1]):
+            start -= 1
+        return start < index and start > 0 and bool(SIZE.match(tokens[start - 1]))
+    return False
 
 
 # A size of a line without a version first published more than this many days after the line's
@@ -735,6 +793,26 @@ def base_named_first(members: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict
     return merged
 
 
+# A base line named with its version, glued or apart: `llama-3.1`, `gemma2`, `qwen2.5`.
+VERSIONED_BASE = re.compile(r"(llama|qwen|mistral|mixtral|gemma|phi)(\d+(\.\d+)?|-\d+(\.\d+)?)")
+
+
+def base_named_last(members: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[str, str]:
+    """Families that name a base line with its version after two words or more of the model's own
+    name (`families.without_trailing_base`: `aion-rp-llama-3.1`, `wayfarer-large-llama-3.3`,
+    `bge-multilingual-gemma2`) → that name, when no other family of the vendor shares it: the
+    base of the launch's only checkpoint names no line. Several such families (one launch on
+    several bases, or launches on new bases months apart) are left to `bases_of_one_launch`; a
+    base without its version, an abbreviated one (`remm-slerp-l2`) and an architecture
+    (`fred-t5`) stay. Pure."""
+    stems: dict[str, list[str]] = {}
+    for family in members:
+        stem = without_trailing_base(family)
+        if stem and VERSIONED_BASE.fullmatch(family[len(stem) + 1 :]):
+            stems.setdefault(stem, []).append(family)
+    return {families[0]: stem for stem, families in stems.items() if len(families) == 1 and stem not in members}
+
+
 def language_codes_of_one_model(members: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[str, str]:
     """Families that are another family of the vendor with a two-letter language code last, when
     a repository of that family ends its own name in a language code too → that family: the
@@ -746,6 +824,26 @@ def language_codes_of_one_model(members: Mapping[str, Sequence[Mapping[str, Any]
         if stem in members and code in PAIRED_LANGUAGES and any(_ends_in_language(row) for row in members[stem]):
             merged[family] = stem
     return merged
+
+
+def qualifiers_written_after_a_size(members: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[str, str]:
+    """Families that are another family of the vendor with one word last, when a repository of
+    that family writes the word right after its size → that family: the word qualifies one
+    checkpoint (the data a model was tuned on: `bloomz-mt`, the largest model's, beside
+    `bloomz-7b1-mt`, whose `mt` the grammar drops after the size). A word no sibling writes after
+    a size, or one that names a line (`LINE_WORDS`), stays a word of the name. Pure."""
+    merged: dict[str, str] = {}
+    for family in members:
+        stem, _, word = family.rpartition("-")
+        qualifier = stem in members and word and word not in LINE_WORDS and not word[0].isdigit()
+        if qualifier and any(_written_after_a_size(row, word) for row in members[stem]):
+            merged[family] = stem
+    return merged
+
+
+def _written_after_a_size(row: Mapping[str, Any], word: str) -> bool:
+    tokens = re.split(r"[-_]+", str(row.get("external_id") or "").rsplit("/", 1)[-1].lower())
+    return any(SIZE.match(before) and after == word for before, after in pairwise(tokens))
 
 
 def _ends_in_language(row: Mapping[str, Any]) -> bool:
@@ -762,10 +860,14 @@ def glued_roles(members: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[str,
     of the vendor without it → that family (`starcoderbase` → `starcoder`, `amberchat` → `amber`,
     `instructcodet5p` → `codet5p`), also before the first word's version (`aquilachat2` →
     `aquila2`, BAAI's AquilaChat2 beside Aquila2). Only a family that exists without the role is
-    renamed, so `openchat` stays. Pure."""
+    renamed, so `openchat` stays. A chat role written apart after the first word joins the same
+    way (`internlm-chat` → `internlm`; `neural-chat` stays without a `neural`). Pure."""
     merged: dict[str, str] = {}
     for family in members:
         words = family.split("-")
+        if len(words) > 1 and words[1] in NAMED_ROLES and "-".join([words[0], *words[2:]]) in members:
+            merged[family] = "-".join([words[0], *words[2:]])
+            continue
         for role in GLUED_ROLES:
             first, last = words[0], words[-1]
             versioned = re.fullmatch(rf"([a-z]{{3,}}){role}(\d+(?:\.\d+)?)", first)
@@ -894,12 +996,16 @@ def co_released(members: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[str,
     return merged
 
 
-def qualifiers_of_one_day(members: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[str, str]:
+def qualifiers_of_one_day(
+    members: Mapping[str, Sequence[Mapping[str, Any]]], vendor: str | None = None
+) -> dict[str, str]:
     """Families that differ only by their last word, all first dated on one day, when their
     shared stem (ending in a version) is no family → the stem: `llama-4-scout` and
     `llama-4-maverick` (code names of one launch, 2025-04-05), `inflection-3-pi` and
     `-productivity`. A word that names a line (`deepseek-v4-pro` and `-flash`) or a size (left to
-    `co_released`) keeps its family. Pure."""
+    `co_released`) keeps its family, and so does a word after another vendor's line alone: the
+    base that `vendor`'s lines are built on (NVIDIA's `Llama-3.1-Nemotron` and
+    `Llama-3.1-Minitron`) is no launch of its own. Pure."""
     stems: dict[str, list[str]] = {}
     for family in members:
         words = family.split("-")
@@ -908,12 +1014,20 @@ def qualifiers_of_one_day(members: Mapping[str, Sequence[Mapping[str, Any]]]) ->
             stems.setdefault("-".join(words[:-1]), []).append(family)
     merged: dict[str, str] = {}
     for stem, families in stems.items():
-        if stem in members or len(families) < 2:
+        if stem in members or len(families) < 2 or _anothers_line_alone(stem, vendor):
             continue
         dates = {_launch_date(members[family], False) for family in families}
         if len(dates) == 1 and None not in dates:
             merged |= {family: stem for family in families}
     return merged
+
+
+def _anothers_line_alone(stem: str, vendor: str | None) -> bool:
+    """Whether a stem is nothing but a line of a vendor other than `vendor` and its version
+    (`llama-3.1` for NVIDIA; not `llama-4` for Meta)."""
+    words = stem.split("-")
+    owner = LINE_VENDORS.get(re.sub(r"[\d.]+$", "", words[0]))
+    return owner is not None and owner != vendor and all(VERSION_TOKEN.match(word) for word in words[1:])
 
 
 def bases_of_one_launch(members: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[str, str]:

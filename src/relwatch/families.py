@@ -79,6 +79,9 @@ VIT_SIZES = frozenset({"ti", "s", "b", "l", "h", "g"})
 # input resolution and Swin's window after a patch size are the checkpoint's too
 # (`swin-base-patch4-window7-224`).
 VIT_SIZE_WORDS = frozenset({"tiny", "small", "base", "large", "huge", "giant"})
+# DiT's sizes carry their patch size the same way (Peebles and Xie 2023: `DiT-XL/2`), written
+# `-XL-2` in a repository's name (`DiT-XL-2-256`, `PixArt-Sigma-XL-2-1024-MS`).
+DIT_PATCHES = frozenset({"2", "4", "8"})
 GLUED_VIT_SIZE = re.compile(r"^vit(ti|s|b|l|h|g)\d+$")
 PATCH = re.compile(r"^patch\d+$")
 AFTER_PATCH = re.compile(r"^(\d{3}|window\d+)$")
@@ -93,6 +96,9 @@ CONTROL_CONDITIONS = frozenset({
     "mlsd", "hed", "inpaint", "tile", "shuffle", "ip2p",
 })
 CONTROL_VERSION = re.compile(r"^(v\d+)(?:f\d+)?[pe]$")
+# The Stable Diffusion release a ControlNet checkpoint is trained for, after its version: `sd15`
+# of `control_v11p_sd15_canny`, `sd21`, `sdxl`.
+STABLE_DIFFUSION = re.compile(r"^sd(\d+|xl)$")
 # Words that tell checkpoints of one launch apart when they follow a size: the pruning axis of
 # `Llama-3.1-Minitron-4B-Width-Base` / `-4B-Depth-Base`, the mode of `Seed-Coder-8B-Reasoning`
 # (beside `-8B-Instruct`) and `nemotron-3-nano-omni-30b-a3b-reasoning`, and multi-scale training
@@ -101,11 +107,14 @@ AFTER_SIZE = frozenset({"width", "depth", "reasoning", "multi", "mono", "ms"})
 # Any other word right after a size is a checkpoint's own qualifier too when nothing but roles,
 # sizes, snapshots or formats follow it: `pythia-12b-deduped`, `Falcon-H1-1.5B-Deep-Instruct`,
 # `SmolVLM2-500M-Video-Instruct`, `codegen-16B-nl`, `xgen-7b-8k-inst`. Words that name a line stay
-# (`Llama-3.2-11B-Vision`, `canary-1b-flash`), and so does a word followed by more of the name
+# (`Llama-3.2-11B-Vision`, `canary-1b-flash`), a long-context model trained after the line's
+# launch (`Instella-3B-Long-Instruct`, AMD's Instella-Long) and a reward model trained on the
+# line (`Ziya-LLaMA-7B-Reward`), and so does a word followed by more of the name
 # (`qwq-32b-arliai-rpr-v1`).
 LINE_WORDS = frozenset({
     "vision", "vl", "omni", "audio", "image", "coder", "code", "math", "guard", "flash", "lite",
     "pro", "max", "plus", "turbo", "air", "next", "search", "codex", "reasoning", "distill",
+    "long", "reward",
 })
 WORD = re.compile(r"[a-z]{2,}")
 # A word with a number, as a qualifier of one checkpoint: the five languages of `occiglot-7b-eu5`.
@@ -219,8 +228,9 @@ PRE_RELEASE = re.compile(r"^v0\.\d+$")
 # `c4ai-command-r-plus` `command-r-plus`, `AI21-Jamba-1.5-Mini` `jamba-1.5`.
 # So is a runtime's name before the model it converts: `faster-whisper-large-v3` is Whisper
 # large-v3 for CTranslate2 (the `faster-whisper` library), `hf-seamless-m4t-medium` SeamlessM4T
-# for transformers.
-NOISE_PREFIXES = ("meta", "tencent", "nvidia", "c4ai", "ai21", "faster", "hf")
+# for transformers. So is `mn-`, Mistral NeMo's abbreviation before a fine-tune's own name
+# (`mn-inferor-12b`, `mn-mag-mell-r1`): the base has one version, so it tells no launches apart.
+NOISE_PREFIXES = ("meta", "tencent", "nvidia", "c4ai", "ai21", "faster", "hf", "mn")
 # Lines whose version is glued to the name on the hubs (`Qwen2.5`) but not always elsewhere (`qwen-2.5`).
 GLUED_VERSIONS = {"qwen"}
 BRANDS = {
@@ -371,6 +381,10 @@ def _family(name: str, *, keep_languages: bool) -> str:
             kept.append(token)  # active parameters right after the brand name the line: `Hunyuan-A13B`
             index += 1
             continue
+        if kept and token == "xl" and following in DIT_PATCHES:
+            index += 2  # a DiT size and its patch: `PixArt-Sigma-XL-2-1024-MS`, `DiT-XL-2-256`
+            dropped = True
+            continue
         if kept and kept[-1] == "vit" and token in VIT_SIZES and following.isdigit():
             index += 2  # a ViT size and its patch: `CLIP-ViT-L-14`
             dropped = True
@@ -389,7 +403,8 @@ def _family(name: str, *, keep_languages: bool) -> str:
             dropped = True
             continue
         control = kept and ("controlnet" in kept or kept[0] == "control")
-        if control and token in CONTROL_CONDITIONS:
+        trained_for = len(kept) > 1 and kept[0] == "control" and STABLE_DIFFUSION.match(token)
+        if control and (token in CONTROL_CONDITIONS or trained_for):
             index += 1  # `sd-controlnet-canny`, `control_v11p_sd15_canny`
             dropped = True
             continue
@@ -409,6 +424,10 @@ def _family(name: str, *, keep_languages: bool) -> str:
             continue
         if dropped and OPENCLIP_TAG.match(token):
             index += 1  # `-s34B-b79K` after a ViT size
+            continue
+        if len(kept) == 1 and not dropped and token in NAMED_ROLES and SIZE.match(following) and following[0].isdigit():
+            kept.append(token)  # a role between a one-word name and its size names the line: `neural-chat-7b`
+            index += 1
             continue
         if kept and (SIZE.match(token) or ROLE.match(token) or CHECKPOINT.match(token) or token in LANGUAGES):
             index += 1
@@ -452,6 +471,13 @@ def _family(name: str, *, keep_languages: bool) -> str:
     while len(kept) > 1 and kept[0] in NOISE_PREFIXES:
         kept.pop(0)
     return "-".join(kept) or base
+
+
+# A chat role written between a one-word name and its size is a word of the line's name
+# (`neural-chat-7b-v3-1` is Intel's Neural Chat, `SUS-Chat-34B`); after the size it is a role
+# (`Qwen-7B-Chat`). A vendor that stores the line without it (`internlm-7b` beside
+# `internlm-chat-7b`) joins them (`classify.glued_roles`).
+NAMED_ROLES = frozenset({"chat"})
 
 
 RESOLUTION = re.compile(r"^(\d+k?px|\d{3,4}x\d{3,4})$")
