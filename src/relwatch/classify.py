@@ -252,6 +252,12 @@ FROM_SCRATCH = re.compile(r"(?:^|[-_])scratch(?=[-_.\d]|$)")
 # A name that says its weights are another model adapted (continued pre-training on a new
 # language or domain: Jais Adapted, Llama 2 adapted to Arabic) is built on a model it need not name.
 ADAPTED = re.compile(r"(?:^|[-_])adapted(?=[-_.\d]|$)")
+# An add-on named first, before any line of its own (`IP-Adapter`, `ControlNet-v1-1`,
+# `T2I-Adapter`), conditions a base model that it need not name: an image-prompt adapter or a
+# ControlNet is trained on a frozen diffusion model (Ye et al. 2023; Zhang et al. 2023). A vendor's
+# add-on for its own model names that model first (`Kolors-IP-Adapter-Plus`,
+# `kandinsky-2-2-controlnet-depth`).
+ADD_ON_FIRST = re.compile(r"^(?:(?:ip|t2i)[-_]?adapter|controlnet)(?=[-_.\d]|$)")
 # A licence link into another organisation's Hub repository names the weights whose terms the
 # repository carries: `license: other` linking
 # `https://huggingface.co/meta-llama/Meta-Llama-3-8B/blob/main/LICENSE` is built on Llama 3. The
@@ -287,8 +293,10 @@ def evidence_labels(
       reproduction (`open_llama`) under a licence the line's terms rule out, or when its licence
       or licence name is another line's terms (`licences.LINE_LICENCES`) or its licence link
       names another organisation's Hub repository (`HUB_LICENCE_LINK`), or when its name says
-      it is another model adapted (`jais-adapted-7b`, `UNNAMED_BASE`), or when its organisation is
-      named after another's line (`distil-whisper/distil-large-v3`); a catalogue entry when its
+      it is another model adapted (`jais-adapted-7b`, `UNNAMED_BASE`) or is an add-on named before
+      any line (`ADD_ON_FIRST`: `IP-Adapter`), or when its organisation is named after another's
+      line (`distil-whisper/distil-large-v3`), or when a checkpoint of its line that states no base
+      either carries another line's terms (`lines_built_on_others`); a catalogue entry when its
       weights are, when its name names another vendor's line (`l3.3-` for Llama 3.3 too), or
       when it states a parameter count while its publisher has no hub organisation or stores only
       others' fine-tunes there, has no lines of its own, and the entry points at no weights
@@ -379,7 +387,7 @@ def evidence_labels(
             vendor = licence_line_vendor(_json(row["extra"], {}).get("licence_name"))
         if not vendor and row.get("licence_link"):
             vendor = linked_licence_vendor(row, str(row["licence_link"]))
-        if not vendor and ADAPTED.search(name):
+        if not vendor and (ADAPTED.search(name) or ADD_ON_FIRST.match(name)):
             vendor = UNNAMED_BASE
         if not vendor and row["kind"] in HUB_KINDS:  # an organisation named after the line it builds on
             vendor = named_vendor(row, str(_org(str(row.get("external_id") or "")) or ""))[1]
@@ -432,7 +440,8 @@ def evidence_labels(
         key: (_follow(launched, _follow(renamed, name)) if name else None, vendor)
         for key, (name, vendor) in found.items()
     }
-    return listings_follow_their_weights(rows, labelled)
+    stored_bases = {row["id"]: [target["id"] for _, _, target in linked(row) if target is not None] for row in rows}
+    return listings_follow_their_weights(rows, lines_built_on_others(rows, labelled, stored_bases))
 
 
 def _named_base(name: str) -> tuple[str | None, str | None]:
@@ -658,6 +667,60 @@ def _unversioned(family: str) -> str:
 def _snapshot_code(row: Mapping[str, Any]) -> str | None:
     match = SNAPSHOT_CODE.search(str(row.get("external_id") or "").rsplit("/", 1)[-1].lower())
     return match[1] if match else None
+
+
+def lines_built_on_others(
+    rows: Sequence[Mapping[str, Any]],
+    labelled: Mapping[Any, tuple[str | None, str | None]],
+    stored_bases: Mapping[Any, Sequence[Any]],
+) -> dict[Any, tuple[str | None, str | None]]:
+    """A hub repository that states no base model and whose name names none is built on another's
+    model (`UNNAMED_BASE`) when another such repository of its line carries another line's terms:
+    its licence, licence name or licence link (`karakuri-lm-70b-chat-v0.1` under `llama2` beside
+    `karakuri-lm-8x7b-chat-v0.1`, a Mixtral fine-tune under `apache-2.0`; `Smaug-72B-v0.1` under
+    Qwen's terms beside `Smaug-34B-v0.1`, Yi's). A line whose names hide their base is a line of
+    fine-tunes, whichever base each size took, and a permissive licence does not say otherwise.
+    The line is the family without its sizes (`_line`); versions stay apart, since a line's next
+    version can leave its own weights for another's (Jina embeddings v2, then v3 on XLM-R). A
+    stated `base_model` speaks for its repository alone: a line's checkpoints that state none
+    beside one that does are the vendor's own (`Molmo-7B-O` beside Qwen2's `Molmo-7B-D`, `K2`
+    beside Qwen2.5's `K2-Think`); so does a name that names a base (`bge-reranker-v2-gemma`
+    beside BAAI's own `-m3`), or says `scratch` or `adapted`. Copies and catalogue entries whose
+    stated base or weights link is a repository so found follow it.
+    Pure: (family, derivative-of) per artifact id in, the same out; `stored_bases` gives, per
+    artifact id, the ids of the vendor's stored artifacts its base models or weights link name."""
+    unstated = {
+        row["id"]
+        for row in rows
+        if row["kind"] in HUB_KINDS and not _json(row.get("base_models"), []) and not _names_its_base(row)
+    }
+    lines = {_line(family) for key, (family, vendor) in labelled.items() if key in unstated and family and vendor}
+    result = dict(labelled)
+    for key in unstated:
+        family, vendor = labelled[key]
+        if family and not vendor and _line(family) in lines:
+            result[key] = (family, UNNAMED_BASE)
+    followed = True
+    while followed:
+        followed = False
+        for row in rows:
+            family, vendor = result[row["id"]]
+            if not vendor and any(result[base][1] for base in stored_bases.get(row["id"], ()) if base in result):
+                result[row["id"]] = (family, UNNAMED_BASE)
+                followed = True
+    return result
+
+
+def _names_its_base(row: Mapping[str, Any]) -> bool:
+    """Whether a repository's own name settles its base: it names a line (`_named_base`, the
+    vendor's own lines included), says `scratch` or `adapted`, or is an add-on's (`ADD_ON_FIRST`)."""
+    name = str(row.get("external_id") or "").rsplit("/", 1)[-1].lower()
+    return bool(_named_base(name)[0] or FROM_SCRATCH.search(name) or ADAPTED.search(name) or ADD_ON_FIRST.match(name))
+
+
+def _line(family: str) -> str:
+    """A family without its size words (`karakuri-lm-8x7b` → `karakuri-lm`)."""
+    return "-".join(word for word in family.split("-") if not SIZE.match(word)) or family
 
 
 def listings_follow_their_weights(
