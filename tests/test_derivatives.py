@@ -244,3 +244,32 @@ def test_an_add_on_named_before_any_line_conditions_a_base_it_does_not_name(repo
     """An image-prompt adapter or a ControlNet is trained on another's diffusion model; a vendor's
     add-on for its own model names that model first."""
     assert derived(repo) == base
+
+
+@pytest.mark.parametrize(
+    ("repo", "org_vendors", "base"),
+    [
+        ("timm/resnet50.tv_in1k", {}, "pytorch"),
+        ("timm/resnet50.tv2_in1k", {}, "pytorch"),
+        ("timm/convnext_base.fb_in22k_ft_in1k", {"facebook": "meta"}, "meta"),
+        ("timm/vit_base_patch16_224.augreg2_in21k_ft_in1k", {}, "google"),
+        ("timm/vit_large_patch14_clip_224.openai", {"openai": "openai"}, "openai"),
+        ("timm/vit_base_patch16_clip_224.laion2b_ft_in12k_in1k", {}, "laion"),
+        ("timm/swin_base_patch4_window7_224.ms_in22k", {}, "microsoft"),
+        ("timm/eva02_base_patch14_224.mim_in22k", {}, "baai"),
+        ("timm/resnet50.a1_in1k", {}, None),
+        ("timm/efficientnet_b0.ra_in1k", {}, None),
+        ("acme/widget-small.en", {}, None),
+        ("acme/dots.ocr", {}, None),
+    ],
+)
+def test_a_re_publishers_pretrained_tag_names_the_weights_source(repo, org_vendors, base):
+    """timm's `architecture.pretrained_tag`: a tag starting with the weights' source is a copy of
+    (or a fine-tune on) another organisation's weights; timm's own trainings name none."""
+    rules = VendorRules(key="timm", orgs=frozenset({"timm"}))
+    assert derived(repo, rules, org_vendors) == base
+
+
+def test_a_labs_own_repositories_keep_a_tag_naming_the_lab():
+    openai = VendorRules(key="openai", orgs=frozenset({"openai"}))
+    assert derived("openai/clip_vit_large.openai", openai, {"openai": "openai"}) is None

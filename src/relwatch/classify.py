@@ -238,8 +238,28 @@ LAB_LINES = {
     "sd": "compvis",
     "sdxl": "stabilityai",
     "wespeaker": "wenet-e2e",
+    "eva02": "baai",
 }
 NAMED_LINES = re.compile(rf"(?:^|[-_])(?P<line>{'|'.join(LAB_LINES)})(?=[-_.\d]|$)")
+# A re-publisher's name for another organisation's weights: timm names a checkpoint
+# `architecture.pretrained_tag` (`resnet50.tv_in1k`, `convnext_base.fb_in22k_ft_in1k`,
+# `vit_base_patch16_224.augreg2_in21k_ft_in1k`, `vit_large_patch14_clip_224.openai`), and a tag
+# that starts with the weights' source (timm's model cards and `pretrained_cfgs`) says whose they
+# are: torchvision's (`tv`, `tv2`), Meta's (`fb`), Google's (`goog`, AugReg `augreg`), Microsoft's
+# (`ms`), NVIDIA's (`nv`), OpenAI's and LAION's (`laion2b`, `laion400m`) → the source's Hub
+# organisation. timm's own trainings (`a1_in1k`, `ra_in1k`) name none. EVA-02 is BAAI's line
+# (Fang et al. 2024), whatever the tag (`eva02_base_patch14_224.mim_in22k`).
+PRETRAINED_TAGS = {
+    "tv": "pytorch",
+    "fb": "facebook",
+    "goog": "google",
+    "augreg": "google",
+    "ms": "microsoft",
+    "nv": "nvidia",
+    "openai": "openai",
+    "laion": "laion",
+}
+PRETRAINED_TAG = re.compile(rf"\.(?P<line>{'|'.join(PRETRAINED_TAGS)})(?:\d+[bm]?)?(?=_|$)")
 # A line glued after a word of the model's own name is its base as well: NorMistral
 # (`normistral-7b-warm`, initialised from Mistral 7B), BioMistral, KoAlpaca. Only lines of five
 # letters or more (`phi` and `glm` hide inside words: `delphi`), and never Llama, whose name
@@ -349,7 +369,7 @@ def evidence_labels(
 
     def named_vendor(row: Mapping[str, Any], name: str) -> tuple[str | None, str | None]:
         line, vendor = _named_base(name)
-        if line in LAB_LINES and vendor is not None:  # a lab's own line is no base of its own repos
+        if (line in LAB_LINES or line in PRETRAINED_TAGS) and vendor is not None:  # no base of the lab's own repos
             own = vendor in rules.orgs or vendor == _org(str(row.get("external_id") or ""))
             vendor = rules.key if own else org_vendors.get(vendor, vendor)
         return line, vendor
@@ -445,14 +465,18 @@ def evidence_labels(
 
 
 def _named_base(name: str) -> tuple[str | None, str | None]:
-    """(line, vendor) of the model a lower-cased model name says it is built on: another
-    vendor's line in it (`FOREIGN_LINES`, `ABBREVIATED_LINES`: `l3.3-` is `llama`), else a line
-    known to be built on another's model (`BUILT_ON_LINES`: `vicuna`, vendor `meta`), else a
+    """(line, vendor) of the model a lower-cased model name says it is built on: a re-publisher's
+    tag naming the weights' source (`PRETRAINED_TAG`: `resnet50.tv_in1k`, Hub organisation
+    `pytorch`), else another vendor's line in it (`FOREIGN_LINES`, `ABBREVIATED_LINES`: `l3.3-`
+    is `llama`), else a line known to be built on another's model (`BUILT_ON_LINES`: `vicuna`, vendor `meta`), else a
     lab's base line (`LAB_LINES`: `minicpm`, its Hub organisation `openbmb`), else a line glued
     after a word of the model's own (`GLUED_BASES`: `normistral`); (None, None) when the name says
     none of these or says the weights were trained from scratch (`FROM_SCRATCH`)."""
     if FROM_SCRATCH.search(name):
         return None, None
+    tagged = PRETRAINED_TAG.search(name)
+    if tagged:
+        return tagged["line"], PRETRAINED_TAGS[tagged["line"]]
     match = FOREIGN_LINES.search(name)
     if match:
         return match["line"], LINE_VENDORS[match["line"]]
