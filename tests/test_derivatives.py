@@ -273,3 +273,16 @@ def test_a_re_publishers_pretrained_tag_names_the_weights_source(repo, org_vendo
 def test_a_labs_own_repositories_keep_a_tag_naming_the_lab():
     openai = VendorRules(key="openai", orgs=frozenset({"openai"}))
     assert derived("openai/clip_vit_large.openai", openai, {"openai": "openai"}) is None
+
+
+def test_the_seventh_sets_tune_half(openrouter_captures):
+    """Floors at the figures reached on the tune half of the seventh set (ORIGINS_7.md). The
+    derivatives missed name no base in their name, tags or licence (TigerBot, SUS-Chat, Sailor,
+    Sailor2, Claire, karasu, NSQL on CodeGen, BCE on XLM-R, Chroma on FLUX.1); AMD-Llama and
+    AMD-OLMo, trained from scratch on another's architecture, are taken for derivatives."""
+    from accuracy import DATA, evaluate_second, halves
+
+    scores = evaluate_second("tune", halves(DATA / "labelled_models_7.csv")["tune"])
+    assert scores.rows >= 140
+    assert scores.derivative_hits / scores.rows >= 0.74
+    assert scores.variant_releases_formed == 0
