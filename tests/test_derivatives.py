@@ -129,14 +129,14 @@ def test_a_licence_link_into_another_organisations_repository_names_the_base(lin
 
 
 def test_the_fifth_sets_tune_half(openrouter_captures):
-    """Floors at the figures reached on the tune half of the fifth set (ORIGINS_5.md). The 33
+    """Floors at the figures reached on the tune half of the fifth set (ORIGINS_5.md). The 30
     derivatives missed state no base in their name, tags or licence (XLM-R and Qwen2 encoders
-    and readers under cc-by-nc-4.0, Platypus2, Starling, SQLCoder, Athene, BERT-wwm)."""
+    and readers under cc-by-nc-4.0, Platypus2, Starling, LaMini-T5 and -GPT, Athene, BERT-wwm)."""
     from accuracy import DATA, evaluate_second, halves
 
     scores = evaluate_second("tune", halves(DATA / "labelled_models_5.csv")["tune"])
     assert scores.rows >= 190
-    assert scores.derivative_hits / scores.rows >= 0.83
+    assert scores.derivative_hits / scores.rows >= 0.845
 
 
 @pytest.mark.parametrize(
@@ -205,6 +205,20 @@ def test_a_line_whose_names_hide_their_base_is_built_on_others_when_one_checkpoi
         ("acme/widget-lm-8x7b-chat-v0.1", {}),
         ("acme/widget-lm-8x7b-instruct-v0.1", {}),
     ) == ["meta", "unknown", "unknown"]
+
+
+def test_a_base_written_before_a_lines_name_makes_the_line_one_of_fine_tunes():
+    """`llama-3-sqlcoder-8b` is SQLCoder on Llama 3: `sqlcoder-7b` and `-34b-alpha`, which name
+    no base, are fine-tunes too. A base written after the name marks one checkpoint of a line the
+    vendor may train itself (`gte-Qwen2-7B-instruct` beside `gte-multilingual-base`)."""
+    assert labelled_line(
+        ("acme/llama-3-widgetcoder-8b", {}), ("acme/widgetcoder-7b", {}), ("acme/widgetcoder-34b-alpha", {})
+    ) == ["meta", "unknown", "unknown"]
+    assert labelled_line(("acme/l3.3-widget-70b", {}), ("acme/widget-12b", {})) == ["meta", "unknown"]
+    assert labelled_line(("acme/widget-Qwen2-7B-instruct", {}), ("acme/widget-multilingual-base", {})) == [
+        "alibaba",
+        None,
+    ]
 
 
 def test_a_line_keeps_its_own_checkpoints_beside_ones_that_state_or_name_their_base():

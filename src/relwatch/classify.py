@@ -315,8 +315,9 @@ def evidence_labels(
       names another organisation's Hub repository (`HUB_LICENCE_LINK`), or when its name says
       it is another model adapted (`jais-adapted-7b`, `UNNAMED_BASE`) or is an add-on named before
       any line (`ADD_ON_FIRST`: `IP-Adapter`), or when its organisation is named after another's
-      line (`distil-whisper/distil-large-v3`), or when a checkpoint of its line that states no base
-      either carries another line's terms (`lines_built_on_others`); a catalogue entry when its
+      line (`distil-whisper/distil-large-v3`), or when its line is one of fine-tunes: another
+      checkpoint writes a base before the line's name, or states no base either and carries
+      another line's terms (`lines_built_on_others`); a catalogue entry when its
       weights are, when its name names another vendor's line (`l3.3-` for Llama 3.3 too), or
       when it states a parameter count while its publisher has no hub organisation or stores only
       others' fine-tunes there, has no lines of its own, and the entry points at no weights
@@ -461,7 +462,13 @@ def evidence_labels(
         for key, (name, vendor) in found.items()
     }
     stored_bases = {row["id"]: [target["id"] for _, _, target in linked(row) if target is not None] for row in rows}
-    return listings_follow_their_weights(rows, lines_built_on_others(rows, labelled, stored_bases))
+    bases_named = {}
+    for row in rows:
+        line, vendor = named_vendor(row, _own_name(row))
+        if row["kind"] in HUB_KINDS and line and vendor and vendor != rules.key and _first(_own_name(row), line):
+            bases_named[row["id"]] = line
+    lines = LineEvidence(names=names, bases_named=bases_named, stored_bases=stored_bases)
+    return listings_follow_their_weights(rows, lines_built_on_others(rows, labelled, lines))
 
 
 def _named_base(name: str) -> tuple[str | None, str | None]:
@@ -693,53 +700,100 @@ def _snapshot_code(row: Mapping[str, Any]) -> str | None:
     return match[1] if match else None
 
 
+@dataclass(frozen=True, kw_only=True)
+class LineEvidence:
+    """What `lines_built_on_others` reads beside the labels, per artifact id: the family its own
+    name gives (`names`), the base line its name names when that is another's (`bases_named`:
+    `llama` for `llama-3-sqlcoder-8b`), the ids of the vendor's stored artifacts its base models
+    or weights link name (`stored_bases`)."""
+
+    names: Mapping[Any, str | None]
+    bases_named: Mapping[Any, str]
+    stored_bases: Mapping[Any, Sequence[Any]]
+
+
 def lines_built_on_others(
-    rows: Sequence[Mapping[str, Any]],
-    labelled: Mapping[Any, tuple[str | None, str | None]],
-    stored_bases: Mapping[Any, Sequence[Any]],
+    rows: Sequence[Mapping[str, Any]], labelled: Mapping[Any, tuple[str | None, str | None]], evidence: LineEvidence
 ) -> dict[Any, tuple[str | None, str | None]]:
     """A hub repository that states no base model and whose name names none is built on another's
-    model (`UNNAMED_BASE`) when another such repository of its line carries another line's terms:
-    its licence, licence name or licence link (`karakuri-lm-70b-chat-v0.1` under `llama2` beside
-    `karakuri-lm-8x7b-chat-v0.1`, a Mixtral fine-tune under `apache-2.0`; `Smaug-72B-v0.1` under
-    Qwen's terms beside `Smaug-34B-v0.1`, Yi's). A line whose names hide their base is a line of
-    fine-tunes, whichever base each size took, and a permissive licence does not say otherwise.
-    The line is the family without its sizes (`_line`); versions stay apart, since a line's next
-    version can leave its own weights for another's (Jina embeddings v2, then v3 on XLM-R). A
-    stated `base_model` speaks for its repository alone: a line's checkpoints that state none
-    beside one that does are the vendor's own (`Molmo-7B-O` beside Qwen2's `Molmo-7B-D`, `K2`
-    beside Qwen2.5's `K2-Think`); so does a name that names a base (`bge-reranker-v2-gemma`
-    beside BAAI's own `-m3`), or says `scratch` or `adapted`. Copies and catalogue entries whose
-    stated base or weights link is a repository so found follow it.
-    Pure: (family, derivative-of) per artifact id in, the same out; `stored_bases` gives, per
-    artifact id, the ids of the vendor's stored artifacts its base models or weights link name."""
+    model (`UNNAMED_BASE`) when its line is shown to be a line of fine-tunes, whichever base each
+    size took, by another of its repositories:
+    - one whose name writes another's base before the line's own name: `llama-3-sqlcoder-8b`
+      (SQLCoder on Llama 3) beside `sqlcoder-7b` (Mistral) and `-34b-alpha` (Code Llama). A base
+      written after a name marks that line's checkpoint on that base, and the vendor may train
+      the line's others itself (`gte-Qwen2-7B-instruct` beside the own `gte-multilingual-base`,
+      `bge-multilingual-gemma2` beside `bge-small-en`);
+    - one that states no base and names none either but carries another line's terms (licence,
+      licence name or link): `karakuri-lm-70b-chat-v0.1` under `llama2` beside
+      `karakuri-lm-8x7b-chat-v0.1` (Mixtral) under `apache-2.0`, `Smaug-72B-v0.1` under Qwen's
+      terms beside `Smaug-34B-v0.1` (Yi's). A permissive licence does not say otherwise.
+    The line is a family without its sizes (`_line`), from the repository's own name or its
+    release; versions stay apart, since a line's next version can leave its own weights for
+    another's (Jina embeddings v2, then v3 on XLM-R; `Llama-3-SEA-LION-v3.5` beside the own
+    `sea-lion-7b`). A stated `base_model` speaks for its repository alone: a line's checkpoints
+    that state none beside one that does are the vendor's own (`Molmo-7B-O` beside Qwen2's
+    `Molmo-7B-D`, `K2` beside Qwen2.5's `K2-Think`). A repository whose name names a base, the
+    vendor's own lines included, or says `scratch` or `adapted`, is read by its name alone.
+    Copies and catalogue entries whose stated base or weights link is a repository so found
+    follow it.
+    Pure: (family, derivative-of) per artifact id in, the same out."""
+
+    def lines_of(key: Any) -> set[str]:
+        return {_line(family) for family in (evidence.names.get(key), labelled[key][0]) if family}
+
     unstated = {
         row["id"]
         for row in rows
         if row["kind"] in HUB_KINDS and not _json(row.get("base_models"), []) and not _names_its_base(row)
     }
-    lines = {_line(family) for key, (family, vendor) in labelled.items() if key in unstated and family and vendor}
+    fine_tuned = {line for key in unstated if labelled[key][1] for line in lines_of(key)}
+    for key, base in evidence.bases_named.items():
+        family = evidence.names.get(key)
+        if family:
+            fine_tuned.add(_line(_without_base(family, base)))
     result = dict(labelled)
     for key in unstated:
         family, vendor = labelled[key]
-        if family and not vendor and _line(family) in lines:
+        if family and not vendor and lines_of(key) & fine_tuned:
             result[key] = (family, UNNAMED_BASE)
     followed = True
     while followed:
         followed = False
         for row in rows:
             family, vendor = result[row["id"]]
-            if not vendor and any(result[base][1] for base in stored_bases.get(row["id"], ()) if base in result):
+            if not vendor and any(
+                result[base][1] for base in evidence.stored_bases.get(row["id"], ()) if base in result
+            ):
                 result[row["id"]] = (family, UNNAMED_BASE)
                 followed = True
     return result
 
 
+def _own_name(row: Mapping[str, Any]) -> str:
+    """An artifact's own model name, lower-cased, without its organisation."""
+    return str(row.get("external_id") or row.get("name") or "").rsplit("/", 1)[-1].lower()
+
+
 def _names_its_base(row: Mapping[str, Any]) -> bool:
     """Whether a repository's own name settles its base: it names a line (`_named_base`, the
     vendor's own lines included), says `scratch` or `adapted`, or is an add-on's (`ADD_ON_FIRST`)."""
-    name = str(row.get("external_id") or "").rsplit("/", 1)[-1].lower()
+    name = _own_name(row)
     return bool(_named_base(name)[0] or FROM_SCRATCH.search(name) or ADAPTED.search(name) or ADD_ON_FIRST.match(name))
+
+
+def _first(name: str, line: str) -> bool:
+    """Whether a lower-cased name starts with a base line (`llama-3-sqlcoder-8b`, `l3.3-…`)."""
+    abbreviated = ABBREVIATED_LINES.get(line)
+    return name.startswith(line) or bool(abbreviated and abbreviated.match(name))
+
+
+def _without_base(family: str, line: str) -> str:
+    """A family without a base line written first in it and the version after that line
+    (`llama-3-sqlcoder` → `sqlcoder`, `llama3.1-maal` → `maal`, `l3.3-euryale` → `euryale`)."""
+    words = family.split("-")
+    if len(words) > 1 and _first(family, line):
+        words = words[2:] if len(words) > 2 and VERSION_TOKEN.match(words[1]) else words[1:]
+    return "-".join(words)
 
 
 def _line(family: str) -> str:
