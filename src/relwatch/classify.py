@@ -727,8 +727,8 @@ def lines_built_on_others(
       licence name or link): `karakuri-lm-70b-chat-v0.1` under `llama2` beside
       `karakuri-lm-8x7b-chat-v0.1` (Mixtral) under `apache-2.0`, `Smaug-72B-v0.1` under Qwen's
       terms beside `Smaug-34B-v0.1` (Yi's). A permissive licence does not say otherwise.
-    The line is a family without its sizes (`_line`), from the repository's own name or its
-    release; versions stay apart, since a line's next version can leave its own weights for
+    The line is the family a repository's own name gives, without its sizes (`_line`), whatever
+    release it joins; versions stay apart, since a line's next version can leave its own weights for
     another's (Jina embeddings v2, then v3 on XLM-R; `Llama-3-SEA-LION-v3.5` beside the own
     `sea-lion-7b`). A stated `base_model` speaks for its repository alone: a line's checkpoints
     that state none beside one that does are the vendor's own (`Molmo-7B-O` beside Qwen2's
@@ -738,23 +738,18 @@ def lines_built_on_others(
     follow it.
     Pure: (family, derivative-of) per artifact id in, the same out."""
 
-    def lines_of(key: Any) -> set[str]:
-        return {_line(family) for family in (evidence.names.get(key), labelled[key][0]) if family}
-
     unstated = {
         row["id"]
         for row in rows
         if row["kind"] in HUB_KINDS and not _json(row.get("base_models"), []) and not _names_its_base(row)
     }
-    fine_tuned = {line for key in unstated if labelled[key][1] for line in lines_of(key)}
-    for key, base in evidence.bases_named.items():
-        family = evidence.names.get(key)
-        if family:
-            fine_tuned.add(_line(_without_base(family, base)))
+    lines = {key: _line(family) for key, family in evidence.names.items() if family}
+    fine_tuned = {lines[key] for key in unstated if labelled[key][1] and key in lines}
+    fine_tuned |= {_line(_without_base(lines[key], base)) for key, base in evidence.bases_named.items() if key in lines}
     result = dict(labelled)
     for key in unstated:
         family, vendor = labelled[key]
-        if family and not vendor and lines_of(key) & fine_tuned:
+        if family and not vendor and lines.get(key) in fine_tuned:
             result[key] = (family, UNNAMED_BASE)
     followed = True
     while followed:
