@@ -475,10 +475,11 @@ def _named_base(name: str) -> tuple[str | None, str | None]:
     """(line, vendor) of the model a lower-cased model name says it is built on: a re-publisher's
     tag naming the weights' source (`PRETRAINED_TAG`: `resnet50.tv_in1k`, Hub organisation
     `pytorch`), else another vendor's line in it (`FOREIGN_LINES`, `ABBREVIATED_LINES`: `l3.3-`
-    is `llama`), else a line known to be built on another's model (`BUILT_ON_LINES`: `vicuna`, vendor `meta`), else a
-    lab's base line (`LAB_LINES`: `minicpm`, its Hub organisation `openbmb`), else a line glued
-    after a word of the model's own (`GLUED_BASES`: `normistral`); (None, None) when the name says
-    none of these or says the weights were trained from scratch (`FROM_SCRATCH`)."""
+    is `llama`), else a line known to be built on another's model (`BUILT_ON_LINES`: `vicuna`,
+    vendor `meta`), else a lab's base line (`LAB_LINES`: `minicpm`, its Hub organisation
+    `openbmb`), else a line glued after a word of the model's own (`GLUED_BASES`: `normistral`);
+    (None, None) when the name says none of these or says the weights were trained from scratch
+    (`FROM_SCRATCH`)."""
     if FROM_SCRATCH.search(name):
         return None, None
     tagged = PRETRAINED_TAG.search(name)
