@@ -241,8 +241,28 @@ LAB_LINES = {
     "sd": "compvis",
     "sdxl": "stabilityai",
     "wespeaker": "wenet-e2e",
+    "eva02": "baai",
 }
 NAMED_LINES = re.compile(rf"(?:^|[-_])(?P<line>{'|'.join(LAB_LINES)})(?=[-_.\d]|$)")
+# A re-publisher's name for another organisation's weights: timm names a checkpoint
+# `architecture.pretrained_tag` (`resnet50.tv_in1k`, `convnext_base.fb_in22k_ft_in1k`,
+# `vit_base_patch16_224.augreg2_in21k_ft_in1k`, `vit_large_patch14_clip_224.openai`), and a tag
+# that starts with the weights' source (timm's model cards and `pretrained_cfgs`) says whose they
+# are: torchvision's (`tv`, `tv2`), Meta's (`fb`), Google's (`goog`, AugReg `augreg`), Microsoft's
+# (`ms`), NVIDIA's (`nv`), OpenAI's and LAION's (`laion2b`, `laion400m`) → the source's Hub
+# organisation. timm's own trainings (`a1_in1k`, `ra_in1k`) name none. EVA-02 is BAAI's line
+# (Fang et al. 2024), whatever the tag (`eva02_base_patch14_224.mim_in22k`).
+PRETRAINED_TAGS = {
+    "tv": "pytorch",
+    "fb": "facebook",
+    "goog": "google",
+    "augreg": "google",
+    "ms": "microsoft",
+    "nv": "nvidia",
+    "openai": "openai",
+    "laion": "laion",
+}
+PRETRAINED_TAG = re.compile(rf"\.(?P<line>{'|'.join(PRETRAINED_TAGS)})(?:\d+[bm]?)?(?=_|$)")
 # A line glued after a word of the model's own name is its base as well: NorMistral
 # (`normistral-7b-warm`, initialised from Mistral 7B), BioMistral, KoAlpaca. Only lines of five
 # letters or more (`phi` and `glm` hide inside words: `delphi`), and never Llama, whose name
@@ -255,6 +275,12 @@ FROM_SCRATCH = re.compile(r"(?:^|[-_])scratch(?=[-_.\d]|$)")
 # A name that says its weights are another model adapted (continued pre-training on a new
 # language or domain: Jais Adapted, Llama 2 adapted to Arabic) is built on a model it need not name.
 ADAPTED = re.compile(r"(?:^|[-_])adapted(?=[-_.\d]|$)")
+# An add-on named first, before any line of its own (`IP-Adapter`, `ControlNet-v1-1`,
+# `T2I-Adapter`), conditions a base model that it need not name: an image-prompt adapter or a
+# ControlNet is trained on a frozen diffusion model (Ye et al. 2023; Zhang et al. 2023). A vendor's
+# add-on for its own model names that model first (`Kolors-IP-Adapter-Plus`,
+# `kandinsky-2-2-controlnet-depth`).
+ADD_ON_FIRST = re.compile(r"^(?:(?:ip|t2i)[-_]?adapter|controlnet)(?=[-_.\d]|$)")
 # A licence link into another organisation's Hub repository names the weights whose terms the
 # repository carries: `license: other` linking
 # `https://huggingface.co/meta-llama/Meta-Llama-3-8B/blob/main/LICENSE` is built on Llama 3. The
@@ -290,8 +316,11 @@ def evidence_labels(
       reproduction (`open_llama`) under a licence the line's terms rule out, or when its licence
       or licence name is another line's terms (`licences.LINE_LICENCES`) or its licence link
       names another organisation's Hub repository (`HUB_LICENCE_LINK`), or when its name says
-      it is another model adapted (`jais-adapted-7b`, `UNNAMED_BASE`), or when its organisation is
-      named after another's line (`distil-whisper/distil-large-v3`); a catalogue entry when its
+      it is another model adapted (`jais-adapted-7b`, `UNNAMED_BASE`) or is an add-on named before
+      any line (`ADD_ON_FIRST`: `IP-Adapter`), or when its organisation is named after another's
+      line (`distil-whisper/distil-large-v3`), or when its line is one of fine-tunes: another
+      checkpoint writes a base before the line's name, or states no base either and carries
+      another line's terms (`lines_built_on_others`); a catalogue entry when its
       weights are, when its name names another vendor's line (`l3.3-` for Llama 3.3 too), or
       when it states a parameter count while its publisher has no hub organisation or stores only
       others' fine-tunes there, has no lines of its own, and the entry points at no weights
@@ -349,7 +378,7 @@ def evidence_labels(
 
     def named_vendor(row: Mapping[str, Any], name: str) -> tuple[str | None, str | None]:
         line, vendor = _named_base(name)
-        if line in LAB_LINES and vendor is not None:  # a lab's own line is no base of its own repos
+        if (line in LAB_LINES or line in PRETRAINED_TAGS) and vendor is not None:  # no base of the lab's own repos
             own = vendor in rules.orgs or vendor == _org(str(row.get("external_id") or ""))
             vendor = rules.key if own else org_vendors.get(vendor, vendor)
         return line, vendor
@@ -387,7 +416,7 @@ def evidence_labels(
             vendor = licence_line_vendor(_json(row["extra"], {}).get("licence_name"))
         if not vendor and row.get("licence_link"):
             vendor = linked_licence_vendor(row, str(row["licence_link"]))
-        if not vendor and ADAPTED.search(name):
+        if not vendor and (ADAPTED.search(name) or ADD_ON_FIRST.match(name)):
             vendor = UNNAMED_BASE
         if not vendor and row["kind"] in HUB_KINDS:  # an organisation named after the line it builds on
             vendor = named_vendor(row, str(_org(str(row.get("external_id") or "")) or ""))[1]
@@ -444,18 +473,30 @@ def evidence_labels(
         key: (_follow(launched, _follow(renamed, name)) if name else None, vendor)
         for key, (name, vendor) in found.items()
     }
-    return listings_follow_their_weights(rows, labelled)
+    stored_bases = {row["id"]: [target["id"] for _, _, target in linked(row) if target is not None] for row in rows}
+    bases_named = {}
+    for row in rows:
+        line, vendor = named_vendor(row, _own_name(row))
+        if row["kind"] in HUB_KINDS and line and vendor and vendor != rules.key and _first(_own_name(row), line):
+            bases_named[row["id"]] = line
+    lines = LineEvidence(names=names, bases_named=bases_named, stored_bases=stored_bases)
+    return listings_follow_their_weights(rows, lines_built_on_others(rows, labelled, lines))
 
 
 def _named_base(name: str) -> tuple[str | None, str | None]:
-    """(line, vendor) of the model a lower-cased model name says it is built on: another
-    vendor's line in it (`FOREIGN_LINES`, `ABBREVIATED_LINES`: `l3.3-` is `llama`), else a line
-    known to be built on another's model (`BUILT_ON_LINES`: `vicuna`, vendor `meta`), else a
-    lab's base line (`LAB_LINES`: `minicpm`, its Hub organisation `openbmb`), else a line glued
-    after a word of the model's own (`GLUED_BASES`: `normistral`); (None, None) when the name says
-    none of these or says the weights were trained from scratch (`FROM_SCRATCH`)."""
+    """(line, vendor) of the model a lower-cased model name says it is built on: a re-publisher's
+    tag naming the weights' source (`PRETRAINED_TAG`: `resnet50.tv_in1k`, Hub organisation
+    `pytorch`), else another vendor's line in it (`FOREIGN_LINES`, `ABBREVIATED_LINES`: `l3.3-`
+    is `llama`), else a line known to be built on another's model (`BUILT_ON_LINES`: `vicuna`,
+    vendor `meta`), else a lab's base line (`LAB_LINES`: `minicpm`, its Hub organisation
+    `openbmb`), else a line glued after a word of the model's own (`GLUED_BASES`: `normistral`);
+    (None, None) when the name says none of these or says the weights were trained from scratch
+    (`FROM_SCRATCH`)."""
     if FROM_SCRATCH.search(name):
         return None, None
+    tagged = PRETRAINED_TAG.search(name)
+    if tagged:
+        return tagged["line"], PRETRAINED_TAGS[tagged["line"]]
     match = FOREIGN_LINES.search(name)
     if match:
         return match["line"], LINE_VENDORS[match["line"]]
@@ -716,6 +757,102 @@ def _unversioned(family: str) -> str:
 def _snapshot_code(row: Mapping[str, Any]) -> str | None:
     match = SNAPSHOT_CODE.search(str(row.get("external_id") or "").rsplit("/", 1)[-1].lower())
     return match[1] if match else None
+
+
+@dataclass(frozen=True, kw_only=True)
+class LineEvidence:
+    """What `lines_built_on_others` reads beside the labels, per artifact id: the family its own
+    name gives (`names`), the base line its name names when that is another's (`bases_named`:
+    `llama` for `llama-3-sqlcoder-8b`), the ids of the vendor's stored artifacts its base models
+    or weights link name (`stored_bases`)."""
+
+    names: Mapping[Any, str | None]
+    bases_named: Mapping[Any, str]
+    stored_bases: Mapping[Any, Sequence[Any]]
+
+
+def lines_built_on_others(
+    rows: Sequence[Mapping[str, Any]], labelled: Mapping[Any, tuple[str | None, str | None]], evidence: LineEvidence
+) -> dict[Any, tuple[str | None, str | None]]:
+    """A hub repository that states no base model and whose name names none is built on another's
+    model (`UNNAMED_BASE`) when its line is shown to be a line of fine-tunes, whichever base each
+    size took, by another of its repositories:
+    - one whose name writes another's base before the line's own name: `llama-3-sqlcoder-8b`
+      (SQLCoder on Llama 3) beside `sqlcoder-7b` (Mistral) and `-34b-alpha` (Code Llama). A base
+      written after a name marks that line's checkpoint on that base, and the vendor may train
+      the line's others itself (`gte-Qwen2-7B-instruct` beside the own `gte-multilingual-base`,
+      `bge-multilingual-gemma2` beside `bge-small-en`);
+    - one that states no base and names none either but carries another line's terms (licence,
+      licence name or link): `karakuri-lm-70b-chat-v0.1` under `llama2` beside
+      `karakuri-lm-8x7b-chat-v0.1` (Mixtral) under `apache-2.0`, `Smaug-72B-v0.1` under Qwen's
+      terms beside `Smaug-34B-v0.1` (Yi's). A permissive licence does not say otherwise.
+    The line is the family a repository's own name gives, without its sizes (`_line`), whatever
+    release it joins; versions stay apart, since a line's next version can leave its own weights for
+    another's (Jina embeddings v2, then v3 on XLM-R; `Llama-3-SEA-LION-v3.5` beside the own
+    `sea-lion-7b`). A stated `base_model` speaks for its repository alone: a line's checkpoints
+    that state none beside one that does are the vendor's own (`Molmo-7B-O` beside Qwen2's
+    `Molmo-7B-D`, `K2` beside Qwen2.5's `K2-Think`). A repository whose name names a base, the
+    vendor's own lines included, or says `scratch` or `adapted`, is read by its name alone.
+    Copies and catalogue entries whose stated base or weights link is a repository so found
+    follow it.
+    Pure: (family, derivative-of) per artifact id in, the same out."""
+
+    unstated = {
+        row["id"]
+        for row in rows
+        if row["kind"] in HUB_KINDS and not _json(row.get("base_models"), []) and not _names_its_base(row)
+    }
+    lines = {key: _line(family) for key, family in evidence.names.items() if family}
+    fine_tuned = {lines[key] for key in unstated if labelled[key][1] and key in lines}
+    fine_tuned |= {_line(_without_base(lines[key], base)) for key, base in evidence.bases_named.items() if key in lines}
+    result = dict(labelled)
+    for key in unstated:
+        family, vendor = labelled[key]
+        if family and not vendor and lines.get(key) in fine_tuned:
+            result[key] = (family, UNNAMED_BASE)
+    followed = True
+    while followed:
+        followed = False
+        for row in rows:
+            family, vendor = result[row["id"]]
+            if not vendor and any(
+                result[base][1] for base in evidence.stored_bases.get(row["id"], ()) if base in result
+            ):
+                result[row["id"]] = (family, UNNAMED_BASE)
+                followed = True
+    return result
+
+
+def _own_name(row: Mapping[str, Any]) -> str:
+    """An artifact's own model name, lower-cased, without its organisation."""
+    return str(row.get("external_id") or row.get("name") or "").rsplit("/", 1)[-1].lower()
+
+
+def _names_its_base(row: Mapping[str, Any]) -> bool:
+    """Whether a repository's own name settles its base: it names a line (`_named_base`, the
+    vendor's own lines included), says `scratch` or `adapted`, or is an add-on's (`ADD_ON_FIRST`)."""
+    name = _own_name(row)
+    return bool(_named_base(name)[0] or FROM_SCRATCH.search(name) or ADAPTED.search(name) or ADD_ON_FIRST.match(name))
+
+
+def _first(name: str, line: str) -> bool:
+    """Whether a lower-cased name starts with a base line (`llama-3-sqlcoder-8b`, `l3.3-…`)."""
+    abbreviated = ABBREVIATED_LINES.get(line)
+    return name.startswith(line) or bool(abbreviated and abbreviated.match(name))
+
+
+def _without_base(family: str, line: str) -> str:
+    """A family without a base line written first in it and the version after that line
+    (`llama-3-sqlcoder` → `sqlcoder`, `llama3.1-maal` → `maal`, `l3.3-euryale` → `euryale`)."""
+    words = family.split("-")
+    if len(words) > 1 and _first(family, line):
+        words = words[2:] if len(words) > 2 and VERSION_TOKEN.match(words[1]) else words[1:]
+    return "-".join(words)
+
+
+def _line(family: str) -> str:
+    """A family without its size words (`karakuri-lm-8x7b` → `karakuri-lm`)."""
+    return "-".join(word for word in family.split("-") if not SIZE.match(word)) or family
 
 
 def listings_follow_their_weights(
