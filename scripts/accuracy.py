@@ -54,8 +54,8 @@ LABELS_4 = DATA / "labelled_models_4.csv"
 LABELS_5 = DATA / "labelled_models_5.csv"
 LABELS_6 = DATA / "labelled_models_6.csv"
 LABELS_7 = DATA / "labelled_models_7.csv"
-SPLIT_LATER = {5: LABELS_5, 6: LABELS_6, 7: LABELS_7}  # written blind, then split as the second set is
-LABELS_8 = DATA / "labelled_models_8.csv"  # written blind (ORIGINS_8.md), held out whole: misses never listed
+LABELS_8 = DATA / "labelled_models_8.csv"
+SPLIT_LATER = {5: LABELS_5, 6: LABELS_6, 7: LABELS_7, 8: LABELS_8}  # written blind, then split as the second set is
 
 
 @dataclass
@@ -218,12 +218,6 @@ def third_set(path: Path = LABELS_3) -> list[dict[str, str]]:
 
 def fourth_set(path: Path = LABELS_4) -> list[dict[str, str]]:
     """The fourth set, whole (ORIGINS_4.md): held out when written, a tuning set since."""
-    with path.open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
-
-
-def eighth_set(path: Path = LABELS_8) -> list[dict[str, str]]:
-    """The eighth set, whole (ORIGINS_8.md): held out, its misses listed only with --held-out-misses."""
     with path.open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
 
@@ -463,7 +457,6 @@ def main() -> int:
         split = halves(path)
         print_second(evaluate_second("tune", split["tune"]), args.misses, path.name)
         print_second(evaluate_second("held-out", split["held-out"]), held_out_misses, path.name)
-    print_second(evaluate_second("held-out (whole set)", eighth_set()), held_out_misses, LABELS_8.name)
     return 0
 
 
@@ -471,7 +464,6 @@ def print_dated() -> None:
     """Grouping figures of each set under each of `DATINGS` (grammar and evidence, no overrides)."""
     later = [(f"set {n} {half}", rows) for n, path in SPLIT_LATER.items() for half, rows in halves(path).items()]
     sets = [("set 1", first_set()), *halves().items(), ("set 3", third_set()), ("set 4", fourth_set()), *later]
-    sets.append(("set 8 held-out", eighth_set()))
     print(f"{'set':14} {'dating':13} {'dated rows':>10}  grouping P / R / F1")
     for name, labels in sets:
         for dating in DATINGS:

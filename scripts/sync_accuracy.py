@@ -49,8 +49,8 @@ from relwatch.models import Openness
 PAGE_SIZE = 50
 DATINGS = ("listed", "one-day", "months-apart")
 # split by organisation into tune and held-out halves
-SPLIT = ("labelled_models_2.csv", "labelled_models_5.csv", "labelled_models_6.csv", "labelled_models_7.csv")
-HELD_OUT = {f"{name} held-out" for name in SPLIT} | {"labelled_models_8.csv"}  # the eighth: held out whole
+SPLIT = tuple(f"labelled_models_{n}.csv" for n in (2, 5, 6, 7, 8))
+HELD_OUT = {f"{name} held-out" for name in SPLIT}
 Result = tuple[str | None, str | None, str | None]  # family, derivative-of vendor, tier
 UNKNOWN_CREATED = "2022-03-02T23:29:04.000Z"  # the Hub's placeholder: the repository is undated
 
