@@ -406,7 +406,7 @@ def evidence_labels(
                     return found
         if row["kind"] in HUB_KINDS and linked(row) and not any(target is None for _, _, target in linked(row)):
             return None  # a hub repo whose chain is known; one built on an unstored own repo is read by name
-        name = str(row.get("external_id") or row.get("name") or "").rsplit("/", 1)[-1].lower()
+        name = _own_name(row)
         line, vendor = named_vendor(row, name)
         if line and row["kind"] in HUB_KINDS and _reproduces(name, line) and contradicts_line(line, row.get("licence")):
             vendor = None  # an open reproduction under a licence the line's terms rule out (OpenLLaMA)
@@ -476,8 +476,9 @@ def evidence_labels(
     stored_bases = {row["id"]: [target["id"] for _, _, target in linked(row) if target is not None] for row in rows}
     bases_named = {}
     for row in rows:
-        line, vendor = named_vendor(row, _own_name(row))
-        if row["kind"] in HUB_KINDS and line and vendor and vendor != rules.key and _first(_own_name(row), line):
+        own = _own_name(row)
+        line, vendor = named_vendor(row, own)
+        if row["kind"] in HUB_KINDS and line and vendor and vendor != rules.key and _first(own, line):
             bases_named[row["id"]] = line
     lines = LineEvidence(names=names, bases_named=bases_named, stored_bases=stored_bases)
     return listings_follow_their_weights(rows, lines_built_on_others(rows, labelled, lines))
@@ -556,7 +557,7 @@ def role_revisions(rows: Sequence[Mapping[str, Any]], families: Mapping[Any, str
 def _version_after_role(row: Mapping[str, Any], version: str) -> bool:
     """Whether a row's id writes `version` (`v1.1`, `1.0`) right after roles that follow a size
     (`-7B-Instruct-v1.1`, `-1B-base-v1.0`)."""
-    tokens = re.split(r"[-_]+", str(row.get("external_id") or "").rsplit("/", 1)[-1].lower())
+    tokens = _name_tokens(row)
     bare = version.removeprefix("v")
     for index, token in enumerate(tokens):
         if token.removeprefix("v") != bare or not token[-1:].isdigit():
@@ -665,7 +666,7 @@ def sizes_in_one_slot(rows: Sequence[Mapping[str, Any]], families: Mapping[Any, 
     anchors: dict[tuple[tuple[str, ...], tuple[str, ...]], list[Mapping[str, Any]]] = {}
     slotted: list[tuple[Mapping[str, Any], tuple[tuple[str, ...], tuple[str, ...]]]] = []
     for row in hub:
-        tokens = re.split(r"[-_]+", str(row["external_id"]).rsplit("/", 1)[-1].lower())
+        tokens = _name_tokens(row)
         for index, token in enumerate(tokens):
             key = (tuple(tokens[:index]), tuple(tokens[index + 1 :]))
             if token == "base" or PARAMETER_COUNT.match(token):
@@ -828,6 +829,12 @@ def _own_name(row: Mapping[str, Any]) -> str:
     return str(row.get("external_id") or row.get("name") or "").rsplit("/", 1)[-1].lower()
 
 
+def _name_tokens(row: Mapping[str, Any]) -> list[str]:
+    """An artifact's own model name split at dashes and underscores (`Lucie-7B-Instruct-v1.1` →
+    `lucie`, `7b`, `instruct`, `v1.1`)."""
+    return re.split(r"[-_]+", _own_name(row))
+
+
 def _names_its_base(row: Mapping[str, Any]) -> bool:
     """Whether a repository's own name settles its base: it names a line (`_named_base`, the
     vendor's own lines included), says `scratch` or `adapted`, or is an add-on's (`ADD_ON_FIRST`)."""
@@ -979,7 +986,7 @@ def qualifiers_written_after_a_size(members: Mapping[str, Sequence[Mapping[str, 
 
 
 def _written_after_a_size(row: Mapping[str, Any], word: str) -> bool:
-    tokens = re.split(r"[-_]+", str(row.get("external_id") or "").rsplit("/", 1)[-1].lower())
+    tokens = _name_tokens(row)
     return any(SIZE.match(before) and after == word for before, after in pairwise(tokens))
 
 
